@@ -1,0 +1,186 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+/** Typed configuration, read once from the environment at boot. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  trustProxy: boolean;
+  bodyLimit: number;
+  sessionTtlDays: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** One documented variable: its default, what it means and how it is parsed. */
+interface Var<T> {
+  name: string;
+  default: string;
+  doc: string;
+  parse(raw: string): T;
+}
+
+const fail = (name: string, raw: string, rule: string): never => {
+  throw new ConfigError(`${name}: ${rule} (got "${raw}")`);
+};
+
+const int =
+  (name: string, min: number, max: number) =>
+  (raw: string): number => {
+    if (!/^\d+$/.test(raw)) fail(name, raw, "must be a whole number");
+    const n = Number(raw);
+    if (n < min || n > max) fail(name, raw, `must be between ${min} and ${max}`);
+    return n;
+  };
+
+const bool =
+  (name: string) =>
+  (raw: string): boolean => {
+    const v = raw.toLowerCase();
+    if (["1", "true", "yes", "on"].includes(v)) return true;
+    if (["0", "false", "no", "off", ""].includes(v)) return false;
+    return fail(name, raw, "must be true or false");
+  };
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Every variable Readlog reads. The README's configuration table is generated from this list. */
+export const VARIABLES = {
+  PORT: {
+    name: "PORT",
+    default: "3000",
+    doc: "TCP port the HTTP server listens on",
+    parse: int("PORT", 0, 65535),
+  },
+  HOST: {
+    name: "HOST",
+    default: "localhost",
+    doc: "Interface to listen on; `0.0.0.0` to accept connections from other machines (containers)",
+    parse: (raw: string) => raw || fail("HOST", raw, "must not be empty"),
+  },
+  DATA_DIR: {
+    name: "DATA_DIR",
+    default: "./data",
+    doc: "Folder for the SQLite database and archived files",
+    parse: (raw: string) => path.resolve(raw || fail("DATA_DIR", raw, "must not be empty")),
+  },
+  DATABASE_URL: {
+    name: "DATABASE_URL",
+    default: "",
+    doc: "Empty: SQLite at `$DATA_DIR/readlog.db`. `sqlite:///abs/path.db` or `postgres://user:pass@host:5432/db`",
+    parse: (raw: string) => raw,
+  },
+  LOG_LEVEL: {
+    name: "LOG_LEVEL",
+    default: "info",
+    doc: "Structured (JSON) log level: fatal, error, warn, info, debug, trace or silent",
+    parse: (raw: string) =>
+      (LOG_LEVELS as readonly string[]).includes(raw)
+        ? (raw as Config["logLevel"])
+        : fail("LOG_LEVEL", raw, `must be one of ${LOG_LEVELS.join(", ")}`),
+  },
+  TRUST_PROXY: {
+    name: "TRUST_PROXY",
+    default: "false",
+    doc: "Trust `X-Forwarded-*` headers from a reverse proxy (client address, https for Secure cookies)",
+    parse: bool("TRUST_PROXY"),
+  },
+  BODY_LIMIT: {
+    name: "BODY_LIMIT",
+    default: "1048576",
+    doc: "Largest accepted request body in bytes for JSON routes (imports have their own cap)",
+    parse: int("BODY_LIMIT", 1024, 1024 * 1024 * 1024),
+  },
+  SESSION_TTL_DAYS: {
+    name: "SESSION_TTL_DAYS",
+    default: "30",
+    doc: "Days a login session lasts",
+    parse: int("SESSION_TTL_DAYS", 1, 3650),
+  },
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: {
+    name: "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+    default: "50",
+    doc: "Failed logins allowed per account per hour before further attempts are refused (429)",
+    parse: int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 100),
+  },
+  LOGIN_MAX_FAILURES_PER_ADDRESS: {
+    name: "LOGIN_MAX_FAILURES_PER_ADDRESS",
+    default: "20",
+    doc: "Failed logins allowed per client address per hour (tighter than per account)",
+    parse: int("LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 100),
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    name: "SHUTDOWN_TIMEOUT_MS",
+    default: "10000",
+    doc: "On SIGTERM, how long in-flight requests may take to finish before the process exits",
+    parse: int("SHUTDOWN_TIMEOUT_MS", 0, 600_000),
+  },
+} satisfies Record<string, Var<unknown>>;
+
+function read<T>(env: Env, v: Var<T>): T {
+  const raw = env[v.name];
+  return v.parse(raw === undefined ? v.default : raw.trim());
+}
+
+function parseDatabase(raw: string, dataDir: string): Config["database"] {
+  if (raw === "") return { kind: "sqlite", file: path.join(dataDir, "readlog.db") };
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
+  if (scheme === "postgres" || scheme === "postgresql") {
+    try {
+      new URL(raw);
+    } catch {
+      fail("DATABASE_URL", "(hidden)", "is not a valid postgres:// URL");
+    }
+    return { kind: "postgres", url: raw };
+  }
+  if (scheme === "sqlite") {
+    const file = raw.replace(/^sqlite:(\/\/)?/i, "");
+    if (file === "" || file === "/")
+      fail("DATABASE_URL", raw, "sqlite URL needs a file path, e.g. sqlite:///var/lib/readlog.db");
+    return { kind: "sqlite", file: file === ":memory:" ? file : path.resolve(file) };
+  }
+  throw new ConfigError(
+    `DATABASE_URL: unsupported scheme "${scheme ?? raw}" (use postgres://… or sqlite://…, or leave empty for SQLite in DATA_DIR)`,
+  );
+}
+
+/** Parses and validates the environment; throws ConfigError naming the variable, the value and the rule. */
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = read(env, VARIABLES.DATA_DIR);
+  return {
+    host: read(env, VARIABLES.HOST),
+    port: read(env, VARIABLES.PORT),
+    dataDir,
+    database: parseDatabase(read(env, VARIABLES.DATABASE_URL), dataDir),
+    logLevel: read(env, VARIABLES.LOG_LEVEL),
+    trustProxy: read(env, VARIABLES.TRUST_PROXY),
+    bodyLimit: read(env, VARIABLES.BODY_LIMIT),
+    sessionTtlDays: read(env, VARIABLES.SESSION_TTL_DAYS),
+    loginMaxFailuresPerAccount: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+    loginMaxFailuresPerAddress: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ADDRESS),
+    shutdownTimeoutMs: read(env, VARIABLES.SHUTDOWN_TIMEOUT_MS),
+  };
+}
+
+/** Loads `.env` from the working directory into process.env (real environment variables win). */
+export function loadDotEnv(file = ".env"): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** A configuration for tests and tools: in-memory SQLite, silent logs. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: "sqlite://:memory:" }),
+    ...overrides,
+  };
+}

@@ -1,0 +1,67 @@
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import { AdminService } from "./modules/admin/admin.service.js";
+import { AuthService } from "./modules/auth/auth.service.js";
+import { LoginThrottleRepo } from "./modules/auth/login-throttle.repo.js";
+import { RegistrationRepo } from "./modules/auth/registration.repo.js";
+import { SessionsRepo } from "./modules/auth/sessions.repo.js";
+import { TokensRepo } from "./modules/tokens/tokens.repo.js";
+import { TokensService } from "./modules/tokens/tokens.service.js";
+import { UsersRepo } from "./modules/users/users.repo.js";
+import { type Clock, systemClock } from "./platform/clock.js";
+import { type Database, type Db, openDatabase } from "./platform/db/database.js";
+import { migrateToLatest } from "./platform/db/migrate.js";
+
+/** Everything the HTTP layer and the CLI use, wired once. */
+export interface Services {
+  database: Database;
+  db: Db;
+  clock: Clock;
+  users: UsersRepo;
+  auth: AuthService;
+  tokens: TokensService;
+  admin: AdminService;
+}
+
+/**
+ * The composition root: the only place adapters are chosen. Opens the database named by the config,
+ * applies migrations and wires repositories into services.
+ */
+export async function createServices(
+  config: Config,
+  opts: { clock?: Clock; log?: Pick<Logger, "info">; migrate?: boolean } = {},
+): Promise<Services> {
+  const database = openDatabase(config);
+  opts.log?.info(
+    { database: database.kind, file: config.database.kind === "sqlite" ? config.database.file : undefined },
+    "database adapter chosen",
+  );
+  if (opts.migrate !== false) {
+    const applied = await migrateToLatest(database);
+    if (applied.length > 0) opts.log?.info({ applied }, "migrations applied");
+  }
+  const db = database.db;
+  const clock = opts.clock ?? systemClock;
+  const users = new UsersRepo(db);
+  const registration = new RegistrationRepo(db);
+  const tokensRepo = new TokensRepo(db);
+  const auth = new AuthService({
+    db,
+    users,
+    sessions: new SessionsRepo(db),
+    tokens: tokensRepo,
+    throttle: new LoginThrottleRepo(db),
+    registration,
+    clock,
+    config,
+  });
+  return {
+    database,
+    db,
+    clock,
+    users,
+    auth,
+    tokens: new TokensService(tokensRepo, clock),
+    admin: new AdminService({ db, users, registration, clock }),
+  };
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { forbidden, unauthorized } from "../../platform/errors.js";
+import { safeEqual } from "../../platform/secrets.js";
+import { type AuthService, csrfTokenFor } from "./auth.service.js";
+import type { Principal, Scope } from "./principal.js";
+
+export const SESSION_COOKIE = "readlog_session";
+export const CSRF_COOKIE = "readlog_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** "public": no credentials needed; a scope: the credential must carry it (default: read for GET, write otherwise). */
+    auth?: "public" | Scope;
+    /**
+     * For routes whose path names a user-owned object: the kind of object. The ownership test walks the
+     * route table and proves every such route answers 404 to other users.
+     */
+    owns?: string;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The authenticated principal of a route that requires one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}
+
+function isPublic(request: FastifyRequest): boolean {
+  const url = request.routeOptions.url;
+  return url === undefined || request.routeOptions.config.auth === "public" || url.startsWith("/api/docs");
+}
+
+/**
+ * Authenticates every request before its body is read: a Bearer token, else the session cookie.
+ * Checks the scope the route needs and, for cookie-authenticated writes, the CSRF token.
+ */
+export function registerAuthHook(app: FastifyInstance, auth: AuthService): void {
+  app.addHook("onRequest", async (request, reply) => {
+    if (isPublic(request)) return;
+    const header = request.headers.authorization;
+    let principal: Principal | undefined;
+    let sessionCookie: string | undefined;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!m) throw unauthorized("The Authorization header must be: Bearer <token>");
+      principal = await auth.fromBearerToken(m[1]!);
+      if (!principal) {
+        reply.header("www-authenticate", 'Bearer error="invalid_token"');
+        throw unauthorized("The token is invalid, expired or revoked");
+      }
+    } else {
+      sessionCookie = request.cookies[SESSION_COOKIE];
+      if (sessionCookie) principal = await auth.fromSessionCookie(sessionCookie);
+      if (!principal) {
+        reply.header("www-authenticate", "Bearer");
+        throw unauthorized(sessionCookie ? "The session has ended; log in again" : "Authentication required");
+      }
+    }
+
+    const needed: Scope =
+      (request.routeOptions.config.auth as Scope | undefined) ??
+      (SAFE_METHODS.has(request.method) ? "read" : "write");
+    if (needed === "admin" && principal.user.role !== "admin") throw forbidden("Administrators only");
+    if (!principal.scopes.includes(needed)) throw forbidden(`This token lacks the "${needed}" scope`);
+
+    if (sessionCookie && !SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== "string" || !safeEqual(sent, csrfTokenFor(sessionCookie)))
+        throw forbidden(`Missing or wrong ${CSRF_HEADER} header (cookie-authenticated writes need it)`);
+    }
+    request.principal = principal;
+  });
+}

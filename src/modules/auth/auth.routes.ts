@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { problems } from "../../platform/http/responses.js";
+import { toUser } from "../users/users.schemas.js";
+import { CSRF_COOKIE, SESSION_COOKIE } from "./auth.hook.js";
+import { LoginBody, LoginResult, RegisterBody, RegisterResult } from "./auth.schemas.js";
+import type { AuthService, NewSession } from "./auth.service.js";
+
+function setSessionCookies(request: FastifyRequest, reply: FastifyReply, s: NewSession): void {
+  const common = {
+    path: "/",
+    sameSite: "lax" as const,
+    secure: request.protocol === "https",
+    expires: s.expiresAt,
+  };
+  reply.setCookie(SESSION_COOKIE, s.cookie, { ...common, httpOnly: true });
+  // Readable by the web app so it can echo it in the x-csrf-token header.
+  reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...common, httpOnly: false });
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
+  app.post(
+    "/api/auth/register",
+    {
+      config: { auth: "public" },
+      schema: {
+        tags: ["auth"],
+        summary: "Create an account",
+        description:
+          "The first account becomes the administrator. Afterwards registration is open, closed or " +
+          "invite-only as the administrator sets it. The answer is the same whether or not the email was " +
+          "already registered (no account discovery); log in to continue.",
+        body: RegisterBody,
+        response: { 202: RegisterResult, ...problems(400, 403) },
+      },
+    },
+    async (request, reply) => {
+      await auth.register(request.body);
+      return reply.code(202).send({
+        status: "accepted",
+        message: "If this email address could be registered, its account now exists. Log in to continue.",
+      });
+    },
+  );
+
+  app.post(
+    "/api/auth/login",
+    {
+      config: { auth: "public" },
+      schema: {
+        tags: ["auth"],
+        summary: "Log in and receive a session cookie",
+        body: LoginBody,
+        response: { 200: LoginResult, ...problems(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      const session = await auth.login({
+        ...request.body,
+        address: request.ip,
+        userAgent: request.headers["user-agent"],
+        previousCookie: request.cookies[SESSION_COOKIE],
+      });
+      setSessionCookies(request, reply, session);
+      return {
+        user: toUser(session.user),
+        csrfToken: session.csrfToken,
+        expiresAt: session.expiresAt.toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    "/api/auth/logout",
+    {
+      config: { auth: "public" },
+      schema: { tags: ["auth"], summary: "End the current session", response: { 204: { type: "null" } } },
+    },
+    async (request, reply) => {
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (cookie) await auth.logout(cookie);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" }).clearCookie(CSRF_COOKIE, { path: "/" });
+      return reply.code(204).send();
+    },
+  );
+};

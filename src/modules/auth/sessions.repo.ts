@@ -1,0 +1,81 @@
+import type { Selectable } from "kysely";
+import type { Db } from "../../platform/db/database.js";
+import type { SessionsTable } from "../../platform/db/schema.js";
+import type { UserRow } from "../users/users.repo.js";
+
+export type SessionRow = Selectable<SessionsTable>;
+
+/** SQL for login sessions. Sessions are keyed by the SHA-256 of the cookie value. */
+export class SessionsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Stores a new session. */
+  async insert(row: SessionRow): Promise<void> {
+    await this.db.insertInto("sessions").values(row).execute();
+  }
+
+  /** The session and its user, when the session exists and has not expired at `now`. */
+  async findLive(idHash: string, now: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    const r = await this.db
+      .selectFrom("sessions as s")
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .select([
+        "s.id_hash",
+        "s.user_id",
+        "s.created_at",
+        "s.expires_at",
+        "s.last_seen_at",
+        "s.user_agent",
+        "u.id",
+        "u.email",
+        "u.name",
+        "u.password_hash",
+        "u.role",
+        "u.timezone",
+        "u.created_at as user_created_at",
+        "u.disabled_at",
+      ])
+      .where("s.id_hash", "=", idHash)
+      .where("s.expires_at", ">", now)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      session: {
+        id_hash: r.id_hash,
+        user_id: r.user_id,
+        created_at: r.created_at,
+        expires_at: r.expires_at,
+        last_seen_at: r.last_seen_at,
+        user_agent: r.user_agent,
+      },
+      user: {
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        password_hash: r.password_hash,
+        role: r.role,
+        timezone: r.timezone,
+        created_at: r.user_created_at,
+        disabled_at: r.disabled_at,
+      },
+    };
+  }
+
+  /** Deletes one session. */
+  async delete(idHash: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  }
+
+  /** Deletes every session of a user except `keep` (when given). */
+  async deleteForUser(userId: string, keep?: string): Promise<void> {
+    let q = this.db.deleteFrom("sessions").where("user_id", "=", userId);
+    if (keep) q = q.where("id_hash", "!=", keep);
+    await q.execute();
+  }
+
+  /** Removes expired sessions; returns how many. */
+  async deleteExpired(now: string): Promise<number> {
+    const r = await this.db.deleteFrom("sessions").where("expires_at", "<=", now).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}

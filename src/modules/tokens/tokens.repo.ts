@@ -1,0 +1,121 @@
+import type { Selectable } from "kysely";
+import type { Db } from "../../platform/db/database.js";
+import type { ApiTokensTable } from "../../platform/db/schema.js";
+import type { UserRow } from "../users/users.repo.js";
+
+export type TokenRow = Selectable<ApiTokensTable>;
+
+/** SQL for personal API tokens. Tokens are found by the SHA-256 of their secret. */
+export class TokensRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Stores a new token. */
+  async insert(row: TokenRow): Promise<void> {
+    await this.db.insertInto("api_tokens").values(row).execute();
+  }
+
+  /** A user's tokens (revoked ones included), newest first, before `cursor` when given. */
+  list(userId: string, limit: number, cursor?: string): Promise<TokenRow[]> {
+    let q = this.db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .orderBy("id", "desc")
+      .limit(limit);
+    if (cursor) q = q.where("id", "<", cursor);
+    return q.execute();
+  }
+
+  /** The live (unrevoked, unexpired) token with this hash and its user, or undefined. */
+  async findLive(tokenHash: string, now: string): Promise<{ token: TokenRow; user: UserRow } | undefined> {
+    const r = await this.db
+      .selectFrom("api_tokens as t")
+      .innerJoin("users as u", "u.id", "t.user_id")
+      .select([
+        "t.id as token_id",
+        "t.name as token_name",
+        "t.token_hash",
+        "t.prefix",
+        "t.scopes",
+        "t.created_at as token_created_at",
+        "t.last_used_at",
+        "t.expires_at",
+        "t.revoked_at",
+        "u.id",
+        "u.email",
+        "u.name",
+        "u.password_hash",
+        "u.role",
+        "u.timezone",
+        "u.created_at",
+        "u.disabled_at",
+      ])
+      .where("t.token_hash", "=", tokenHash)
+      .where("t.revoked_at", "is", null)
+      .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", now)]))
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      token: {
+        id: r.token_id,
+        user_id: r.id,
+        name: r.token_name,
+        token_hash: r.token_hash,
+        prefix: r.prefix,
+        scopes: r.scopes,
+        created_at: r.token_created_at,
+        last_used_at: r.last_used_at,
+        expires_at: r.expires_at,
+        revoked_at: r.revoked_at,
+      },
+      user: {
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        password_hash: r.password_hash,
+        role: r.role,
+        timezone: r.timezone,
+        created_at: r.created_at,
+        disabled_at: r.disabled_at,
+      },
+    };
+  }
+
+  /** Records use of a token. */
+  async touch(id: string, at: string): Promise<void> {
+    await this.db.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();
+  }
+
+  /** Revokes the user's token with this id; false when there is no such live token of theirs. */
+  async revoke(userId: string, id: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable("api_tokens")
+      .set({ revoked_at: at })
+      .where("id", "=", id)
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** True when the user owns a token with this id (revoked or not). */
+  async exists(userId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom("api_tokens")
+      .select("id")
+      .where("id", "=", id)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  /** Revokes every live token of a user. */
+  async revokeAllForUser(userId: string, at: string): Promise<void> {
+    await this.db
+      .updateTable("api_tokens")
+      .set({ revoked_at: at })
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .execute();
+  }
+}

@@ -1,0 +1,53 @@
+import type { Selectable } from "kysely";
+import type { Db } from "../../platform/db/database.js";
+import type { UsersTable } from "../../platform/db/schema.js";
+
+export type UserRow = Selectable<UsersTable>;
+
+/** SQL for the users table. */
+export class UsersRepo {
+  constructor(private readonly db: Db) {}
+
+  /** The user with this id, or undefined. */
+  byId(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** The user with this (already normalised) email, or undefined. */
+  byEmail(email: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+  }
+
+  /** Inserts a user; a duplicate email throws the engine's unique violation. */
+  async insert(db: Db, row: UserRow): Promise<void> {
+    await db.insertInto("users").values(row).execute();
+  }
+
+  /** Applies a partial update; returns the updated row or undefined when absent. */
+  async update(
+    id: string,
+    patch: Partial<Pick<UserRow, "name" | "timezone" | "role" | "disabled_at" | "password_hash">>,
+  ) {
+    if (Object.keys(patch).length > 0)
+      await this.db.updateTable("users").set(patch).where("id", "=", id).execute();
+    return this.byId(id);
+  }
+
+  /** Users ordered by id, after `cursor` when given. */
+  list(limit: number, cursor?: string): Promise<UserRow[]> {
+    let q = this.db.selectFrom("users").selectAll().orderBy("id").limit(limit);
+    if (cursor) q = q.where("id", ">", cursor);
+    return q.execute();
+  }
+
+  /** How many enabled admins exist. */
+  async countActiveAdmins(): Promise<number> {
+    const r = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("role", "=", "admin")
+      .where("disabled_at", "is", null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

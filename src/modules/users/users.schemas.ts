@@ -1,0 +1,40 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { Instant } from "../../platform/http/responses.js";
+import { PASSWORD_MAX } from "../auth/password.js";
+import type { UserRow } from "./users.repo.js";
+
+export const Email = Type.String({ format: "email", maxLength: 254 });
+// The policy (length counted in characters, common passwords) is checked by the service; this bounds the bytes.
+export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX * 4 });
+export const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: "IANA time zone, e.g. Europe/Paris",
+});
+export const Name = Type.String({ minLength: 1, maxLength: 100 });
+
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: Type.Union([Type.Literal("admin"), Type.Literal("member")]),
+    timezone: Type.String(),
+    createdAt: Instant,
+    disabledAt: Type.Union([Instant, Type.Null()]),
+  },
+  { $id: "User" },
+);
+export type User = Static<typeof User>;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    timezone: row.timezone,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+  };
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Config } from "../../config.js";
+import type { Tables } from "./schema.js";
+
+export type Db = Kysely<Tables>;
+export type DbKind = Config["database"]["kind"];
+
+/** The database handle plus the facts about it that repositories may need. */
+export interface Database {
+  db: Db;
+  kind: DbKind;
+  /** Closes every connection; idempotent. */
+  close(): Promise<void>;
+}
+
+// PostgreSQL: return instants as ISO-8601 strings, dates as YYYY-MM-DD and bigints as numbers,
+// so rows have the same shape on both engines.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v}Z`).toISOString());
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/** Opens the configured database (SQLite file by default, PostgreSQL when DATABASE_URL says so). */
+export function openDatabase(config: Pick<Config, "database">): Database {
+  const cfg = config.database;
+  if (cfg.kind === "postgres") {
+    const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: "postgres", close: once(() => db.destroy()) };
+  }
+  if (cfg.file !== ":memory:") mkdirSync(path.dirname(cfg.file), { recursive: true });
+  const sqlite = new SQLite(cfg.file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, kind: "sqlite", close: once(() => db.destroy()) };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
+  };
+}

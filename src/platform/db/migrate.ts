@@ -1,0 +1,33 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import type { Database, DbKind } from "./database.js";
+import * as m0001 from "./migrations/0001-accounts.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
+type Step = { up(db: Kysely<any>, kind: DbKind): Promise<void> };
+
+/** Every migration, in order. Names are stable forever: they are recorded in the database. */
+const STEPS: Record<string, Step> = {
+  "0001-accounts": m0001,
+};
+
+function provider(kind: DbKind) {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return Object.fromEntries(
+        Object.entries(STEPS).map(([name, step]) => [name, { up: (db) => step.up(db, kind) }]),
+      );
+    },
+  };
+}
+
+/** Applies every pending migration; throws with the failing migration's name and cause. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider: provider(database.kind) });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${cause}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,110 @@
+import { Type } from "@sinclair/typebox";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { AppError, type FieldError } from "../errors.js";
+
+/** RFC 9457 problem document, the body of every error response. */
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), rule: Type.String(), message: Type.String() })),
+    ),
+  },
+  { $id: "Problem", description: "An RFC 9457 problem document" },
+);
+
+const TYPE_BASE = "urn:readlog:problem:";
+
+export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
+  if (err.headers) reply.headers(err.headers);
+  return reply
+    .code(err.status)
+    .type("application/problem+json")
+    .send({
+      type: `${TYPE_BASE}${err.code}`,
+      title: err.title,
+      status: err.status,
+      detail: err.message,
+      instance: reply.request.url,
+      ...(err.errors ? { errors: err.errors } : {}),
+    });
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns Ajv's errors into field errors that name the field (as a JSON pointer) and the rule. */
+function fieldErrors(part: string, validation: AjvError[]): FieldError[] {
+  return validation.map((e) => {
+    let pointer = e.instancePath;
+    let message = e.message ?? "is invalid";
+    if (e.keyword === "additionalProperties") {
+      pointer += `/${String(e.params.additionalProperty)}`;
+      message = "is not a known field";
+    } else if (e.keyword === "required") {
+      pointer += `/${String(e.params.missingProperty)}`;
+      message = "is required";
+    }
+    return { field: `/${part}${pointer}`, rule: e.keyword, message };
+  });
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: "Bad request",
+  404: "Not found",
+  405: "Method not allowed",
+  406: "Not acceptable",
+  413: "Payload too large",
+  415: "Unsupported media type",
+  429: "Too many requests",
+};
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "invalid-json",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "invalid-json",
+  FST_ERR_CTP_BODY_TOO_LARGE: "payload-too-large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported-media-type",
+};
+
+/** Maps every error to a problem response; anything unexpected becomes a logged 500 with no internals. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
+    if (error instanceof AppError) return sendProblem(reply, error);
+    if (error.validation) {
+      const errors = fieldErrors(error.validationContext ?? "body", error.validation as AjvError[]);
+      const detail = errors.map((e) => `${e.field} ${e.message}`).join("; ");
+      return sendProblem(reply, new AppError(400, "validation", "Invalid request", detail, errors));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const title = STATUS_TITLES[status] ?? "Bad request";
+      const code = (FASTIFY_CODES[error.code] ?? title).toLowerCase().replaceAll(" ", "-");
+      return sendProblem(reply, new AppError(status, code, title, error.message));
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return sendProblem(
+      reply,
+      new AppError(500, "internal", "Internal server error", "Something went wrong on our side"),
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      new AppError(
+        404,
+        "not-found",
+        "Not found",
+        `No route for ${request.method} ${request.url.split("?")[0]}`,
+      ),
+    ),
+  );
+}

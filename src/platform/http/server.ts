@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import cookie from "@fastify/cookie";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Config } from "../../config.js";
+import type { Services } from "../../container.js";
+import { adminRoutes } from "../../modules/admin/admin.routes.js";
+import { registerAuthHook, SESSION_COOKIE } from "../../modules/auth/auth.hook.js";
+import { authRoutes } from "../../modules/auth/auth.routes.js";
+import { healthRoutes } from "../../modules/health/health.routes.js";
+import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
+import { meRoutes } from "../../modules/users/me.routes.js";
+import { User } from "../../modules/users/users.schemas.js";
+import { Problem, registerProblemHandlers } from "./problem.js";
+import { validatorCompiler } from "./validation.js";
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export const API_INFO = {
+  title: "Readlog API",
+  version: "0.1.0",
+  description:
+    "Everything Readlog keeps, through one REST API. Authenticate with a personal token " +
+    "(`Authorization: Bearer rl_…`) or a session cookie from `POST /api/auth/login` (cookie-authenticated " +
+    "writes also need the `x-csrf-token` header). Errors are `application/problem+json` (RFC 9457).",
+};
+
+/** Builds the HTTP application around already-composed services. Listening is the caller's business. */
+export async function buildServer(
+  config: Pick<Config, "logLevel" | "bodyLimit" | "trustProxy">,
+  services: Services,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  registerProblemHandlers(app);
+  app.addSchema(Problem);
+  app.addSchema(User);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: API_INFO,
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "A personal API token (rl_…)" },
+          session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transform: ({ schema, url, route }) => {
+      const transformed = { schema, url } as { schema: Record<string, unknown>; url: string };
+      if (route.config?.auth === "public") transformed.schema = { ...schema, security: [] };
+      return transformed as never;
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  await app.register(cookie);
+
+  registerAuthHook(app, services.auth);
+  app.get("/api/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  await app.register(healthRoutes, { db: services.db });
+  await app.register(authRoutes, { auth: services.auth });
+  await app.register(meRoutes, { auth: services.auth, users: services.users });
+  await app.register(tokensRoutes, { tokens: services.tokens });
+  await app.register(adminRoutes, { admin: services.admin });
+  return app;
+}
