@@ -22,7 +22,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, {
     "/readyz",
     {
       config: { auth: "public" },
-      logLevel: "warn",
       schema: {
         tags: ["health"],
         summary: "Readiness: the database answers",

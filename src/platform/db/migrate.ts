@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from "kysely";
 import type { Database, DbKind } from "./database.js";
 import * as m0001 from "./migrations/0001-accounts.js";
 
@@ -22,7 +22,17 @@ function provider(kind: DbKind) {
 
 /** Applies every pending migration; throws with the failing migration's name and cause. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: provider(database.kind) });
+  // On PostgreSQL the migration tables live in the connection's current schema (search_path), so that
+  // several Readlog databases can share one PostgreSQL database under different schemas.
+  const schema =
+    database.kind === "postgres"
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(database.db)).rows[0]?.s
+      : undefined;
+  const migrator = new Migrator({
+    db: database.db,
+    provider: provider(database.kind),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error) {

@@ -1,0 +1,25 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import type { Config } from "../../src/config.js";
+
+export type EngineName = "sqlite" | "postgres";
+
+const pgUrl = inject("pgUrl");
+
+/** The database engines this run covers: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export const ENGINES: EngineName[] = pgUrl ? ["sqlite", "postgres"] : ["sqlite"];
+
+/** A fresh, empty database for one test app: in-memory SQLite, or a new schema in the run's PostgreSQL database. */
+export async function freshDatabase(engine: EngineName): Promise<Config["database"]> {
+  if (engine === "sqlite") return { kind: "sqlite", file: ":memory:" };
+  if (!pgUrl) throw new Error("PostgreSQL is not configured for this run");
+  const schema = `t_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  const url = new URL(pgUrl);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return { kind: "postgres", url: url.toString() };
+}
