@@ -3,7 +3,15 @@ import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type RouteOptions } from "fastify";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route registered, in order (the ownership test walks it). */
+    routeTable: RouteOptions[];
+  }
+}
+
 import type { Config } from "../../config.js";
 import type { Services } from "../../container.js";
 import { adminRoutes } from "../../modules/admin/admin.routes.js";
@@ -48,6 +56,11 @@ export async function buildServer(
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const routeTable: RouteOptions[] = [];
+  app.addHook("onRoute", (route) => {
+    routeTable.push(route);
+  });
+  app.decorate("routeTable", routeTable);
   app.setValidatorCompiler(validatorCompiler);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);

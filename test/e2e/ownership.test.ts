@@ -1,0 +1,125 @@
+import type { RouteOptions } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appWithAdmin, type Client, newUser, type TestApp } from "../support/app.js";
+import { ENGINES } from "../support/engines.js";
+
+/**
+ * OWASP API1 (broken object-level authorisation), proven from the route table: every route whose path
+ * names an object must declare `config.owns`, and for each kind there is a fixture that creates such an
+ * object. Another user asking for it gets exactly what a nonexistent id gets (404); the owner does not.
+ * A new route that forgets `owns`, or whose handler forgets the owner check, fails this test.
+ */
+interface Fixture {
+  /** Creates an object of this kind owned by `owner` and returns its id. */
+  create(owner: Client): Promise<string>;
+  /** A valid request body per "METHOD /url" (so validation passes and the owner check is what answers). */
+  bodies?: Record<string, unknown>;
+}
+
+const FIXTURES: Record<string, Fixture> = {
+  token: {
+    create: async (c) =>
+      (
+        await c.request({
+          method: "POST",
+          url: "/api/tokens",
+          payload: { name: "fixture", scopes: ["read"] },
+        })
+      ).json().id,
+  },
+  "admin:user": {
+    create: async (admin) => {
+      const email = `fixture-${Math.random().toString(36).slice(2)}@example.com`;
+      const r = await admin.request({
+        method: "POST",
+        url: "/api/admin/users",
+        payload: { email, password: "a long enough password" },
+      });
+      return r.json().id;
+    },
+    bodies: { "PATCH /api/admin/users/:id": { name: "Renamed" } },
+  },
+  "admin:invite": {
+    create: async (admin) =>
+      (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,
+  },
+};
+
+const NONEXISTENT = "00000000-0000-7000-8000-000000000000";
+
+function objectRoutes(routes: RouteOptions[]) {
+  return routes
+    .filter((r) => r.url.includes(":") && !r.url.startsWith("/api/docs") && !r.url.startsWith("/webhooks/"))
+    .flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((method) => ({ method, route: r })))
+    .filter(({ method }) => method !== "HEAD");
+}
+
+function fill(url: string, id: string): string {
+  return url
+    .replace(/:id\b/, id)
+    .replace(/:(\w+)/g, (_m, name: string) => (name === "date" ? "2026-01-01" : "x"));
+}
+
+describe.each(ENGINES)("object-level authorisation from the route table (%s)", (engine) => {
+  let t: TestApp;
+  let admin: Client;
+  let alice: Client;
+  let mallory: Client;
+
+  beforeAll(async () => {
+    ({ t, admin } = await appWithAdmin(engine));
+    alice = await newUser(t, { admin });
+    mallory = await newUser(t, { admin });
+  });
+  afterAll(() => t.close());
+
+  it("finds object routes to check", () => {
+    expect(objectRoutes(t.app.routeTable).length).toBeGreaterThan(0);
+  });
+
+  it("every route with an object id declares what it owns, and a fixture exists for it", () => {
+    const missing = objectRoutes(t.app.routeTable)
+      .filter(({ route }) => {
+        const kind = route.config?.owns;
+        return !kind || !(kind in FIXTURES);
+      })
+      .map(({ method, route }) => `${method} ${route.url} (owns: ${route.config?.owns ?? "none"})`);
+    expect(missing).toEqual([]);
+  });
+
+  it("another user's object answers exactly like a nonexistent one (404); the owner is served", async () => {
+    for (const { method, route } of objectRoutes(t.app.routeTable)) {
+      if (!/:id\b/.test(route.url)) continue;
+      const kind = route.config!.owns!;
+      const fixture = FIXTURES[kind]!;
+      const adminOnly = kind.startsWith("admin:");
+      const owner = adminOnly ? admin : alice;
+      const id = await fixture.create(owner);
+      const payload =
+        fixture.bodies?.[`${method} ${route.url}`] ??
+        (["POST", "PUT", "PATCH"].includes(method) ? {} : undefined);
+      const ask = (who: Client, objectId: string) =>
+        who.request({
+          method: method as "GET",
+          url: fill(route.url, objectId),
+          ...(payload === undefined ? {} : { payload }),
+        });
+      const label = `${method} ${route.url}`;
+
+      if (adminOnly) {
+        const r = await ask(mallory, id);
+        expect(r.statusCode, `${label}: a member must be refused`).toBe(403);
+      } else {
+        const foreign = await ask(mallory, id);
+        const none = await ask(mallory, NONEXISTENT);
+        expect(foreign.statusCode, `${label}: another user's object`).toBe(404);
+        expect(foreign.json().detail, `${label}: must not differ from a nonexistent id`).toBe(
+          none.json().detail,
+        );
+      }
+      const own = await ask(owner, id);
+      expect(own.statusCode, `${label}: the owner must be served (${own.body})`).not.toBe(404);
+      expect(own.statusCode, `${label}: the owner must be served (${own.body})`).toBeLessThan(500);
+    }
+  });
+});
