@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from "kysely";
 import type { Database, DbKind } from "./database.js";
 import * as m0001 from "./migrations/0001-accounts.js";
+import * as m0002 from "./migrations/0002-readlog.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 type Step = { up(db: Kysely<any>, kind: DbKind): Promise<void> };
@@ -8,6 +9,7 @@ type Step = { up(db: Kysely<any>, kind: DbKind): Promise<void> };
 /** Every migration, in order. Names are stable forever: they are recorded in the database. */
 const STEPS: Record<string, Step> = {
   "0001-accounts": m0001,
+  "0002-readlog": m0002,
 };
 
 function provider(kind: DbKind) {

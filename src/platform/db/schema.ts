@@ -61,6 +61,79 @@ export interface LoginThrottleTable {
   failures: Generated<number>;
 }
 
+/** A local calendar day, 'YYYY-MM-DD' on both engines (date on PostgreSQL, TEXT on SQLite). */
+export type LocalDate = string;
+
+export type ReadingStatus = "wishlist" | "reading" | "paused" | "finished" | "abandoned";
+export type EntrySource = "web" | "api" | "cli" | "whatsapp" | "telegram" | "import";
+
+export interface BooksTable {
+  id: string;
+  owner_id: string;
+  title: string;
+  /** JSON array of names. */
+  authors: string;
+  isbn10: string | null;
+  isbn13: string | null;
+  total_pages: number | null;
+  cover_url: string | null;
+  /** Where the metadata came from: "openlibrary", "import", or null when typed by hand. */
+  metadata_source: string | null;
+  /** The status of the current read-through, kept here so the shelf filter is one index range. */
+  status: ReadingStatus;
+  current_reading_id: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface ReadingsTable {
+  id: string;
+  owner_id: string;
+  book_id: string;
+  status: ReadingStatus;
+  started_on: LocalDate | null;
+  finished_on: LocalDate | null;
+  rating: number | null;
+  review: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface StatusChangesTable {
+  id: string;
+  owner_id: string;
+  reading_id: string;
+  from_status: ReadingStatus | null;
+  to_status: ReadingStatus;
+  local_date: LocalDate;
+  changed_at: Instant;
+}
+
+/** Append-only: a correction is a new row that `supersedes` the one it corrects. */
+export interface ProgressEntriesTable {
+  id: string;
+  owner_id: string;
+  reading_id: string;
+  book_id: string;
+  page: number | null;
+  percent: number | null;
+  local_date: LocalDate;
+  recorded_at: Instant;
+  source: EntrySource;
+  supersedes: string | null;
+  /** Pages this entry adds to its local day (negative for a correction downwards). */
+  pages_delta: number;
+  note: string | null;
+}
+
+export interface GoalsTable {
+  owner_id: string;
+  year: number;
+  books: number | null;
+  pages: number | null;
+  updated_at: Instant;
+}
+
 export interface Tables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -68,4 +141,9 @@ export interface Tables {
   invites: InvitesTable;
   settings: SettingsTable;
   login_throttle: LoginThrottleTable;
+  books: BooksTable;
+  readings: ReadingsTable;
+  status_changes: StatusChangesTable;
+  progress_entries: ProgressEntriesTable;
+  goals: GoalsTable;
 }
