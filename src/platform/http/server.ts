@@ -62,8 +62,14 @@ export async function buildServer(
   });
   app.decorate("routeTable", routeTable);
   app.setValidatorCompiler(validatorCompiler);
+  // While draining (SIGTERM), answers in flight close their connection so keep-alive clients let go.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    if (closing) reply.header("connection", "close");
   });
   registerProblemHandlers(app);
   app.addSchema(Problem);
