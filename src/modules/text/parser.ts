@@ -1,0 +1,290 @@
+/**
+ * The text command parser (DESIGN.md §5): one deterministic function shared by WhatsApp, Telegram, the
+ * CLI and the web command bar. Pure and total: it never throws and never looks anything up.
+ */
+import {
+  checkAmount,
+  type Failure,
+  fail,
+  MAX_PAGE,
+  parseDuration,
+  progressCommand,
+  splitAmount,
+  splitDay,
+} from "./amounts.js";
+import {
+  cleanText,
+  cleanTitle,
+  flatten,
+  foldDigits,
+  hasWordChars,
+  stripDecorations,
+  unquote,
+} from "./normalize.js";
+import type { ShelfAction, TextCommand } from "./text-command.js";
+
+/**
+ * Longest message parsed. Chat messages go up to 4096 characters; 2000 leaves room for a long quote or
+ * URL while refusing pasted documents before any regex runs over them.
+ */
+export const MAX_INPUT_CHARS = 2000;
+/** Longest title accepted inside a command. */
+export const MAX_TITLE_CHARS = 200;
+/** Snooze length when none is given, in minutes. */
+export const DEFAULT_SNOOZE_MINUTES = 60;
+/** Longest snooze (7 days) and longest reminder pause (365 days), in minutes. */
+export const MAX_SNOOZE_MINUTES = 7 * 1440;
+export const MAX_PAUSE_MINUTES = 365 * 1440;
+
+/** Options for `parseText`. */
+export interface ParseOptions {
+  /** The user's local day (YYYY-MM-DD): lets `yesterday`/`3 days ago` carry a date and rejects future days. */
+  today?: string;
+}
+
+/** Words with a meaning of their own at the start of a message (a title starting with one needs its page first). */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
+  ...["help", "commands", "menu", "undo", "today", "week", "books", "streak", "review"],
+  ...["again", "hard", "good", "easy", "skip", "later", "stop", "snooze", "resume", "pause", "paused"],
+  ...["note", "quote", "highlight", "save", "start", "started", "begin", "want", "wishlist", "tbr"],
+  ...["finish", "finished", "done", "drop", "dropped", "abandon", "abandoned", "dnf", "resumed"],
+  ...["yesterday", "yday", "yest", "on", "this", "my"],
+]);
+
+const EXACT: Record<string, TextCommand> = {
+  help: { kind: "help" },
+  commands: { kind: "help" },
+  menu: { kind: "help" },
+  undo: { kind: "undo" },
+  today: { kind: "summary", what: "today" },
+  week: { kind: "summary", what: "week" },
+  "this week": { kind: "summary", what: "week" },
+  books: { kind: "summary", what: "books" },
+  "my books": { kind: "summary", what: "books" },
+  streak: { kind: "summary", what: "streak" },
+  review: { kind: "review" },
+  again: { kind: "grade", grade: 1 },
+  hard: { kind: "grade", grade: 2 },
+  good: { kind: "grade", grade: 3 },
+  easy: { kind: "grade", grade: 4 },
+  skip: { kind: "reviewControl", action: "skip" },
+  later: { kind: "reviewControl", action: "later" },
+  stop: { kind: "reviewControl", action: "stop" },
+  resume: { kind: "resumeReminders" },
+  snooze: { kind: "snooze", minutes: DEFAULT_SNOOZE_MINUTES },
+};
+
+const SHELF_VERBS: Record<string, ShelfAction> = {
+  start: "start",
+  started: "start",
+  begin: "start",
+  want: "want",
+  wishlist: "want",
+  tbr: "want",
+  finish: "finished",
+  finished: "finished",
+  done: "finished",
+  pause: "pause",
+  paused: "pause",
+  drop: "drop",
+  dropped: "drop",
+  abandon: "drop",
+  abandoned: "drop",
+  dnf: "drop",
+  resume: "resume",
+  resumed: "resume",
+};
+
+const REMINDERS = "(?:reminders?|alarms?|notifications?|nudges?)";
+const PAUSE_REMINDERS = new RegExp(`^pause\\s+${REMINDERS}(?:\\s+(.*))?$`, "iu");
+const RESUME_REMINDERS = new RegExp(`^(?:resume|unpause)(?:\\s+${REMINDERS})?$`, "iu");
+const SLASH = /^\/([a-z]+)(?:@[a-z0-9_]+)?(?=\s|$)/i;
+const NOTE = /^(note|quote|highlight)(?=$|[\s:"“„«「『])\s*([\s\S]*)$/iu;
+const URL_RE = /(?<![\p{L}\p{N}])https?:\/\/[^\s<>"'`]+/giu;
+
+const HINT = "Try `dune 142`, `+20 dune`, `dune 55%` or `help`.";
+
+/** Parses one message into a command. Never throws: anything it cannot read is `unknown` with a reason. */
+export function parseText(input: string, opts: ParseOptions = {}): TextCommand {
+  if (typeof input !== "string") return fail("empty", `Send a text command. ${HINT}`);
+  if (input.length > MAX_INPUT_CHARS) {
+    return fail("too_long", `That message is too long (over ${MAX_INPUT_CHARS} characters). ${HINT}`);
+  }
+  let text = cleanText(input);
+  if (!text) return fail("empty", `The message is empty. ${HINT}`);
+  // Telegram commands: `/help`, `/help@readlog_bot`; `/start` alone is a new chat saying hello.
+  const slash = SLASH.exec(text);
+  if (slash) {
+    if (slash[1]!.toLowerCase() === "start" && text.length === slash[0].length) return { kind: "help" };
+    text = slash[1]! + text.slice(slash[0].length);
+  }
+  const noted = parseNoteOrQuote(text);
+  if (noted) return noted;
+  const flat = flatten(text);
+  const link = parseLinks(flat);
+  if (link) return link;
+  if (/^[?？¿؟]+$/u.test(flat)) return { kind: "help" };
+  const core = stripDecorations(foldDigits(flat));
+  if (!hasWordChars(core))
+    return fail("not_understood", `I could not find a command in that message. ${HINT}`);
+  return parseKeyword(core) ?? parseProgress(core, opts.today);
+}
+
+function titleOf(raw: string): string | undefined | Failure {
+  const title = cleanTitle(raw);
+  if (title !== undefined && title.length > MAX_TITLE_CHARS) {
+    return fail("out_of_range", `That title is too long (over ${MAX_TITLE_CHARS} characters).`);
+  }
+  return title;
+}
+const isFailure = (v: unknown): v is Failure => typeof v === "object" && v !== null;
+
+/** `note dune: text`, `note: text`, `quote dune p12: "text"`, `quote dune "text"`. */
+function parseNoteOrQuote(text: string): TextCommand | undefined {
+  const m = NOTE.exec(text);
+  if (!m) return undefined;
+  const kind = m[1]!.toLowerCase() === "note" ? "note" : "quote";
+  const body = m[2]!;
+  const at = body.search(/[:"“„«「『]/u);
+  if (at < 0) {
+    return fail("missing_argument", `Write \`${kind} <title>: <text>\`, e.g. \`${kind} dune: …\`.`);
+  }
+  const content =
+    kind === "quote" ? unquote(body.slice(at + (body[at] === ":" ? 1 : 0))) : body.slice(at + 1).trim();
+  if (!hasWordChars(content))
+    return fail("missing_argument", `The ${kind} is empty: add text after the colon.`);
+  const head = foldDigits(flatten(body.slice(0, at)));
+  if (kind === "note") {
+    const title = titleOf(head);
+    if (isFailure(title)) return title;
+    return title === undefined ? { kind, text: content } : { kind, text: content, title };
+  }
+  const split = splitAmount(head);
+  const withPage =
+    split && (split.amount.kind === "page" || (split.amount.kind === "number" && split.title.trim() !== ""));
+  const title = titleOf(withPage ? split.title : head);
+  if (isFailure(title)) return title;
+  const quote: TextCommand = { kind: "quote", text: content, ...(title === undefined ? {} : { title }) };
+  if (!withPage) return quote;
+  const page = split.amount.kind === "page" ? split.amount.page : (split.amount as { value: number }).value;
+  if (page < 1 || page > MAX_PAGE) return fail("out_of_range", `Page ${page} is out of range.`);
+  return { ...quote, page };
+}
+
+/** Trailing sentence punctuation is not part of a URL; a `)` is, when the URL opened one (Wikipedia). */
+function trimUrl(u: string): string {
+  let url = u;
+  for (;;) {
+    const last = url.at(-1) ?? "";
+    const unbalanced = last === ")" && url.split("(").length <= url.split(")").length - 1;
+    if (/[.,;:!?'"»”’\]}>*_~]/u.test(last) || unbalanced) url = url.slice(0, -1);
+    else return url;
+  }
+}
+
+function isHttpUrl(u: string): boolean {
+  try {
+    const parsed = new URL(u);
+    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Any message with an http(s) URL saves it; `save` in front is optional; the other words are the comment. */
+function parseLinks(flat: string): TextCommand | undefined {
+  const found = [...flat.matchAll(URL_RE)].map((m) => trimUrl(m[0]));
+  const urls = [...new Set(found.filter(isHttpUrl))];
+  if (urls.length === 0) return undefined;
+  let rest = flat;
+  for (const u of found) rest = rest.split(u).join(" ");
+  rest = stripDecorations(flatten(rest.replace(/^\s*(?:save|\/save)\b[\s:]*/iu, "")));
+  return hasWordChars(rest) ? { kind: "link", urls, comment: rest } : { kind: "link", urls };
+}
+
+function parseKeyword(core: string): TextCommand | undefined {
+  const lower = core.toLowerCase();
+  const exact = EXACT[lower];
+  if (exact) return { ...exact };
+  if (RESUME_REMINDERS.test(lower)) return { kind: "resumeReminders" };
+  const [verb = ""] = lower.split(" ", 1);
+  const rest = core.slice(verb.length).trim();
+  if (verb === "help") return { kind: "help", topic: rest };
+  if (verb === "snooze") {
+    const minutes = parseDuration(rest);
+    if (minutes === undefined)
+      return fail("missing_argument", "Snooze for how long? e.g. `snooze 30m`, `snooze 2 hours`.");
+    if (minutes > MAX_SNOOZE_MINUTES)
+      return fail("out_of_range", "Snooze for at most 7 days, or `pause reminders`.");
+    return { kind: "snooze", minutes };
+  }
+  const paused = PAUSE_REMINDERS.exec(core);
+  const pauseFor = paused ? (paused[1] ?? "") : verb === "pause" ? rest : undefined;
+  if (pauseFor !== undefined) {
+    const minutes = parseDuration(pauseFor);
+    if (paused && pauseFor === "") return { kind: "pauseReminders" };
+    if (paused && minutes === undefined) {
+      return fail(
+        "missing_argument",
+        "Pause for how long? e.g. `pause reminders 3d`, `pause reminders 1 week`.",
+      );
+    }
+    if (minutes !== undefined) {
+      if (minutes > MAX_PAUSE_MINUTES) return fail("out_of_range", "Pause reminders for at most 365 days.");
+      return { kind: "pauseReminders", minutes };
+    }
+    if (rest === "") return fail("missing_argument", "Pause what? `pause <title>` or `pause reminders 3d`.");
+  }
+  const action = SHELF_VERBS[verb];
+  if (!action) return undefined;
+  const title = titleOf(rest.replace(/^(?:to\s+read|reading)(?:\s+|$)/iu, ""));
+  if (isFailure(title)) return title;
+  if (title === undefined) {
+    if (action === "start" || action === "want" || action === "resume") {
+      return fail("missing_argument", `Which book? e.g. \`${verb} dune\`.`);
+    }
+    return { kind: "shelf", action };
+  }
+  return { kind: "shelf", action, title };
+}
+
+function parseProgress(core: string, today: string | undefined): TextCommand {
+  const choice = /^#\s*(\d{1,9})$|^(\d{1,9})\s*\)$/u.exec(core);
+  if (choice) return bareNumber(Number(choice[1] ?? choice[2]));
+  const day = splitDay(core, today);
+  if (day && "code" in day) return day;
+  const body = day ? day.rest : core;
+  if (day && body === "") return fail("missing_argument", "Which page? e.g. `yesterday dune 120`.");
+  const split = splitAmount(body);
+  if (!split) return notUnderstood(core);
+  const bad = checkAmount(split.amount);
+  if (bad) return bad;
+  const title = titleOf(split.title);
+  if (isFailure(title)) return title;
+  if (split.amount.kind === "number" && title === undefined && !day) return bareNumber(split.amount.value);
+  if (split.amount.kind === "number" && (split.amount.value < 1 || split.amount.value > MAX_PAGE)) {
+    return fail("out_of_range", `Page ${split.amount.value} is out of range.`);
+  }
+  return progressCommand(split.amount, title, day?.on);
+}
+
+function bareNumber(value: number): TextCommand {
+  if (value < 1 || value > MAX_PAGE)
+    return fail("out_of_range", `${value} is not a page or a choice I can use.`);
+  return { kind: "number", value };
+}
+
+function notUnderstood(core: string): Failure {
+  const lower = core.toLowerCase();
+  if (/^save\b/u.test(lower))
+    return fail("missing_argument", "Save needs a link starting with http:// or https://.");
+  if (/(?:^|\s)-\s*\d+(?:\s|$)/u.test(lower)) {
+    return fail("not_understood", "To correct a page, send the right page (e.g. `dune 120`) or `undo`.");
+  }
+  if (!/\d/u.test(lower))
+    return fail(
+      "missing_argument",
+      `Which page? e.g. \`${Array.from(core).slice(0, 40).join("")} 142\`. Or \`help\`.`,
+    );
+  return fail("not_understood", `I did not understand that. ${HINT}`);
+}
