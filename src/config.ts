@@ -14,6 +14,9 @@ export interface Config {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
   shutdownTimeoutMs: number;
+  /** Open Library base URL for book metadata lookups; empty turns lookups off. */
+  openLibraryUrl: string;
+  openLibraryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +128,22 @@ export const VARIABLES = {
     doc: "On SIGTERM, how long in-flight requests may take to finish before the process exits",
     parse: int("SHUTDOWN_TIMEOUT_MS", 0, 600_000),
   },
+  OPENLIBRARY_URL: {
+    name: "OPENLIBRARY_URL",
+    default: "https://openlibrary.org",
+    doc: "Open Library base URL for book metadata, used only when a request asks for `lookup: true`; empty turns lookups off (offline)",
+    parse: (raw: string) => {
+      if (raw === "") return "";
+      if (!/^https?:\/\/[^/]/i.test(raw)) fail("OPENLIBRARY_URL", raw, "must be an http(s) URL or empty");
+      return raw.replace(/\/+$/, "");
+    },
+  },
+  OPENLIBRARY_TIMEOUT_MS: {
+    name: "OPENLIBRARY_TIMEOUT_MS",
+    default: "2000",
+    doc: "How long a metadata lookup may take before the book is created without it",
+    parse: int("OPENLIBRARY_TIMEOUT_MS", 100, 60_000),
+  },
 } satisfies Record<string, Var<unknown>>;
 
 function read<T>(env: Env, v: Var<T>): T {
@@ -169,6 +188,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailuresPerAccount: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ACCOUNT),
     loginMaxFailuresPerAddress: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ADDRESS),
     shutdownTimeoutMs: read(env, VARIABLES.SHUTDOWN_TIMEOUT_MS),
+    openLibraryUrl: read(env, VARIABLES.OPENLIBRARY_URL),
+    openLibraryTimeoutMs: read(env, VARIABLES.OPENLIBRARY_TIMEOUT_MS),
   };
 }
 
@@ -180,7 +201,8 @@ export function loadDotEnv(file = ".env"): void {
 /** A configuration for tests and tools: in-memory SQLite, silent logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: "sqlite://:memory:" }),
+    // Tests make no outbound requests: metadata lookups are off unless a test points them at a fake.
+    ...loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: "sqlite://:memory:", OPENLIBRARY_URL: "" }),
     ...overrides,
   };
 }

@@ -5,6 +5,10 @@ import { AuthService } from "./modules/auth/auth.service.js";
 import { LoginThrottleRepo } from "./modules/auth/login-throttle.repo.js";
 import { RegistrationRepo } from "./modules/auth/registration.repo.js";
 import { SessionsRepo } from "./modules/auth/sessions.repo.js";
+import { BooksService } from "./modules/books/books.service.js";
+import { noMetadata } from "./modules/books/metadata.js";
+import { OpenLibraryLookup } from "./modules/books/openlibrary.js";
+import { ReadingsService } from "./modules/readings/readings.service.js";
 import { TokensRepo } from "./modules/tokens/tokens.repo.js";
 import { TokensService } from "./modules/tokens/tokens.service.js";
 import { UsersRepo } from "./modules/users/users.repo.js";
@@ -21,6 +25,8 @@ export interface Services {
   auth: AuthService;
   tokens: TokensService;
   admin: AdminService;
+  books: BooksService;
+  readings: ReadingsService;
 }
 
 /**
@@ -55,6 +61,11 @@ export async function createServices(
     clock,
     config,
   });
+  const readings = new ReadingsService(db, database.kind, clock);
+  const metadata = config.openLibraryUrl
+    ? new OpenLibraryLookup(config.openLibraryUrl, config.openLibraryTimeoutMs)
+    : noMetadata;
+  opts.log?.info({ metadata: config.openLibraryUrl || "off" }, "book metadata lookup adapter chosen");
   return {
     database,
     db,
@@ -63,5 +74,9 @@ export async function createServices(
     auth,
     tokens: new TokensService(tokensRepo, clock),
     admin: new AdminService({ db, users, registration, clock }),
+    books: new BooksService(db, readings, metadata, clock, {
+      warn: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.warn?.(obj, msg),
+    }),
+    readings,
   };
 }

@@ -39,6 +39,17 @@ const FIXTURES: Record<string, Fixture> = {
     },
     bodies: { "PATCH /api/admin/users/:id": { name: "Renamed" } },
   },
+  book: {
+    create: async (c) =>
+      (
+        await c.request({ method: "POST", url: "/api/books", payload: { title: "Fixture", totalPages: 100 } })
+      ).json().id,
+    bodies: {
+      "PATCH /api/books/:id": { title: "Renamed" },
+      "POST /api/books/:id/status": { status: "reading" },
+      "POST /api/books/:id/progress": { page: 1 },
+    },
+  },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,

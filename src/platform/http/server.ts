@@ -17,7 +17,9 @@ import type { Services } from "../../container.js";
 import { adminRoutes } from "../../modules/admin/admin.routes.js";
 import { registerAuthHook, SESSION_COOKIE } from "../../modules/auth/auth.hook.js";
 import { authRoutes } from "../../modules/auth/auth.routes.js";
+import { booksRoutes } from "../../modules/books/books.routes.js";
 import { healthRoutes } from "../../modules/health/health.routes.js";
+import { readingsRoutes } from "../../modules/readings/readings.routes.js";
 import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
 import { meRoutes } from "../../modules/users/me.routes.js";
 import { User } from "../../modules/users/users.schemas.js";
@@ -106,5 +108,7 @@ export async function buildServer(
   await app.register(meRoutes, { auth: services.auth, users: services.users });
   await app.register(tokensRoutes, { tokens: services.tokens });
   await app.register(adminRoutes, { admin: services.admin });
+  await app.register(booksRoutes, { books: services.books });
+  await app.register(readingsRoutes, { readings: services.readings });
   return app;
 }

@@ -1,0 +1,78 @@
+import { type Selectable, sql } from "kysely";
+import type { Db } from "../../platform/db/database.js";
+import type { BooksTable, ReadingStatus } from "../../platform/db/schema.js";
+
+export type BookRow = Selectable<BooksTable>;
+export type BookPatch = Partial<
+  Pick<BookRow, "title" | "authors" | "isbn10" | "isbn13" | "total_pages" | "cover_url" | "metadata_source">
+>;
+
+/** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** SQL for books. Every query filters on owner_id. */
+export class BooksRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: BookRow): Promise<void> {
+    await this.db.insertInto("books").values(row).execute();
+  }
+
+  /** The owner's book with this id, or undefined (also for another user's book). */
+  byId(ownerId: string, id: string): Promise<BookRow | undefined> {
+    return this.db
+      .selectFrom("books")
+      .selectAll()
+      .where("id", "=", id)
+      .where("owner_id", "=", ownerId)
+      .executeTakeFirst();
+  }
+
+  /** The owner's books, newest first, before `cursor`, optionally on one shelf or matching a title. */
+  list(
+    ownerId: string,
+    opts: { limit: number; cursor?: string; status?: ReadingStatus; q?: string },
+  ): Promise<BookRow[]> {
+    let q = this.db
+      .selectFrom("books")
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .orderBy("id", "desc")
+      .limit(opts.limit);
+    if (opts.status) q = q.where("status", "=", opts.status);
+    if (opts.cursor) q = q.where("id", "<", opts.cursor);
+    // An explicit escape character: SQLite has no default one.
+    if (opts.q) q = q.where(sql<boolean>`lower(title) like ${likePattern(opts.q)} escape '\\'`);
+    return q.execute();
+  }
+
+  async update(ownerId: string, id: string, patch: BookPatch & { updated_at: string }): Promise<void> {
+    await this.db
+      .updateTable("books")
+      .set(patch)
+      .where("id", "=", id)
+      .where("owner_id", "=", ownerId)
+      .execute();
+  }
+
+  /** Points the book at its current read-through and mirrors that read-through's status. */
+  async setCurrent(id: string, readingId: string, status: ReadingStatus, at: string): Promise<void> {
+    await this.db
+      .updateTable("books")
+      .set({ current_reading_id: readingId, status, updated_at: at })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Deletes the book and (by cascade) its read-throughs, shelf moves and progress; false when not theirs. */
+  async delete(ownerId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom("books")
+      .where("id", "=", id)
+      .where("owner_id", "=", ownerId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,108 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { Instant } from "../../platform/http/responses.js";
+import { LOCAL_DATE_PATTERN } from "../../platform/local-date.js";
+import type { BookRow } from "./books.repo.js";
+
+export const StatusSchema = Type.Union(
+  ["wishlist", "reading", "paused", "finished", "abandoned"].map((s) => Type.Literal(s)),
+  { description: "The shelf: wishlist, reading, paused, finished or abandoned" },
+);
+export const LocalDateSchema = Type.String({
+  pattern: LOCAL_DATE_PATTERN,
+  description: "A local day, YYYY-MM-DD",
+});
+
+const Title = Type.String({ minLength: 1, maxLength: 500 });
+const Authors = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20 });
+const IsbnText = Type.String({ maxLength: 20, description: "Hyphens and spaces are ignored" });
+const TotalPages = Type.Integer({ minimum: 1, maximum: 100_000 });
+const CoverUrl = Type.String({ format: "uri", pattern: "^https?://", maxLength: 2000 });
+
+const fields = {
+  authors: Type.Optional(Authors),
+  isbn: Type.Optional(Type.Union([IsbnText], { description: "An ISBN-10 or ISBN-13" })),
+  isbn10: Type.Optional(IsbnText),
+  isbn13: Type.Optional(IsbnText),
+};
+
+export const CreateBookBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    ...fields,
+    totalPages: Type.Optional(TotalPages),
+    coverUrl: Type.Optional(CoverUrl),
+    status: Type.Optional(StatusSchema),
+    lookup: Type.Optional(
+      Type.Boolean({
+        description:
+          "Fill missing fields from Open Library by ISBN or title. If the lookup fails or takes over 2 s the book is still created.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateBookBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    ...fields,
+    totalPages: Type.Optional(Type.Union([TotalPages, Type.Null()])),
+    coverUrl: Type.Optional(Type.Union([CoverUrl, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const BooksQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(StatusSchema),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Part of the title" })),
+  },
+  { additionalProperties: false },
+);
+
+export const Book = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  authors: Type.Array(Type.String()),
+  isbn10: Type.Union([Type.String(), Type.Null()]),
+  isbn13: Type.Union([Type.String(), Type.Null()]),
+  totalPages: Type.Union([Type.Integer(), Type.Null()]),
+  coverUrl: Type.Union([Type.String(), Type.Null()]),
+  metadataSource: Type.Union([Type.String(), Type.Null()]),
+  status: StatusSchema,
+  currentReadingId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type Book = Static<typeof Book>;
+
+export const CreatedBook = Type.Composite([
+  Book,
+  Type.Object({
+    lookup: Type.Union(
+      ["found", "not-found", "failed", "skipped"].map((s) => Type.Literal(s)),
+      {
+        description: "What the metadata lookup did",
+      },
+    ),
+  }),
+]);
+
+export function toBook(row: BookRow): Book {
+  return {
+    id: row.id,
+    title: row.title,
+    authors: JSON.parse(row.authors) as string[],
+    isbn10: row.isbn10,
+    isbn13: row.isbn13,
+    totalPages: row.total_pages,
+    coverUrl: row.cover_url,
+    metadataSource: row.metadata_source,
+    status: row.status,
+    currentReadingId: row.current_reading_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

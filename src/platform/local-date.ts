@@ -1,0 +1,41 @@
+import { DateTime } from "luxon";
+import { invalidField } from "./errors.js";
+
+/** A local calendar day 'YYYY-MM-DD'. */
+export type LocalDate = string;
+
+export const LOCAL_DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$";
+
+/** The local day of `instant` in the IANA `zone` (DST-correct: Luxon applies the zone's rules). */
+export function localDateOf(instant: Date, zone: string): LocalDate {
+  return DateTime.fromJSDate(instant, { zone }).toISODate()!;
+}
+
+/** True when `s` is a real calendar day written YYYY-MM-DD (so 2026-02-30 is not). */
+export function isLocalDate(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s, { zone: "UTC" }).isValid;
+}
+
+/** The day `n` days after `date` (before, for negative n). */
+export function addDays(date: LocalDate, n: number): LocalDate {
+  return DateTime.fromISO(date, { zone: "UTC" }).plus({ days: n }).toISODate()!;
+}
+
+/** Whole days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: LocalDate, b: LocalDate): number {
+  return Math.round(
+    DateTime.fromISO(b, { zone: "UTC" }).diff(DateTime.fromISO(a, { zone: "UTC" }), "days").days,
+  );
+}
+
+/**
+ * Checks a day sent by a client: a real date, not after today in the user's zone. Throws a field
+ * error naming `field` otherwise.
+ */
+export function checkPastDate(date: string, zone: string, now: Date, field: string): LocalDate {
+  if (!isLocalDate(date)) throw invalidField(field, "format", `"${date}" is not a date (YYYY-MM-DD)`);
+  const today = localDateOf(now, zone);
+  if (date > today)
+    throw invalidField(field, "not-future", `${date} is in the future (today is ${today} in ${zone})`);
+  return date;
+}
