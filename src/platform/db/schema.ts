@@ -134,6 +134,28 @@ export interface GoalsTable {
   updated_at: Instant;
 }
 
+/** The embedded queue's table (src/platform/queue/sql-queue.ts). */
+export interface JobsTable {
+  id: string;
+  name: string;
+  /** The payload as JSON text. */
+  payload: string;
+  status: "waiting" | "running" | "dead";
+  /** When a waiting job becomes due. */
+  run_at: Instant;
+  /** Attempts started so far (a claim counts one; a release on graceful stop gives it back). */
+  attempts: Generated<number>;
+  max_attempts: number;
+  idempotency_key: string | null;
+  /** The claim token of the worker that holds the job. */
+  locked_by: string | null;
+  /** The lease: past this instant a running job is taken back from its (presumed dead) worker. */
+  locked_until: Instant | null;
+  last_error: string | null;
+  created_at: Instant;
+  died_at: Instant | null;
+}
+
 export interface Tables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -146,4 +168,5 @@ export interface Tables {
   status_changes: StatusChangesTable;
   progress_entries: ProgressEntriesTable;
   goals: GoalsTable;
+  jobs: JobsTable;
 }

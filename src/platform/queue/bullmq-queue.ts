@@ -1,0 +1,357 @@
+import { createHash } from "node:crypto";
+import type { Static, TSchema } from "@sinclair/typebox";
+import {
+  type BackendFactory,
+  Queue as BQueue,
+  createPostgresBackend,
+  type Job,
+  UnrecoverableError,
+  WaitingError,
+  Worker,
+} from "bullmq";
+import { Redis } from "ioredis";
+import { type Clock, systemClock } from "../clock.js";
+import { newId } from "../ids.js";
+import { JobRegistry } from "./job-registry.js";
+import {
+  backoffDelay,
+  type DeadJob,
+  dueAt,
+  type EnqueueOptions,
+  type JobDef,
+  type JobHandler,
+  type Queue,
+  type QueueCounts,
+  QueueError,
+  type StartOptions,
+  type StopOptions,
+} from "./queue.js";
+import { Slots } from "./slots.js";
+
+interface Log {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface BullMqQueueOptions {
+  /** Redis (the usual backend) or BullMQ 6's PostgreSQL backend. */
+  backend:
+    | { kind: "redis"; url: string; prefix?: string }
+    | { kind: "postgres"; url: string; schema?: string };
+  /** A job whose worker stops renewing this lock is taken back by another worker (default 30 s). */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose lock expired (default lockDuration / 2... BullMQ: 30 s). */
+  stalledIntervalMs?: number;
+  /** Random source for backoff jitter (tests pass a fixed one). */
+  random?: () => number;
+  clock?: Clock;
+  log?: Log;
+}
+
+interface Active {
+  job: Job;
+  token: string | undefined;
+  stop: AbortController;
+  released: boolean;
+  onRelease: Promise<void>;
+  releaseNow: () => void;
+  settled: Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: one type for queues on either backend
+type BullQueue = BQueue<any, any, string, any, any, string, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: one type for workers on either backend
+type BullWorker = Worker<any, any, string, any, any, any>;
+
+const BACKOFF_TYPE = "readlog";
+const never = new Promise<never>(() => {});
+
+/**
+ * The scaled queue: one BullMQ queue per job type (so a job type's concurrency is a worker setting), on
+ * Redis or on BullMQ's PostgreSQL backend. The public job id is `<job name>/<BullMQ job id>`; an
+ * idempotency key becomes the BullMQ job id, which BullMQ deduplicates while the job exists. Completed
+ * jobs are removed; failed jobs (attempts exhausted or invalid payload) are the dead ones.
+ */
+export class BullMqQueue implements Queue {
+  readonly kind: string;
+  private readonly registry = new JobRegistry();
+  private readonly producers = new Map<string, BullQueue>();
+  private workers: BullWorker[] = [];
+  private readonly active = new Set<Active>();
+  private slots = new Slots(1);
+  private state: "idle" | "running" | "stopping" | "crashed" | "closed" = "idle";
+  private stopping: Promise<void> | undefined;
+  private readonly redis: Redis | undefined;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: BullMqQueueOptions) {
+    this.kind = `bullmq-${opts.backend.kind}`;
+    this.clock = opts.clock ?? systemClock;
+    this.random = opts.random ?? Math.random;
+    if (opts.backend.kind === "redis")
+      this.redis = new Redis(opts.backend.url, { maxRetriesPerRequest: null, lazyConnect: false });
+  }
+
+  declare(...jobs: JobDef[]): void {
+    this.registry.declare(...jobs);
+  }
+
+  handle<S extends TSchema>(job: JobDef<S>, handler: JobHandler<S>): void {
+    this.registry.handle(job, handler);
+  }
+
+  async enqueue<S extends TSchema>(
+    job: JobDef<S>,
+    payload: Static<S>,
+    opts: EnqueueOptions = {},
+  ): Promise<string> {
+    this.registry.requireDeclared(job);
+    const invalid = this.registry.validate(job.name, payload);
+    if (invalid) throw new QueueError(invalid);
+    const now = this.clock.now();
+    const jobId =
+      opts.idempotencyKey === undefined
+        ? newId(now.getTime())
+        : `k-${createHash("sha256").update(opts.idempotencyKey).digest("hex").slice(0, 40)}`;
+    const added = await this.producer(job.name).add(job.name, payload, {
+      jobId,
+      delay: Math.max(0, dueAt(now, opts).getTime() - now.getTime()),
+      attempts: job.policy.attempts,
+      backoff: { type: BACKOFF_TYPE },
+      removeOnComplete: true,
+      removeOnFail: false,
+    });
+    return `${job.name}/${added.id ?? jobId}`;
+  }
+
+  async start(opts: StartOptions = {}): Promise<void> {
+    if (this.state !== "idle") throw new QueueError(`workers are already ${this.state}`);
+    this.registry.assertComplete();
+    const concurrency = opts.concurrency ?? 4;
+    if (!(Number.isInteger(concurrency) && concurrency >= 1))
+      throw new QueueError("concurrency must be a whole number ≥ 1");
+    this.state = "running";
+    this.slots = new Slots(concurrency);
+    const factory = this.backendFactory();
+    this.workers = this.registry.all().map((def) => {
+      const opts = {
+        ...this.connectionOptions(),
+        concurrency: Math.min(def.policy.concurrency ?? concurrency, concurrency),
+        lockDuration: this.opts.lockDurationMs ?? 30_000,
+        ...(this.opts.stalledIntervalMs ? { stalledInterval: this.opts.stalledIntervalMs } : {}),
+        // A job that keeps killing its worker ends up dead instead of looping.
+        maxStalledCount: Math.max(1, def.policy.attempts - 1),
+        settings: {
+          backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, j?: { name: string }) => {
+            const policy = this.registry.get(j?.name ?? def.name)?.policy ?? def.policy;
+            return Math.max(1, backoffDelay(policy, attemptsMade, this.random));
+          },
+        },
+      };
+      const processor = (job: Job, token?: string) => this.process(job, token);
+      return (
+        factory ? new Worker(def.name, processor, opts, factory) : new Worker(def.name, processor, opts)
+      ) as BullWorker;
+    });
+    for (const w of this.workers)
+      w.on("error", (err: Error) => this.opts.log?.error({ err, queue: this.kind }, "queue worker error"));
+  }
+
+  stop(opts: StopOptions = {}): Promise<void> {
+    if (this.state === "running") {
+      this.state = "stopping";
+      this.stopping = this.drain(opts.graceMs ?? 10_000).finally(() => {
+        if (this.state === "stopping") this.state = "idle";
+      });
+    }
+    return this.stopping ?? Promise.resolve();
+  }
+
+  /** Test hook: stops like `kill -9` — workers vanish, their jobs keep their locks until those expire. */
+  async crash(): Promise<void> {
+    this.state = "crashed";
+    await Promise.all(this.workers.map((w) => w.close(true)));
+    this.workers = [];
+  }
+
+  async close(): Promise<void> {
+    if (this.state === "closed") return;
+    if (this.state === "running" || this.state === "stopping") await this.stop({ graceMs: 0 });
+    this.state = "closed";
+    await Promise.all(this.workers.map((w) => w.close(true)));
+    await Promise.all([...this.producers.values()].map((q) => q.close()));
+    this.producers.clear();
+    await this.redis?.quit().catch(() => undefined);
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const out: QueueCounts = { waiting: 0, delayed: 0, running: 0, failed: 0, dead: 0 };
+    const now = this.clock.now().getTime();
+    for (const def of this.registry.all()) {
+      const q = this.producer(def.name);
+      const c = await q.getJobCounts("active", "wait", "prioritized", "failed");
+      out.running += c.active ?? 0;
+      out.waiting += (c.wait ?? 0) + (c.prioritized ?? 0);
+      out.dead += c.failed ?? 0;
+      // BullMQ keeps retries and delayed jobs in one set; tell them apart like the SQL queue does.
+      for (const j of await q.getDelayed()) {
+        if (j.timestamp + j.delay <= now && j.attemptsMade === 0) out.waiting++;
+        else if (j.attemptsMade > 0) out.failed++;
+        else out.delayed++;
+      }
+    }
+    return out;
+  }
+
+  async listDead(opts: { limit?: number } = {}): Promise<DeadJob[]> {
+    const limit = opts.limit ?? 100;
+    const all: DeadJob[] = [];
+    for (const def of this.registry.all()) {
+      for (const j of await this.producer(def.name).getFailed(0, limit - 1)) {
+        all.push({
+          id: `${def.name}/${j.id}`,
+          name: def.name,
+          payload: j.data,
+          attempts: j.attemptsMade,
+          error: j.failedReason ?? "",
+          diedAt: new Date(j.finishedOn ?? j.timestamp).toISOString(),
+        });
+      }
+    }
+    return all.sort((a, b) => (a.diedAt < b.diedAt ? 1 : a.diedAt > b.diedAt ? -1 : 0)).slice(0, limit);
+  }
+
+  async retryDead(id: string): Promise<boolean> {
+    const job = await this.findDead(id);
+    if (!job) return false;
+    await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  }
+
+  async discardDead(id: string): Promise<boolean> {
+    const job = await this.findDead(id);
+    if (!job) return false;
+    await job.remove();
+    return true;
+  }
+
+  /** Removes every key/row of this process's declared queues (tests and benchmarks). */
+  async obliterate(): Promise<void> {
+    for (const def of this.registry.all()) await this.producer(def.name).obliterate({ force: true });
+  }
+
+  // --- internals -----------------------------------------------------------------------------------------
+
+  private async findDead(id: string): Promise<Job | undefined> {
+    const slash = id.indexOf("/");
+    const name = id.slice(0, slash);
+    if (slash < 1 || !this.registry.get(name)) return undefined;
+    const job = await this.producer(name).getJob(id.slice(slash + 1));
+    if (!job || !(await job.isFailed())) return undefined;
+    return job;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: Redis and PostgreSQL take different connection shapes
+  private connectionOptions(): { connection: any; prefix?: string } {
+    const b = this.opts.backend;
+    if (b.kind === "redis") return { connection: this.redis, prefix: b.prefix ?? "readlog" };
+    return { connection: { connectionString: b.url, schema: b.schema ?? "bullmq" } };
+  }
+
+  private backendFactory(): BackendFactory | undefined {
+    // biome-ignore lint/suspicious/noExplicitAny: BullMQ types its factories by connection type
+    return this.opts.backend.kind === "postgres" ? (createPostgresBackend as any) : undefined;
+  }
+
+  private producer(name: string): BullQueue {
+    let q = this.producers.get(name);
+    if (!q) {
+      const factory = this.backendFactory();
+      q = (
+        factory
+          ? new BQueue(name, this.connectionOptions(), factory)
+          : new BQueue(name, this.connectionOptions())
+      ) as BullQueue;
+      this.producers.set(name, q);
+    }
+    return q;
+  }
+
+  private async process(job: Job, token: string | undefined): Promise<void> {
+    if (this.state === "crashed") return never;
+    let releaseNow = () => {};
+    const entry: Active = {
+      job,
+      token,
+      stop: new AbortController(),
+      released: false,
+      onRelease: new Promise<void>((r) => {
+        releaseNow = r;
+      }),
+      releaseNow: () => releaseNow(),
+      settled: Promise.resolve(),
+    };
+    let settle = () => {};
+    entry.settled = new Promise<void>((r) => {
+      settle = r;
+    });
+    this.active.add(entry);
+    try {
+      const got = await this.slots.acquire(entry.stop.signal);
+      if (!got || entry.released) return await this.giveBack(entry);
+      try {
+        const outcome = await Promise.race([
+          this.registry.run(job.name, job.data, {
+            id: `${job.name}/${job.id}`,
+            attempt: Math.max(1, job.attemptsStarted),
+            stop: entry.stop.signal,
+          }),
+          entry.onRelease.then(() => undefined),
+        ]);
+        if (this.isCrashed()) return never;
+        if (entry.released || outcome === undefined) return await this.giveBack(entry);
+        if (outcome.kind === "invalid") throw new UnrecoverableError(outcome.error);
+        if (outcome.kind === "failed") throw new Error(outcome.error);
+      } finally {
+        this.slots.release();
+      }
+    } finally {
+      this.active.delete(entry);
+      settle();
+    }
+  }
+
+  private isCrashed(): boolean {
+    return this.state === "crashed";
+  }
+
+  /** Puts a taken job back in the wait list without charging an attempt. */
+  private async giveBack(entry: Active): Promise<never> {
+    await entry.job.moveToWait(entry.token);
+    throw new WaitingError();
+  }
+
+  private async drain(graceMs: number): Promise<void> {
+    // Stop taking new jobs first; close() below waits for the processors, which we bound by graceMs.
+    for (const w of this.workers) void w.pause(true).catch(() => undefined);
+    const running = [...this.active];
+    if (running.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(running.map((a) => a.settled)),
+        new Promise<void>((r) => {
+          timer = setTimeout(r, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const a of this.active) {
+      a.released = true;
+      a.stop.abort(new Error("worker stopping"));
+      a.releaseNow();
+    }
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.workers = [];
+  }
+}

@@ -1,0 +1,479 @@
+import { randomBytes } from "node:crypto";
+import type { Static, TSchema } from "@sinclair/typebox";
+import { type Selectable, sql } from "kysely";
+import { type Clock, systemClock } from "../clock.js";
+import type { Database } from "../db/database.js";
+import type { JobsTable } from "../db/schema.js";
+import { newId } from "../ids.js";
+import { type AttemptOutcome, describeError, JobRegistry } from "./job-registry.js";
+import {
+  backoffDelay,
+  type DeadJob,
+  dueAt,
+  type EnqueueOptions,
+  type JobDef,
+  type JobHandler,
+  type Queue,
+  type QueueCounts,
+  QueueError,
+  type StartOptions,
+  type StopOptions,
+} from "./queue.js";
+
+type Row = Selectable<JobsTable>;
+
+interface Log {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface SqlQueueOptions {
+  clock?: Clock;
+  /** How often an idle worker looks for due jobs enqueued by other processes (default 200 ms). */
+  pollIntervalMs?: number;
+  /** Lease = the job's timeoutMs + this; a job still running past it is taken back (default 30 s). */
+  leaseMarginMs?: number;
+  /** How often expired leases are looked for (default 1 s). */
+  reapIntervalMs?: number;
+  log?: Log;
+}
+
+interface Active {
+  row: Row;
+  stop: AbortController;
+  released: boolean;
+  done: Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The embedded queue: one Kysely table on SQLite or PostgreSQL. Jobs are claimed with one atomic
+ * UPDATE … RETURNING (PostgreSQL adds FOR UPDATE SKIP LOCKED so concurrent workers never wait on each
+ * other), held under a lease, deleted when done. A worker that dies leaves its lease to expire; any worker
+ * then takes the job back. Enqueue wakes this process's workers at once; other processes poll.
+ */
+export class SqlQueue implements Queue {
+  readonly kind: string;
+  private readonly registry = new JobRegistry();
+  private readonly clock: Clock;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMarginMs: number;
+  private readonly reapIntervalMs: number;
+  private state: "idle" | "running" | "stopping" | "crashed" = "idle";
+  private concurrency = 4;
+  private readonly active = new Map<string, Active>();
+  private readonly runningByName = new Map<string, number>();
+  private loopDone: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private woken = false;
+  private wakeSleeper: (() => void) | undefined;
+  private lastReap = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly opts: SqlQueueOptions = {},
+  ) {
+    this.kind = `sql-${database.kind}`;
+    this.clock = opts.clock ?? systemClock;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 200;
+    this.leaseMarginMs = opts.leaseMarginMs ?? 30_000;
+    this.reapIntervalMs = opts.reapIntervalMs ?? 1000;
+  }
+
+  private get db() {
+    return this.database.db;
+  }
+
+  declare(...jobs: JobDef[]): void {
+    this.registry.declare(...jobs);
+  }
+
+  handle<S extends TSchema>(job: JobDef<S>, handler: JobHandler<S>): void {
+    this.registry.handle(job, handler);
+  }
+
+  async enqueue<S extends TSchema>(
+    job: JobDef<S>,
+    payload: Static<S>,
+    opts: EnqueueOptions = {},
+  ): Promise<string> {
+    this.registry.requireDeclared(job);
+    const invalid = this.registry.validate(job.name, payload);
+    if (invalid) throw new QueueError(invalid);
+    const now = this.clock.now();
+    const row = {
+      id: newId(now.getTime()),
+      name: job.name,
+      payload: JSON.stringify(payload),
+      status: "waiting" as const,
+      run_at: dueAt(now, opts).toISOString(),
+      max_attempts: job.policy.attempts,
+      idempotency_key: opts.idempotencyKey ?? null,
+      created_at: now.toISOString(),
+    };
+    if (row.idempotency_key === null) {
+      await this.db.insertInto("jobs").values(row).execute();
+      this.wake();
+      return row.id;
+    }
+    // Insert-or-find; the loop covers the existing job completing between the two statements.
+    for (let i = 0; i < 5; i++) {
+      const inserted = await this.db
+        .insertInto("jobs")
+        .values(row)
+        .onConflict((oc) => oc.columns(["name", "idempotency_key"]).doNothing())
+        .returning("id")
+        .executeTakeFirst();
+      if (inserted) {
+        this.wake();
+        return inserted.id;
+      }
+      const existing = await this.db
+        .selectFrom("jobs")
+        .select("id")
+        .where("name", "=", job.name)
+        .where("idempotency_key", "=", row.idempotency_key)
+        .executeTakeFirst();
+      if (existing) return existing.id;
+    }
+    throw new QueueError(`enqueue of "${job.name}" with key "${row.idempotency_key}" kept racing; try again`);
+  }
+
+  async start(opts: StartOptions = {}): Promise<void> {
+    if (this.state !== "idle") throw new QueueError(`workers are already ${this.state}`);
+    this.registry.assertComplete();
+    const concurrency = opts.concurrency ?? 4;
+    if (!(Number.isInteger(concurrency) && concurrency >= 1))
+      throw new QueueError("concurrency must be a whole number ≥ 1");
+    this.concurrency = concurrency;
+    this.state = "running";
+    this.lastReap = 0;
+    this.loopDone = this.loop();
+  }
+
+  stop(opts: StopOptions = {}): Promise<void> {
+    if (this.state === "running") {
+      this.state = "stopping";
+      this.stopping = this.drain(opts.graceMs ?? 10_000).finally(() => {
+        this.state = "idle";
+      });
+    }
+    return this.stopping ?? Promise.resolve();
+  }
+
+  /** Test hook: stops like `kill -9` — no more claims, running jobs keep their leases and nothing is written. */
+  async crash(): Promise<void> {
+    this.state = "crashed";
+    this.wake();
+    await this.loopDone;
+    for (const a of this.active.values()) a.stop.abort(new Error("crashed"));
+    this.active.clear();
+    this.runningByName.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.stop({ graceMs: 0 });
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const now = this.clock.now().toISOString();
+    const n = (cond: ReturnType<typeof sql>) =>
+      sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
+    const r = await this.db
+      .selectFrom("jobs")
+      .select([
+        n(sql`status = 'waiting' and run_at <= ${now}`).as("waiting"),
+        n(sql`status = 'waiting' and run_at > ${now} and last_error is null`).as("delayed"),
+        n(sql`status = 'running'`).as("running"),
+        n(sql`status = 'waiting' and run_at > ${now} and last_error is not null`).as("failed"),
+        n(sql`status = 'dead'`).as("dead"),
+      ])
+      .executeTakeFirstOrThrow();
+    return {
+      waiting: Number(r.waiting),
+      delayed: Number(r.delayed),
+      running: Number(r.running),
+      failed: Number(r.failed),
+      dead: Number(r.dead),
+    };
+  }
+
+  async listDead(opts: { limit?: number } = {}): Promise<DeadJob[]> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("status", "=", "dead")
+      .orderBy("died_at", "desc")
+      .orderBy("id", "desc")
+      .limit(opts.limit ?? 100)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      payload: safeParse(r.payload),
+      attempts: r.attempts,
+      error: r.last_error ?? "",
+      diedAt: r.died_at ?? r.created_at,
+    }));
+  }
+
+  async retryDead(id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable("jobs")
+      .set({
+        status: "waiting",
+        attempts: 0,
+        run_at: this.clock.now().toISOString(),
+        last_error: null,
+        died_at: null,
+      })
+      .where("id", "=", id)
+      .where("status", "=", "dead")
+      .executeTakeFirst();
+    this.wake();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async discardDead(id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom("jobs")
+      .where("id", "=", id)
+      .where("status", "=", "dead")
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  // --- workers -------------------------------------------------------------------------------------------
+
+  private wake(): void {
+    this.woken = true;
+    this.wakeSleeper?.();
+  }
+
+  /** Sleeps until woken (enqueue, a job finishing, stop) or the poll interval passes. */
+  private idle(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeSleeper = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeSleeper = done;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.state === "running") {
+      let more = false;
+      try {
+        await this.reapExpiredLeases();
+        const free = this.concurrency - this.active.size;
+        if (free > 0) more = (await this.claimAndRun(free)) === free;
+      } catch (err) {
+        this.opts.log?.error({ err, queue: this.kind }, "job claim failed; retrying after the poll interval");
+        await sleep(this.pollIntervalMs);
+      }
+      if (!more || this.active.size >= this.concurrency) await this.idle(this.pollIntervalMs);
+    }
+  }
+
+  /** Names this process may take now: every handled job whose own concurrency limit is not reached. */
+  private eligibleNames(): string[] {
+    return this.registry
+      .all()
+      .filter((d) => d.policy.concurrency === undefined || this.runningOf(d.name) < d.policy.concurrency)
+      .map((d) => d.name);
+  }
+
+  private runningOf(name: string): number {
+    return this.runningByName.get(name) ?? 0;
+  }
+
+  private async claimAndRun(limit: number): Promise<number> {
+    const names = this.eligibleNames();
+    if (names.length === 0) return 0;
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const maxTimeout = Math.max(...names.map((n) => this.registry.get(n)?.policy.timeoutMs ?? 0));
+    const lease = new Date(now.getTime() + maxTimeout + this.leaseMarginMs).toISOString();
+    const token = randomBytes(9).toString("base64url");
+    let pick = this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("status", "=", "waiting")
+      .where("run_at", "<=", nowIso)
+      .where("name", "in", names)
+      .orderBy("run_at")
+      .orderBy("id")
+      .limit(limit);
+    // SQLite runs the whole UPDATE under its single writer lock; PostgreSQL needs row locks that concurrent
+    // claimers skip instead of waiting for.
+    if (this.database.kind === "postgres") pick = pick.forUpdate().skipLocked();
+    const rows = await this.db
+      .updateTable("jobs")
+      .set({
+        status: "running",
+        attempts: sql`attempts + 1`,
+        locked_by: token,
+        locked_until: lease,
+      })
+      .where("id", "in", pick)
+      .returningAll()
+      .execute();
+    rows.sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
+    const excess: Row[] = [];
+    for (const row of rows) {
+      if (this.state !== "running") {
+        // Stopping between claim and run: give the job straight back (a crash leaves it to its lease).
+        if (this.state === "stopping") excess.push(row);
+        continue;
+      }
+      const cap = this.registry.get(row.name)?.policy.concurrency;
+      if (cap !== undefined && this.runningOf(row.name) >= cap) excess.push(row);
+      else this.run(row);
+    }
+    for (const row of excess) await this.release(row);
+    return rows.length;
+  }
+
+  private run(row: Row): void {
+    const entry: Active = { row, stop: new AbortController(), released: false, done: Promise.resolve() };
+    this.active.set(row.id, entry);
+    this.runningByName.set(row.name, this.runningOf(row.name) + 1);
+    entry.done = (async () => {
+      let payload: unknown;
+      let outcome: AttemptOutcome;
+      try {
+        payload = JSON.parse(row.payload);
+        outcome = await this.registry.run(row.name, payload, {
+          id: row.id,
+          attempt: row.attempts,
+          stop: entry.stop.signal,
+        });
+      } catch (err) {
+        outcome = { kind: "invalid", error: `payload is not valid JSON: ${describeError(err)}` };
+      }
+      if (entry.released || this.state === "crashed") return;
+      try {
+        await this.record(row, outcome);
+      } catch (err) {
+        // The lease expires and another attempt follows: at-least-once, never lost.
+        this.opts.log?.error({ err, job: row.id, name: row.name }, "could not record a job outcome");
+      }
+    })().finally(() => {
+      if (this.active.get(row.id) === entry) {
+        this.active.delete(row.id);
+        this.runningByName.set(row.name, Math.max(0, this.runningOf(row.name) - 1));
+      }
+      this.wake();
+    });
+  }
+
+  private async record(row: Row, outcome: AttemptOutcome): Promise<void> {
+    const now = this.clock.now();
+    if (outcome.kind === "done") {
+      await this.db
+        .deleteFrom("jobs")
+        .where("id", "=", row.id)
+        .where("locked_by", "=", row.locked_by)
+        .execute();
+      return;
+    }
+    const dead = outcome.kind === "invalid" || row.attempts >= row.max_attempts;
+    const policy = this.registry.get(row.name)?.policy;
+    const retryAt = new Date(now.getTime() + (policy ? backoffDelay(policy, row.attempts) : 0));
+    await this.db
+      .updateTable("jobs")
+      .set({
+        status: dead ? "dead" : "waiting",
+        run_at: dead ? now.toISOString() : retryAt.toISOString(),
+        died_at: dead ? now.toISOString() : null,
+        last_error: outcome.error,
+        locked_by: null,
+        locked_until: null,
+      })
+      .where("id", "=", row.id)
+      .where("locked_by", "=", row.locked_by)
+      .execute();
+  }
+
+  /** Gives a claimed job back untouched: due now, and the attempt it was charged is returned. */
+  private async release(row: Row): Promise<void> {
+    await this.db
+      .updateTable("jobs")
+      .set({
+        status: "waiting",
+        attempts: sql`attempts - 1`,
+        run_at: this.clock.now().toISOString(),
+        locked_by: null,
+        locked_until: null,
+      })
+      .where("id", "=", row.id)
+      .where("locked_by", "=", row.locked_by)
+      .execute();
+  }
+
+  /** Takes back jobs whose worker vanished; a job that used its last attempt this way is dead. */
+  private async reapExpiredLeases(): Promise<void> {
+    const now = this.clock.now();
+    if (now.getTime() - this.lastReap < this.reapIntervalMs) return;
+    this.lastReap = now.getTime();
+    const nowIso = now.toISOString();
+    const spent = sql`attempts >= max_attempts`;
+    await this.db
+      .updateTable("jobs")
+      .set({
+        status: sql`case when ${spent} then 'dead' else 'waiting' end`,
+        died_at: sql`case when ${spent} then ${nowIso} else null end`,
+        last_error: sql`cast(${"lease expired: the worker stopped without finishing attempt "} as text) || cast(attempts as text)`,
+        run_at: nowIso,
+        locked_by: null,
+        locked_until: null,
+      })
+      .where("status", "=", "running")
+      .where("locked_until", "<=", nowIso)
+      .execute();
+  }
+
+  private async drain(graceMs: number): Promise<void> {
+    this.wake();
+    await this.loopDone;
+    const running = [...this.active.values()];
+    if (running.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(running.map((a) => a.done)),
+        new Promise<void>((r) => {
+          timer = setTimeout(r, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const a of [...this.active.values()]) {
+      a.released = true;
+      a.stop.abort(new Error("worker stopping"));
+      try {
+        await this.release(a.row);
+      } catch (err) {
+        this.opts.log?.warn({ err, job: a.row.id }, "could not release a job on stop; its lease will expire");
+      }
+    }
+    this.active.clear();
+    this.runningByName.clear();
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
