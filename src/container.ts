@@ -8,6 +8,7 @@ import { SessionsRepo } from "./modules/auth/sessions.repo.js";
 import { BooksService } from "./modules/books/books.service.js";
 import { noMetadata } from "./modules/books/metadata.js";
 import { OpenLibraryLookup } from "./modules/books/openlibrary.js";
+import { ProgressService } from "./modules/progress/progress.service.js";
 import { ReadingsService } from "./modules/readings/readings.service.js";
 import { TokensRepo } from "./modules/tokens/tokens.repo.js";
 import { TokensService } from "./modules/tokens/tokens.service.js";
@@ -27,6 +28,7 @@ export interface Services {
   admin: AdminService;
   books: BooksService;
   readings: ReadingsService;
+  progress: ProgressService;
 }
 
 /**
@@ -78,5 +80,6 @@ export async function createServices(
       warn: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.warn?.(obj, msg),
     }),
     readings,
+    progress: new ProgressService(db, readings, clock),
   };
 }

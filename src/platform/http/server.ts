@@ -19,6 +19,7 @@ import { registerAuthHook, SESSION_COOKIE } from "../../modules/auth/auth.hook.j
 import { authRoutes } from "../../modules/auth/auth.routes.js";
 import { booksRoutes } from "../../modules/books/books.routes.js";
 import { healthRoutes } from "../../modules/health/health.routes.js";
+import { progressRoutes } from "../../modules/progress/progress.routes.js";
 import { readingsRoutes } from "../../modules/readings/readings.routes.js";
 import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
 import { meRoutes } from "../../modules/users/me.routes.js";
@@ -110,5 +111,6 @@ export async function buildServer(
   await app.register(adminRoutes, { admin: services.admin });
   await app.register(booksRoutes, { books: services.books });
   await app.register(readingsRoutes, { readings: services.readings });
+  await app.register(progressRoutes, { progress: services.progress });
   return app;
 }

@@ -1,0 +1,126 @@
+import type { Clock } from "../../platform/clock.js";
+import type { Db } from "../../platform/db/database.js";
+import type { EntrySource } from "../../platform/db/schema.js";
+import { conflict, invalidField, notFound } from "../../platform/errors.js";
+import { newId } from "../../platform/ids.js";
+import { checkPastDate, localDateOf } from "../../platform/local-date.js";
+import { BooksRepo } from "../books/books.repo.js";
+import type { Reader, ReadingsService } from "../readings/readings.service.js";
+import { type EntryRow, ProgressRepo } from "./progress.repo.js";
+
+export interface RecordInput {
+  page?: number;
+  percent?: number;
+  /** Backfill: the local day the pages were read (YYYY-MM-DD), not after today in the reader's zone. */
+  date?: string;
+  /** Allows a page below the last one; the new entry supersedes the last entry (which is kept). */
+  correction?: boolean;
+  /** Sets the book's total pages first (e.g. "dune 142/412"). */
+  totalPages?: number;
+  source?: EntrySource;
+  note?: string;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The progress log. Entries are appended, never changed: a correction is a new entry that supersedes the
+ * last one. Each entry stores `pages_delta`, the pages it adds to its local day, so day, calendar and stats
+ * figures are sums over an index.
+ */
+export class ProgressService {
+  constructor(
+    private readonly db: Db,
+    private readonly readings: ReadingsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Records the reader's position in a book's current read-through. A paused read-through resumes
+   * (a paused→reading shelf move on the entry's day); any other shelf but reading answers 409.
+   * `at` overrides the recording instant (imports).
+   */
+  async record(reader: Reader, bookId: string, input: RecordInput, opts: { at?: Date } = {}) {
+    if (input.page === undefined && input.percent === undefined)
+      throw invalidField("/body/page", "required", "Send page or percent");
+    const now = opts.at ?? this.clock.now();
+    const today = localDateOf(this.clock.now(), reader.timezone);
+    const date = input.date
+      ? checkPastDate(input.date, reader.timezone, this.clock.now(), "/body/date")
+      : undefined;
+
+    return this.db.transaction().execute(async (tx) => {
+      let { book, current } = await this.readings.current(tx, reader, bookId);
+      if (current.status === "paused")
+        current = await this.readings.applyMove(tx, reader, book, current, "reading", date ?? today);
+      else if (current.status !== "reading")
+        throw conflict(
+          `Progress is recorded for a book being read; this one is on ${current.status} (start it first)`,
+        );
+      if (input.totalPages !== undefined && input.totalPages !== book.total_pages) {
+        await new BooksRepo(tx).update(reader.id, book.id, {
+          total_pages: input.totalPages,
+          updated_at: now.toISOString(),
+        });
+        book = { ...book, total_pages: input.totalPages };
+      }
+
+      const repo = new ProgressRepo(tx);
+      const last = await repo.last(current.id);
+      const lastPaged = last?.page != null ? last : await repo.last(current.id, true);
+      const prevPage = lastPaged?.page ?? 0;
+      const total = book.total_pages;
+      const page =
+        input.page ??
+        (input.percent !== undefined && total ? Math.round((input.percent * total) / 100) : null);
+      if (page !== null && total !== null && page > total)
+        throw invalidField("/body/page", "maximum", `Page ${page} is beyond the book's ${total} pages`);
+      const percent = input.percent ?? (page !== null && total ? round2((page / total) * 100) : null);
+      if (!input.correction) {
+        if (page !== null && page < prevPage)
+          throw invalidField(
+            "/body/page",
+            "not-below-last",
+            `Page ${page} is below the last recorded page ${prevPage}; send correction: true to correct it`,
+          );
+        if (page === null && percent !== null && last?.percent != null && percent < last.percent)
+          throw invalidField(
+            "/body/percent",
+            "not-below-last",
+            `${percent}% is below the last recorded ${last.percent}%; send correction: true to correct it`,
+          );
+      }
+      const supersedes = input.correction && last ? last : undefined;
+      const row: EntryRow = {
+        id: newId(now.getTime()),
+        owner_id: reader.id,
+        reading_id: current.id,
+        book_id: book.id,
+        page,
+        percent,
+        // A correction belongs to the day of the entry it corrects, so that day's total comes out right.
+        local_date: date ?? supersedes?.local_date ?? localDateOf(now, reader.timezone),
+        recorded_at: now.toISOString(),
+        source: input.source ?? "api",
+        supersedes: supersedes?.id ?? null,
+        pages_delta: page !== null ? page - prevPage : 0,
+        note: input.note ?? null,
+      };
+      await repo.insert(row);
+      return {
+        entry: row,
+        currentPage: page ?? lastPaged?.page ?? null,
+        percent,
+        totalPages: total,
+        pagesToday: await repo.bookPagesOn(reader.id, book.id, today),
+        pagesThatDay: await repo.bookPagesOn(reader.id, book.id, row.local_date),
+      };
+    });
+  }
+
+  /** A book's entries, newest first (limit + 1 rows, for paging); 404 when the book is not theirs. */
+  async list(reader: Reader, bookId: string, opts: { limit: number; cursor?: string; readingId?: string }) {
+    if (!(await new BooksRepo(this.db).byId(reader.id, bookId))) throw notFound("Book");
+    return new ProgressRepo(this.db).list(reader.id, bookId, { ...opts, limit: opts.limit + 1 });
+  }
+}
