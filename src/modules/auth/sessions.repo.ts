@@ -1,22 +1,16 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../../platform/db/database.js";
+import { precompile } from "../../platform/db/precompile.js";
 import type { SessionsTable } from "../../platform/db/schema.js";
 import type { UserRow } from "../users/users.repo.js";
 
 export type SessionRow = Selectable<SessionsTable>;
 
 /** SQL for login sessions. Sessions are keyed by the SHA-256 of the cookie value. */
-export class SessionsRepo {
-  constructor(private readonly db: Db) {}
-
-  /** Stores a new session. */
-  async insert(row: SessionRow): Promise<void> {
-    await this.db.insertInto("sessions").values(row).execute();
-  }
-
-  /** The session and its user, when the session exists and has not expired at `now`. */
-  async findLive(idHash: string, now: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
-    const r = await this.db
+// The per-request authentication lookup, compiled once.
+const liveQuery = (db: Db) =>
+  precompile(db, (p: { hash: string; now: string }) =>
+    db
       .selectFrom("sessions as s")
       .innerJoin("users as u", "u.id", "s.user_id")
       .select([
@@ -35,9 +29,25 @@ export class SessionsRepo {
         "u.created_at as user_created_at",
         "u.disabled_at",
       ])
-      .where("s.id_hash", "=", idHash)
-      .where("s.expires_at", ">", now)
-      .executeTakeFirst();
+      .where("s.id_hash", "=", p.hash)
+      .where("s.expires_at", ">", p.now),
+  );
+
+export class SessionsRepo {
+  private readonly liveQuery: ReturnType<typeof liveQuery>;
+
+  constructor(private readonly db: Db) {
+    this.liveQuery = liveQuery(db);
+  }
+
+  /** Stores a new session. */
+  async insert(row: SessionRow): Promise<void> {
+    await this.db.insertInto("sessions").values(row).execute();
+  }
+
+  /** The session and its user, when the session exists and has not expired at `now`. */
+  async findLive(idHash: string, now: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    const [r] = await this.liveQuery({ hash: idHash, now });
     if (!r) return undefined;
     return {
       session: {

@@ -1,34 +1,16 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../../platform/db/database.js";
+import { precompile } from "../../platform/db/precompile.js";
 import type { ApiTokensTable } from "../../platform/db/schema.js";
 import type { UserRow } from "../users/users.repo.js";
 
 export type TokenRow = Selectable<ApiTokensTable>;
 
 /** SQL for personal API tokens. Tokens are found by the SHA-256 of their secret. */
-export class TokensRepo {
-  constructor(private readonly db: Db) {}
-
-  /** Stores a new token. */
-  async insert(row: TokenRow): Promise<void> {
-    await this.db.insertInto("api_tokens").values(row).execute();
-  }
-
-  /** A user's tokens (revoked ones included), newest first, before `cursor` when given. */
-  list(userId: string, limit: number, cursor?: string): Promise<TokenRow[]> {
-    let q = this.db
-      .selectFrom("api_tokens")
-      .selectAll()
-      .where("user_id", "=", userId)
-      .orderBy("id", "desc")
-      .limit(limit);
-    if (cursor) q = q.where("id", "<", cursor);
-    return q.execute();
-  }
-
-  /** The live (unrevoked, unexpired) token with this hash and its user, or undefined. */
-  async findLive(tokenHash: string, now: string): Promise<{ token: TokenRow; user: UserRow } | undefined> {
-    const r = await this.db
+// The per-request authentication lookup, compiled once.
+const liveQuery = (db: Db) =>
+  precompile(db, (p: { hash: string; now: string }) =>
+    db
       .selectFrom("api_tokens as t")
       .innerJoin("users as u", "u.id", "t.user_id")
       .select([
@@ -50,10 +32,38 @@ export class TokensRepo {
         "u.created_at",
         "u.disabled_at",
       ])
-      .where("t.token_hash", "=", tokenHash)
+      .where("t.token_hash", "=", p.hash)
       .where("t.revoked_at", "is", null)
-      .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", now)]))
-      .executeTakeFirst();
+      .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", p.now)])),
+  );
+
+export class TokensRepo {
+  private readonly liveQuery: ReturnType<typeof liveQuery>;
+
+  constructor(private readonly db: Db) {
+    this.liveQuery = liveQuery(db);
+  }
+
+  /** Stores a new token. */
+  async insert(row: TokenRow): Promise<void> {
+    await this.db.insertInto("api_tokens").values(row).execute();
+  }
+
+  /** A user's tokens (revoked ones included), newest first, before `cursor` when given. */
+  list(userId: string, limit: number, cursor?: string): Promise<TokenRow[]> {
+    let q = this.db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .orderBy("id", "desc")
+      .limit(limit);
+    if (cursor) q = q.where("id", "<", cursor);
+    return q.execute();
+  }
+
+  /** The live (unrevoked, unexpired) token with this hash and its user, or undefined. */
+  async findLive(tokenHash: string, now: string): Promise<{ token: TokenRow; user: UserRow } | undefined> {
+    const [r] = await this.liveQuery({ hash: tokenHash, now });
     if (!r) return undefined;
     return {
       token: {
