@@ -73,7 +73,7 @@ export const OPENING_QUOTES = Object.keys(QUOTE_PAIRS);
 /** Removes one pair of matching quotes around the whole string, if present. */
 export function unquote(s: string): string {
   const t = s.trim();
-  const close = QUOTE_PAIRS[t[0] ?? ""];
+  const close = lookup(QUOTE_PAIRS, t[0] ?? "");
   if (close && t.length >= 2 && t.endsWith(close)) return t.slice(1, -1).trim();
   // Some keyboards close with the same curly mark they open with.
   if ((t[0] === "“" || t[0] === "”") && t.length >= 2 && /[“”]$/.test(t)) return t.slice(1, -1).trim();
@@ -101,4 +101,9 @@ export function foldForMatch(s: string): string {
     .replace(/[ł]/g, "l")
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
+}
+
+/** `rec[key]` for own keys only, so user words like `constructor` never reach `Object.prototype`. */
+export function lookup<T>(rec: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(rec, key) ? rec[key] : undefined;
 }

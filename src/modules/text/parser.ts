@@ -18,6 +18,7 @@ import {
   flatten,
   foldDigits,
   hasWordChars,
+  lookup,
   stripDecorations,
   unquote,
 } from "./normalize.js";
@@ -204,7 +205,7 @@ function parseLinks(flat: string): TextCommand | undefined {
 
 function parseKeyword(core: string): TextCommand | undefined {
   const lower = core.toLowerCase();
-  const exact = EXACT[lower];
+  const exact = lookup(EXACT, lower);
   if (exact) return { ...exact };
   if (RESUME_REMINDERS.test(lower)) return { kind: "resumeReminders" };
   const [verb = ""] = lower.split(" ", 1);
@@ -235,7 +236,7 @@ function parseKeyword(core: string): TextCommand | undefined {
     }
     if (rest === "") return fail("missing_argument", "Pause what? `pause <title>` or `pause reminders 3d`.");
   }
-  const action = SHELF_VERBS[verb];
+  const action = lookup(SHELF_VERBS, verb);
   if (!action) return undefined;
   const title = titleOf(rest.replace(/^(?:to\s+read|reading)(?:\s+|$)/iu, ""));
   if (isFailure(title)) return title;
@@ -278,6 +279,9 @@ function notUnderstood(core: string): Failure {
   const lower = core.toLowerCase();
   if (/^save\b/u.test(lower))
     return fail("missing_argument", "Save needs a link starting with http:// or https://.");
+  if (/[a-z][a-z0-9+.-]*:\/\//u.test(lower)) {
+    return fail("not_understood", "Only http:// and https:// links can be saved.");
+  }
   if (/(?:^|\s)-\s*\d+(?:\s|$)/u.test(lower)) {
     return fail("not_understood", "To correct a page, send the right page (e.g. `dune 120`) or `undo`.");
   }
