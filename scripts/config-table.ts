@@ -2,4 +2,5 @@
 import { VARIABLES } from "../src/config.js";
 
 console.log("| variable | default | meaning |\n|---|---|---|");
-for (const v of Object.values(VARIABLES)) console.log(`| \`${v.name}\` | ${v.default ? `\`${v.default}\`` : "(empty)"} | ${v.doc} |`);
+for (const v of Object.values(VARIABLES))
+  console.log(`| \`${v.name}\` | ${v.default ? `\`${v.default}\`` : "(empty)"} | ${v.doc} |`);

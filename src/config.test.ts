@@ -19,7 +19,10 @@ describe("configuration from the environment", () => {
       kind: "sqlite",
       file: "/var/lib/readlog.db",
     });
-    expect(loadConfig({ DATA_DIR: "/srv/rl" }).database).toEqual({ kind: "sqlite", file: "/srv/rl/readlog.db" });
+    expect(loadConfig({ DATA_DIR: "/srv/rl" }).database).toEqual({
+      kind: "sqlite",
+      file: "/srv/rl/readlog.db",
+    });
   });
 
   it.each([
