@@ -98,6 +98,7 @@ function score<B extends BookRef>(q: string[], book: B): Scored<B> | undefined {
   if (t.join(" ") === q.join(" ") || t.join("") === q.join("")) return { book, tier: 0, coverage: 1, rank };
   const used = new Set<number>();
   let tier: Tier = 1;
+  let meaningful = 0;
   for (const word of q) {
     let best = 0;
     let at = -1;
@@ -114,16 +115,18 @@ function score<B extends BookRef>(q: string[], book: B): Scored<B> | undefined {
       return undefined;
     }
     used.add(at);
+    if (!STOP_WORDS.has(word)) meaningful++;
     tier = Math.max(tier, best) as Tier;
   }
-  if (used.size === 0) return undefined;
+  // `the` alone would otherwise match every "The …" title.
+  if (meaningful === 0) return undefined;
   return { book, tier, coverage: used.size / t.length, rank };
 }
 
 const byRank = <B extends BookRef>(a: Scored<B>, b: Scored<B>) =>
   a.tier - b.tier ||
-  b.coverage - a.coverage ||
   a.rank - b.rank ||
+  b.coverage - a.coverage ||
   a.book.title.length - b.book.title.length ||
   a.book.title.localeCompare(b.book.title);
 
