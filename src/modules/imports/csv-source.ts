@@ -120,6 +120,7 @@ export async function* readImportRows(
       } else if ("error" in row) {
         yield { problem: { line: row.line, message: row.error } };
       } else if (row.fields.every((f) => f.trim() === "")) {
+        // A line of only commas or spaces, as spreadsheets leave at the end: nothing to import, nothing wrong.
       } else if (row.fields.length !== width) {
         const message = `the row has ${row.fields.length} fields but the header has ${width} (a missing or extra comma?)`;
         yield { problem: { line: row.line, message } };

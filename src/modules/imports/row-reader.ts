@@ -24,6 +24,7 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 /** Goodreads review HTML → plain text: `<br/>` and paragraphs become newlines, other tags go, entities decode. */
 export function htmlToText(html: string): string {
+  if (!/[<&\r]/.test(html)) return html.trim();
   return html
     .replace(/\r\n?/g, "\n")
     .replace(/<br\s*\/?>/gi, "\n")
@@ -52,6 +53,17 @@ export function splitList(raw: string): string[] {
   ];
 }
 
+const lowered = new Map<string, string>();
+/** Column names come from a small fixed set: remember their lower-case forms instead of recomputing per cell. */
+function lower(column: string): string {
+  let l = lowered.get(column);
+  if (l === undefined) {
+    l = column.toLowerCase();
+    if (lowered.size < 1000) lowered.set(column, l);
+  }
+  return l;
+}
+
 /** Reads one CSV row by column name and collects its problems instead of throwing. */
 export class RowReader {
   readonly problems: ImportProblem[] = [];
@@ -69,13 +81,13 @@ export class RowReader {
 
   /** The raw cell, trimmed; "" when empty or when the column is absent from this variant. */
   text(column: string): string {
-    const at = this.columns.get(column.toLowerCase());
+    const at = this.columns.get(lower(column));
     return at === undefined ? "" : (this.fields[at] ?? "").trim();
   }
 
   /** True when the header has this column. */
   has(column: string): boolean {
-    return this.columns.has(column.toLowerCase());
+    return this.columns.has(lower(column));
   }
 
   /** A date cell as `YYYY-MM-DD`; undefined when empty or invalid (then a problem is recorded). */
