@@ -6,10 +6,12 @@ import { LoginThrottleRepo } from "./modules/auth/login-throttle.repo.js";
 import { RegistrationRepo } from "./modules/auth/registration.repo.js";
 import { SessionsRepo } from "./modules/auth/sessions.repo.js";
 import { BooksService } from "./modules/books/books.service.js";
+import { DaysService } from "./modules/days/days.service.js";
 import { noMetadata } from "./modules/books/metadata.js";
 import { OpenLibraryLookup } from "./modules/books/openlibrary.js";
 import { ProgressService } from "./modules/progress/progress.service.js";
 import { ReadingsService } from "./modules/readings/readings.service.js";
+import { StatsService } from "./modules/stats/stats.service.js";
 import { TokensRepo } from "./modules/tokens/tokens.repo.js";
 import { TokensService } from "./modules/tokens/tokens.service.js";
 import { UsersRepo } from "./modules/users/users.repo.js";
@@ -29,6 +31,8 @@ export interface Services {
   books: BooksService;
   readings: ReadingsService;
   progress: ProgressService;
+  days: DaysService;
+  stats: StatsService;
 }
 
 /**
@@ -81,5 +85,7 @@ export async function createServices(
     }),
     readings,
     progress: new ProgressService(db, readings, clock),
+    days: new DaysService(db),
+    stats: new StatsService(db, clock),
   };
 }

@@ -50,6 +50,8 @@ const FIXTURES: Record<string, Fixture> = {
       "POST /api/books/:id/progress": { page: 1 },
     },
   },
+  // Routes keyed by a day or a year rather than an object id: they only ever read the caller's own rows.
+  self: { create: async (c) => c.userId },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,

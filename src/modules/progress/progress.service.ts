@@ -91,8 +91,12 @@ export class ProgressService {
           );
       }
       const supersedes = input.correction && last ? last : undefined;
+      // Entries of a read-through are ordered by recorded_at: keep it strictly increasing even when two
+      // arrive within the same millisecond (imports pass their own instants and are taken as given).
+      const lastAt = last ? Date.parse(last.recorded_at) : Number.NEGATIVE_INFINITY;
+      const at = !opts.at && now.getTime() <= lastAt ? new Date(lastAt + 1) : now;
       const row: EntryRow = {
-        id: newId(now.getTime()),
+        id: newId(at.getTime()),
         owner_id: reader.id,
         reading_id: current.id,
         book_id: book.id,
@@ -100,7 +104,7 @@ export class ProgressService {
         percent,
         // A correction belongs to the day of the entry it corrects, so that day's total comes out right.
         local_date: date ?? supersedes?.local_date ?? localDateOf(now, reader.timezone),
-        recorded_at: now.toISOString(),
+        recorded_at: at.toISOString(),
         source: input.source ?? "api",
         supersedes: supersedes?.id ?? null,
         pages_delta: page !== null ? page - prevPage : 0,

@@ -18,9 +18,11 @@ import { adminRoutes } from "../../modules/admin/admin.routes.js";
 import { registerAuthHook, SESSION_COOKIE } from "../../modules/auth/auth.hook.js";
 import { authRoutes } from "../../modules/auth/auth.routes.js";
 import { booksRoutes } from "../../modules/books/books.routes.js";
+import { daysRoutes } from "../../modules/days/days.routes.js";
 import { healthRoutes } from "../../modules/health/health.routes.js";
 import { progressRoutes } from "../../modules/progress/progress.routes.js";
 import { readingsRoutes } from "../../modules/readings/readings.routes.js";
+import { statsRoutes } from "../../modules/stats/stats.routes.js";
 import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
 import { meRoutes } from "../../modules/users/me.routes.js";
 import { User } from "../../modules/users/users.schemas.js";
@@ -112,5 +114,7 @@ export async function buildServer(
   await app.register(booksRoutes, { books: services.books });
   await app.register(readingsRoutes, { readings: services.readings });
   await app.register(progressRoutes, { progress: services.progress });
+  await app.register(daysRoutes, { days: services.days });
+  await app.register(statsRoutes, { stats: services.stats });
   return app;
 }

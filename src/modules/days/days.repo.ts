@@ -1,0 +1,46 @@
+import { sql } from "kysely";
+import type { Db } from "../../platform/db/database.js";
+import type { EntryRow } from "../progress/progress.repo.js";
+
+/**
+ * SQL for the day-wise memory. Both queries are ranges of progress_owner_day_idx (owner_id, local_date,
+ * pages_delta, book_id); the calendar never touches the table itself. The query builders are public so
+ * the query-plan test can EXPLAIN exactly what runs.
+ */
+export class DaysRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Every entry of one local day with its book's title, in the order recorded. */
+  dayQuery(ownerId: string, date: string) {
+    return this.db
+      .selectFrom("progress_entries as e")
+      .innerJoin("books as b", "b.id", "e.book_id")
+      .selectAll("e")
+      .select("b.title")
+      .where("e.owner_id", "=", ownerId)
+      .where("e.local_date", "=", date)
+      .orderBy("e.recorded_at")
+      .orderBy("e.id");
+  }
+
+  day(ownerId: string, date: string): Promise<(EntryRow & { title: string })[]> {
+    return this.dayQuery(ownerId, date).execute();
+  }
+
+  /** Pages and entry count per local day in [from, to], days with entries only. */
+  calendarQuery(ownerId: string, from: string, to: string) {
+    return this.db
+      .selectFrom("progress_entries")
+      .select(["local_date", sql<number>`sum(pages_delta)`.as("pages"), sql<number>`count(*)`.as("entries")])
+      .where("owner_id", "=", ownerId)
+      .where("local_date", ">=", from)
+      .where("local_date", "<=", to)
+      .groupBy("local_date")
+      .orderBy("local_date");
+  }
+
+  async calendar(ownerId: string, from: string, to: string) {
+    const rows = await this.calendarQuery(ownerId, from, to).execute();
+    return rows.map((r) => ({ date: r.local_date, pages: Number(r.pages), entries: Number(r.entries) }));
+  }
+}

@@ -1,0 +1,97 @@
+import { sql } from "kysely";
+import type { Db } from "../../platform/db/database.js";
+
+/**
+ * SQL for statistics. Every query is a range of an index: progress sums come from progress_owner_day_idx
+ * alone, shelves from books_owner_status_idx, finished books from readings_owner_finished_idx. The query
+ * builders are public so the query-plan test can EXPLAIN exactly what runs.
+ */
+export class StatsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Pages in [from, to] and, of those, pages since `recentFrom` (7-day and 30-day averages in one pass). */
+  pagesQuery(ownerId: string, from: string, recentFrom: string, to: string) {
+    return this.db
+      .selectFrom("progress_entries")
+      .select([
+        sql<number>`coalesce(sum(pages_delta), 0)`.as("pages"),
+        sql<number>`coalesce(sum(case when local_date >= ${recentFrom} then pages_delta else 0 end), 0)`.as(
+          "recent",
+        ),
+      ])
+      .where("owner_id", "=", ownerId)
+      .where("local_date", ">=", from)
+      .where("local_date", "<=", to);
+  }
+
+  async pages(ownerId: string, from: string, recentFrom: string, to: string) {
+    const r = await this.pagesQuery(ownerId, from, recentFrom, to).executeTakeFirst();
+    return { pages: Number(r?.pages ?? 0), recent: Number(r?.recent ?? 0) };
+  }
+
+  /** Pages per book in [from, to], for the given books. */
+  bookPagesQuery(ownerId: string, bookIds: string[], from: string, to: string) {
+    return this.db
+      .selectFrom("progress_entries")
+      .select(["book_id", sql<number>`sum(pages_delta)`.as("pages")])
+      .where("owner_id", "=", ownerId)
+      .where("local_date", ">=", from)
+      .where("local_date", "<=", to)
+      .where("book_id", "in", bookIds.length > 0 ? bookIds : [""])
+      .groupBy("book_id");
+  }
+
+  async bookPages(
+    ownerId: string,
+    bookIds: string[],
+    from: string,
+    to: string,
+  ): Promise<Map<string, number>> {
+    if (bookIds.length === 0) return new Map();
+    const rows = await this.bookPagesQuery(ownerId, bookIds, from, to).execute();
+    return new Map(rows.map((r) => [r.book_id, Number(r.pages)]));
+  }
+
+  /** Every local day with pages > 0, in order (for streaks). */
+  activeDaysQuery(ownerId: string) {
+    return this.db
+      .selectFrom("progress_entries")
+      .select("local_date")
+      .where("owner_id", "=", ownerId)
+      .groupBy("local_date")
+      .having(sql`sum(pages_delta)`, ">", 0)
+      .orderBy("local_date");
+  }
+
+  async activeDays(ownerId: string): Promise<string[]> {
+    return (await this.activeDaysQuery(ownerId).execute()).map((r) => r.local_date);
+  }
+
+  /** The books on the reading shelf with their current read-through. */
+  readingBooksQuery(ownerId: string) {
+    return this.db
+      .selectFrom("books")
+      .select(["id", "title", "total_pages", "current_reading_id"])
+      .where("owner_id", "=", ownerId)
+      .where("status", "=", "reading")
+      .orderBy("id", "desc");
+  }
+
+  readingBooks(ownerId: string) {
+    return this.readingBooksQuery(ownerId).execute();
+  }
+
+  /** The finish day of every finished read-through. */
+  finishedQuery(ownerId: string) {
+    return this.db
+      .selectFrom("readings")
+      .select("finished_on")
+      .where("owner_id", "=", ownerId)
+      .where("status", "=", "finished")
+      .where("finished_on", "is not", null);
+  }
+
+  async finishedDays(ownerId: string): Promise<string[]> {
+    return (await this.finishedQuery(ownerId).execute()).map((r) => r.finished_on!);
+  }
+}

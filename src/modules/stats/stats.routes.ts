@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { AUTHED, problems } from "../../platform/http/responses.js";
+import { principalOf } from "../auth/auth.hook.js";
+import { LocalDateSchema } from "../books/books.schemas.js";
+import type { StatsService } from "./stats.service.js";
+
+const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
+const NullableDate = Type.Union([LocalDateSchema, Type.Null()]);
+
+const Goal = Type.Object({
+  year: Type.Integer(),
+  books: Type.Union([Type.Integer(), Type.Null()], {
+    description: "Books to finish that year; null: no goal",
+  }),
+  pages: Type.Union([Type.Integer(), Type.Null()], { description: "Pages to read that year; null: no goal" }),
+  booksDone: Type.Integer(),
+  pagesDone: Type.Integer(),
+});
+
+const Stats = Type.Object({
+  today: LocalDateSchema,
+  reading: Type.Array(
+    Type.Object({
+      bookId: Type.String(),
+      title: Type.String(),
+      totalPages: NullableInt,
+      currentPage: NullableInt,
+      percent: Type.Union([Type.Number(), Type.Null()]),
+      pagesPerDay: Type.Number({ description: "This book's pages per day over the last 14 days" }),
+      projectedFinish: Type.Union([LocalDateSchema, Type.Null()], {
+        description: "At that pace; null when unknown (no total pages or no recent pages)",
+      }),
+    }),
+  ),
+  pagesPerDay: Type.Object({ last7: Type.Number(), last30: Type.Number() }),
+  streak: Type.Object({
+    current: Type.Integer({ description: "Consecutive days with pages, ending today (or yesterday)" }),
+    longest: Type.Integer(),
+    longestEndedOn: NullableDate,
+  }),
+  finished: Type.Object({
+    byMonth: Type.Array(
+      Type.Object({ month: Type.String({ description: "YYYY-MM" }), books: Type.Integer() }),
+    ),
+    byYear: Type.Array(Type.Object({ year: Type.Integer(), books: Type.Integer() })),
+  }),
+  goal: Goal,
+});
+
+const YearParams = Type.Object({ year: Type.Integer({ minimum: 1900, maximum: 2200 }) });
+const GoalBody = Type.Object(
+  {
+    books: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10_000 }), Type.Null()])),
+    pages: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10_000_000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = async (app, { stats }) => {
+  app.get(
+    "/api/stats",
+    {
+      schema: {
+        tags: ["stats"],
+        summary: "Reading statistics",
+        description:
+          "Current page and percent per book being read with a projected finish day, pages per day (7- and " +
+          "30-day averages), streaks of consecutive local days with pages, books finished per month and year, " +
+          "and this year's goal. Days are local days in your time zone.",
+        response: { 200: Stats, ...problems(...AUTHED) },
+      },
+    },
+    async (request) => stats.stats(principalOf(request).user),
+  );
+
+  app.get(
+    "/api/goals/:year",
+    {
+      config: { owns: "self" },
+      schema: {
+        tags: ["stats"],
+        summary: "A year's reading goal and progress towards it",
+        params: YearParams,
+        response: { 200: Goal, ...problems(...AUTHED) },
+      },
+    },
+    async (request) => stats.goal(principalOf(request).user, request.params.year),
+  );
+
+  app.put(
+    "/api/goals/:year",
+    {
+      config: { owns: "self" },
+      schema: {
+        tags: ["stats"],
+        summary: "Set a year's reading goal",
+        description: "A field left out keeps its value; null removes that goal.",
+        params: YearParams,
+        body: GoalBody,
+        response: { 200: Goal, ...problems(...AUTHED) },
+      },
+    },
+    async (request) => stats.setGoal(principalOf(request).user, request.params.year, request.body),
+  );
+};

@@ -1,0 +1,135 @@
+import type { Clock } from "../../platform/clock.js";
+import type { Db } from "../../platform/db/database.js";
+import { addDays, daysBetween, localDateOf } from "../../platform/local-date.js";
+import { ProgressRepo } from "../progress/progress.repo.js";
+import type { Reader } from "../readings/readings.service.js";
+import { GoalsRepo } from "./goals.repo.js";
+import { StatsRepo } from "./stats.repo.js";
+
+/** Days of a book's own recent pace used to project its finish date. */
+export const PACE_DAYS = 14;
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Consecutive-day streaks over sorted active days; the current streak may end today or yesterday. */
+export function streaks(activeDays: string[], today: string) {
+  let longest = 0;
+  let longestEnd: string | null = null;
+  let run = 0;
+  let prev: string | null = null;
+  for (const d of activeDays) {
+    run = prev !== null && daysBetween(prev, d) === 1 ? run + 1 : 1;
+    if (run > longest) {
+      longest = run;
+      longestEnd = d;
+    }
+    prev = d;
+  }
+  // A day still in progress does not break the streak: it counts from yesterday until today ends.
+  const last = activeDays[activeDays.length - 1];
+  const current = last !== undefined && (last === today || last === addDays(today, -1)) ? run : 0;
+  return { current, longest, longestEndedOn: longestEnd };
+}
+
+/** Reading statistics and yearly goals, all derived from the progress log and the shelves. */
+export class StatsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async stats(reader: Reader) {
+    const repo = new StatsRepo(this.db);
+    const today = localDateOf(this.clock.now(), reader.timezone);
+    const [pages, activeDays, reading, finished] = await Promise.all([
+      repo.pages(reader.id, addDays(today, -29), addDays(today, -6), today),
+      repo.activeDays(reader.id),
+      repo.readingBooks(reader.id),
+      repo.finishedDays(reader.id),
+    ]);
+    const pace = await repo.bookPages(
+      reader.id,
+      reading.map((b) => b.id),
+      addDays(today, -(PACE_DAYS - 1)),
+      today,
+    );
+    const progress = new ProgressRepo(this.db);
+    const books = await Promise.all(
+      reading.map(async (b) => {
+        const last = b.current_reading_id ? await progress.last(b.current_reading_id, true) : undefined;
+        const currentPage = last?.page ?? null;
+        const perDay = (pace.get(b.id) ?? 0) / PACE_DAYS;
+        const remaining = b.total_pages !== null && currentPage !== null ? b.total_pages - currentPage : null;
+        return {
+          bookId: b.id,
+          title: b.title,
+          totalPages: b.total_pages,
+          currentPage,
+          percent: currentPage !== null && b.total_pages ? round1((currentPage / b.total_pages) * 100) : null,
+          pagesPerDay: round1(perDay),
+          projectedFinish:
+            remaining === null
+              ? null
+              : remaining <= 0
+                ? today
+                : perDay > 0
+                  ? addDays(today, Math.ceil(remaining / perDay))
+                  : null,
+        };
+      }),
+    );
+    const byMonth = new Map<string, number>();
+    const byYear = new Map<string, number>();
+    for (const d of finished) {
+      byMonth.set(d.slice(0, 7), (byMonth.get(d.slice(0, 7)) ?? 0) + 1);
+      byYear.set(d.slice(0, 4), (byYear.get(d.slice(0, 4)) ?? 0) + 1);
+    }
+    const year = Number(today.slice(0, 4));
+    return {
+      today,
+      reading: books,
+      pagesPerDay: { last7: round1(pages.recent / 7), last30: round1(pages.pages / 30) },
+      streak: streaks(activeDays, today),
+      finished: {
+        byMonth: [...byMonth].sort().map(([month, n]) => ({ month, books: n })),
+        byYear: [...byYear].sort().map(([y, n]) => ({ year: Number(y), books: n })),
+      },
+      goal: await this.goalWith(reader, year, byYear.get(String(year)) ?? 0),
+    };
+  }
+
+  /** The goal of `year` (nulls when none is set) with the books finished and pages read that year so far. */
+  async goal(reader: Reader, year: number) {
+    const finished = await new StatsRepo(this.db).finishedDays(reader.id);
+    return this.goalWith(reader, year, finished.filter((d) => d.startsWith(`${year}-`)).length);
+  }
+
+  private async goalWith(reader: Reader, year: number, booksDone: number) {
+    const y = String(year).padStart(4, "0");
+    const [goal, pages] = await Promise.all([
+      new GoalsRepo(this.db).get(reader.id, year),
+      new StatsRepo(this.db).pages(reader.id, `${y}-01-01`, `${y}-12-31`, `${y}-12-31`),
+    ]);
+    return {
+      year,
+      books: goal?.books ?? null,
+      pages: goal?.pages ?? null,
+      booksDone,
+      pagesDone: pages.pages,
+    };
+  }
+
+  /** Sets the goal of `year`; a field left out keeps its value, null clears it. */
+  async setGoal(reader: Reader, year: number, input: { books?: number | null; pages?: number | null }) {
+    const repo = new GoalsRepo(this.db);
+    const current = await repo.get(reader.id, year);
+    await repo.put({
+      owner_id: reader.id,
+      year,
+      books: input.books !== undefined ? input.books : (current?.books ?? null),
+      pages: input.pages !== undefined ? input.pages : (current?.pages ?? null),
+      updated_at: this.clock.now().toISOString(),
+    });
+    return this.goal(reader, year);
+  }
+}
