@@ -85,7 +85,7 @@ describe.each(ENGINES)("stats and goals (%s)", (engine) => {
   });
 
   it("sets and reads goals per year; null clears one, an omitted field keeps its value", async () => {
-    const put = (year: number | string, payload: unknown) =>
+    const put = (year: number | string, payload: Record<string, unknown>) =>
       c.request({ method: "PUT", url: `/api/goals/${year}`, payload });
     const first = await put(2026, { books: 24, pages: 8000 });
     expect(first.statusCode).toBe(200);
