@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { GOODREADS_HEADER, generateGoodreadsCsv } from "../../../bench/support/goodreads-csv.js";
 import { DEFAULT_MAX_IMPORT_BYTES, detectFormat, ImportFileError, readImportRows } from "./csv-source.js";
-import { readAll } from "./imports.test-helpers.js";
+import { importFixture, readAll } from "./imports.test-helpers.js";
 
-const storygraph = readFileSync(resolve("test/fixtures/imports/storygraph-export.csv"), "utf8");
+const storygraph = importFixture("storygraph-export.csv").toString("utf8");
 const STORYGRAPH_HEADER = storygraph.split("\n")[0]!;
 
 async function failure(promise: Promise<unknown>): Promise<ImportFileError> {

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GOODREADS_HEADER, generateGoodreadsCsv } from "../../../bench/support/goodreads-csv.js";
-import { readAll } from "./imports.test-helpers.js";
+import { importFixture, PROJECT_ROOT, readAll } from "./imports.test-helpers.js";
 
-const SHARED = resolve(process.cwd(), "../shared/data/imports/goodreads");
+const SHARED = resolve(PROJECT_ROOT, "../shared/data/imports/goodreads");
 const hasShared = existsSync(SHARED);
 if (!hasShared) console.log(`[readlog] real Goodreads export tests skipped: ${SHARED} is absent`);
 
@@ -36,10 +36,7 @@ describe.skipIf(!hasShared)("Goodreads import: the real export in ../shared", ()
 
 describe("Goodreads import", () => {
   it("reads the older variant (no Average Rating; Recommended For, BCID…) by header name", async () => {
-    const { records, problems } = await readAll(
-      readFileSync(resolve("test/fixtures/imports/goodreads-older-variant.csv")),
-      "auto",
-    );
+    const { records, problems } = await readAll(importFixture("goodreads-older-variant.csv"), "auto");
     expect(problems).toEqual([]);
     expect(records).toHaveLength(3);
     expect(records[0]).toEqual({

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { type ReadImportOptions, readImportRows } from "./csv-source.js";
 import type { ImportFormat, ImportProblem, ImportRecord } from "./import-record.js";
 
@@ -20,3 +23,10 @@ export async function readAll(
   }
   return { records, problems };
 }
+
+/** The project root, whatever directory the tests are started from. */
+export const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Reads a file under test/fixtures/imports/. */
+export const importFixture = (name: string): Buffer =>
+  readFileSync(join(PROJECT_ROOT, "test/fixtures/imports", name));

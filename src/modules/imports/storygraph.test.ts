@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readAll } from "./imports.test-helpers.js";
+import { importFixture, readAll } from "./imports.test-helpers.js";
 
-const fixture = readFileSync(resolve("test/fixtures/imports/storygraph-export.csv"), "utf8");
+const fixture = importFixture("storygraph-export.csv").toString("utf8");
 
 describe("StoryGraph import", () => {
   it("reads ranges, several read-throughs, fractional ratings, DNF and empty or non-ISBN UIDs", async () => {
