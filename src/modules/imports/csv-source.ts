@@ -6,6 +6,7 @@ import { type FormatSpec, RowReader } from "./row-reader.js";
 import { storygraphFormat } from "./storygraph.js";
 import { Utf8ChunkDecoder } from "./utf8-decoder.js";
 
+/** Default cap on an import file: 50 MiB, far above real libraries (a 10,000-book Goodreads export is ~3 MB). */
 export const DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
 /** The formats by name, for callers that route by format. */

@@ -13,6 +13,7 @@ export type CsvRow =
   | { line: number; endLine: number; fields: string[] }
   | { line: number; endLine: number; error: string };
 
+/** Default longest record: longer ones are reported and skipped, so one bad quote cannot hold the file in memory. */
 export const DEFAULT_MAX_RECORD_CHARS = 1_000_000;
 
 const QUOTE = 34;
