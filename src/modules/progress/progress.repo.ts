@@ -19,6 +19,10 @@ export class ProgressRepo {
 
   /** The most recently recorded entry of a read-through (index progress_reading_idx, newest end). */
   last(readingId: string, withPage = false): Promise<EntryRow | undefined> {
+    return this.lastQuery(readingId, withPage).executeTakeFirst();
+  }
+
+  lastQuery(readingId: string, withPage = false) {
     let q = this.db
       .selectFrom("progress_entries")
       .selectAll()
@@ -27,7 +31,7 @@ export class ProgressRepo {
       .orderBy("id", "desc")
       .limit(1);
     if (withPage) q = q.where("page", "is not", null);
-    return q.executeTakeFirst();
+    return q;
   }
 
   /** A book's entries (every read-through), newest first, before `cursor`; one read-through when given. */
