@@ -49,7 +49,7 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   ...["again", "hard", "good", "easy", "skip", "later", "stop", "snooze", "resume", "pause", "paused"],
   ...["note", "quote", "highlight", "save", "start", "started", "begin", "want", "wishlist", "tbr"],
   ...["finish", "finished", "done", "drop", "dropped", "abandon", "abandoned", "dnf", "resumed"],
-  ...["yesterday", "yday", "yest", "on", "this", "my"],
+  ...["yesterday", "yday", "yest", "on", "this", "my", "mute", "unmute", "unpause"],
 ]);
 
 const EXACT: Record<string, TextCommand> = {
@@ -97,8 +97,8 @@ const SHELF_VERBS: Record<string, ShelfAction> = {
 };
 
 const REMINDERS = "(?:reminders?|alarms?|notifications?|nudges?)";
-const PAUSE_REMINDERS = new RegExp(`^pause\\s+${REMINDERS}(?:\\s+(.*))?$`, "iu");
-const RESUME_REMINDERS = new RegExp(`^(?:resume|unpause)(?:\\s+${REMINDERS})?$`, "iu");
+const PAUSE_REMINDERS = new RegExp(`^(?:pause|stop|mute)\\s+${REMINDERS}(?:\\s+(.*))?$`, "iu");
+const RESUME_REMINDERS = new RegExp(`^(?:resume|unpause|unmute)(?:\\s+${REMINDERS})?$`, "iu");
 const SLASH = /^\/([a-z]+)(?:@[a-z0-9_]+)?(?=\s|$)/i;
 const NOTE = /^(note|quote|highlight)(?=$|[\s:"“„«「『])\s*([\s\S]*)$/iu;
 const URL_RE = /(?<![\p{L}\p{N}])https?:\/\/[^\s<>"'`]+/giu;
