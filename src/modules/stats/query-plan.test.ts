@@ -103,8 +103,8 @@ describe.each(ENGINES)("query plans of the hot queries (%s)", (engine) => {
 
   it("answers day and calendar sums from the owner/day index", async () => {
     const db = t.services.db;
-    const day = (await plan(db, engine, queries(db).day)).join(" | ");
-    const calendar = (await plan(db, engine, queries(db).calendar)).join(" | ");
+    const day = (await plan(db, engine, queries(db).day!)).join(" | ");
+    const calendar = (await plan(db, engine, queries(db).calendar!)).join(" | ");
     expect(day).toContain("progress_owner_day_idx");
     expect(calendar).toContain("progress_owner_day_idx");
     // The calendar never touches the table: a covering (index-only) read.
