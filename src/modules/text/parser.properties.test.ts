@@ -70,9 +70,16 @@ describe("parseText: properties", () => {
     );
   });
 
-  const word = fc
+  const latin = fc
     .stringMatching(/^[a-zà-öø-ÿ]{1,10}$/)
     .filter((w) => !RESERVED_WORDS.has(w) && !/^(?:p|pg|pp|pages?|of|d|days?|ago)$/.test(w));
+  // Hebrew, Arabic and CJK words, so titles in right-to-left and mixed scripts round-trip too.
+  const word = fc.oneof(
+    { arbitrary: latin, weight: 4 },
+    fc.stringMatching(/^[\u05d0-\u05ea]{1,8}$/),
+    fc.stringMatching(/^[\u0621-\u063a\u0641-\u064a]{1,8}$/),
+    fc.stringMatching(/^[\u4e00-\u9fa5]{1,4}$/),
+  );
   const title = fc
     .array(word, { minLength: 1, maxLength: 4 })
     .map((ws) => ws.join(" "))
