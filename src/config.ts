@@ -57,7 +57,7 @@ const bool =
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-/** Every variable Readlog reads. The README's configuration table is generated from this list. */
+/** Every variable Readlog reads; `npx tsx scripts/config-table.ts` prints the README table from it. */
 export const VARIABLES = {
   PORT: {
     name: "PORT",

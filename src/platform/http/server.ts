@@ -27,6 +27,7 @@ import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
 import { meRoutes } from "../../modules/users/me.routes.js";
 import { User } from "../../modules/users/users.schemas.js";
 import { Problem, registerProblemHandlers } from "./problem.js";
+import { schemaController } from "./serializers.js";
 import { validatorCompiler } from "./validation.js";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -58,6 +59,7 @@ export async function buildServer(
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
     forceCloseConnections: "idle",
+    schemaController,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,0 +1,23 @@
+import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
+import type { FastifyServerOptions } from "fastify";
+
+/**
+ * Success bodies are serialised by code compiled from their schema (fast, and only declared fields
+ * leave the server). Error bodies are problem documents built by our own error handler, so plain
+ * JSON.stringify is safe for them; compiling one Problem serializer per route and status would cost
+ * several MB of memory for nothing.
+ */
+export const schemaController: FastifyServerOptions["schemaController"] = {
+  compilersFactory: {
+    buildSerializer: (externalSchemas: unknown, options: unknown) => {
+      const compile = (
+        SerializerSelector as unknown as () => (
+          s: unknown,
+          o: unknown,
+        ) => (r: { httpStatus: string }) => unknown
+      )()(externalSchemas, options);
+      return (route: { httpStatus: string }) =>
+        Number(route.httpStatus) >= 400 ? JSON.stringify : compile(route);
+    },
+  },
+} as FastifyServerOptions["schemaController"];
