@@ -19,6 +19,7 @@ export type Amount =
 
 /** A failure with its machine code and human reason. */
 export type Failure = { kind: "unknown"; code: UnknownCode; reason: string };
+/** Builds an `unknown` command. */
 export const fail = (code: UnknownCode, reason: string): Failure => ({ kind: "unknown", code, reason });
 
 const N = "(\\d{1,9})";

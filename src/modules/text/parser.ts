@@ -33,8 +33,9 @@ export const MAX_INPUT_CHARS = 2000;
 export const MAX_TITLE_CHARS = 200;
 /** Snooze length when none is given, in minutes. */
 export const DEFAULT_SNOOZE_MINUTES = 60;
-/** Longest snooze (7 days) and longest reminder pause (365 days), in minutes. */
+/** Longest snooze (7 days), in minutes. */
 export const MAX_SNOOZE_MINUTES = 7 * 1440;
+/** Longest reminder pause (365 days), in minutes. */
 export const MAX_PAUSE_MINUTES = 365 * 1440;
 
 /** Options for `parseText`. */

@@ -6,10 +6,12 @@
 
 /** Shelf moves. `resume` puts a paused book back to reading. */
 export type ShelfAction = "start" | "want" | "finished" | "pause" | "drop" | "resume";
+/** Every shelf action, for validation and schemas. */
 export const SHELF_ACTIONS: readonly ShelfAction[] = ["start", "want", "finished", "pause", "drop", "resume"];
 
 /** The short summaries. */
 export type SummaryKind = "today" | "week" | "books" | "streak";
+/** Every summary, for validation and schemas. */
 export const SUMMARY_KINDS: readonly SummaryKind[] = ["today", "week", "books", "streak"];
 
 /** FSRS ratings: 1 again, 2 hard, 3 good, 4 easy. */
@@ -17,6 +19,7 @@ export type Grade = 1 | 2 | 3 | 4;
 
 /** Ways to leave or defer the current review card. */
 export type ReviewAction = "skip" | "later" | "stop";
+/** Every review action, for validation and schemas. */
 export const REVIEW_ACTIONS: readonly ReviewAction[] = ["skip", "later", "stop"];
 
 /**
@@ -68,6 +71,7 @@ export type TextCommand =
   | { kind: "help"; topic?: string }
   | { kind: "unknown"; code: UnknownCode; reason: string };
 
+/** The discriminant of `TextCommand`. */
 export type TextCommandKind = TextCommand["kind"];
 
 /** What the caller knows about the conversation when a bare number arrives. */
