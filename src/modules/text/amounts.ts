@@ -29,6 +29,8 @@ const PERCENT = "(\\d{1,3}(?:[.,]\\d{1,2})?)\\s*%";
 const DELTA = `\\+\\s*${N}(?:\\s*(?:p|pages?)\\b)?`;
 // Between a title and its amount: spaces, a colon/comma, or a spaced dash (`dune - 142`).
 const SEP = "(?:\\s+[-–—]\\s+|[\\s:,;]+)";
+// A title is empty or ends in a non-separator, so separator runs are tried once, not from every offset.
+const TITLE = "((?:.*?[^\\s:,;])?)";
 
 type Form = { re: RegExp; build: (m: RegExpMatchArray) => Amount };
 const page = (p: string, ...totals: (string | undefined)[]): Amount => {
@@ -41,15 +43,15 @@ const percent = (p: string): Amount => ({ kind: "percent", percent: Number(p.rep
 
 // Amount last, title (possibly empty) first. Tried in order; the lazy title finds the shortest title.
 const TRAILING_FORMS: Form[] = [
-  { re: new RegExp(`^(.*?)(?:^|${SEP})${MARKER}$`, "iu"), build: (m) => page(m[2]!, m[3], m[4]) },
-  { re: new RegExp(`^(.*?)(?:^|${SEP})${FRACTION}$`, "iu"), build: (m) => page(m[2]!, m[3]) },
-  { re: new RegExp(`^(.*?)(?:^|${SEP})${PERCENT}$`, "iu"), build: (m) => percent(m[2]!) },
+  { re: new RegExp(`^${TITLE}(?:^|${SEP})${MARKER}$`, "iu"), build: (m) => page(m[2]!, m[3], m[4]) },
+  { re: new RegExp(`^${TITLE}(?:^|${SEP})${FRACTION}$`, "iu"), build: (m) => page(m[2]!, m[3]) },
+  { re: new RegExp(`^${TITLE}(?:^|${SEP})${PERCENT}$`, "iu"), build: (m) => percent(m[2]!) },
   {
-    re: new RegExp(`^(.*?)(?:^|${SEP})${DELTA}$`, "iu"),
+    re: new RegExp(`^${TITLE}(?:^|${SEP})${DELTA}$`, "iu"),
     build: (m) => ({ kind: "delta", pages: Number(m[2]) }),
   },
   {
-    re: new RegExp(`^(.*?)(?:^|${SEP})${N}$`, "iu"),
+    re: new RegExp(`^${TITLE}(?:^|${SEP})${N}$`, "iu"),
     build: (m) => ({ kind: "number", value: Number(m[2]) }),
   },
 ];
@@ -112,7 +114,7 @@ export function addDays(date: string, days: number): string {
 const DAY_WORDS = "yesterday|yday|yest";
 const DAY_FORMS = `(${DAY_WORDS})|(\\d{4}-\\d{2}-\\d{2})|(\\d{1,4})\\s*(?:d|days?)\\s+ago`;
 const DAY_FIRST = new RegExp(`^(?:on\\s+)?(?:${DAY_FORMS})(?:[\\s:,;]+|$)(.*)$`, "iu");
-const DAY_LAST = new RegExp(`^(.*?)[\\s,;]+(?:on\\s+)?(?:${DAY_FORMS})$`, "iu");
+const DAY_LAST = new RegExp(`^((?:.*?[^\\s,;])?)[\\s,;]+(?:on\\s+)?(?:${DAY_FORMS})$`, "iu");
 
 /**
  * Takes a day off the start or end of a progress command: `yesterday dune 120`, `dune 120 2026-11-20`.

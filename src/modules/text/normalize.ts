@@ -19,7 +19,9 @@ export function cleanText(input: string): string {
     .replace(INVISIBLE, "")
     .replace(KEYCAP, "$1")
     .replace(/\r\n?/g, "\n")
-    .replace(/[^\S\n]+\n/g, "\n")
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n")
     .trim();
 }
 
@@ -43,12 +45,34 @@ export function foldDigits(s: string): string {
 
 // Sentence punctuation (Latin, CJK, Arabic, Urdu) and emoji pieces: meaningless at the end of a command.
 const TRAILING =
-  /(?:[\s.!?,;:…¡¿。！？、،؛؟۔\p{Extended_Pictographic}\p{Emoji_Modifier}\u{1F1E6}-\u{1F1FF}]|\u200d|\ufe0f)+$/u;
+  /^(?:[\s.!?,;:…¡¿。！？、،؛؟۔\p{Extended_Pictographic}\p{Emoji_Modifier}\u{1F1E6}-\u{1F1FF}]|\u200d|\ufe0f)$/u;
 const LEADING = /^(?:[\s\p{Extended_Pictographic}\p{Emoji_Modifier}\u{1F1E6}-\u{1F1FF}]|\u200d|\ufe0f)+/u;
+
+/**
+ * Drops code points matching the one-character pattern `re` from the end. A loop, not `/(…)+$/`: that
+ * regex backtracks quadratically on long runs that do not reach the end.
+ */
+export function trimEndWhere(s: string, re: RegExp): string {
+  let end = s.length;
+  while (end > 0) {
+    const low = s.charCodeAt(end - 1);
+    const width =
+      end > 1 &&
+      low >= 0xdc00 &&
+      low <= 0xdfff &&
+      s.charCodeAt(end - 2) >= 0xd800 &&
+      s.charCodeAt(end - 2) <= 0xdbff
+        ? 2
+        : 1;
+    if (!re.test(s.slice(end - width, end))) break;
+    end -= width;
+  }
+  return s.slice(0, end);
+}
 
 /** Removes leading emoji and trailing punctuation/emoji: `🎉 Dune 142!! 📖` → `Dune 142`. */
 export function stripDecorations(s: string): string {
-  return s.replace(TRAILING, "").replace(LEADING, "");
+  return trimEndWhere(s, TRAILING).replace(LEADING, "");
 }
 
 /** Whether the string has at least one letter or digit in any script. */
@@ -85,7 +109,11 @@ export function unquote(s: string): string {
  * Undefined when nothing with a letter or digit remains (e.g. only emoji).
  */
 export function cleanTitle(raw: string): string | undefined {
-  const t = unquote(raw.replace(/^[\s:,;]+|(?:\s*[:,;]|\s+[-–—])+\s*$/gu, "").trim());
+  const t = unquote(
+    trimEndWhere(raw.replace(/^[\s:,;]+/u, ""), /^[\s:,;]$/u)
+      .replace(/\s+[-–—]$/u, "")
+      .trim(),
+  );
   return hasWordChars(t) ? t : undefined;
 }
 

@@ -134,3 +134,33 @@ describe("parseText: properties", () => {
     );
   });
 });
+
+describe("parseText: cost", () => {
+  it("stays linear on long runs of separators, digits and emoji (no regex backtracking blow-up)", () => {
+    const n = MAX_INPUT_CHARS - 2;
+    const nasty = [
+      ":".repeat(n),
+      ": ".repeat(n / 2),
+      " - ".repeat(n / 3),
+      "1 ".repeat(n / 2),
+      "p1 ".repeat(n / 3),
+    ]
+      .concat([
+        "a".repeat(n),
+        ",".repeat(n),
+        "📖".repeat(n / 2),
+        "1 days ago ".repeat(n / 11),
+        `http://${")".repeat(n - 8)}`,
+      ])
+      .map((s) => `${s}x`);
+    const best = Math.min(
+      ...[1, 2, 3].map(() => {
+        const t = performance.now();
+        for (const s of nasty) parseText(s);
+        return performance.now() - t;
+      }),
+    );
+    // Quadratic backtracking took ~100 ms for one of these alone; linear parsing takes a few ms for all.
+    expect(best).toBeLessThan(150);
+  });
+});

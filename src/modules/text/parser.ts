@@ -280,7 +280,7 @@ function notUnderstood(core: string): Failure {
   const lower = core.toLowerCase();
   if (/^save\b/u.test(lower))
     return fail("missing_argument", "Save needs a link starting with http:// or https://.");
-  if (/[a-z][a-z0-9+.-]*:\/\//u.test(lower)) {
+  if (/(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\//u.test(lower)) {
     return fail("not_understood", "Only http:// and https:// links can be saved.");
   }
   if (/(?:^|\s)-\s*\d+(?:\s|$)/u.test(lower)) {
