@@ -3,9 +3,8 @@ import type { Db } from "../../platform/db/database.js";
 import type { EntryRow } from "../progress/progress.repo.js";
 
 /**
- * SQL for the day-wise memory. Both queries are ranges of progress_owner_day_idx (owner_id, local_date,
- * pages_delta, book_id); the calendar never touches the table itself. The query builders are public so
- * the query-plan test can EXPLAIN exactly what runs.
+ * SQL for the day-wise memory. A day's entries are a range of progress_owner_day_idx; the calendar is a
+ * key range of daily_pages. The query builders are public so the query-plan test can EXPLAIN them.
  */
 export class DaysRepo {
   constructor(private readonly db: Db) {}
@@ -27,11 +26,11 @@ export class DaysRepo {
     return this.dayQuery(ownerId, date).execute();
   }
 
-  /** Pages and entry count per local day in [from, to], days with entries only. */
+  /** Pages and entry count per local day in [from, to], days with entries only (a daily_pages key range). */
   calendarQuery(ownerId: string, from: string, to: string) {
     return this.db
-      .selectFrom("progress_entries")
-      .select(["local_date", sql<number>`sum(pages_delta)`.as("pages"), sql<number>`count(*)`.as("entries")])
+      .selectFrom("daily_pages")
+      .select(["local_date", sql<number>`sum(pages)`.as("pages"), sql<number>`sum(entries)`.as("entries")])
       .where("owner_id", "=", ownerId)
       .where("local_date", ">=", from)
       .where("local_date", "<=", to)

@@ -84,6 +84,17 @@ describe.each(ENGINES)("day-wise memory (%s)", (engine) => {
     expect((await ask("/api/days?from=2024-01-01&to=2024-12-31")).statusCode).toBe(200); // 366 days, leap year
   });
 
+  it("forgets a deleted book's pages", async () => {
+    t.clock.set("2026-03-10T12:00:00Z");
+    const extra = await readingBook(ny, { title: "Gone" });
+    await progress(ny, extra.id, { page: 300, date: "2026-03-09" });
+    const calendar = () => ny.request({ method: "GET", url: "/api/days?from=2026-03-09&to=2026-03-09" });
+    expect((await calendar()).json().pages).toBe(325);
+    expect((await ny.request({ method: "DELETE", url: `/api/books/${extra.id}` })).statusCode).toBe(204);
+    expect((await calendar()).json().pages).toBe(25);
+    expect((await ny.request({ method: "GET", url: "/api/days/2026-03-09" })).json().pages).toBe(25);
+  });
+
   it("shows nobody else's entries", async () => {
     const day = (await bob.request({ method: "GET", url: "/api/days/2026-03-07" })).json();
     expect(day.pages).toBe(99);

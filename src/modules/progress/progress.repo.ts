@@ -1,20 +1,53 @@
 import { type Selectable, sql } from "kysely";
 import type { Db } from "../../platform/db/database.js";
-import type { ProgressEntriesTable } from "../../platform/db/schema.js";
+import type { DailyPagesTable, ProgressEntriesTable } from "../../platform/db/schema.js";
 
 export type EntryRow = Selectable<ProgressEntriesTable>;
+type DailyRow = Selectable<DailyPagesTable>;
 
-/** SQL for the append-only progress log: rows are inserted and read, never updated. */
+/**
+ * SQL for the append-only progress log: rows are inserted and read, never updated. Every insert also adds
+ * its pages_delta to daily_pages (owner, local day, book), which calendar and stats read.
+ */
 export class ProgressRepo {
   constructor(private readonly db: Db) {}
 
+  /** Appends an entry and adds it to its day's total; call inside a transaction. */
   async insert(row: EntryRow): Promise<void> {
-    await this.db.insertInto("progress_entries").values(row).execute();
+    await this.insertMany([row]);
   }
 
-  /** Inserts many entries in one statement (imports, benchmarks); callers batch and wrap in a transaction. */
+  /**
+   * Appends many entries (imports, benchmarks) and adds them to daily_pages. Call inside a transaction;
+   * keep batches under ~2,000 rows (bound parameters).
+   */
   async insertMany(rows: EntryRow[]): Promise<void> {
-    if (rows.length > 0) await this.db.insertInto("progress_entries").values(rows).execute();
+    if (rows.length === 0) return;
+    await this.db.insertInto("progress_entries").values(rows).execute();
+    const days = new Map<string, DailyRow>();
+    for (const r of rows) {
+      const key = `${r.owner_id} ${r.local_date} ${r.book_id}`;
+      const d = days.get(key) ?? {
+        owner_id: r.owner_id,
+        local_date: r.local_date,
+        book_id: r.book_id,
+        pages: 0,
+        entries: 0,
+      };
+      d.pages += r.pages_delta;
+      d.entries += 1;
+      days.set(key, d);
+    }
+    await this.db
+      .insertInto("daily_pages")
+      .values([...days.values()])
+      .onConflict((oc) =>
+        oc.columns(["owner_id", "local_date", "book_id"]).doUpdateSet((eb) => ({
+          pages: sql<number>`${eb.ref("daily_pages.pages")} + ${eb.ref("excluded.pages")}`,
+          entries: sql<number>`${eb.ref("daily_pages.entries")} + ${eb.ref("excluded.entries")}`,
+        })),
+      )
+      .execute();
   }
 
   /** The most recently recorded entry of a read-through (index progress_reading_idx, newest end). */
@@ -48,11 +81,11 @@ export class ProgressRepo {
     return q.execute();
   }
 
-  /** Pages of one book on one local day: an index-only sum over progress_owner_day_idx. */
+  /** Pages of one book on one local day (one daily_pages row). */
   async bookPagesOn(ownerId: string, bookId: string, date: string): Promise<number> {
     const r = await this.db
-      .selectFrom("progress_entries")
-      .select(sql<number>`coalesce(sum(pages_delta), 0)`.as("pages"))
+      .selectFrom("daily_pages")
+      .select("pages")
       .where("owner_id", "=", ownerId)
       .where("local_date", "=", date)
       .where("book_id", "=", bookId)

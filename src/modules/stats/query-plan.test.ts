@@ -8,7 +8,7 @@ import { DaysRepo } from "../days/days.repo.js";
 import { ProgressRepo } from "../progress/progress.repo.js";
 import { StatsRepo } from "./stats.repo.js";
 
-const WATCHED = ["progress_entries", "books", "readings"];
+const WATCHED = ["progress_entries", "daily_pages", "books", "readings"];
 
 interface PgPlanNode {
   "Node Type": string;
@@ -101,15 +101,18 @@ describe.each(ENGINES)("query plans of the hot queries (%s)", (engine) => {
     }
   });
 
-  it("answers day and calendar sums from the owner/day index", async () => {
+  it("reads a day from the owner/day index and the calendar from the daily_pages key", async () => {
     const db = t.services.db;
     const day = (await plan(db, engine, queries(db).day!)).join(" | ");
     const calendar = (await plan(db, engine, queries(db).calendar!)).join(" | ");
     expect(day).toContain("progress_owner_day_idx");
-    expect(calendar).toContain("progress_owner_day_idx");
-    // The calendar never touches the table: a covering (index-only) read.
-    if (engine === "sqlite") expect(calendar).toContain("COVERING INDEX");
-    else expect(calendar).toContain("Index Only Scan");
+    expect(calendar).toContain("daily_pages");
+    expect(calendar).not.toContain("progress_entries");
+    if (engine === "sqlite")
+      expect(calendar).toMatch(
+        /SEARCH daily_pages USING PRIMARY KEY \(owner_id=\? AND local_date>\? AND local_date<\?\)/,
+      );
+    else expect(calendar).toContain("daily_pages_pk");
   });
 
   it("detects a full scan when there is one", async () => {

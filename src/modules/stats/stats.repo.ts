@@ -2,9 +2,9 @@ import { sql } from "kysely";
 import type { Db } from "../../platform/db/database.js";
 
 /**
- * SQL for statistics. Every query is a range of an index: progress sums come from progress_owner_day_idx
- * alone, shelves from books_owner_status_idx, finished books from readings_owner_finished_idx. The query
- * builders are public so the query-plan test can EXPLAIN exactly what runs.
+ * SQL for statistics. Every query is a range of an index: page sums come from the daily_pages key (a few
+ * rows per day, not one per entry), shelves from books_owner_status_idx, finished books from
+ * readings_owner_finished_idx. The query builders are public so the query-plan test can EXPLAIN them.
  */
 export class StatsRepo {
   constructor(private readonly db: Db) {}
@@ -12,10 +12,10 @@ export class StatsRepo {
   /** Pages in [from, to] and, of those, pages since `recentFrom` (7-day and 30-day averages in one pass). */
   pagesQuery(ownerId: string, from: string, recentFrom: string, to: string) {
     return this.db
-      .selectFrom("progress_entries")
+      .selectFrom("daily_pages")
       .select([
-        sql<number>`coalesce(sum(pages_delta), 0)`.as("pages"),
-        sql<number>`coalesce(sum(case when local_date >= ${recentFrom} then pages_delta else 0 end), 0)`.as(
+        sql<number>`coalesce(sum(pages), 0)`.as("pages"),
+        sql<number>`coalesce(sum(case when local_date >= ${recentFrom} then pages else 0 end), 0)`.as(
           "recent",
         ),
       ])
@@ -32,8 +32,8 @@ export class StatsRepo {
   /** Pages per book in [from, to], for the given books. */
   bookPagesQuery(ownerId: string, bookIds: string[], from: string, to: string) {
     return this.db
-      .selectFrom("progress_entries")
-      .select(["book_id", sql<number>`sum(pages_delta)`.as("pages")])
+      .selectFrom("daily_pages")
+      .select(["book_id", sql<number>`sum(pages)`.as("pages")])
       .where("owner_id", "=", ownerId)
       .where("local_date", ">=", from)
       .where("local_date", "<=", to)
@@ -55,11 +55,11 @@ export class StatsRepo {
   /** Every local day with pages > 0, in order (for streaks). */
   activeDaysQuery(ownerId: string) {
     return this.db
-      .selectFrom("progress_entries")
+      .selectFrom("daily_pages")
       .select("local_date")
       .where("owner_id", "=", ownerId)
       .groupBy("local_date")
-      .having(sql`sum(pages_delta)`, ">", 0)
+      .having(sql`sum(pages)`, ">", 0)
       .orderBy("local_date");
   }
 

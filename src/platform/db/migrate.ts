@@ -3,6 +3,7 @@ import type { Database, DbKind } from "./database.js";
 import * as m0001 from "./migrations/0001-accounts.js";
 import * as m0002 from "./migrations/0002-readlog.js";
 import * as m0003 from "./migrations/0003-jobs.js";
+import * as m0004 from "./migrations/0004-daily-pages.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 type Step = { up(db: Kysely<any>, kind: DbKind): Promise<void> };
@@ -12,6 +13,7 @@ const STEPS: Record<string, Step> = {
   "0001-accounts": m0001,
   "0002-readlog": m0002,
   "0003-jobs": m0003,
+  "0004-daily-pages": m0004,
 };
 
 function provider(kind: DbKind) {

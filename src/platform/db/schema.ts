@@ -126,6 +126,15 @@ export interface ProgressEntriesTable {
   note: string | null;
 }
 
+/** Pages per owner, local day and book: a sum of progress_entries.pages_delta kept by the same writes. */
+export interface DailyPagesTable {
+  owner_id: string;
+  local_date: LocalDate;
+  book_id: string;
+  pages: number;
+  entries: number;
+}
+
 export interface GoalsTable {
   owner_id: string;
   year: number;
@@ -168,5 +177,6 @@ export interface Tables {
   status_changes: StatusChangesTable;
   progress_entries: ProgressEntriesTable;
   goals: GoalsTable;
+  daily_pages: DailyPagesTable;
   jobs: JobsTable;
 }
