@@ -130,6 +130,14 @@ describe("parseText: forgiving forms", () => {
     ["Note Dune: line one\nline two", { kind: "note", title: "Dune", text: "line one\nline two" }],
     ["quote dune “The spice must flow”", { kind: "quote", title: "dune", text: "The spice must flow" }],
     ["quote 1984: Big Brother", { kind: "quote", title: "1984", text: "Big Brother" }],
+    ['quote "Dune" p12: "Fear"', { kind: "quote", title: "Dune", page: 12, text: "Fear" }],
+    ['quote "Fear: the mind-killer"', { kind: "quote", text: "Fear: the mind-killer" }],
+    [
+      'quote dune p 3 "Fear: the mind-killer"',
+      { kind: "quote", title: "dune", page: 3, text: "Fear: the mind-killer" },
+    ],
+    ['note "Dune": a "classic"', { kind: "note", title: "Dune", text: 'a "classic"' }],
+    ["note Ender's Game: good", { kind: "note", title: "Ender's Game", text: "good" }],
     ["note dune: see https://example.com", { kind: "note", title: "dune", text: "see https://example.com" }],
     [
       "great read https://en.wikipedia.org/wiki/Dune_(novel)!",

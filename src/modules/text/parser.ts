@@ -147,7 +147,7 @@ function parseNoteOrQuote(text: string): TextCommand | undefined {
   if (!m) return undefined;
   const kind = m[1]!.toLowerCase() === "note" ? "note" : "quote";
   const body = m[2]!;
-  const at = body.search(/[:"“„«「『]/u);
+  const at = splitPoint(body, kind);
   if (at < 0) {
     return fail("missing_argument", `Write \`${kind} <title>: <text>\`, e.g. \`${kind} dune: …\`.`);
   }
@@ -171,6 +171,20 @@ function parseNoteOrQuote(text: string): TextCommand | undefined {
   const page = split.amount.kind === "page" ? split.amount.page : (split.amount as { value: number }).value;
   if (page < 1 || page > MAX_PAGE) return fail("out_of_range", `Page ${page} is out of range.`);
   return { ...quote, page };
+}
+
+/**
+ * Where a note/quote's head (title, page) ends: the first colon; for a quote, an opening quote mark
+ * before it ends the head too (`quote dune "…"`), unless the head is itself a quoted title
+ * (`quote "Dune" p12: "…"`).
+ */
+function splitPoint(body: string, kind: "note" | "quote"): number {
+  const colon = body.indexOf(":");
+  const open = kind === "quote" ? body.search(/["“„«「『]/u) : -1;
+  if (open < 0 || (colon >= 0 && colon < open)) return colon;
+  if (colon < 0 || body.slice(0, open).trim() !== "") return open;
+  const close = body.slice(open + 1).search(/["”“»」』]/u);
+  return close >= 0 && colon > open + 1 + close ? colon : open;
 }
 
 /** Trailing sentence punctuation is not part of a URL; a `)` is, when the URL opened one (Wikipedia). */
