@@ -19,6 +19,8 @@ export type Amount =
 
 /** A failure with its machine code and human reason. */
 export type Failure = { kind: "unknown"; code: UnknownCode; reason: string };
+/** Whether a value returned alongside strings is a failure. */
+export const isFailure = (v: unknown): v is Failure => typeof v === "object" && v !== null;
 /** Builds an `unknown` command. */
 export const fail = (code: UnknownCode, reason: string): Failure => ({ kind: "unknown", code, reason });
 

@@ -6,31 +6,24 @@ import {
   checkAmount,
   type Failure,
   fail,
+  isFailure,
   MAX_PAGE,
   parseDuration,
   progressCommand,
   splitAmount,
   splitDay,
 } from "./amounts.js";
-import {
-  cleanText,
-  cleanTitle,
-  flatten,
-  foldDigits,
-  hasWordChars,
-  lookup,
-  stripDecorations,
-  unquote,
-} from "./normalize.js";
+import { MAX_TITLE_CHARS, parseLinks, parseNoteOrQuote, titleOf } from "./freeform.js";
+import { cleanText, flatten, foldDigits, hasWordChars, lookup, stripDecorations } from "./normalize.js";
 import type { ShelfAction, TextCommand } from "./text-command.js";
+
+export { MAX_TITLE_CHARS };
 
 /**
  * Longest message parsed. Chat messages go up to 4096 characters; 2000 leaves room for a long quote or
  * URL while refusing pasted documents before any regex runs over them.
  */
 export const MAX_INPUT_CHARS = 2000;
-/** Longest title accepted inside a command. */
-export const MAX_TITLE_CHARS = 200;
 /** Snooze length when none is given, in minutes. */
 export const DEFAULT_SNOOZE_MINUTES = 60;
 /** Longest snooze (7 days), in minutes. */
@@ -101,8 +94,6 @@ const REMINDERS = "(?:reminders?|alarms?|notifications?|nudges?)";
 const PAUSE_REMINDERS = new RegExp(`^(?:pause|stop|mute)\\s+${REMINDERS}(?:\\s+(.*))?$`, "iu");
 const RESUME_REMINDERS = new RegExp(`^(?:resume|unpause|unmute)(?:\\s+${REMINDERS})?$`, "iu");
 const SLASH = /^\/([a-z]+)(?:@[a-z0-9_]+)?(?=\s|$)/i;
-const NOTE = /^(note|quote|highlight)(?=$|[\s:"“„«「『])\s*([\s\S]*)$/iu;
-const URL_RE = /(?<![\p{L}\p{N}])https?:\/\/[^\s<>"'`]+/giu;
 
 const HINT = "Try `dune 142`, `+20 dune`, `dune 55%` or `help`.";
 
@@ -130,92 +121,6 @@ export function parseText(input: string, opts: ParseOptions = {}): TextCommand {
   if (!hasWordChars(core))
     return fail("not_understood", `I could not find a command in that message. ${HINT}`);
   return parseKeyword(core) ?? parseProgress(core, opts.today);
-}
-
-function titleOf(raw: string): string | undefined | Failure {
-  const title = cleanTitle(raw);
-  if (title !== undefined && title.length > MAX_TITLE_CHARS) {
-    return fail("out_of_range", `That title is too long (over ${MAX_TITLE_CHARS} characters).`);
-  }
-  return title;
-}
-const isFailure = (v: unknown): v is Failure => typeof v === "object" && v !== null;
-
-/** `note dune: text`, `note: text`, `quote dune p12: "text"`, `quote dune "text"`. */
-function parseNoteOrQuote(text: string): TextCommand | undefined {
-  const m = NOTE.exec(text);
-  if (!m) return undefined;
-  const kind = m[1]!.toLowerCase() === "note" ? "note" : "quote";
-  const body = m[2]!;
-  const at = splitPoint(body, kind);
-  if (at < 0) {
-    return fail("missing_argument", `Write \`${kind} <title>: <text>\`, e.g. \`${kind} dune: …\`.`);
-  }
-  const content =
-    kind === "quote" ? unquote(body.slice(at + (body[at] === ":" ? 1 : 0))) : body.slice(at + 1).trim();
-  if (!hasWordChars(content))
-    return fail("missing_argument", `The ${kind} is empty: add text after the colon.`);
-  const head = foldDigits(flatten(body.slice(0, at)));
-  if (kind === "note") {
-    const title = titleOf(head);
-    if (isFailure(title)) return title;
-    return title === undefined ? { kind, text: content } : { kind, text: content, title };
-  }
-  const split = splitAmount(head);
-  const withPage =
-    split && (split.amount.kind === "page" || (split.amount.kind === "number" && split.title.trim() !== ""));
-  const title = titleOf(withPage ? split.title : head);
-  if (isFailure(title)) return title;
-  const quote: TextCommand = { kind: "quote", text: content, ...(title === undefined ? {} : { title }) };
-  if (!withPage) return quote;
-  const page = split.amount.kind === "page" ? split.amount.page : (split.amount as { value: number }).value;
-  if (page < 1 || page > MAX_PAGE) return fail("out_of_range", `Page ${page} is out of range.`);
-  return { ...quote, page };
-}
-
-/**
- * Where a note/quote's head (title, page) ends: the first colon; for a quote, an opening quote mark
- * before it ends the head too (`quote dune "…"`), unless the head is itself a quoted title
- * (`quote "Dune" p12: "…"`).
- */
-function splitPoint(body: string, kind: "note" | "quote"): number {
-  const colon = body.indexOf(":");
-  const open = kind === "quote" ? body.search(/["“„«「『]/u) : -1;
-  if (open < 0 || (colon >= 0 && colon < open)) return colon;
-  if (colon < 0 || body.slice(0, open).trim() !== "") return open;
-  const close = body.slice(open + 1).search(/["”“»」』]/u);
-  return close >= 0 && colon > open + 1 + close ? colon : open;
-}
-
-/** Trailing sentence punctuation is not part of a URL; a `)` is, when the URL opened one (Wikipedia). */
-function trimUrl(u: string): string {
-  let url = u;
-  for (;;) {
-    const last = url.at(-1) ?? "";
-    const unbalanced = last === ")" && url.split("(").length <= url.split(")").length - 1;
-    if (/[.,;:!?'"»”’\]}>*_~]/u.test(last) || unbalanced) url = url.slice(0, -1);
-    else return url;
-  }
-}
-
-function isHttpUrl(u: string): boolean {
-  try {
-    const parsed = new URL(u);
-    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Any message with an http(s) URL saves it; `save` in front is optional; the other words are the comment. */
-function parseLinks(flat: string): TextCommand | undefined {
-  const found = [...flat.matchAll(URL_RE)].map((m) => trimUrl(m[0]));
-  const urls = [...new Set(found.filter(isHttpUrl))];
-  if (urls.length === 0) return undefined;
-  let rest = flat;
-  for (const u of found) rest = rest.split(u).join(" ");
-  rest = stripDecorations(flatten(rest.replace(/^\s*(?:save|\/save)\b[\s:]*/iu, "")));
-  return hasWordChars(rest) ? { kind: "link", urls, comment: rest } : { kind: "link", urls };
 }
 
 function parseKeyword(core: string): TextCommand | undefined {
