@@ -256,7 +256,7 @@ export class BullMqQueue implements Queue {
   private connectionOptions(): { connection: any; prefix?: string } {
     const b = this.opts.backend;
     if (b.kind === "redis") return { connection: this.redis, prefix: b.prefix ?? "readlog" };
-    return { connection: { connectionString: b.url, schema: b.schema ?? "bullmq" } };
+    return { connection: { connectionString: b.url, schema: b.schema ?? "bullmq", migrate: true } };
   }
 
   private backendFactory(): BackendFactory | undefined {

@@ -35,6 +35,8 @@ export interface SqlQueueOptions {
   leaseMarginMs?: number;
   /** How often expired leases are looked for (default 1 s). */
   reapIntervalMs?: number;
+  /** Random source for backoff jitter (tests pass a fixed one). */
+  random?: () => number;
   log?: Log;
 }
 
@@ -388,7 +390,9 @@ export class SqlQueue implements Queue {
     }
     const dead = outcome.kind === "invalid" || row.attempts >= row.max_attempts;
     const policy = this.registry.get(row.name)?.policy;
-    const retryAt = new Date(now.getTime() + (policy ? backoffDelay(policy, row.attempts) : 0));
+    const retryAt = new Date(
+      now.getTime() + (policy ? backoffDelay(policy, row.attempts, this.opts.random) : 0),
+    );
     await this.db
       .updateTable("jobs")
       .set({
@@ -426,20 +430,18 @@ export class SqlQueue implements Queue {
     if (now.getTime() - this.lastReap < this.reapIntervalMs) return;
     this.lastReap = now.getTime();
     const nowIso = now.toISOString();
-    const spent = sql`attempts >= max_attempts`;
-    await this.db
+    const lost = sql<string>`cast(${"lease expired: the worker stopped without finishing attempt "} as text) || cast(attempts as text)`;
+    const expired = this.db
       .updateTable("jobs")
-      .set({
-        status: sql`case when ${spent} then 'dead' else 'waiting' end`,
-        died_at: sql`case when ${spent} then ${nowIso} else null end`,
-        last_error: sql`cast(${"lease expired: the worker stopped without finishing attempt "} as text) || cast(attempts as text)`,
-        run_at: nowIso,
-        locked_by: null,
-        locked_until: null,
-      })
+      .set({ last_error: lost, run_at: nowIso, locked_by: null, locked_until: null })
       .where("status", "=", "running")
-      .where("locked_until", "<=", nowIso)
+      .where("locked_until", "<=", nowIso);
+    // Two statements rather than CASE: PostgreSQL cannot type a parameter inside CASE for a timestamptz column.
+    await expired
+      .set({ status: "dead", died_at: nowIso })
+      .where(sql<boolean>`attempts >= max_attempts`)
       .execute();
+    await expired.set({ status: "waiting" }).execute();
   }
 
   private async drain(graceMs: number): Promise<void> {

@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { inject } from "vitest";
+import { type Database, openDatabase } from "../../src/platform/db/database.js";
+import { migrateToLatest } from "../../src/platform/db/migrate.js";
+import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
+import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
+import { freshDatabase } from "../support/engines.js";
+import { type QueueHarness, type QueueStore, queueContract, type TestQueue } from "./queue.contract.js";
+
+const pgUrl = inject("pgUrl");
+const redisUrl = inject("redisUrl");
+const top = () => 0.999_999; // backoff at the top of its jitter range, so timings are testable
+
+/** Opens queues on one store and closes them all at the end. */
+function tracker(open: () => TestQueue, cleanup: () => Promise<void>): QueueStore {
+  const opened: TestQueue[] = [];
+  return {
+    async open() {
+      const q = open();
+      opened.push(q);
+      return q;
+    },
+    async dispose() {
+      await Promise.all(opened.map((q) => q.close()));
+      await cleanup();
+    },
+  };
+}
+
+function sqlHarness(engine: "sqlite" | "postgres"): QueueHarness {
+  return {
+    name: `sql on ${engine}`,
+    leaseSlackMs: 300,
+    async newStore() {
+      const database: Database = openDatabase({ database: await freshDatabase(engine) });
+      await migrateToLatest(database);
+      const opts = { pollIntervalMs: 25, leaseMarginMs: 300, reapIntervalMs: 50, random: top };
+      return tracker(
+        () => new SqlQueue(database, opts),
+        () => database.close(),
+      );
+    },
+  };
+}
+
+function bullHarness(kind: "redis" | "postgres", url: string): QueueHarness {
+  const tuning = { lockDurationMs: 1000, stalledIntervalMs: 300, random: top };
+  return {
+    name: `bullmq on ${kind}`,
+    leaseSlackMs: 1300,
+    async newStore() {
+      const ns = `rltest_${process.pid}_${randomBytes(4).toString("hex")}`;
+      if (kind === "redis") {
+        return tracker(
+          () => new BullMqQueue({ backend: { kind, url, prefix: ns }, ...tuning }),
+          async () => {
+            const r = new Redis(url);
+            const keys = await r.keys(`${ns}:*`);
+            if (keys.length > 0) await r.del(...keys);
+            await r.quit();
+          },
+        );
+      }
+      return tracker(
+        () => new BullMqQueue({ backend: { kind, url, schema: ns }, ...tuning }),
+        async () => {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          await c.query(`drop schema if exists ${ns} cascade`);
+          await c.end();
+        },
+      );
+    },
+  };
+}
+
+queueContract(sqlHarness("sqlite"));
+if (pgUrl) queueContract(sqlHarness("postgres"));
+if (redisUrl) queueContract(bullHarness("redis", redisUrl));
+// BullMQ 6 also ships a PostgreSQL backend; it is measured against the SQL queue in docs/adr/0003.
+if (pgUrl) queueContract(bullHarness("postgres", pgUrl));
