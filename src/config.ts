@@ -17,6 +17,8 @@ export interface Config {
   /** Open Library base URL for book metadata lookups; empty turns lookups off. */
   openLibraryUrl: string;
   openLibraryTimeoutMs: number;
+  /** Redis for the job queue (BullMQ); null keeps jobs in the database. */
+  redisUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +146,28 @@ export const VARIABLES = {
     doc: "How long a metadata lookup may take before the book is created without it",
     parse: int("OPENLIBRARY_TIMEOUT_MS", 100, 60_000),
   },
+  REDIS_URL: {
+    name: "REDIS_URL",
+    default: "",
+    doc: "Empty: background jobs live in the database (SQL queue). `redis://[:password@]host:6379[/db]` or `rediss://…` (TLS): jobs run on BullMQ",
+    parse: (raw: string) => {
+      if (raw === "") return null;
+      const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
+      const shown = raw.replace(/\/\/[^@/]*@/, "//(credentials hidden)@");
+      if (scheme !== "redis" && scheme !== "rediss")
+        return fail(
+          "REDIS_URL",
+          shown,
+          "must start with redis:// or rediss://, or be empty to keep jobs in the database",
+        );
+      try {
+        if (!new URL(raw).hostname) throw new Error("no host");
+      } catch {
+        return fail("REDIS_URL", shown, "is not a valid URL with a host, e.g. redis://localhost:6379");
+      }
+      return raw;
+    },
+  },
 } satisfies Record<string, Var<unknown>>;
 
 function read<T>(env: Env, v: Var<T>): T {
@@ -190,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: read(env, VARIABLES.SHUTDOWN_TIMEOUT_MS),
     openLibraryUrl: read(env, VARIABLES.OPENLIBRARY_URL),
     openLibraryTimeoutMs: read(env, VARIABLES.OPENLIBRARY_TIMEOUT_MS),
+    redisUrl: read(env, VARIABLES.REDIS_URL),
   };
 }
 

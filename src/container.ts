@@ -18,6 +18,9 @@ import { UsersRepo } from "./modules/users/users.repo.js";
 import { type Clock, systemClock } from "./platform/clock.js";
 import { type Database, type Db, openDatabase } from "./platform/db/database.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
+import { BullMqQueue } from "./platform/queue/bullmq-queue.js";
+import type { Queue } from "./platform/queue/queue.js";
+import { SqlQueue } from "./platform/queue/sql-queue.js";
 
 /** Everything the HTTP layer and the CLI use, wired once. */
 export interface Services {
@@ -33,6 +36,8 @@ export interface Services {
   progress: ProgressService;
   days: DaysService;
   stats: StatsService;
+  /** Background jobs; nothing runs until a worker role calls start(). Close it on shutdown. */
+  queue: Queue;
 }
 
 /**
@@ -72,6 +77,15 @@ export async function createServices(
     ? new OpenLibraryLookup(config.openLibraryUrl, config.openLibraryTimeoutMs)
     : noMetadata;
   opts.log?.info({ metadata: config.openLibraryUrl || "off" }, "book metadata lookup adapter chosen");
+  const queueLog = {
+    warn: (obj: object, msg: string) => (opts.log as Partial<Logger> | undefined)?.warn?.(obj, msg),
+    error: (obj: object, msg: string) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg),
+  };
+  // PostgreSQL without Redis keeps the SQL queue: see docs/adr/0003-queue-on-postgresql.md.
+  const queue: Queue = config.redisUrl
+    ? new BullMqQueue({ backend: { kind: "redis", url: config.redisUrl }, clock, log: queueLog })
+    : new SqlQueue(database, { clock, log: queueLog });
+  opts.log?.info({ queue: queue.kind }, "job queue adapter chosen");
   return {
     database,
     db,
@@ -87,5 +101,6 @@ export async function createServices(
     progress: new ProgressService(db, readings, clock),
     days: new DaysService(db),
     stats: new StatsService(db, clock),
+    queue,
   };
 }

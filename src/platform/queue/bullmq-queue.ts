@@ -81,7 +81,7 @@ export class BullMqQueue implements Queue {
   private slots = new Slots(1);
   private state: "idle" | "running" | "stopping" | "crashed" | "closed" = "idle";
   private stopping: Promise<void> | undefined;
-  private readonly redis: Redis | undefined;
+  private redis: Redis | undefined;
   private readonly clock: Clock;
   private readonly random: () => number;
 
@@ -89,8 +89,6 @@ export class BullMqQueue implements Queue {
     this.kind = `bullmq-${opts.backend.kind}`;
     this.clock = opts.clock ?? systemClock;
     this.random = opts.random ?? Math.random;
-    if (opts.backend.kind === "redis")
-      this.redis = new Redis(opts.backend.url, { maxRetriesPerRequest: null, lazyConnect: false });
   }
 
   declare(...jobs: JobDef[]): void {
@@ -255,7 +253,11 @@ export class BullMqQueue implements Queue {
   // biome-ignore lint/suspicious/noExplicitAny: Redis and PostgreSQL take different connection shapes
   private connectionOptions(): { connection: any; prefix?: string } {
     const b = this.opts.backend;
-    if (b.kind === "redis") return { connection: this.redis, prefix: b.prefix ?? "readlog" };
+    if (b.kind === "redis") {
+      // Connected on first use, so a process that never touches the queue holds no connection.
+      this.redis ??= new Redis(b.url, { maxRetriesPerRequest: null });
+      return { connection: this.redis, prefix: b.prefix ?? "readlog" };
+    }
     return { connection: { connectionString: b.url, schema: b.schema ?? "bullmq", migrate: true } };
   }
 
