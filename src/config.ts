@@ -19,6 +19,8 @@ export interface Config {
   openLibraryTimeoutMs: number;
   /** Redis for the job queue (BullMQ); null keeps jobs in the database. */
   redisUrl: string | null;
+  /** Largest import file (Goodreads/StoryGraph CSV, Readlog export JSON) in bytes. */
+  importMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +148,12 @@ export const VARIABLES = {
     doc: "How long a metadata lookup may take before the book is created without it",
     parse: int("OPENLIBRARY_TIMEOUT_MS", 100, 60_000),
   },
+  IMPORT_MAX_BYTES: {
+    name: "IMPORT_MAX_BYTES",
+    default: "52428800",
+    doc: "Largest import file in bytes (Goodreads/StoryGraph CSV, Readlog export JSON); larger ones are refused with 413",
+    parse: int("IMPORT_MAX_BYTES", 1024, 1024 * 1024 * 1024),
+  },
   REDIS_URL: {
     name: "REDIS_URL",
     default: "",
@@ -215,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     openLibraryUrl: read(env, VARIABLES.OPENLIBRARY_URL),
     openLibraryTimeoutMs: read(env, VARIABLES.OPENLIBRARY_TIMEOUT_MS),
     redisUrl: read(env, VARIABLES.REDIS_URL),
+    importMaxBytes: read(env, VARIABLES.IMPORT_MAX_BYTES),
   };
 }
 

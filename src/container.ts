@@ -9,6 +9,8 @@ import { BooksService } from "./modules/books/books.service.js";
 import { noMetadata } from "./modules/books/metadata.js";
 import { OpenLibraryLookup } from "./modules/books/openlibrary.js";
 import { DaysService } from "./modules/days/days.service.js";
+import { ExportService } from "./modules/export/export.service.js";
+import { ImportService } from "./modules/imports/import.service.js";
 import { ProgressService } from "./modules/progress/progress.service.js";
 import { ReadingsService } from "./modules/readings/readings.service.js";
 import { StatsService } from "./modules/stats/stats.service.js";
@@ -38,6 +40,8 @@ export interface Services {
   stats: StatsService;
   /** Background jobs; nothing runs until a worker role calls start(). Close it on shutdown. */
   queue: Queue;
+  imports: ImportService;
+  exporter: ExportService;
 }
 
 /**
@@ -102,5 +106,7 @@ export async function createServices(
     days: new DaysService(db),
     stats: new StatsService(db, clock),
     queue,
+    imports: new ImportService(db, clock),
+    exporter: new ExportService(db, database.kind, clock),
   };
 }

@@ -143,6 +143,16 @@ export interface GoalsTable {
   updated_at: Instant;
 }
 
+/** The outside id of an imported book (Goodreads `Book Id`, StoryGraph UID), to find it again on re-import. */
+export interface ImportKeysTable {
+  owner_id: string;
+  /** "goodreads" or "storygraph". */
+  source: string;
+  external_id: string;
+  book_id: string;
+  created_at: Instant;
+}
+
 /** The embedded queue's table (src/platform/queue/sql-queue.ts). */
 export interface JobsTable {
   id: string;
@@ -178,5 +188,6 @@ export interface Tables {
   progress_entries: ProgressEntriesTable;
   goals: GoalsTable;
   daily_pages: DailyPagesTable;
+  import_keys: ImportKeysTable;
   jobs: JobsTable;
 }

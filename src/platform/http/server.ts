@@ -19,7 +19,9 @@ import { registerAuthHook, SESSION_COOKIE } from "../../modules/auth/auth.hook.j
 import { authRoutes } from "../../modules/auth/auth.routes.js";
 import { booksRoutes } from "../../modules/books/books.routes.js";
 import { daysRoutes } from "../../modules/days/days.routes.js";
+import { exportRoutes } from "../../modules/export/export.routes.js";
 import { healthRoutes } from "../../modules/health/health.routes.js";
+import { importsRoutes } from "../../modules/imports/imports.routes.js";
 import { progressRoutes } from "../../modules/progress/progress.routes.js";
 import { readingsRoutes } from "../../modules/readings/readings.routes.js";
 import { statsRoutes } from "../../modules/stats/stats.routes.js";
@@ -43,7 +45,7 @@ export const API_INFO = {
 
 /** Builds the HTTP application around already-composed services. Listening is the caller's business. */
 export async function buildServer(
-  config: Pick<Config, "logLevel" | "bodyLimit" | "trustProxy">,
+  config: Pick<Config, "logLevel" | "bodyLimit" | "trustProxy" | "importMaxBytes">,
   services: Services,
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -118,5 +120,7 @@ export async function buildServer(
   await app.register(progressRoutes, { progress: services.progress });
   await app.register(daysRoutes, { days: services.days });
   await app.register(statsRoutes, { stats: services.stats });
+  await app.register(importsRoutes, { imports: services.imports, maxBytes: config.importMaxBytes });
+  await app.register(exportRoutes, { exporter: services.exporter, maxBytes: config.importMaxBytes });
   return app;
 }

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { AUTHED, problems } from "../../platform/http/responses.js";
+import { principalOf } from "../auth/auth.hook.js";
+import type { ExportDocumentValue, ExportService } from "./export.service.js";
+import { EXPORTED_TABLES, ExportDocument } from "./export.tables.js";
+
+const Restored = Type.Object({
+  counts: Type.Object(Object.fromEntries(EXPORTED_TABLES.map((t) => [t.key, Type.Integer()])), {
+    description: "Rows restored per part of the document",
+  }),
+  idsKept: Type.Boolean({
+    description: "False when some id was taken on this server and every id was replaced (links kept)",
+  }),
+});
+
+/** GET /api/export (streamed) and POST /api/import (restore into an empty account). */
+export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; maxBytes: number }> = async (
+  app,
+  { exporter, maxBytes },
+) => {
+  app.addSchema(ExportDocument);
+
+  app.get(
+    "/api/export",
+    {
+      schema: {
+        tags: ["export"],
+        summary: "Everything you own, as one JSON document",
+        description:
+          "A versioned `readlog-export` document (books, read-throughs, shelf moves, progress entries, " +
+          "goals, import ids, your profile without secrets), streamed as it is read. `POST /api/import` " +
+          "restores it into an empty account.",
+        response: { 200: Type.Ref("ReadlogExport"), ...problems(...AUTHED) },
+      },
+    },
+    async (request, reply) => {
+      const user = principalOf(request).user;
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .type("application/json; charset=utf-8")
+        .header("content-disposition", `attachment; filename="readlog-export-${day}.json"`)
+        .send(exporter.exportStream(user));
+    },
+  );
+
+  app.post(
+    "/api/import",
+    {
+      bodyLimit: maxBytes,
+      schema: {
+        tags: ["export"],
+        summary: "Restore a Readlog export into this (empty) account",
+        description:
+          "Losslessly, in one transaction. 409 when the account already has books or other data; 400 for " +
+          "another export version or a document whose links do not hold. Ids are kept when free on this " +
+          "server, else replaced with every link rewritten. Your name and time zone are taken from it.",
+        body: Type.Ref("ReadlogExport"),
+        response: { 201: Restored, ...problems(...AUTHED, 409, 413) },
+      },
+    },
+    async (request, reply) => {
+      const result = await exporter.restore(principalOf(request).user, request.body as ExportDocumentValue);
+      return reply.code(201).send(result);
+    },
+  );
+};

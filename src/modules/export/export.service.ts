@@ -1,0 +1,247 @@
+import { once } from "node:events";
+import { PassThrough, type Readable } from "node:stream";
+import { type Kysely, sql } from "kysely";
+import type { Clock } from "../../platform/clock.js";
+import type { Db, DbKind } from "../../platform/db/database.js";
+import { badRequest, conflict, invalidField } from "../../platform/errors.js";
+import { orderedIds } from "../imports/ordered-ids.js";
+import { checkTimeZone } from "../users/timezone.js";
+import type { UserRow } from "../users/users.repo.js";
+import {
+  DERIVED,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  EXPORTED_TABLES,
+  type ExportedTable,
+  toDatabaseRow,
+  toDocumentRow,
+} from "./export.tables.js";
+
+/** Rows per query while exporting and per INSERT while restoring. */
+const PAGE = 500;
+
+type DocRow = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: the tables come from a list; one generic loop serves them all
+type AnyDb = Kysely<any>;
+export type ExportDocumentValue = {
+  format: string;
+  version: number;
+  user: { name: string; timezone: string };
+} & Record<string, unknown>;
+
+export interface RestoreResult {
+  /** Rows restored per exported table. */
+  counts: Record<string, number>;
+  /** False when some id was already taken on this server, so every id was replaced (links kept). */
+  idsKept: boolean;
+}
+
+/**
+ * The full export (a versioned JSON document of everything a user owns, streamed in pages) and its
+ * restore into an empty account. The tables come from the single list in export.tables.ts.
+ */
+export class ExportService {
+  constructor(
+    private readonly db: Db,
+    private readonly kind: DbKind,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The user's export as a stream of JSON text, written page by page with backpressure. On PostgreSQL
+   * it reads one repeatable-read snapshot; SQLite has one connection shared by every request, so pages
+   * are read one query at a time between other requests' queries rather than holding it for the download.
+   */
+  exportStream(user: UserRow): Readable {
+    const out = new PassThrough();
+    const write = async (s: string) => {
+      if (!out.write(s)) await once(out, "drain");
+    };
+    const run = async (db: Db) => {
+      const head = {
+        format: EXPORT_FORMAT,
+        version: EXPORT_VERSION,
+        exportedAt: this.clock.now().toISOString(),
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          timezone: user.timezone,
+          createdAt: user.created_at,
+        },
+      };
+      await write(JSON.stringify(head).slice(0, -1));
+      for (const t of EXPORTED_TABLES) {
+        await write(`,${JSON.stringify(t.key)}:[`);
+        let first = true;
+        for await (const rows of pages(db, t, user.id)) {
+          const text = rows.map((r) => JSON.stringify(toDocumentRow(t, r))).join(",");
+          await write(first ? text : `,${text}`);
+          first = false;
+        }
+        await write("]");
+      }
+      await write("}\n");
+    };
+    const done =
+      this.kind === "postgres"
+        ? this.db.transaction().setIsolationLevel("repeatable read").execute(run)
+        : run(this.db);
+    done.then(
+      () => out.end(),
+      (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+    );
+    return out;
+  }
+
+  /**
+   * Restores an export into `user`'s account, which must own nothing yet (409 otherwise), in one
+   * transaction. Ids are kept when none is taken on this server, else all are replaced by new ones in the
+   * same order (a book's read-throughs are listed by id), with every link (book, read-through, superseded
+   * entry, current read-through) rewritten. The account's name and time zone are taken from the document.
+   */
+  async restore(user: UserRow, doc: ExportDocumentValue): Promise<RestoreResult> {
+    if (doc.format !== EXPORT_FORMAT)
+      throw invalidField("/body/format", "const", `Not a ${EXPORT_FORMAT} document`);
+    if (doc.version !== EXPORT_VERSION)
+      throw invalidField(
+        "/body/version",
+        "version",
+        `Export version ${doc.version} is not supported: this server reads version ${EXPORT_VERSION}`,
+      );
+    checkTimeZone(doc.user.timezone, "/body/user/timezone");
+    const tables = EXPORTED_TABLES.map((t) => ({ t, rows: (doc[t.key] ?? []) as DocRow[] }));
+    checkLinks(tables);
+
+    return this.db.transaction().execute(async (tx) => {
+      const any = tx as unknown as AnyDb;
+      for (const { t } of tables) {
+        const owned = await any
+          .selectFrom(t.table)
+          .select(sql`1`.as("x"))
+          .where("owner_id", "=", user.id)
+          .limit(1)
+          .execute();
+        if (owned.length > 0)
+          throw conflict(
+            `Your account already has ${t.key}: a Readlog export is restored into an empty account only`,
+          );
+      }
+      const idsKept = !(await this.anyIdTaken(any, tables));
+      const map = idsKept ? undefined : newIdMap(tables, this.clock.now().getTime());
+      const counts: Record<string, number> = {};
+      for (const { t, rows } of tables) {
+        const dbRows = rows.map((r) => toDatabaseRow(t, map ? remap(t, r, map) : r, user.id));
+        for (let i = 0; i < dbRows.length; i += PAGE)
+          await any
+            .insertInto(t.table)
+            .values(dbRows.slice(i, i + PAGE))
+            .execute();
+        counts[t.key] = rows.length;
+      }
+      await tx
+        .updateTable("users")
+        .set({ name: doc.user.name, timezone: doc.user.timezone })
+        .where("id", "=", user.id)
+        .execute();
+      for (const d of DERIVED) await d.rebuild(tx, user.id);
+      return { counts, idsKept };
+    });
+  }
+
+  private async anyIdTaken(db: AnyDb, tables: { t: ExportedTable; rows: DocRow[] }[]): Promise<boolean> {
+    for (const { t, rows } of tables) {
+      if (!("id" in t.row.properties)) continue;
+      for (let i = 0; i < rows.length; i += PAGE) {
+        const ids = rows.slice(i, i + PAGE).map((r) => r.id as string);
+        const taken = await db.selectFrom(t.table).select("id").where("id", "in", ids).limit(1).execute();
+        if (taken.length > 0) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** One owner's rows of a table in pages, by keyset on `orderBy`. */
+async function* pages(db: Db, t: ExportedTable, ownerId: string): AsyncGenerator<DocRow[]> {
+  const any = db as unknown as AnyDb;
+  let after: unknown[] | undefined;
+  for (;;) {
+    let q = any
+      .selectFrom(t.table)
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .orderBy(t.orderBy as string[])
+      .limit(PAGE);
+    if (after) {
+      const cols = t.orderBy;
+      const key = after;
+      q =
+        cols.length === 1
+          ? q.where(cols[0]!, ">", key[0])
+          : q.where((eb) => eb(eb.refTuple(cols[0]!, cols[1]!), ">", eb.tuple(key[0], key[1])));
+    }
+    const rows = (await q.execute()) as DocRow[];
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1]!;
+    after = t.orderBy.map((c) => last[c]);
+  }
+}
+
+/** Every id unique per table and every link naming a row of the document; 400 naming the first that is not. */
+function checkLinks(tables: { t: ExportedTable; rows: DocRow[] }[]): void {
+  const ids = new Map<string, Set<string>>();
+  for (const { t, rows } of tables) {
+    if (!("id" in t.row.properties)) continue;
+    const set = new Set<string>();
+    rows.forEach((r, i) => {
+      const id = r.id as string;
+      if (set.has(id)) throw invalidField(`/body/${t.key}/${i}/id`, "unique", `Duplicate ${t.key} id ${id}`);
+      set.add(id);
+    });
+    ids.set(t.key, set);
+  }
+  for (const { t, rows } of tables)
+    rows.forEach((r, i) => {
+      for (const [field, target] of Object.entries(t.refs)) {
+        const v = r[field];
+        if (v === null || v === undefined) continue;
+        if (!ids.get(target)?.has(v as string))
+          throw invalidField(
+            `/body/${t.key}/${i}/${field}`,
+            "reference",
+            `${field} ${String(v)} names no row of ${target}`,
+          );
+      }
+    });
+  const goals = tables.find(({ t }) => t.key === "goals")?.rows ?? [];
+  if (new Set(goals.map((g) => g.year)).size !== goals.length)
+    throw badRequest("Two goals for the same year");
+}
+
+type IdMaps = Map<string, Map<string, string>>;
+
+/** New ids for every row with one, allocated in each table's id order so listings keep their order. */
+function newIdMap(tables: { t: ExportedTable; rows: DocRow[] }[], now: number): IdMaps {
+  const next = orderedIds(now);
+  const maps: IdMaps = new Map();
+  for (const { t, rows } of tables) {
+    if (!("id" in t.row.properties)) continue;
+    const map = new Map<string, string>();
+    for (const id of rows.map((r) => r.id as string).sort()) map.set(id, next());
+    maps.set(t.key, map);
+  }
+  return maps;
+}
+
+function remap(t: ExportedTable, r: DocRow, maps: IdMaps): DocRow {
+  const out = { ...r };
+  if (typeof out.id === "string") out.id = maps.get(t.key)?.get(out.id);
+  for (const [field, target] of Object.entries(t.refs)) {
+    const v = out[field];
+    if (typeof v === "string") out[field] = maps.get(target)?.get(v);
+  }
+  return out;
+}

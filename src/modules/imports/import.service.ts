@@ -1,0 +1,99 @@
+import type { Clock } from "../../platform/clock.js";
+import type { Db } from "../../platform/db/database.js";
+import { localDateOf } from "../../platform/local-date.js";
+import type { Reader } from "../readings/readings.service.js";
+import { readImportRows } from "./csv-source.js";
+import { ImportRepo } from "./import.repo.js";
+import { LibraryMerge, type RowOutcome } from "./import-merge.js";
+import type { ImportFormat, ImportProblem, ImportRecord } from "./import-record.js";
+import { orderedIds } from "./ordered-ids.js";
+
+/** How many problems and row outcomes a report lists; the counts are always complete. */
+export const REPORT_LIST_CAP = 1000;
+
+export interface ImportReport {
+  format: ImportFormat;
+  dryRun: boolean;
+  /** Data rows read (usable or not; blank lines are not rows). */
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Rows refused, each with at least one problem. */
+  rowsWithProblems: number;
+  /** All problems found (a row can have several); `problems` lists the first REPORT_LIST_CAP. */
+  problemCount: number;
+  problems: ImportProblem[];
+  /** One outcome per usable row, in file order; the first REPORT_LIST_CAP. */
+  results: RowOutcome[];
+  resultsOmitted: number;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Cap on the file's size in bytes (413 past it). */
+  maxBytes?: number;
+}
+
+/**
+ * Goodreads and StoryGraph imports. The file is read to the end first (streamed, row by row), so a
+ * whole-file error — wrong header, too large, UTF-16 — is raised before anything is written. Then the rows
+ * are matched and merged against the owner's library in memory and written in one transaction: an import
+ * is all written, or (on an error) not at all; refused rows are reported with their line and the others
+ * imported. Importing the same file again finds every book and changes nothing. See LibraryMerge for how
+ * rows are matched and merged, and plannedReadings for what becomes a read-through.
+ */
+export class ImportService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async importCsv(
+    reader: Reader,
+    stream: AsyncIterable<Uint8Array | string>,
+    format: ImportFormat,
+    opts: ImportOptions = {},
+  ): Promise<ImportReport> {
+    const records: ImportRecord[] = [];
+    const problems: ImportProblem[] = [];
+    for await (const row of readImportRows(stream, format, { maxBytes: opts.maxBytes })) {
+      if ("record" in row) records.push(row.record);
+      else problems.push(row.problem);
+    }
+
+    const now = this.clock.now();
+    const merge = new LibraryMerge(
+      reader,
+      orderedIds(now.getTime()),
+      now.toISOString(),
+      localDateOf(now, reader.timezone),
+    );
+    const run = async (db: Db) => {
+      const repo = new ImportRepo(db);
+      await merge.load(repo);
+      const outcomes = records.map((r) => merge.merge(r));
+      if (!opts.dryRun) await merge.write(repo);
+      return outcomes;
+    };
+    const outcomes = opts.dryRun ? await run(this.db) : await this.db.transaction().execute(run);
+
+    const count = (a: RowOutcome["action"]) => outcomes.filter((o) => o.action === a).length;
+    const rowsWithProblems = new Set(problems.map((p) => p.line)).size;
+    return {
+      format,
+      dryRun: opts.dryRun ?? false,
+      rows: records.length + rowsWithProblems,
+      created: count("created"),
+      updated: count("updated"),
+      unchanged: count("unchanged"),
+      rowsWithProblems,
+      problemCount: problems.length,
+      problems: problems.slice(0, REPORT_LIST_CAP),
+      results: outcomes
+        .slice(0, REPORT_LIST_CAP)
+        .map((o) => (opts.dryRun && o.action === "created" ? { ...o, bookId: null } : o)),
+      resultsOmitted: Math.max(0, outcomes.length - REPORT_LIST_CAP),
+    };
+  }
+}
