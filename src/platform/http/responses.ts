@@ -2,9 +2,28 @@ import { Type } from "@sinclair/typebox";
 
 const ProblemRef = Type.Ref("Problem");
 
-/** Problem responses for the given status codes, for a route's `response` schema. */
+const PROBLEM_TEXT: Record<number, string> = {
+  400: "Invalid request: the problem names each failing field and rule",
+  401: "Missing, invalid, expired or revoked credentials",
+  403: "Authenticated, but not allowed (scope, role, CSRF or registration mode)",
+  404: "No such object for this user",
+  409: "Conflicts with the current state",
+  413: "Body too large",
+  429: "Too many attempts; see Retry-After",
+  503: "Not ready",
+};
+
+/** Problem responses (application/problem+json) for the given status codes, for a route's `response` schema. */
 export function problems(...codes: number[]) {
-  return Object.fromEntries(codes.map((c) => [c, ProblemRef]));
+  return Object.fromEntries(
+    codes.map((c) => [
+      c,
+      {
+        description: PROBLEM_TEXT[c] ?? "Error",
+        content: { "application/problem+json": { schema: ProblemRef } },
+      },
+    ]),
+  );
 }
 
 /** Error responses every authenticated route can give. */
