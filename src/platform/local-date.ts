@@ -16,16 +16,21 @@ export function isLocalDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s, { zone: "UTC" }).isValid;
 }
 
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a YYYY-MM-DD day (calendar arithmetic in UTC, where every day has 24 h). */
+export function dayNumber(date: LocalDate): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
 /** The day `n` days after `date` (before, for negative n). */
 export function addDays(date: LocalDate, n: number): LocalDate {
-  return DateTime.fromISO(date, { zone: "UTC" }).plus({ days: n }).toISODate()!;
+  return new Date((dayNumber(date) + n) * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Whole days from `a` to `b` (positive when b is later). */
 export function daysBetween(a: LocalDate, b: LocalDate): number {
-  return Math.round(
-    DateTime.fromISO(b, { zone: "UTC" }).diff(DateTime.fromISO(a, { zone: "UTC" }), "days").days,
-  );
+  return dayNumber(b) - dayNumber(a);
 }
 
 /**

@@ -5,7 +5,7 @@ import { columnTypes } from "./column-types.js";
 // Pages per owner, local day and book, kept in step with progress_entries by the same transaction that
 // appends an entry. Measured at 500,000 entries (bench/readlog.ts), summing pages_delta over the covering
 // index alone took 23 ms (p50) for a one-year calendar and 320 ms for stats; this table answers both from
-// a few hundred rows. docs/adr/0002-daily-pages.md explains the choice.
+// a few hundred rows. docs/adr/0003-daily-pages.md explains the choice.
 // biome-ignore lint/suspicious/noExplicitAny: migrations describe past schemas, not the current one
 export async function up(db: Kysely<any>, kind: DbKind): Promise<void> {
   const t = columnTypes(kind);
