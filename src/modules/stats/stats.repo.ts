@@ -81,17 +81,24 @@ export class StatsRepo {
     return this.readingBooksQuery(ownerId).execute();
   }
 
-  /** The finish day of every finished read-through. */
+  /** Finished read-throughs per month ('YYYY-MM'), in order. */
   finishedQuery(ownerId: string) {
+    // cast: finished_on is a date on PostgreSQL and text on SQLite; as text it is YYYY-MM-DD on both.
+    const month = sql<string>`substr(cast(finished_on as text), 1, 7)`;
     return this.db
       .selectFrom("readings")
-      .select("finished_on")
+      .select([month.as("month"), sql<number>`count(*)`.as("books")])
       .where("owner_id", "=", ownerId)
       .where("status", "=", "finished")
-      .where("finished_on", "is not", null);
+      .where("finished_on", "is not", null)
+      .groupBy(month)
+      .orderBy(month);
   }
 
-  async finishedDays(ownerId: string): Promise<string[]> {
-    return (await this.finishedQuery(ownerId).execute()).map((r) => r.finished_on!);
+  async finishedByMonth(ownerId: string): Promise<{ month: string; books: number }[]> {
+    return (await this.finishedQuery(ownerId).execute()).map((r) => ({
+      month: r.month,
+      books: Number(r.books),
+    }));
   }
 }

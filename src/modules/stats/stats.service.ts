@@ -45,7 +45,7 @@ export class StatsService {
       repo.pages(reader.id, addDays(today, -29), addDays(today, -6), today),
       repo.activeDays(reader.id),
       repo.readingBooks(reader.id),
-      repo.finishedDays(reader.id),
+      repo.finishedByMonth(reader.id),
     ]);
     const pace = await repo.bookPages(
       reader.id,
@@ -78,12 +78,9 @@ export class StatsService {
         };
       }),
     );
-    const byMonth = new Map<string, number>();
     const byYear = new Map<string, number>();
-    for (const d of finished) {
-      byMonth.set(d.slice(0, 7), (byMonth.get(d.slice(0, 7)) ?? 0) + 1);
-      byYear.set(d.slice(0, 4), (byYear.get(d.slice(0, 4)) ?? 0) + 1);
-    }
+    for (const m of finished)
+      byYear.set(m.month.slice(0, 4), (byYear.get(m.month.slice(0, 4)) ?? 0) + m.books);
     const year = Number(today.slice(0, 4));
     return {
       today,
@@ -91,7 +88,7 @@ export class StatsService {
       pagesPerDay: { last7: round1(pages.recent / 7), last30: round1(pages.pages / 30) },
       streak: streaks(activeDays, today),
       finished: {
-        byMonth: [...byMonth].sort().map(([month, n]) => ({ month, books: n })),
+        byMonth: finished,
         byYear: [...byYear].sort().map(([y, n]) => ({ year: Number(y), books: n })),
       },
       goal: await this.goalWith(reader, year, byYear.get(String(year)) ?? 0),
@@ -100,8 +97,10 @@ export class StatsService {
 
   /** The goal of `year` (nulls when none is set) with the books finished and pages read that year so far. */
   async goal(reader: Reader, year: number) {
-    const finished = await new StatsRepo(this.db).finishedDays(reader.id);
-    return this.goalWith(reader, year, finished.filter((d) => d.startsWith(`${year}-`)).length);
+    const finished = await new StatsRepo(this.db).finishedByMonth(reader.id);
+    const prefix = `${String(year).padStart(4, "0")}-`;
+    const booksDone = finished.filter((m) => m.month.startsWith(prefix)).reduce((n, m) => n + m.books, 0);
+    return this.goalWith(reader, year, booksDone);
   }
 
   private async goalWith(reader: Reader, year: number, booksDone: number) {
