@@ -14,6 +14,7 @@ import { ImportService } from "./modules/imports/import.service.js";
 import { ProgressService } from "./modules/progress/progress.service.js";
 import { ReadingsService } from "./modules/readings/readings.service.js";
 import { StatsService } from "./modules/stats/stats.service.js";
+import { TextService } from "./modules/text/text.service.js";
 import { TokensRepo } from "./modules/tokens/tokens.repo.js";
 import { TokensService } from "./modules/tokens/tokens.service.js";
 import { UsersRepo } from "./modules/users/users.repo.js";
@@ -42,6 +43,8 @@ export interface Services {
   queue: Queue;
   imports: ImportService;
   exporter: ExportService;
+  /** Text commands for every channel (POST /api/text, the CLI, chat webhooks). */
+  text: TextService;
 }
 
 /**
@@ -90,6 +93,24 @@ export async function createServices(
     ? new BullMqQueue({ backend: { kind: "redis", url: config.redisUrl }, clock, log: queueLog })
     : new SqlQueue(database, { clock, log: queueLog });
   opts.log?.info({ queue: queue.kind }, "job queue adapter chosen");
+  const books = new BooksService(db, readings, metadata, clock, {
+    warn: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.warn?.(obj, msg),
+  });
+  const progress = new ProgressService(db, readings, clock);
+  const days = new DaysService(db);
+  const stats = new StatsService(db, clock);
+  const text = new TextService({
+    db,
+    kind: database.kind,
+    clock,
+    users,
+    books,
+    readings,
+    progress,
+    days,
+    stats,
+    log: { error: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg) },
+  });
   return {
     database,
     db,
@@ -98,15 +119,14 @@ export async function createServices(
     auth,
     tokens: new TokensService(tokensRepo, clock),
     admin: new AdminService({ db, users, registration, clock }),
-    books: new BooksService(db, readings, metadata, clock, {
-      warn: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.warn?.(obj, msg),
-    }),
+    books,
     readings,
-    progress: new ProgressService(db, readings, clock),
-    days: new DaysService(db),
-    stats: new StatsService(db, clock),
+    progress,
+    days,
+    stats,
     queue,
     imports: new ImportService(db, clock),
     exporter: new ExportService(db, database.kind, clock),
+    text,
   };
 }

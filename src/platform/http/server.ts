@@ -25,6 +25,7 @@ import { importsRoutes } from "../../modules/imports/imports.routes.js";
 import { progressRoutes } from "../../modules/progress/progress.routes.js";
 import { readingsRoutes } from "../../modules/readings/readings.routes.js";
 import { statsRoutes } from "../../modules/stats/stats.routes.js";
+import { textRoutes } from "../../modules/text/text.routes.js";
 import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
 import { meRoutes } from "../../modules/users/me.routes.js";
 import { User } from "../../modules/users/users.schemas.js";
@@ -122,5 +123,6 @@ export async function buildServer(
   await app.register(statsRoutes, { stats: services.stats });
   await app.register(importsRoutes, { imports: services.imports, maxBytes: config.importMaxBytes });
   await app.register(exportRoutes, { exporter: services.exporter, maxBytes: config.importMaxBytes });
+  await app.register(textRoutes, { text: services.text });
   return app;
 }

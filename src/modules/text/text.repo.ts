@@ -1,0 +1,177 @@
+import type { Selectable } from "kysely";
+import type { Db } from "../../platform/db/database.js";
+import type { ConversationsTable, LinksTable, TextUndoTable } from "../../platform/db/schema.js";
+
+export type ConversationRow = Selectable<ConversationsTable>;
+export type UndoRow = Selectable<TextUndoTable>;
+export type LinkRow = Selectable<LinksTable>;
+
+/** SQL for text conversations, the undo log and saved links. Every query filters on owner_id. */
+export class TextRepo {
+  constructor(private readonly db: Db) {}
+
+  /** The conversation's state, or undefined before its first message. */
+  conversation(ownerId: string, key: string): Promise<ConversationRow | undefined> {
+    return this.db
+      .selectFrom("conversations")
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .where("conversation_key", "=", key)
+      .executeTakeFirst();
+  }
+
+  /** Creates or replaces the conversation's state. */
+  async saveConversation(row: ConversationRow): Promise<void> {
+    await this.db
+      .insertInto("conversations")
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(["owner_id", "conversation_key"]).doUpdateSet({
+          pending: row.pending,
+          last_book_id: row.last_book_id,
+          updated_at: row.updated_at,
+        }),
+      )
+      .execute();
+  }
+
+  async insertUndo(row: UndoRow): Promise<void> {
+    await this.db.insertInto("text_undo").values(row).execute();
+  }
+
+  /** The newest change of the conversation not yet undone. */
+  lastUndo(ownerId: string, key: string): Promise<UndoRow | undefined> {
+    return this.db
+      .selectFrom("text_undo")
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .where("conversation_key", "=", key)
+      .where("undone_at", "is", null)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** The newest change of the conversation, undone or not. */
+  newestUndo(ownerId: string, key: string): Promise<UndoRow | undefined> {
+    return this.db
+      .selectFrom("text_undo")
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .where("conversation_key", "=", key)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Marks a change undone; false when it already was (a concurrent undo got there first). */
+  async markUndone(ownerId: string, id: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable("text_undo")
+      .set({ undone_at: at })
+      .where("id", "=", id)
+      .where("owner_id", "=", ownerId)
+      .where("undone_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async insertLinks(rows: LinkRow[]): Promise<void> {
+    if (rows.length > 0) await this.db.insertInto("links").values(rows).execute();
+  }
+
+  /** Deletes the owner's links with these ids; the number deleted. */
+  async deleteLinks(ownerId: string, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await this.db
+      .deleteFrom("links")
+      .where("owner_id", "=", ownerId)
+      .where("id", "in", ids)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** The owner's saved links, newest first. */
+  links(ownerId: string, limit = 100): Promise<LinkRow[]> {
+    return this.db
+      .selectFrom("links")
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+  }
+}
+
+/** Reads and deletes `undo` needs beyond the other modules' repositories. */
+export class TextUndoRepo {
+  constructor(private readonly db: Db) {}
+
+  /** The owner's progress entry, or undefined. */
+  entry(ownerId: string, id: string) {
+    return this.db
+      .selectFrom("progress_entries")
+      .selectAll()
+      .where("id", "=", id)
+      .where("owner_id", "=", ownerId)
+      .executeTakeFirst();
+  }
+
+  /** The entry recorded just before `entry` in its read-through. */
+  entryBefore(entry: { reading_id: string; recorded_at: string; id: string }) {
+    return this.db
+      .selectFrom("progress_entries")
+      .selectAll()
+      .where("reading_id", "=", entry.reading_id)
+      .where((eb) =>
+        eb.or([
+          eb("recorded_at", "<", entry.recorded_at),
+          eb.and([eb("recorded_at", "=", entry.recorded_at), eb("id", "<", entry.id)]),
+        ]),
+      )
+      .orderBy("recorded_at", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** The entries of `entry`'s read-through recorded after it, newest first. */
+  entriesAfter(entry: { reading_id: string; recorded_at: string; id: string }) {
+    return this.db
+      .selectFrom("progress_entries")
+      .select(["id", "note", "supersedes"])
+      .where("reading_id", "=", entry.reading_id)
+      .where((eb) =>
+        eb.or([
+          eb("recorded_at", ">", entry.recorded_at),
+          eb.and([eb("recorded_at", "=", entry.recorded_at), eb("id", ">", entry.id)]),
+        ]),
+      )
+      .orderBy("recorded_at", "desc")
+      .orderBy("id", "desc")
+      .execute();
+  }
+
+  /** Whether any progress was recorded for the book (any read-through) or, given, one read-through. */
+  async hasEntries(ownerId: string, by: { bookId?: string; readingId?: string }): Promise<boolean> {
+    let q = this.db.selectFrom("progress_entries").select("id").where("owner_id", "=", ownerId).limit(1);
+    if (by.bookId) q = q.where("book_id", "=", by.bookId);
+    if (by.readingId) q = q.where("reading_id", "=", by.readingId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  /** Deletes a read-through (its shelf moves go by cascade). */
+  async deleteReading(ownerId: string, id: string): Promise<void> {
+    await this.db.deleteFrom("readings").where("id", "=", id).where("owner_id", "=", ownerId).execute();
+  }
+
+  /** A saved link of the owner with exactly this URL, if any. */
+  linkByUrl(ownerId: string, url: string) {
+    return this.db
+      .selectFrom("links")
+      .select("id")
+      .where("owner_id", "=", ownerId)
+      .where("url", "=", url)
+      .executeTakeFirst();
+  }
+}

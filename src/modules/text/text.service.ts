@@ -1,0 +1,475 @@
+import type { Clock } from "../../platform/clock.js";
+import type { Db, DbKind } from "../../platform/db/database.js";
+import type { EntrySource, ReadingStatus } from "../../platform/db/schema.js";
+import { AppError } from "../../platform/errors.js";
+import { newId } from "../../platform/ids.js";
+import { addDays, localDateOf } from "../../platform/local-date.js";
+import { type BookRow, BooksRepo } from "../books/books.repo.js";
+import type { BooksService } from "../books/books.service.js";
+import type { DaysService } from "../days/days.service.js";
+import { ProgressRepo } from "../progress/progress.repo.js";
+import type { ProgressService, RecordInput } from "../progress/progress.service.js";
+import { ReadingsRepo } from "../readings/readings.repo.js";
+import type { Reader, ReadingsService } from "../readings/readings.service.js";
+import { StatsRepo } from "../stats/stats.repo.js";
+import { PACE_DAYS, type StatsService } from "../stats/stats.service.js";
+import type { UsersRepo } from "../users/users.repo.js";
+import { helpText } from "./help.js";
+import { parseText } from "./parser.js";
+import {
+  formatChoicePrompt,
+  formatProgressReply,
+  projectFinish,
+  shortDate,
+  shortTitle,
+} from "./reply-format.js";
+import { type ConversationRow, TextRepo, TextUndoRepo } from "./text.repo.js";
+import { resolveBareNumber, type ShelfAction, type TextCommand } from "./text-command.js";
+import { summary } from "./text-summaries.js";
+import { revert, shelfName, type UndoPayload } from "./text-undo.js";
+import { matchTitle } from "./title-match.js";
+
+/** Where a message came from; also the `source` of what it records. */
+export type TextChannel = "api" | "cli" | "web" | "whatsapp" | "telegram";
+
+/** Who sent a message, through what, and in which conversation. */
+export interface TextContext {
+  userId: string;
+  channel: TextChannel;
+  /** One conversation's state (pending choices, last book, undo log): "api", "whatsapp:60173526233", "telegram:42". */
+  conversationKey: string;
+  /** The message this one replies to, when the channel knows it (e.g. a reminder about a book). */
+  replyTo?: { bookId?: string };
+  /** When the message was sent: its local day is the day pages are logged for (defaults to now). */
+  receivedAt?: Date;
+}
+
+/** The answer to send back. */
+export interface TextReply {
+  text: string;
+  /** The book this reply is about, so that a later reply to it resolves to that book. */
+  bookId?: string;
+}
+
+/** How long numbered choices stay open. */
+export const PENDING_TTL_MS = 24 * 3600_000;
+/** Most books read to match a title against. */
+const MAX_BOOKS = 10_000;
+
+const TARGET: Record<ShelfAction, ReadingStatus> = {
+  start: "reading",
+  want: "wishlist",
+  finished: "finished",
+  pause: "paused",
+  drop: "abandoned",
+  resume: "reading",
+};
+
+type ProgressCommand = Extract<TextCommand, { kind: "page" | "delta" | "percent" }>;
+type ShelfCommand = Extract<TextCommand, { kind: "shelf" }>;
+interface Pending {
+  command: ProgressCommand | ShelfCommand;
+  choices: string[];
+}
+
+/** One message being handled. */
+interface Turn {
+  reader: Reader;
+  ctx: TextContext;
+  key: string;
+  source: EntrySource;
+  now: Date;
+  today: string;
+  /** The sender's local day of the message (differs from `today` for a message delivered late). */
+  sentOn: string;
+  conv?: ConversationRow;
+  pending?: Pending;
+  /** What the conversation waits for after this message. */
+  nextPending?: Pending;
+  books?: BookRow[];
+}
+
+type Found = { book: BookRow } | { reply: TextReply };
+
+export interface TextDeps {
+  db: Db;
+  kind: DbKind;
+  clock: Clock;
+  users: UsersRepo;
+  books: BooksService;
+  readings: ReadingsService;
+  progress: ProgressService;
+  days: DaysService;
+  stats: StatsService;
+  log?: { error(obj: object, msg: string): void };
+}
+
+/**
+ * Text commands (DESIGN.md §5) for every channel: parses a message, resolves titles among the sender's
+ * books (reading first), acts through the books/readings/progress services and answers one short reply.
+ * Never throws; every lookup is by the sender's id.
+ */
+export class TextService {
+  constructor(private readonly deps: TextDeps) {}
+
+  /** Handles one message and answers the reply to send back. Never throws. */
+  async handle(ctx: TextContext, input: string): Promise<TextReply> {
+    try {
+      return await this.run(ctx, typeof input === "string" ? input : "");
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return { text: sentence(err.message) };
+      this.deps.log?.error({ err: String(err), userId: ctx.userId }, "text command failed");
+      return { text: "Something went wrong on my side. Please try again in a moment." };
+    }
+  }
+
+  /** Remembers `bookId` as the book the conversation last asked about (e.g. a reminder), so `142` means it. */
+  async rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void> {
+    if (!(await new BooksRepo(this.deps.db).byId(userId, bookId))) return;
+    await new TextRepo(this.deps.db).saveConversation({
+      owner_id: userId,
+      conversation_key: conversationKey,
+      pending: null,
+      last_book_id: bookId,
+      updated_at: this.deps.clock.now().toISOString(),
+    });
+  }
+
+  private async run(ctx: TextContext, input: string): Promise<TextReply> {
+    const user = await this.deps.users.byId(ctx.userId);
+    if (!user || user.disabled_at) return { text: "This account is not available." };
+    const now = this.deps.clock.now();
+    const reader: Reader = { id: user.id, timezone: user.timezone };
+    const today = localDateOf(now, user.timezone);
+    const sent = ctx.receivedAt && ctx.receivedAt < now ? localDateOf(ctx.receivedAt, user.timezone) : today;
+    const key = ctx.conversationKey.trim().slice(0, 200) || ctx.channel;
+    const repo = new TextRepo(this.deps.db);
+    const conv = await repo.conversation(reader.id, key);
+    const t: Turn = { reader, ctx, key, source: ctx.channel, now, today, sentOn: sent, conv };
+    if (conv?.pending && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS)
+      t.pending = JSON.parse(conv.pending) as Pending;
+
+    const reply = await this.dispatch(t, parseText(input, { today: sent }));
+    const lastBook = reply.bookId ?? conv?.last_book_id ?? null;
+    const pending = t.nextPending ? JSON.stringify(t.nextPending) : null;
+    if (!conv || conv.pending !== pending || conv.last_book_id !== lastBook || pending)
+      await repo.saveConversation({
+        owner_id: reader.id,
+        conversation_key: key,
+        pending,
+        last_book_id: lastBook,
+        updated_at: now.toISOString(),
+      });
+    return reply;
+  }
+
+  private async dispatch(t: Turn, cmd: TextCommand): Promise<TextReply> {
+    switch (cmd.kind) {
+      case "number": {
+        const meaning = resolveBareNumber(cmd.value, { pendingChoices: t.pending?.choices.length });
+        if (meaning.kind === "choice" && t.pending) {
+          const bookId = t.pending.choices[meaning.choice - 1]!;
+          const found = await this.byId(t, bookId);
+          if ("reply" in found) return found.reply;
+          return t.pending.command.kind === "shelf"
+            ? this.shelf(t, t.pending.command, found.book)
+            : this.progress(t, t.pending.command, found.book);
+        }
+        return this.progress(t, { kind: "page", page: cmd.value });
+      }
+      case "page":
+      case "delta":
+      case "percent":
+        return this.progress(t, cmd);
+      case "shelf":
+        return this.shelf(t, cmd);
+      case "note":
+      case "quote":
+        return { text: "Notes and highlights arrive in a later version of Readlog; nothing was saved." };
+      case "link":
+        return this.saveLinks(t, cmd.urls, cmd.comment);
+      case "summary":
+        return summary(cmd.what, this.deps, t.reader, t.today, () => this.allBooks(t));
+      case "review":
+      case "grade":
+        return { text: "Reviews are not available yet; they arrive in a later version of Readlog." };
+      case "reviewControl":
+        return cmd.action === "stop"
+          ? { text: "There is no review or reminder running to stop; reminders arrive in a later version." }
+          : { text: "Reviews are not available yet; they arrive in a later version of Readlog." };
+      case "snooze":
+      case "pauseReminders":
+      case "resumeReminders":
+        return { text: "Reminders are not available yet; they arrive in a later version of Readlog." };
+      case "undo":
+        return this.undo(t);
+      case "help":
+        return { text: helpText(cmd.topic) };
+      case "unknown":
+        return { text: cmd.reason };
+    }
+  }
+
+  private async allBooks(t: Turn): Promise<BookRow[]> {
+    t.books ??= await new BooksRepo(this.deps.db).list(t.reader.id, { limit: MAX_BOOKS });
+    return t.books;
+  }
+
+  private async byId(t: Turn, bookId: string): Promise<Found> {
+    const book = await new BooksRepo(this.deps.db).byId(t.reader.id, bookId);
+    return book ? { book } : { reply: { text: "That book is not on your shelves any more." } };
+  }
+
+  /**
+   * The book a command means: by title (among `pool` statuses first, then all books), else the book
+   * replied to, the only one being read, or the one last asked about. Several close matches (or several
+   * books being read) answer numbered choices and remember `command` for the choice.
+   */
+  private async resolve(
+    t: Turn,
+    command: ProgressCommand | ShelfCommand,
+    opts: { pool: readonly ReadingStatus[]; prefer: ReadingStatus; create?: boolean },
+  ): Promise<Found | { none: string }> {
+    const books = await this.allBooks(t);
+    const title = command.title;
+    if (title !== undefined) {
+      const inPool = books.filter((b) => opts.pool.includes(b.status));
+      let m = matchTitle(title, inPool, { prefer: opts.prefer });
+      if (m.kind === "none") m = matchTitle(title, books, { prefer: opts.prefer });
+      if (m.kind === "one") return { book: m.book };
+      if (m.kind === "many") return this.ask(t, command, m.candidates);
+      return { none: title };
+    }
+    const replied = t.ctx.replyTo?.bookId;
+    const mine = replied ? books.find((b) => b.id === replied) : undefined;
+    if (mine) return { book: mine };
+    const inPool = books.filter((b) => opts.pool.includes(b.status));
+    if (inPool.length === 1) return { book: inPool[0]! };
+    const last = t.conv?.last_book_id ? books.find((b) => b.id === t.conv?.last_book_id) : undefined;
+    if (last) return { book: last };
+    if (inPool.length > 1) return this.ask(t, command, inPool.slice(0, 5));
+    return {
+      reply: {
+        text: "Which book? Send it with the title, e.g. `dune 142`, or `start <title>` to begin one.",
+      },
+    };
+  }
+
+  private ask(t: Turn, command: ProgressCommand | ShelfCommand, candidates: BookRow[]): Found {
+    t.nextPending = { command, choices: candidates.map((b) => b.id) };
+    return { reply: { text: formatChoicePrompt(candidates.map((b) => b.title)) } };
+  }
+
+  private async progress(t: Turn, cmd: ProgressCommand, chosen?: BookRow): Promise<TextReply> {
+    let book = chosen;
+    if (!book) {
+      const found = await this.resolve(t, cmd, { pool: ["reading", "paused"], prefer: "reading" });
+      if ("none" in found)
+        return {
+          text: `I found no book matching “${shortTitle(found.none, 40)}”. Send \`start ${shortTitle(found.none, 40)}\` to add it.`,
+        };
+      if ("reply" in found) return found.reply;
+      book = found.book;
+    }
+    const title = shortTitle(book.title);
+    if (book.status !== "reading" && book.status !== "paused")
+      return {
+        text: `${title} is on ${shelfName(book.status)}. Send \`start ${shortTitle(book.title, 40)}\` first.`,
+        bookId: book.id,
+      };
+    const lastAny = await new ProgressRepo(this.deps.db).last(book.current_reading_id!);
+    const lastPaged =
+      lastAny?.page != null
+        ? lastAny
+        : await new ProgressRepo(this.deps.db).last(book.current_reading_id!, true);
+    const lastPage = lastPaged?.page ?? 0;
+    const date = cmd.on?.date ?? (t.sentOn !== t.today ? t.sentOn : undefined);
+    const input: RecordInput = { source: t.source, ...(date ? { date } : {}) };
+    if (cmd.kind === "percent") input.percent = cmd.percent;
+    else input.page = cmd.kind === "delta" ? lastPage + cmd.pages : cmd.page;
+    if (cmd.kind === "page" && cmd.totalPages !== undefined) input.totalPages = cmd.totalPages;
+    const totalChanges = input.totalPages !== undefined && input.totalPages !== book.total_pages;
+    if (input.page !== undefined && lastAny && lastAny.page === input.page && !totalChanges && !date)
+      return { text: `${title}: already at p.${input.page}. Nothing changed.`, bookId: book.id };
+    let corrected = false;
+    if (input.page !== undefined && input.page < lastPage) {
+      if (date)
+        return {
+          text: `p.${input.page} is below your last page of ${title} (p.${lastPage}): log past days in order, or send \`${shortTitle(book.title, 40)} ${input.page}\` to correct it.`,
+          bookId: book.id,
+        };
+      input.correction = corrected = true;
+    }
+    const r = await this.deps.progress.record(t.reader, book.id, input);
+    const undo: UndoPayload = {
+      kind: "progress",
+      entryId: r.entry.id,
+      ...(totalChanges ? { prevTotalPages: book.total_pages } : {}),
+      ...(book.status === "paused" ? { resumed: true } : {}),
+    };
+    await this.logUndo(t, undo);
+    let text: string;
+    if (r.currentPage === null) text = `${title}: ${r.percent ?? 0}%.`;
+    else if (date && date !== t.today)
+      text = `${title}: p.${r.currentPage} on ${shortDate(date, t.today)} (${signed(r.pagesThatDay)} that day).`;
+    else {
+      const pace = await this.pace(t, book.id);
+      text = formatProgressReply({
+        title: book.title,
+        page: r.currentPage,
+        totalPages: r.totalPages ?? undefined,
+        pagesToday: r.pagesToday,
+        finishOn: projectFinish({
+          page: r.currentPage,
+          totalPages: r.totalPages ?? undefined,
+          pagesPerDay: pace,
+          today: t.today,
+        }),
+        today: t.today,
+      });
+    }
+    if (corrected) text += ` (corrected from p.${lastPage})`;
+    if (book.status === "paused") text += " Back on your reading shelf.";
+    return { text, bookId: book.id };
+  }
+
+  private async pace(t: Turn, bookId: string): Promise<number> {
+    const pages = await new StatsRepo(this.deps.db).bookPages(
+      t.reader.id,
+      [bookId],
+      addDays(t.today, -(PACE_DAYS - 1)),
+      t.today,
+    );
+    return (pages.get(bookId) ?? 0) / PACE_DAYS;
+  }
+
+  private async shelf(t: Turn, cmd: ShelfCommand, chosen?: BookRow): Promise<TextReply> {
+    const to = TARGET[cmd.action];
+    let book = chosen;
+    if (!book) {
+      const opts =
+        cmd.action === "start"
+          ? { pool: ["wishlist", "paused"] as const, prefer: "wishlist" as const }
+          : cmd.action === "resume"
+            ? { pool: ["paused"] as const, prefer: "paused" as const }
+            : cmd.action === "want"
+              ? {
+                  pool: ["wishlist", "reading", "paused", "finished", "abandoned"] as const,
+                  prefer: "wishlist" as const,
+                }
+              : { pool: ["reading", "paused"] as const, prefer: "reading" as const };
+      const found = await this.resolve(t, cmd, opts);
+      if ("reply" in found) return found.reply;
+      if ("none" in found) {
+        if (cmd.action === "start" || cmd.action === "want") return this.create(t, found.none, to);
+        return { text: `I found no book matching “${shortTitle(found.none, 40)}” on your shelves.` };
+      }
+      book = found.book;
+    }
+    const title = shortTitle(book.title);
+    if (book.status === to) return { text: `${title} is already on ${shelfName(to)}.`, bookId: book.id };
+    if (to === "wishlist")
+      return { text: `${title} is already on ${shelfName(book.status)}.`, bookId: book.id };
+    const before = book.current_reading_id
+      ? await new ReadingsRepo(this.deps.db, this.deps.kind).byId(t.reader.id, book.current_reading_id)
+      : undefined;
+    const { reading } = await this.deps.readings.move(t.reader, book.id, { status: to });
+    if (before)
+      await this.logUndo(t, {
+        kind: "shelf",
+        bookId: book.id,
+        readingId: reading.id,
+        to,
+        before: { status: before.status, startedOn: before.started_on, finishedOn: before.finished_on },
+        ...(reading.id !== before.id ? { previousReadingId: before.id } : {}),
+      });
+    const again = before && reading.id !== before.id ? " again" : "";
+    const text =
+      cmd.action === "finished"
+        ? `Finished ${title}. Well done!`
+        : cmd.action === "pause"
+          ? `Paused ${title}. Send \`resume ${shortTitle(book.title, 40)}\` to pick it up again.`
+          : cmd.action === "drop"
+            ? `Dropped ${title}.`
+            : `Started ${title}${again}. Send \`${shortTitle(book.title, 40)} 10\` as you read.`;
+    return { text, bookId: book.id };
+  }
+
+  private async create(t: Turn, title: string, status: ReadingStatus): Promise<TextReply> {
+    const { book } = await this.deps.books.create(t.reader, { title }, { reading: { status } });
+    await this.logUndo(t, { kind: "book", bookId: book.id });
+    const short = shortTitle(book.title);
+    return status === "reading"
+      ? {
+          text: `Started ${short} (new book). Send \`${shortTitle(book.title, 40)} 10/412\` to log a page and set its length.`,
+          bookId: book.id,
+        }
+      : { text: `Added ${short} to your want-to-read list.`, bookId: book.id };
+  }
+
+  private async saveLinks(t: Turn, urls: string[], comment?: string): Promise<TextReply> {
+    const undo = new TextUndoRepo(this.deps.db);
+    const fresh: string[] = [];
+    for (const url of new Set(urls)) if (!(await undo.linkByUrl(t.reader.id, url))) fresh.push(url);
+    if (fresh.length === 0)
+      return { text: urls.length === 1 ? "Already saved for later." : "Those links are already saved." };
+    const rows = fresh.map((url) => ({
+      id: newId(t.now.getTime()),
+      owner_id: t.reader.id,
+      url,
+      status: "saved" as const,
+      comment: comment ?? null,
+      source: t.source,
+      created_at: t.now.toISOString(),
+    }));
+    await new TextRepo(this.deps.db).insertLinks(rows);
+    await this.logUndo(t, { kind: "links", ids: rows.map((r) => r.id) });
+    return {
+      text:
+        rows.length === 1
+          ? `Saved for later: ${shortTitle(fresh[0]!, 80)}`
+          : `Saved ${rows.length} links for later.`,
+    };
+  }
+
+  private async undo(t: Turn): Promise<TextReply> {
+    const repo = new TextRepo(this.deps.db);
+    const row = await repo.lastUndo(t.reader.id, t.key);
+    if (!row) return { text: "Nothing to undo." };
+    return this.deps.db.transaction().execute(async (tx) => {
+      if (!(await new TextRepo(tx).markUndone(t.reader.id, row.id, t.now.toISOString())))
+        return { text: "That was undone already." };
+      return revert(tx, this.deps.kind, this.deps.readings, t.reader, row, {
+        now: t.now,
+        today: t.today,
+        source: t.source,
+      });
+    });
+  }
+
+  private async logUndo(t: Turn, payload: UndoPayload): Promise<void> {
+    const repo = new TextRepo(this.deps.db);
+    // Ids order the log: keep their time part strictly increasing within a conversation.
+    const newest = await repo.newestUndo(t.reader.id, t.key);
+    const at = Math.max(t.now.getTime(), newest ? Date.parse(newest.created_at) + 1 : 0);
+    await repo.insertUndo({
+      id: newId(at),
+      owner_id: t.reader.id,
+      conversation_key: t.key,
+      kind: payload.kind,
+      payload: JSON.stringify(payload),
+      created_at: new Date(at).toISOString(),
+      undone_at: null,
+    });
+  }
+}
+
+function signed(n: number): string {
+  return n >= 0 ? `+${n}` : String(n);
+}
+
+/** A service error as a reply sentence. */
+function sentence(message: string): string {
+  const s = message.trim();
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}

@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
+import { addBook, readingBook } from "../../../test/support/books.js";
+import { ENGINES } from "../../../test/support/engines.js";
+
+describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => {
+  let t: TestApp;
+  let admin: Client;
+
+  beforeAll(async () => {
+    ({ t, admin } = await appWithAdmin(engine));
+    t.clock.set("2026-11-25T12:00:00Z");
+  });
+  afterAll(() => t.close());
+
+  const user = () => newUser(t, { admin });
+  async function say(c: Client, text: string): Promise<{ reply: string; bookId?: string }> {
+    const r = await c.request({ method: "POST", url: "/api/text", payload: { text } });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json();
+  }
+  async function entries(c: Client, bookId: string) {
+    const r = await c.request({ method: "GET", url: `/api/books/${bookId}/progress?limit=100` });
+    expect(r.statusCode, r.body).toBe(200);
+    return (r.json().items as { page: number | null; date: string; source: string; note: string | null }[])
+      .slice()
+      .reverse();
+  }
+  const book = async (c: Client, id: string) =>
+    (await c.request({ method: "GET", url: `/api/books/${id}` })).json();
+
+  it("records pages in every documented form, with the short reply", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const first = await say(c, "dune 120");
+    expect(first).toEqual({
+      reply: "Dune: p.120 (+120 today, 29%). At this pace you finish on 30 Dec.",
+      bookId: dune.id,
+    });
+    expect((await say(c, "142 dune")).reply).toMatch(/^Dune: p\.142 \(\+142 today, 34%\)\. At this pace/);
+    expect((await say(c, "dune p150")).reply).toMatch(/^Dune: p\.150 /);
+    expect((await say(c, "dune: p. 160")).reply).toMatch(/^Dune: p\.160 /);
+    expect((await say(c, "+20 dune")).reply).toMatch(/^Dune: p\.180 \(\+180 today, 43%\)/);
+    expect((await say(c, "dune 55%")).reply).toMatch(/^Dune: p\.227 \(\+227 today, 55%\)/);
+    const list = await entries(c, dune.id);
+    expect(list.map((e) => e.page)).toEqual([120, 142, 150, 160, 180, 227]);
+    expect(new Set(list.map((e) => e.source))).toEqual(new Set(["api"]));
+  });
+
+  it("sets total pages with `dune 142/412` and backfills past days", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: undefined });
+    expect((await say(c, "2026-11-20 dune 100")).reply).toBe("Dune: p.100 on 20 Nov (+100 that day).");
+    expect((await say(c, "yesterday dune 120")).reply).toBe("Dune: p.120 on 24 Nov (+20 that day).");
+    expect((await say(c, "dune 142/412")).reply).toMatch(/^Dune: p\.142 \(\+22 today, 34%\)/);
+    expect((await book(c, dune.id)).totalPages).toBe(412);
+    expect((await entries(c, dune.id)).map((e) => [e.date, e.page])).toEqual([
+      ["2026-11-20", 100],
+      ["2026-11-24", 120],
+      ["2026-11-25", 142],
+    ]);
+    // A future day is refused, politely.
+    expect((await say(c, "2026-12-20 dune 150")).reply).not.toMatch(/^Dune: p/);
+    expect(await entries(c, dune.id)).toHaveLength(3);
+  });
+
+  it("moves books between shelves, creating them on start/want", async () => {
+    const c = await user();
+    const want = await say(c, "want The Hobbit");
+    expect(want.reply).toBe("Added The Hobbit to your want-to-read list.");
+    expect((await book(c, want.bookId!)).status).toBe("wishlist");
+    expect((await say(c, "start hobbit")).reply).toMatch(/^Started The Hobbit\./);
+    expect((await book(c, want.bookId!)).status).toBe("reading");
+    expect((await say(c, "pause hobbit")).reply).toMatch(/^Paused The Hobbit\./);
+    expect((await book(c, want.bookId!)).status).toBe("paused");
+    expect((await say(c, "resume hobbit")).reply).toMatch(/^Started The Hobbit/);
+    expect((await say(c, "finished hobbit")).reply).toBe("Finished The Hobbit. Well done!");
+    expect((await book(c, want.bookId!)).status).toBe("finished");
+    const dune = await readingBook(c, { title: "Dune" });
+    expect((await say(c, "drop dune")).reply).toBe("Dropped Dune.");
+    expect((await book(c, dune.id)).status).toBe("abandoned");
+    expect((await say(c, "pause the silmarillion")).reply).toMatch(/no book matching/);
+  });
+
+  it("answers numbered choices for an ambiguous title, and `2` resolves it", async () => {
+    const c = await user();
+    const truth = await readingBook(c, { title: "Wind and Truth", totalPages: 1300 });
+    const name = await readingBook(c, { title: "The Name of the Wind", totalPages: 660 });
+    const ask = await say(c, "wind 50");
+    expect(ask.reply).toBe("Which book? 1) Wind and Truth 2) The Name of the Wind — reply with the number");
+    expect(ask.bookId).toBeUndefined();
+    const two = await say(c, "2");
+    expect(two.bookId).toBe(name.id);
+    expect(two.reply).toMatch(/^The Name of the Wind: p\.50 /);
+    expect(await entries(c, truth.id)).toHaveLength(0);
+    // The choice is spent: a bare number now goes to the book last talked about.
+    expect((await say(c, "60")).reply).toMatch(/^The Name of the Wind: p\.60 /);
+    // A shelf move waits for a choice too.
+    expect((await say(c, "pause wind")).reply).toMatch(/^Which book\?/);
+    expect((await say(c, "1")).reply).toMatch(/^Paused Wind and Truth/);
+  });
+
+  it("sends a bare number to the only book being read, else asks", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    expect(await say(c, "142")).toMatchObject({ bookId: dune.id });
+    const c2 = await user();
+    await readingBook(c2, { title: "Dune" });
+    const emma = await readingBook(c2, { title: "Emma" });
+    expect((await say(c2, "30")).reply).toMatch(/^Which book\? 1\) .* 2\) /);
+    const prompt = (await say(c2, "30")).reply;
+    const n = prompt.indexOf("1) Emma") >= 0 ? "1" : "2";
+    expect(await say(c2, n)).toMatchObject({ bookId: emma.id });
+    expect((await say(c2, "45")).bookId).toBe(emma.id);
+    const c3 = await user();
+    expect((await say(c3, "42")).reply).toMatch(/^Which book\?/);
+  });
+
+  it("lets a reply to a message about a book pick that book (replyTo)", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const emma = await readingBook(c, { title: "Emma", totalPages: 400 });
+    const ctx = { userId: c.userId, channel: "whatsapp" as const, conversationKey: "whatsapp:1" };
+    const r = await t.services.text.handle({ ...ctx, replyTo: { bookId: emma.id } }, "142");
+    expect(r).toMatchObject({ bookId: emma.id });
+    expect(r.text).toMatch(/^Emma: p\.142/);
+    expect((await entries(c, emma.id))[0]?.source).toBe("whatsapp");
+    expect(await entries(c, dune.id)).toHaveLength(0);
+    // Another user's book id is never used.
+    const other = await user();
+    const mine = await readingBook(other, { title: "Mine" });
+    const r2 = await t.services.text.handle({ ...ctx, replyTo: { bookId: mine.id } }, "50");
+    expect(r2.bookId).toBe(emma.id); // the book this conversation last talked about
+    expect(await entries(other, mine.id)).toHaveLength(0);
+  });
+
+  it("undoes the last changes made by text, one at a time", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    await say(c, "dune 50");
+    await say(c, "dune 80/400");
+    expect((await book(c, dune.id)).totalPages).toBe(400);
+    expect((await say(c, "undo")).reply).toBe("Undone: Dune is back to p.50.");
+    expect((await book(c, dune.id)).totalPages).toBe(412);
+    let day = (await c.request({ method: "GET", url: "/api/days/2026-11-25" })).json();
+    expect(day.pages).toBe(50);
+    const list = await entries(c, dune.id);
+    expect(list.map((e) => [e.page, e.note])).toEqual([
+      [50, null],
+      [80, null],
+      [50, "undo"],
+    ]);
+    expect((await say(c, "undo")).reply).toBe("Undone: Dune is back to the start.");
+    day = (await c.request({ method: "GET", url: "/api/days/2026-11-25" })).json();
+    expect(day.pages).toBe(0);
+    expect((await say(c, "undo")).reply).toBe("Nothing to undo.");
+    // Shelf moves and books created by text.
+    await say(c, "finished dune");
+    expect((await say(c, "undo")).reply).toBe("Undone: Dune is back on your reading shelf.");
+    expect((await book(c, dune.id)).status).toBe("reading");
+    const created = await say(c, "start Middlemarch");
+    expect((await say(c, "undo")).reply).toBe("Undone: removed Middlemarch.");
+    expect((await c.request({ method: "GET", url: `/api/books/${created.bookId}` })).statusCode).toBe(404);
+    // Another conversation's changes are not undone from here.
+    await t.services.text.handle(
+      { userId: c.userId, channel: "telegram", conversationKey: "telegram:9" },
+      "dune 30",
+    );
+    expect((await say(c, "undo")).reply).toBe("Nothing to undo.");
+  });
+
+  it("answers help and the summaries", async () => {
+    const c = await user();
+    expect((await say(c, "help")).reply).toContain("Readlog commands:");
+    expect((await say(c, "books")).reply).toMatch(/^No books yet/);
+    expect((await say(c, "today")).reply).toMatch(/^Nothing logged today yet/);
+    expect((await say(c, "streak")).reply).toMatch(/^No streak yet/);
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    await addBook(c, { title: "Emma" });
+    await say(c, "yesterday dune 20");
+    await say(c, "dune 62");
+    expect(await say(c, "today")).toEqual({ reply: "Today: 42 pages — Dune +42.", bookId: dune.id });
+    expect((await say(c, "week")).reply).toBe("Last 7 days: 62 pages on 2 days (about 9/day).");
+    expect((await say(c, "books")).reply).toBe("Reading: Dune p.62/412 (15%). Also 1 want to read.");
+    expect((await say(c, "streak")).reply).toBe("Streak: 2 days in a row (longest: 2 days).");
+  });
+
+  it("saves links once, and says notes and reviews come later", async () => {
+    const c = await user();
+    expect((await say(c, "save https://example.com/a?b=1")).reply).toBe(
+      "Saved for later: https://example.com/a?b=1",
+    );
+    expect((await say(c, "look at https://example.com/a?b=1")).reply).toBe("Already saved for later.");
+    const rows = await t.services.db
+      .selectFrom("links")
+      .selectAll()
+      .where("owner_id", "=", c.userId)
+      .execute();
+    expect(rows.map((r) => [r.url, r.status, r.source])).toEqual([
+      ["https://example.com/a?b=1", "saved", "api"],
+    ]);
+    expect((await say(c, "undo")).reply).toBe("Undone: removed the saved link.");
+    await readingBook(c, { title: "Dune" });
+    expect((await say(c, "note dune: spice")).reply).toMatch(/later version.*nothing was saved/);
+    expect((await say(c, 'quote dune p12: "fear is the mind-killer"')).reply).toMatch(/later version/);
+    expect((await say(c, "review")).reply).toMatch(/not available yet/);
+    expect((await say(c, "snooze 1h")).reply).toMatch(/not available yet/);
+  });
+
+  it("answers bad input politely and records nothing twice", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    for (const text of ["", "   \n\t ", "📚🔥😀", "x".repeat(5000), "-- ; drop table books"]) {
+      const r = await say(c, text);
+      expect(r.reply.length, text.slice(0, 20)).toBeGreaterThan(5);
+      expect(r.bookId).toBeUndefined();
+    }
+    const big = await c.request({ method: "POST", url: "/api/text", payload: { text: "x".repeat(6000) } });
+    expect(big.statusCode).toBe(400);
+    expect(big.json().errors[0].field).toBe("/body/text");
+    await say(c, "dune 142");
+    expect((await say(c, "dune 142")).reply).toBe("Dune: already at p.142. Nothing changed.");
+    expect(await entries(c, dune.id)).toHaveLength(1);
+    expect((await say(c, "dune 999")).reply).toMatch(/beyond the book's 412 pages/);
+    expect((await say(c, "<script>alert(1)</script> 5")).reply).not.toMatch(/p\.5/);
+    expect(await entries(c, dune.id)).toHaveLength(1);
+    // RTL titles, SQL and HTML in titles are just titles.
+    const rtl = await say(c, "start كثيب");
+    expect((await say(c, "كثيب 50")).reply).toMatch(/p\.50/);
+    expect((await say(c, "كثيب 50")).bookId).toBe(rtl.bookId);
+    const sql = await say(c, "start Robert'); DROP TABLE books;--");
+    expect((await book(c, sql.bookId!)).title).toBe("Robert'); DROP TABLE books;--");
+    expect((await say(c, "books")).reply).toMatch(/^Reading: /);
+    // Another user's books are never matched.
+    const bob = await user();
+    const secret = await readingBook(bob, { title: "The Secret Garden" });
+    expect((await say(c, "secret garden 10")).reply).toMatch(/no book matching/);
+    expect(await entries(bob, secret.id)).toHaveLength(0);
+  });
+
+  it("asks for authentication and a write scope", async () => {
+    const r = await t.app.inject({ method: "POST", url: "/api/text", payload: { text: "help" } });
+    expect(r.statusCode).toBe(401);
+    const c = await user();
+    const unknown = await c.request({ method: "POST", url: "/api/text", payload: { text: "help", x: 1 } });
+    expect(unknown.statusCode).toBe(400);
+  });
+});
