@@ -21,6 +21,27 @@ export interface Config {
   redisUrl: string | null;
   /** Largest import file (Goodreads/StoryGraph CSV, Readlog export JSON) in bytes. */
   importMaxBytes: number;
+  /** WhatsApp Business Cloud API; null when its variables are empty (the channel is off). */
+  whatsapp: WhatsAppConfig | null;
+  /** Telegram bot; null when its variables are empty (the channel is off). */
+  telegram: TelegramConfig | null;
+}
+
+export interface WhatsAppConfig {
+  graphUrl: string;
+  apiVersion: string;
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  /** The approved template used outside the 24-hour window. */
+  template: { name: string; language: string };
+}
+
+export interface TelegramConfig {
+  apiUrl: string;
+  botToken: string;
+  webhookSecret: string;
 }
 
 export class ConfigError extends Error {
@@ -176,7 +197,133 @@ export const VARIABLES = {
       return raw;
     },
   },
+  WHATSAPP_GRAPH_URL: {
+    name: "WHATSAPP_GRAPH_URL",
+    default: "https://graph.facebook.com",
+    doc: "Base URL of Meta's Graph API (tests point it at a loopback fake)",
+    parse: httpUrl("WHATSAPP_GRAPH_URL"),
+  },
+  WHATSAPP_API_VERSION: {
+    name: "WHATSAPP_API_VERSION",
+    default: "v21.0",
+    doc: "Graph API version used for WhatsApp sends",
+    parse: (raw: string) =>
+      /^v\d+\.\d+$/.test(raw) ? raw : fail("WHATSAPP_API_VERSION", raw, "must look like v21.0"),
+  },
+  WHATSAPP_PHONE_NUMBER_ID: {
+    name: "WHATSAPP_PHONE_NUMBER_ID",
+    default: "",
+    doc: "WhatsApp Business phone number id (Meta console → WhatsApp → API setup). The WhatsApp channel is on when this, the access token, app secret and verify token are all set; see docs/channels.md",
+    parse: (raw: string) =>
+      raw === "" || /^\d+$/.test(raw) ? raw : fail("WHATSAPP_PHONE_NUMBER_ID", raw, "must be digits"),
+  },
+  WHATSAPP_ACCESS_TOKEN: {
+    name: "WHATSAPP_ACCESS_TOKEN",
+    default: "",
+    doc: "Permanent access token of a Meta system user with whatsapp_business_messaging",
+    parse: (raw: string) => raw,
+  },
+  WHATSAPP_APP_SECRET: {
+    name: "WHATSAPP_APP_SECRET",
+    default: "",
+    doc: "The Meta app's secret; webhook deliveries must carry a valid `X-Hub-Signature-256` made with it",
+    parse: (raw: string) => raw,
+  },
+  WHATSAPP_VERIFY_TOKEN: {
+    name: "WHATSAPP_VERIFY_TOKEN",
+    default: "",
+    doc: "A string of your choice that Meta echoes when verifying the webhook URL",
+    parse: (raw: string) => raw,
+  },
+  WHATSAPP_TEMPLATE: {
+    name: "WHATSAPP_TEMPLATE",
+    default: "readlog_message:en_US",
+    doc: "`name:language` of the approved template (one body variable) sent outside WhatsApp's 24-hour window",
+    parse: (raw: string) => {
+      const m = /^([a-z0-9_]{1,512}):([A-Za-z]{2,3}(?:_[A-Za-z]{2,4})?)$/.exec(raw);
+      if (!m) return fail("WHATSAPP_TEMPLATE", raw, "must be name:language, e.g. readlog_message:en_US");
+      return { name: m[1]!, language: m[2]! };
+    },
+  },
+  TELEGRAM_BOT_TOKEN: {
+    name: "TELEGRAM_BOT_TOKEN",
+    default: "",
+    doc: "Token from @BotFather. The Telegram channel is on when this and the webhook secret are set",
+    parse: (raw: string) =>
+      raw === "" || /^\d+:[\w-]+$/.test(raw)
+        ? raw
+        : fail("TELEGRAM_BOT_TOKEN", "(hidden)", "must look like 123456:ABC-…"),
+  },
+  TELEGRAM_API_URL: {
+    name: "TELEGRAM_API_URL",
+    default: "https://api.telegram.org",
+    doc: "Base URL of the Telegram Bot API (tests point it at a loopback fake)",
+    parse: httpUrl("TELEGRAM_API_URL"),
+  },
+  TELEGRAM_WEBHOOK_SECRET: {
+    name: "TELEGRAM_WEBHOOK_SECRET",
+    default: "",
+    doc: "The `secret_token` given to setWebhook; deliveries must carry it in `X-Telegram-Bot-Api-Secret-Token`",
+    parse: (raw: string) =>
+      raw === "" || /^[A-Za-z0-9_-]{16,256}$/.test(raw)
+        ? raw
+        : fail("TELEGRAM_WEBHOOK_SECRET", "(hidden)", "must be 16–256 characters of A-Z, a-z, 0-9, _ and -"),
+  },
 } satisfies Record<string, Var<unknown>>;
+
+function httpUrl(name: string) {
+  return (raw: string): string => {
+    if (!/^https?:\/\/[^/]/i.test(raw)) fail(name, raw, "must be an http(s) URL");
+    return raw.replace(/\/+$/, "");
+  };
+}
+
+/** A channel is off when all its secrets are empty, on when all are set; anything between is a mistake. */
+function allOrNothing(channel: string, vars: Record<string, string>): boolean {
+  const missing = Object.keys(vars).filter((k) => vars[k] === "");
+  if (missing.length === Object.keys(vars).length) return false;
+  if (missing.length > 0)
+    throw new ConfigError(
+      `${missing.join(", ")}: must be set too, because ${Object.keys(vars)
+        .filter((k) => vars[k] !== "")
+        .join(
+          ", ",
+        )} ${Object.keys(vars).length - missing.length === 1 ? "is" : "are"} (the ${channel} channel needs all of ${Object.keys(vars).join(", ")}, or none to turn it off)`,
+    );
+  return true;
+}
+
+function parseWhatsApp(env: Env): WhatsAppConfig | null {
+  const secrets = {
+    WHATSAPP_PHONE_NUMBER_ID: read(env, VARIABLES.WHATSAPP_PHONE_NUMBER_ID),
+    WHATSAPP_ACCESS_TOKEN: read(env, VARIABLES.WHATSAPP_ACCESS_TOKEN),
+    WHATSAPP_APP_SECRET: read(env, VARIABLES.WHATSAPP_APP_SECRET),
+    WHATSAPP_VERIFY_TOKEN: read(env, VARIABLES.WHATSAPP_VERIFY_TOKEN),
+  };
+  if (!allOrNothing("WhatsApp", secrets)) return null;
+  return {
+    graphUrl: read(env, VARIABLES.WHATSAPP_GRAPH_URL),
+    apiVersion: read(env, VARIABLES.WHATSAPP_API_VERSION),
+    phoneNumberId: secrets.WHATSAPP_PHONE_NUMBER_ID,
+    accessToken: secrets.WHATSAPP_ACCESS_TOKEN,
+    appSecret: secrets.WHATSAPP_APP_SECRET,
+    verifyToken: secrets.WHATSAPP_VERIFY_TOKEN,
+    template: read(env, VARIABLES.WHATSAPP_TEMPLATE),
+  };
+}
+
+function parseTelegram(env: Env): TelegramConfig | null {
+  const secrets = {
+    TELEGRAM_BOT_TOKEN: read(env, VARIABLES.TELEGRAM_BOT_TOKEN),
+    TELEGRAM_WEBHOOK_SECRET: read(env, VARIABLES.TELEGRAM_WEBHOOK_SECRET),
+  };
+  if (!allOrNothing("Telegram", secrets)) return null;
+  return {
+    apiUrl: read(env, VARIABLES.TELEGRAM_API_URL),
+    botToken: secrets.TELEGRAM_BOT_TOKEN,
+    webhookSecret: secrets.TELEGRAM_WEBHOOK_SECRET,
+  };
+}
 
 function read<T>(env: Env, v: Var<T>): T {
   const raw = env[v.name];
@@ -224,6 +371,8 @@ export function loadConfig(env: Env = process.env): Config {
     openLibraryTimeoutMs: read(env, VARIABLES.OPENLIBRARY_TIMEOUT_MS),
     redisUrl: read(env, VARIABLES.REDIS_URL),
     importMaxBytes: read(env, VARIABLES.IMPORT_MAX_BYTES),
+    whatsapp: parseWhatsApp(env),
+    telegram: parseTelegram(env),
   };
 }
 

@@ -8,6 +8,10 @@ import { SessionsRepo } from "./modules/auth/sessions.repo.js";
 import { BooksService } from "./modules/books/books.service.js";
 import { noMetadata } from "./modules/books/metadata.js";
 import { OpenLibraryLookup } from "./modules/books/openlibrary.js";
+import { ChannelsRepo } from "./modules/channels/channels.repo.js";
+import { ChannelsService } from "./modules/channels/channels.service.js";
+import { InboundService } from "./modules/channels/inbound.service.js";
+import { Outbox } from "./modules/channels/outbox.js";
 import { DaysService } from "./modules/days/days.service.js";
 import { ExportService } from "./modules/export/export.service.js";
 import { ImportService } from "./modules/imports/import.service.js";
@@ -18,6 +22,9 @@ import { TextService } from "./modules/text/text.service.js";
 import { TokensRepo } from "./modules/tokens/tokens.repo.js";
 import { TokensService } from "./modules/tokens/tokens.service.js";
 import { UsersRepo } from "./modules/users/users.repo.js";
+import type { Channels } from "./platform/channels/channel.js";
+import { TelegramChannel } from "./platform/channels/telegram.js";
+import { WhatsAppCloudChannel } from "./platform/channels/whatsapp-cloud.js";
 import { type Clock, systemClock } from "./platform/clock.js";
 import { type Database, type Db, openDatabase } from "./platform/db/database.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
@@ -45,6 +52,13 @@ export interface Services {
   exporter: ExportService;
   /** Text commands for every channel (POST /api/text, the CLI, chat webhooks). */
   text: TextService;
+  /** WhatsApp/Telegram links and sending to linked users. */
+  channels: ChannelsService;
+  channelsRepo: ChannelsRepo;
+  /** Webhook deliveries: dedupe, linking, text commands, status updates. */
+  inbound: InboundService;
+  /** Outbound messages; started and stopped with the HTTP server. */
+  outbox: Outbox;
 }
 
 /**
@@ -111,7 +125,7 @@ export async function createServices(
     stats,
     log: { error: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg) },
   });
-  return {
+  const base = {
     database,
     db,
     clock,
@@ -129,4 +143,28 @@ export async function createServices(
     exporter: new ExportService(db, database.kind, clock),
     text,
   };
+  return { ...base, ...wireChannels(config, base, opts.log) };
+}
+
+/** The messaging channels that are configured, the outbox that sends through them and the webhook side. */
+function wireChannels(
+  config: Config,
+  s: Omit<Services, "channels" | "channelsRepo" | "inbound" | "outbox">,
+  log: Pick<Logger, "info"> | undefined,
+) {
+  const channels: Channels = {};
+  if (config.whatsapp) channels.whatsapp = new WhatsAppCloudChannel(config.whatsapp);
+  if (config.telegram) channels.telegram = new TelegramChannel(config.telegram);
+  log?.info({ channels: Object.keys(channels) }, "messaging channels configured");
+  const l = log as Partial<Logger> | undefined;
+  const channelLog = {
+    info: (obj: object, msg: string) => l?.info?.(obj, msg),
+    warn: (obj: object, msg: string) => l?.warn?.(obj, msg),
+    error: (obj: object, msg: string) => l?.error?.(obj, msg),
+  };
+  const channelsRepo = new ChannelsRepo(s.db);
+  const outbox = new Outbox(s.db, channels, s.clock, channelLog);
+  const service = new ChannelsService(channelsRepo, outbox, channels, config.whatsapp, s.clock);
+  const inbound = new InboundService(channelsRepo, service, outbox, s.text, s.clock, channelLog);
+  return { channels: service, channelsRepo, inbound, outbox };
 }

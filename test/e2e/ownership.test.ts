@@ -1,5 +1,6 @@
 import type { RouteOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newId } from "../../src/platform/ids.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/engines.js";
 
@@ -15,6 +16,9 @@ interface Fixture {
   /** A valid request body per "METHOD /url" (so validation passes and the owner check is what answers). */
   bodies?: Record<string, unknown>;
 }
+
+/** The app under test, for fixtures that must create rows no route can (e.g. a verified channel link). */
+let current: TestApp | undefined;
 
 const FIXTURES: Record<string, Fixture> = {
   token: {
@@ -52,6 +56,26 @@ const FIXTURES: Record<string, Fixture> = {
   },
   // Routes keyed by a day or a year rather than an object id: they only ever read the caller's own rows.
   self: { create: async (c) => c.userId },
+  // A verified link is made by a webhook delivery carrying the code; the row is what that leaves behind.
+  channel: {
+    create: async (c) => {
+      const id = newId();
+      await current!.services.db
+        .insertInto("channel_links")
+        .values({
+          id,
+          owner_id: c.userId,
+          kind: "telegram",
+          address: `fixture-${id}`,
+          user_key: null,
+          display: null,
+          verified_at: new Date().toISOString(),
+          last_inbound_at: null,
+        })
+        .execute();
+      return id;
+    },
+  },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,
@@ -81,6 +105,7 @@ describe.each(ENGINES)("object-level authorisation from the route table (%s)", (
 
   beforeAll(async () => {
     ({ t, admin } = await appWithAdmin(engine));
+    current = t;
     alice = await newUser(t, { admin });
     mallory = await newUser(t, { admin });
   });

@@ -5,6 +5,7 @@ import * as m0002 from "./migrations/0002-readlog.js";
 import * as m0003 from "./migrations/0003-jobs.js";
 import * as m0004 from "./migrations/0004-daily-pages.js";
 import * as m0005 from "./migrations/0005-imports.js";
+import * as m0006 from "./migrations/0006-channels.js";
 import * as m0007 from "./migrations/0007-text.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
@@ -17,6 +18,7 @@ const STEPS: Record<string, Step> = {
   "0003-jobs": m0003,
   "0004-daily-pages": m0004,
   "0005-imports": m0005,
+  "0006-channels": m0006,
   "0007-text": m0007,
 };
 

@@ -210,6 +210,69 @@ export interface LinksTable {
   created_at: Instant;
 }
 
+export type ChannelKind = "whatsapp" | "telegram";
+
+/** A verified link between a user and a WhatsApp number / Telegram chat. */
+export interface ChannelLinksTable {
+  id: string;
+  owner_id: string;
+  kind: ChannelKind;
+  /** WhatsApp: the wa_id (digits), or the business-scoped user id when no number is known; Telegram: chat id. */
+  address: string;
+  /** WhatsApp business-scoped user id (`from_user_id`), when Meta sent one. */
+  user_key: string | null;
+  /** What to show in lists: the phone number, or the Telegram name. */
+  display: string | null;
+  verified_at: Instant;
+  /** The last inbound message: WhatsApp's 24-hour window for free text runs from here. */
+  last_inbound_at: Instant | null;
+}
+
+/** A one-time link code; only its SHA-256 is kept. */
+export interface ChannelCodesTable {
+  code_hash: string;
+  owner_id: string;
+  kind: ChannelKind;
+  /** WhatsApp: the digits of the number the code must come from. */
+  phone: string | null;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
+}
+
+export type MessageStatus = "received" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed";
+
+/** Inbound deliveries and the outbox, in one table. */
+export interface MessagesTable {
+  id: string;
+  /** Null for messages from or to an address that is linked to nobody. */
+  owner_id: string | null;
+  direction: "in" | "out";
+  channel: ChannelKind;
+  /** Sender (inbound) or recipient (outbound). */
+  address: string;
+  /** "text", "template", or an inbound message type ("image", "audio", …). */
+  type: string;
+  body: string | null;
+  /** Outbound templates: JSON {name, language, params}. */
+  template: string | null;
+  book_id: string | null;
+  /** The provider's message id (wamid…, Telegram update/message id); unique per channel and direction. */
+  provider_id: string | null;
+  /** Inbound: the provider id of the message this one replies to. */
+  reply_to_provider_id: string | null;
+  /** Outbound: unique, so a retried handler never queues a message twice. */
+  idempotency_key: string | null;
+  status: MessageStatus;
+  attempts: Generated<number>;
+  next_attempt_at: Instant | null;
+  locked_until: Instant | null;
+  error_code: string | null;
+  last_error: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
 export interface Tables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -228,4 +291,7 @@ export interface Tables {
   conversations: ConversationsTable;
   text_undo: TextUndoTable;
   links: LinksTable;
+  channel_links: ChannelLinksTable;
+  channel_codes: ChannelCodesTable;
+  messages: MessagesTable;
 }

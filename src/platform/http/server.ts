@@ -18,6 +18,8 @@ import { adminRoutes } from "../../modules/admin/admin.routes.js";
 import { registerAuthHook, SESSION_COOKIE } from "../../modules/auth/auth.hook.js";
 import { authRoutes } from "../../modules/auth/auth.routes.js";
 import { booksRoutes } from "../../modules/books/books.routes.js";
+import { channelsRoutes } from "../../modules/channels/channels.routes.js";
+import { webhooksRoutes } from "../../modules/channels/webhooks.routes.js";
 import { daysRoutes } from "../../modules/days/days.routes.js";
 import { exportRoutes } from "../../modules/export/export.routes.js";
 import { healthRoutes } from "../../modules/health/health.routes.js";
@@ -46,7 +48,7 @@ export const API_INFO = {
 
 /** Builds the HTTP application around already-composed services. Listening is the caller's business. */
 export async function buildServer(
-  config: Pick<Config, "logLevel" | "bodyLimit" | "trustProxy" | "importMaxBytes">,
+  config: Pick<Config, "logLevel" | "bodyLimit" | "trustProxy" | "importMaxBytes" | "whatsapp" | "telegram">,
   services: Services,
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -123,6 +125,15 @@ export async function buildServer(
   await app.register(statsRoutes, { stats: services.stats });
   await app.register(importsRoutes, { imports: services.imports, maxBytes: config.importMaxBytes });
   await app.register(exportRoutes, { exporter: services.exporter, maxBytes: config.importMaxBytes });
+  await app.register(channelsRoutes, { channels: services.channels, repo: services.channelsRepo });
+  await app.register(webhooksRoutes, {
+    inbound: services.inbound,
+    whatsapp: config.whatsapp,
+    telegram: config.telegram,
+  });
+  // Replies queued by webhooks are delivered from this process; retries are polled for.
+  app.addHook("onReady", async () => services.outbox.start());
+  app.addHook("onClose", async () => services.outbox.stop());
   await app.register(textRoutes, { text: services.text });
   return app;
 }

@@ -1,0 +1,173 @@
+import { randomInt } from "node:crypto";
+import type { WhatsAppConfig } from "../../config.js";
+import type { Channels } from "../../platform/channels/channel.js";
+import type { Clock } from "../../platform/clock.js";
+import type { ChannelKind } from "../../platform/db/schema.js";
+import { badRequest, notFound } from "../../platform/errors.js";
+import { newId } from "../../platform/ids.js";
+import { sha256 } from "../../platform/secrets.js";
+import type { ChannelsRepo, LinkRow } from "./channels.repo.js";
+import type { Outbox, OutboxRow } from "./outbox.js";
+
+export const CODE_TTL_MS = 15 * 60_000;
+/** WhatsApp accepts free text within 24 hours of the user's last message. */
+export const WINDOW_MS = 24 * 60 * 60_000;
+/** Meta's "re-engagement message" error: free text sent outside the window. */
+export const OUTSIDE_WINDOW = "131047";
+// No 0/O, 1/I/L: read aloud or typed from another screen without mistakes.
+const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const CODE_LENGTH = 8;
+
+/** Canonical form of a code as typed: upper case, no spaces or dashes. */
+export const normalizeCode = (code: string) => code.replace(/[\s-]/g, "").toUpperCase();
+export const hashCode = (code: string) => sha256(`channel-link:${normalizeCode(code)}`);
+
+/** Digits only, as WhatsApp's wa_id carries them. */
+export function normalizePhone(phone: string): string | null {
+  const digits = phone.replace(/[\s()+.-]/g, "");
+  return /^\d{6,15}$/.test(digits) ? digits : null;
+}
+
+/** Template variables may not hold newlines, tabs or more than four spaces in a row; Meta caps their length. */
+export function templateParam(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 1000 ? `${flat.slice(0, 999)}…` : flat;
+}
+
+/** Linking accounts to WhatsApp/Telegram, and sending to linked users through the outbox. */
+export class ChannelsService {
+  constructor(
+    private readonly repo: ChannelsRepo,
+    private readonly outbox: Outbox,
+    private readonly channels: Channels,
+    private readonly whatsapp: Pick<WhatsAppConfig, "template"> | null,
+    private readonly clock: Clock,
+  ) {
+    outbox.onFailed = (row, code) => this.fallBack(row, code);
+  }
+
+  /** Which channels this server has configured. */
+  enabled(): ChannelKind[] {
+    return (Object.keys(this.channels) as ChannelKind[]).filter((k) => this.channels[k]);
+  }
+
+  /** A one-time code to send from the number or chat to link; only its hash is kept. */
+  async createCode(ownerId: string, req: { kind: ChannelKind; phone?: string }) {
+    if (!this.channels[req.kind])
+      throw badRequest(`The ${req.kind} channel is not configured on this server`, [
+        { field: "/kind", rule: "enabled", message: `${req.kind} is not configured on this server` },
+      ]);
+    let phone: string | null = null;
+    if (req.kind === "whatsapp") {
+      phone = normalizePhone(req.phone ?? "");
+      if (!phone)
+        throw badRequest("A WhatsApp link needs the phone number in international format", [
+          {
+            field: "/phone",
+            rule: "phone",
+            message: "must be an international number, e.g. +60 17 352 6233",
+          },
+        ]);
+    }
+    let code = "";
+    for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + CODE_TTL_MS).toISOString();
+    await this.repo.addCode({
+      codeHash: hashCode(code),
+      ownerId,
+      kind: req.kind,
+      phone,
+      at: now.toISOString(),
+      expiresAt,
+    });
+    const send = req.kind === "whatsapp" ? `link ${code}` : `/start ${code}`;
+    return {
+      kind: req.kind,
+      code,
+      send,
+      expiresAt,
+      instructions:
+        req.kind === "whatsapp"
+          ? `From WhatsApp on +${phone}, send "${send}" to this server's WhatsApp number within 15 minutes.`
+          : `Open a chat with this server's Telegram bot and send "${send}" within 15 minutes.`,
+    };
+  }
+
+  /** Links a sender with a code sent from it; the owner's id, or null for a bad, used or expired code. */
+  redeem(kind: ChannelKind, code: string, address: string, userKey: string | null, display: string | null) {
+    const at = this.clock.now();
+    return this.repo.redeemCode({
+      codeHash: hashCode(code),
+      kind,
+      address,
+      userKey,
+      display,
+      at: at.toISOString(),
+      newId: newId(at.getTime()),
+    });
+  }
+
+  listLinks(ownerId: string): Promise<LinkRow[]> {
+    return this.repo.linksOf(ownerId);
+  }
+
+  async unlink(ownerId: string, id: string): Promise<void> {
+    if (!(await this.repo.deleteLink(ownerId, id))) throw notFound("Channel link");
+  }
+
+  /**
+   * Sends `text` to a linked user (reminders, prompts): on WhatsApp as free text inside the 24-hour
+   * window and as the approved template outside it. Returns the outbox ids queued (none when unlinked).
+   */
+  async notify(
+    ownerId: string,
+    text: string,
+    opts: { idempotencyKey: string; bookId?: string; kind?: ChannelKind },
+  ): Promise<string[]> {
+    const links = (await this.repo.linksOf(ownerId, opts.kind)).filter((l) => this.channels[l.kind]);
+    const ids: string[] = [];
+    for (const link of links) {
+      const id = await this.outbox.enqueue({
+        ownerId,
+        channel: link.kind,
+        address: link.address,
+        idempotencyKey: `${opts.idempotencyKey}:${link.kind}`,
+        bookId: opts.bookId ?? null,
+        content: this.content(link, text),
+      });
+      if (id) ids.push(id);
+    }
+    if (ids.length > 0) this.outbox.kick();
+    return ids;
+  }
+
+  /** Free text, or the template when WhatsApp's window is closed. */
+  content(link: Pick<LinkRow, "kind" | "last_inbound_at">, text: string) {
+    const open =
+      link.kind !== "whatsapp" ||
+      (link.last_inbound_at !== null &&
+        this.clock.now().getTime() - new Date(link.last_inbound_at).getTime() < WINDOW_MS);
+    return open || !this.whatsapp
+      ? { type: "text" as const, body: text }
+      : { type: "template" as const, template: { ...this.whatsapp.template, params: [templateParam(text)] } };
+  }
+
+  /** A WhatsApp text refused for being outside the window is sent again as the template. */
+  async fallBack(row: OutboxRow, code: string | null): Promise<void> {
+    if (row.channel !== "whatsapp" || row.type !== "text" || code !== OUTSIDE_WINDOW || !this.whatsapp)
+      return;
+    const id = await this.outbox.enqueue({
+      ownerId: row.owner_id,
+      channel: "whatsapp",
+      address: row.address,
+      idempotencyKey: `fallback:${row.id}`,
+      bookId: row.book_id,
+      content: {
+        type: "template",
+        template: { ...this.whatsapp.template, params: [templateParam(row.body ?? "")] },
+      },
+    });
+    if (id) this.outbox.kick();
+  }
+}

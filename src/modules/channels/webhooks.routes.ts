@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { TelegramConfig, WhatsAppConfig } from "../../config.js";
+import { notFound, unauthorized } from "../../platform/errors.js";
+import { safeEqual } from "../../platform/secrets.js";
+import { InboundService, validMetaSignature } from "./inbound.service.js";
+
+const hidden = { hide: true, tags: ["webhooks"] };
+
+/**
+ * Provider webhooks (public; each proves itself: Meta by HMAC over the raw body, Telegram by its secret
+ * header). A channel that is not configured answers 404. JSON bodies are kept as raw bytes in this plugin
+ * only, because Meta's signature covers the bytes as sent.
+ */
+export const webhooksRoutes: FastifyPluginAsync<{
+  inbound: InboundService;
+  whatsapp: WhatsAppConfig | null;
+  telegram: TelegramConfig | null;
+}> = async (app, { inbound, whatsapp, telegram }) => {
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  app.get(
+    "/webhooks/whatsapp",
+    { config: { auth: "public" }, schema: { ...hidden, summary: "Meta's webhook verification handshake" } },
+    async (request, reply) => {
+      if (!whatsapp) throw notFound("Route");
+      const q = request.query as Record<string, string | undefined>;
+      const ok =
+        q["hub.mode"] === "subscribe" &&
+        typeof q["hub.verify_token"] === "string" &&
+        safeEqual(q["hub.verify_token"], whatsapp.verifyToken);
+      if (!ok) return reply.code(403).type("text/plain").send("verification failed");
+      return reply
+        .code(200)
+        .type("text/plain")
+        .send(q["hub.challenge"] ?? "");
+    },
+  );
+
+  app.post(
+    "/webhooks/whatsapp",
+    { config: { auth: "public" }, schema: { ...hidden, summary: "WhatsApp Cloud API deliveries" } },
+    async (request, reply) => {
+      if (!whatsapp) throw notFound("Route");
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const signature = request.headers["x-hub-signature-256"];
+      if (
+        !validMetaSignature(whatsapp.appSecret, raw, typeof signature === "string" ? signature : undefined)
+      ) {
+        request.log.warn(
+          { hasSignature: signature !== undefined },
+          "whatsapp webhook: bad or missing signature",
+        );
+        throw unauthorized("Bad or missing X-Hub-Signature-256");
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        return reply.code(400).send({ error: "body is not JSON" });
+      }
+      const received = await inbound.whatsapp(body);
+      return reply.code(200).send({ received });
+    },
+  );
+
+  app.post(
+    "/webhooks/telegram",
+    { config: { auth: "public" }, schema: { ...hidden, summary: "Telegram Bot API updates" } },
+    async (request, reply) => {
+      if (!telegram) throw notFound("Route");
+      const secret = request.headers["x-telegram-bot-api-secret-token"];
+      if (
+        !InboundService.validTelegramSecret(
+          telegram.webhookSecret,
+          typeof secret === "string" ? secret : undefined,
+        )
+      ) {
+        request.log.warn(
+          { hasSecret: secret !== undefined },
+          "telegram webhook: bad or missing secret token",
+        );
+        throw unauthorized("Bad or missing X-Telegram-Bot-Api-Secret-Token");
+      }
+      let update: unknown;
+      try {
+        update = JSON.parse((request.body as Buffer).toString("utf8"));
+      } catch {
+        return reply.code(400).send({ error: "body is not JSON" });
+      }
+      const received = await inbound.telegram(update);
+      return reply.code(200).send({ received });
+    },
+  );
+};
