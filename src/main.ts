@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { serve } from "./cli/serve.js";
+import { registerTextClient } from "./cli/text-client.js";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import { openDatabase } from "./platform/db/database.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
@@ -32,6 +33,7 @@ function program(): Command {
         await database.close();
       }
     });
+  registerTextClient(cli);
   return cli;
 }
 

@@ -1,0 +1,134 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appWithAdmin, type Client, newUser, PASSWORD, type TestApp } from "../../test/support/app.js";
+import { readingBook } from "../../test/support/books.js";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real `readlog` entry point (from source, via tsx) with its own config directory. */
+function readlog(args: string[], opts: { home: string; env?: Record<string, string>; stdin?: string }) {
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: opts.home, ...opts.env };
+  if (!opts.env?.READLOG_SERVER) delete env.READLOG_SERVER;
+  if (!opts.env?.READLOG_TOKEN) delete env.READLOG_TOKEN;
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  child.stdin.end(opts.stdin ?? "");
+  return new Promise<Run>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+}
+
+// Every test starts `readlog` processes, each compiling the CLI under tsx: allow them time on a busy machine.
+describe("the readlog client commands against a server on a loopback port", { timeout: 180_000 }, () => {
+  let t: TestApp;
+  let alice: Client;
+  let server: string;
+  const dirs: string[] = [];
+  const home = () => {
+    const d = mkdtempSync(path.join(tmpdir(), "readlog-cli-"));
+    dirs.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    let admin: Client;
+    ({ t, admin } = await appWithAdmin("sqlite"));
+    alice = await newUser(t, { admin });
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    server = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await t.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("logs in with email and password, keeps the token 0600, then logs pages and summaries", async () => {
+    const h = home();
+    const login = await readlog(["login", "--server", `${server}/`], {
+      home: h,
+      stdin: `${alice.email}\n${PASSWORD}\n`,
+    });
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain(`Logged in to ${server} as ${alice.email}`);
+    const file = path.join(h, "readlog", "config.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(h, "readlog")).mode & 0o777).toBe(0o700);
+    const stored = JSON.parse(readFileSync(file, "utf8"));
+    expect(stored.server).toBe(server);
+    expect(stored.token).toMatch(/^rl_/);
+
+    const dune = await readingBook(alice, { title: "Dune", totalPages: 412 });
+    const log = await readlog(["log", "dune", "142"], { home: h });
+    expect(log.code, log.stderr).toBe(0);
+    expect(log.stdout).toMatch(/^Dune: p\.142 \(\+142 today, 34%\)/);
+    const entries = (await alice.request({ method: "GET", url: `/api/books/${dune.id}/progress` })).json();
+    expect(entries.items[0].source).toBe("cli");
+
+    const [today, books] = await Promise.all([
+      readlog(["today"], { home: h }),
+      readlog(["books"], { home: h }),
+    ]);
+    expect(today.stdout.trim()).toBe("Today: 142 pages — Dune +142.");
+    expect(books.stdout.trim()).toBe("Reading: Dune p.142/412 (34%).");
+  });
+
+  it("stores an existing token with --token, and READLOG_SERVER/READLOG_TOKEN override the file", async () => {
+    const h = home();
+    const r = await readlog(["login", "--server", server, "--token", alice.token], { home: h });
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(path.join(h, "readlog", "config.json")).mode & 0o777).toBe(0o600);
+    const [bad, envOnly] = await Promise.all([
+      readlog(["today"], { home: h, env: { READLOG_TOKEN: "rl_not_a_token" } }),
+      readlog(["log", "help"], { home: home(), env: { READLOG_SERVER: server, READLOG_TOKEN: alice.token } }),
+    ]);
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toMatch(/^readlog: /);
+    expect(envOnly.code, envOnly.stderr).toBe(0);
+    expect(envOnly.stdout).toContain("Readlog commands:");
+  });
+
+  it("exits 4 when not logged in or the login is refused, 2 on usage errors, 1 when the server is unreachable", async () => {
+    // Each run starts a process (several seconds under tsx): run them side by side.
+    const [notLogged, wrong, badToken, usage, noServer, help, down] = await Promise.all([
+      readlog(["log", "dune", "1"], { home: home() }),
+      readlog(["login", "--server", server, "--email", alice.email], {
+        home: home(),
+        stdin: "not the password\n",
+      }),
+      readlog(["login", "--server", server, "--token", "rl_nope"], { home: home() }),
+      readlog(["log"], { home: home() }),
+      readlog(["login"], { home: home() }),
+      readlog(["log", "--help"], { home: home() }),
+      readlog(["today"], {
+        home: home(),
+        env: { READLOG_SERVER: "http://127.0.0.1:9", READLOG_TOKEN: alice.token },
+      }),
+    ]);
+    expect(notLogged.code).toBe(4);
+    expect(notLogged.stderr).toContain("not logged in");
+    expect(wrong.code, wrong.stderr).toBe(4);
+    expect(badToken.code).toBe(4);
+    expect(usage.code).toBe(2);
+    expect(noServer.code).toBe(2);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: readlog log");
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("cannot reach");
+  });
+});
