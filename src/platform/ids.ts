@@ -1,10 +1,25 @@
 import { randomBytes } from "node:crypto";
 
-/** A UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and index well. */
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and index well. Monotonic within the
+ * process (RFC 9562 §6.2 method 1): ids made in the same millisecond, or while the clock steps back,
+ * carry a 12-bit counter seeded at random, so they still sort in creation order.
+ */
 export function newId(now = Date.now()): string {
   const b = randomBytes(16);
-  b.writeUIntBE(now, 0, 6);
-  b[6] = 0x70 | ((b[6] as number) & 0x0f);
+  if (now > lastMs) {
+    lastMs = now;
+    counter = b.readUInt16BE(6) & 0x3ff; // leave headroom for 3,000+ more ids in this millisecond
+  } else if (++counter > 0xfff) {
+    lastMs += 1;
+    counter = 0;
+  }
+  b.writeUIntBE(lastMs, 0, 6);
+  b[6] = 0x70 | (counter >> 8);
+  b[7] = counter & 0xff;
   b[8] = 0x80 | ((b[8] as number) & 0x3f);
   const h = b.toString("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
