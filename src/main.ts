@@ -1,11 +1,9 @@
 import { Command, CommanderError } from "commander";
-import { serve } from "./cli/serve.js";
+import { registerImportExport } from "./cli/import-export.js";
 import { registerTextClient } from "./cli/text-client.js";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
-import { openDatabase } from "./platform/db/database.js";
-import { migrateToLatest } from "./platform/db/migrate.js";
 
-/** Exit codes: 0 ok, 1 failure, 2 usage error, 78 bad configuration (EX_CONFIG). */
+/** Exit codes: 0 ok, 1 failure, 2 usage error, 3 imported with per-row problems, 78 bad configuration (EX_CONFIG). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
 
 function program(): Command {
@@ -19,12 +17,15 @@ function program(): Command {
     .command("serve")
     .description("Start the server (applies pending migrations first)")
     .option("--roles <roles>", "comma-separated roles to run in this process", "api")
-    .action(async () => serve(loadConfig()));
+    .action(async () => (await import("./cli/serve.js")).serve(loadConfig()));
 
   cli
     .command("migrate")
     .description("Apply pending database migrations and exit")
     .action(async () => {
+      // Loaded on use, so the HTTP-client commands (import, export) start quickly.
+      const { openDatabase } = await import("./platform/db/database.js");
+      const { migrateToLatest } = await import("./platform/db/migrate.js");
       const database = openDatabase(loadConfig());
       try {
         const applied = await migrateToLatest(database);
@@ -34,6 +35,7 @@ function program(): Command {
       }
     });
   registerTextClient(cli);
+  registerImportExport(cli);
   return cli;
 }
 

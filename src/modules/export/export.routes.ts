@@ -5,6 +5,10 @@ import { principalOf } from "../auth/auth.hook.js";
 import type { ExportDocumentValue, ExportService } from "./export.service.js";
 import { EXPORTED_TABLES, ExportDocument } from "./export.tables.js";
 
+// Inline, not a shared schema: a plugin's addSchema gives it a schema controller whose body validator
+// coerces (null → ""), and a restore must keep every null.
+const { $id: _id, ...Document } = ExportDocument;
+
 const Restored = Type.Object({
   counts: Type.Object(Object.fromEntries(EXPORTED_TABLES.map((t) => [t.key, Type.Integer()])), {
     description: "Rows restored per part of the document",
@@ -19,8 +23,6 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
   app,
   { exporter, maxBytes },
 ) => {
-  app.addSchema(ExportDocument);
-
   app.get(
     "/api/export",
     {
@@ -31,7 +33,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
           "A versioned `readlog-export` document (books, read-throughs, shelf moves, progress entries, " +
           "goals, import ids, your profile without secrets), streamed as it is read. `POST /api/import` " +
           "restores it into an empty account.",
-        response: { 200: Type.Ref("ReadlogExport"), ...problems(...AUTHED) },
+        response: { 200: Document, ...problems(...AUTHED) },
       },
     },
     async (request, reply) => {
@@ -40,7 +42,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
       return reply
         .type("application/json; charset=utf-8")
         .header("content-disposition", `attachment; filename="readlog-export-${day}.json"`)
-        .send(exporter.exportStream(user));
+        .send(exporter.exportStream(user) as never);
     },
   );
 
@@ -55,7 +57,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
           "Losslessly, in one transaction. 409 when the account already has books or other data; 400 for " +
           "another export version or a document whose links do not hold. Ids are kept when free on this " +
           "server, else replaced with every link rewritten. Your name and time zone are taken from it.",
-        body: Type.Ref("ReadlogExport"),
+        body: Document,
         response: { 201: Restored, ...problems(...AUTHED, 409, 413) },
       },
     },

@@ -1,0 +1,189 @@
+import { createReadStream, statSync } from "node:fs";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import cliProgress from "cli-progress";
+import { Argument, type Command, Option } from "commander";
+
+/** Exit codes of these commands: 0 ok, 1 failure, 2 usage error, 3 imported with per-row problems. */
+export const IMPORT_EXIT = { ok: 0, failure: 1, usage: 2, problems: 3 } as const;
+
+interface Remote {
+  server: string;
+  token: string;
+}
+
+const FORMATS = ["goodreads", "storygraph", "readlog"] as const;
+type CliFormat = (typeof FORMATS)[number];
+
+function serverOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option("--server <url>", "Readlog server URL, e.g. https://readlog.example.com").env(
+        "READLOG_SERVER",
+      ),
+    )
+    .addOption(
+      new Option("--token <token>", "a personal API token (rl_…) with the needed scope").env("READLOG_TOKEN"),
+    );
+}
+
+function remoteOf(cmd: Command, opts: { server?: string; token?: string }): Remote {
+  if (!opts.server) cmd.error("error: --server <url> (or READLOG_SERVER) is required", { exitCode: 2 });
+  if (!opts.token) cmd.error("error: --token <token> (or READLOG_TOKEN) is required", { exitCode: 2 });
+  let url: URL;
+  try {
+    url = new URL(opts.server!);
+  } catch {
+    return cmd.error(`error: --server ${opts.server} is not a URL`, { exitCode: 2 });
+  }
+  return { server: url.toString().replace(/\/+$/, ""), token: opts.token! };
+}
+
+/** A problem+json answer as one line: "title: detail". */
+async function failure(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const p = JSON.parse(text) as {
+      title?: string;
+      detail?: string;
+      errors?: { field: string; message: string }[];
+    };
+    const fields = p.errors?.map((e) => `${e.field}: ${e.message}`).join("; ");
+    return `${res.status} ${p.title ?? ""}: ${p.detail ?? ""}${fields && fields !== p.detail ? ` (${fields})` : ""}`;
+  } catch {
+    return `${res.status} ${text.slice(0, 300)}`;
+  }
+}
+
+/** The file as a request body, counting bytes into a progress bar on stderr (shown on a terminal only). */
+function uploadBody(file: string): { body: ReadableStream; bar: cliProgress.SingleBar } {
+  const size = statSync(file).size;
+  const bar = new cliProgress.SingleBar(
+    {
+      format: "uploading {bar} {percentage}% | {value}/{total} bytes",
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(size, 0);
+  let sent = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length;
+      bar.update(sent);
+      done(null, chunk);
+    },
+  });
+  const source = createReadStream(file).pipe(counter);
+  return { body: Readable.toWeb(source) as ReadableStream, bar };
+}
+
+interface Report {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rowsWithProblems: number;
+  problemCount: number;
+  problems: { line: number; field?: string; message: string }[];
+  dryRun: boolean;
+}
+
+async function runImport(cmd: Command, format: CliFormat, file: string, opts: Record<string, unknown>) {
+  const remote = remoteOf(cmd, opts as { server?: string; token?: string });
+  try {
+    statSync(file);
+  } catch {
+    console.error(`readlog: cannot read ${file}`);
+    process.exitCode = IMPORT_EXIT.failure;
+    return;
+  }
+  const url =
+    format === "readlog"
+      ? `${remote.server}/api/import`
+      : `${remote.server}/api/imports/${format}${opts.dryRun ? "?dryRun=true" : ""}`;
+  if (format === "readlog" && opts.dryRun)
+    cmd.error("error: --dry-run applies to CSV imports only", { exitCode: 2 });
+  const { body, bar } = uploadBody(file);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${remote.token}`,
+        "content-type": format === "readlog" ? "application/json" : "text/csv",
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+  } finally {
+    bar.stop();
+  }
+  if (!res.ok) {
+    console.error(`readlog: import failed: ${await failure(res)}`);
+    process.exitCode = IMPORT_EXIT.failure;
+    return;
+  }
+  const result = (await res.json()) as Report | { counts: Record<string, number>; idsKept: boolean };
+  if (opts.json) console.log(JSON.stringify(result, null, 2));
+  if (!("rows" in result)) {
+    if (!opts.json)
+      console.log(
+        `restored: ${Object.entries(result.counts)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(", ")}`,
+      );
+    process.exitCode = IMPORT_EXIT.ok;
+    return;
+  }
+  if (!opts.json) {
+    const verb = result.dryRun ? " would be" : "";
+    const dry = result.dryRun ? " (dry run: nothing written)" : "";
+    console.log(
+      `${result.rows} rows: ${result.created}${verb} created, ${result.updated}${verb} updated, ` +
+        `${result.unchanged} unchanged, ${result.rowsWithProblems} with problems${dry}`,
+    );
+    for (const p of result.problems)
+      console.log(`  line ${p.line}${p.field ? ` (${p.field})` : ""}: ${p.message}`);
+    if (result.problemCount > result.problems.length)
+      console.log(`  … and ${result.problemCount - result.problems.length} more problems`);
+  }
+  process.exitCode = result.rowsWithProblems > 0 ? IMPORT_EXIT.problems : IMPORT_EXIT.ok;
+}
+
+/** `readlog import <format> FILE` and `readlog export`, talking to a Readlog server over HTTP. */
+export function registerImportExport(cli: Command): void {
+  const imp = serverOptions(
+    cli
+      .command("import")
+      .description(
+        "Import a Goodreads or StoryGraph CSV export, or restore a Readlog export (readlog) into an empty account",
+      )
+      .addArgument(new Argument("<format>", "goodreads, storygraph or readlog").choices(FORMATS))
+      .argument("<file>", "the export file")
+      .option("--dry-run", "report what would change without writing anything")
+      .option("--json", "print the server's full JSON report"),
+  );
+  imp.action(async (format: CliFormat, file: string, opts: Record<string, unknown>) =>
+    runImport(imp, format, file, opts),
+  );
+
+  const exp = serverOptions(
+    cli
+      .command("export")
+      .description("Write everything you own as one JSON document to stdout (readlog export > file.json)"),
+  );
+  exp.action(async (opts: { server?: string; token?: string }) => {
+    const remote = remoteOf(exp, opts);
+    const res = await fetch(`${remote.server}/api/export`, {
+      headers: { authorization: `Bearer ${remote.token}` },
+    });
+    if (!res.ok || !res.body) {
+      console.error(`readlog: export failed: ${await failure(res)}`);
+      process.exitCode = IMPORT_EXIT.failure;
+      return;
+    }
+    await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), process.stdout);
+  });
+}

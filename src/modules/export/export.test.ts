@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GOODREADS_HEADER, generateGoodreadsCsv } from "../../../bench/support/goodreads-csv.js";
+import { appWithAdmin, type Client, newUser, startTestApp, type TestApp } from "../../../test/support/app.js";
+import { addBook, move, progress } from "../../../test/support/books.js";
+import { ENGINES } from "../../../test/support/engines.js";
+import { EXPORTED_TABLES } from "./export.tables.js";
+
+type Doc = Record<string, unknown> & { user: Record<string, unknown> };
+
+/** The parts of an export that are not the account's content: when and for whom it was made. */
+function content(doc: Doc): Doc {
+  const { exportedAt: _a, user, ...rest } = doc;
+  const { id: _i, email: _e, createdAt: _c, ...profile } = user;
+  return { ...rest, user: profile };
+}
+
+/** Replaces every id by its order of first appearance, so two exports with remapped ids compare equal. */
+function canonicalIds(doc: unknown): unknown {
+  const ids = new Map<string, string>();
+  const re = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  return JSON.parse(JSON.stringify(doc), (_k, v) => {
+    if (typeof v !== "string" || !re.test(v)) return v;
+    if (!ids.has(v)) ids.set(v, `id#${ids.size}`);
+    return ids.get(v);
+  });
+}
+
+describe.each(ENGINES)("full export and restore (%s)", (engine) => {
+  let t: TestApp;
+  let admin: Client;
+  let alice: Client;
+  let original: Doc;
+
+  const exportOf = async (c: Client) => {
+    const r = await c.request({ method: "GET", url: "/api/export" });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers["content-type"]).toContain("application/json");
+    return r.json() as Doc;
+  };
+  const restore = (c: Client, doc: object) => c.request({ method: "POST", url: "/api/import", payload: doc });
+  const ok = async (p: Promise<{ statusCode: number; body: string }>) => {
+    const r = await p;
+    expect(r.statusCode, r.body).toBeLessThan(300);
+    return r;
+  };
+
+  beforeAll(async () => {
+    ({ t, admin } = await appWithAdmin(engine));
+    t.clock.set(new Date("2026-03-15T10:00:00Z"));
+    alice = await newUser(t, { admin });
+    await ok(
+      alice.request({
+        method: "PATCH",
+        url: "/api/me",
+        payload: { timezone: "Asia/Tokyo", name: "Alice Reader" },
+      }),
+    );
+    // A book read, corrected, backfilled, finished, then re-read.
+    const dune = await addBook(alice, {
+      title: "Dune",
+      isbn: "9780441172719",
+      coverUrl: "https://example.com/dune.jpg",
+    });
+    await ok(move(alice, dune.id, "reading", "2026-02-28"));
+    await ok(progress(alice, dune.id, { page: 40, date: "2026-03-01" }));
+    await ok(progress(alice, dune.id, { page: 120, date: "2026-03-02", note: "Spice!" }));
+    await ok(progress(alice, dune.id, { page: 100, correction: true }));
+    await ok(progress(alice, dune.id, { percent: 55 }));
+    await ok(progress(alice, dune.id, { page: 412 }));
+    await ok(move(alice, dune.id, "finished", "2026-03-10"));
+    await ok(move(alice, dune.id, "reading", "2026-03-12"));
+    await ok(progress(alice, dune.id, { page: 30, source: "telegram" }));
+    // Other shelves.
+    const emma = await addBook(alice, { title: "Emma", authors: ["Jane Austen"], totalPages: 474 });
+    await ok(move(alice, emma.id, "abandoned"));
+    await addBook(alice, { title: "Kindred", authors: ["Octavia E. Butler"], totalPages: undefined });
+    const paused = await addBook(alice, { title: "Middlemarch", status: "reading", totalPages: 880 });
+    await ok(progress(alice, paused.id, { page: 80 }));
+    await ok(move(alice, paused.id, "paused"));
+    // Goals, and an imported library (import keys, several read-throughs, reviews with line breaks).
+    await ok(alice.request({ method: "PUT", url: "/api/goals/2026", payload: { books: 24, pages: 8000 } }));
+    await ok(alice.request({ method: "PUT", url: "/api/goals/2025", payload: { books: 12 } }));
+    await ok(
+      alice.request({
+        method: "POST",
+        url: "/api/imports/goodreads",
+        headers: { "content-type": "text/csv" },
+        payload: generateGoodreadsCsv(40, 11),
+      }),
+    );
+    original = await exportOf(alice);
+  });
+  afterAll(() => t.close());
+
+  it("exports every listed table, the profile without secrets, version 1", () => {
+    expect(original).toMatchObject({ format: "readlog-export", version: 1 });
+    for (const table of EXPORTED_TABLES) expect(Array.isArray(original[table.key]), table.key).toBe(true);
+    expect(original.user).toMatchObject({ name: "Alice Reader", timezone: "Asia/Tokyo", email: alice.email });
+    const text = JSON.stringify(original);
+    expect(text).not.toMatch(/password|argon2|token_hash|tokenHash/i);
+    const entries = original.progressEntries as { supersedes: string | null }[];
+    expect(entries.some((e) => e.supersedes !== null)).toBe(true);
+    expect((original.readings as unknown[]).length).toBeGreaterThan(44);
+    expect((original.importKeys as unknown[]).length).toBeGreaterThan(30);
+  });
+
+  it("round-trips into a fresh user on the same server (ids taken: remapped, links kept)", async () => {
+    const bob = await newUser(t, { admin });
+    const r = await restore(bob, original);
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().idsKept).toBe(false);
+    expect(r.json().counts.books).toBe((original.books as unknown[]).length);
+    const again = await exportOf(bob);
+    expect(canonicalIds(content(again))).toEqual(canonicalIds(content(original)));
+    // Derived figures (daily pages, streaks, finished per year) come out the same.
+    const stats = async (c: Client) => (await c.request({ method: "GET", url: "/api/stats" })).json();
+    expect(canonicalIds(await stats(bob))).toEqual(canonicalIds(await stats(alice)));
+    const day = async (c: Client) => (await c.request({ method: "GET", url: "/api/days/2026-03-02" })).json();
+    expect(canonicalIds(await day(bob))).toEqual(canonicalIds(await day(alice)));
+  });
+
+  it("keeps the ids on a server where they are free: the second export equals the first", async () => {
+    const other = await startTestApp(engine);
+    try {
+      const carol = await newUser(other);
+      const r = await restore(carol, original);
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json().idsKept).toBe(true);
+      const r2 = await carol.request({ method: "GET", url: "/api/export" });
+      expect(content(r2.json())).toEqual(content(original));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses an account that has data (409), another version or broken links (400), writing nothing", async () => {
+    const dave = await newUser(t, { admin });
+    await addBook(dave, { title: "Mine" });
+    const busy = await restore(dave, original);
+    expect(busy.statusCode).toBe(409);
+
+    const erin = await newUser(t, { admin });
+    const v2 = await restore(erin, { ...original, version: 2 });
+    expect(v2.statusCode).toBe(400);
+    expect(v2.json().detail).toContain("version 2");
+    const wrong = await restore(erin, { ...original, format: "something-else" });
+    expect(wrong.statusCode).toBe(400);
+    const readings = (original.readings as Record<string, unknown>[]).map((x, i) =>
+      i === 0 ? { ...x, bookId: "01900000-0000-7000-8000-000000000000" } : x,
+    );
+    const broken = await restore(erin, { ...original, readings });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().errors[0].field).toBe("/body/readings/0/bookId");
+    const empty = await exportOf(erin);
+    for (const table of EXPORTED_TABLES) expect(empty[table.key], table.key).toEqual([]);
+    // A valid restore still works after the refusals.
+    expect((await restore(erin, original)).statusCode).toBe(201);
+  });
+
+  it("streams a large export in chunks", async () => {
+    const frank = await newUser(t, { admin });
+    const csv = generateGoodreadsCsv(1500, 5);
+    expect(csv.startsWith(GOODREADS_HEADER)).toBe(true);
+    await ok(
+      frank.request({
+        method: "POST",
+        url: "/api/imports/goodreads",
+        headers: { "content-type": "text/csv" },
+        payload: csv,
+      }),
+    );
+    const stream = t.services.exporter.exportStream((await t.services.users.byId(frank.userId))!);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(Buffer.from(c));
+    expect(chunks.length).toBeGreaterThan(10);
+    const doc = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    expect(doc.books.length).toBeGreaterThan(1400);
+  });
+});
