@@ -71,6 +71,9 @@ export class SqlQueue implements Queue {
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
   private lastReap = 0;
+  /** Finished attempts whose rows are deleted together: one write frees many slots, and the next claim fills them. */
+  private finished: Row[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly database: Database,
@@ -380,14 +383,7 @@ export class SqlQueue implements Queue {
 
   private async record(row: Row, outcome: AttemptOutcome): Promise<void> {
     const now = this.clock.now();
-    if (outcome.kind === "done") {
-      await this.db
-        .deleteFrom("jobs")
-        .where("id", "=", row.id)
-        .where("locked_by", "=", row.locked_by)
-        .execute();
-      return;
-    }
+    if (outcome.kind === "done") return this.completeSoon(row);
     const dead = outcome.kind === "invalid" || row.attempts >= row.max_attempts;
     const policy = this.registry.get(row.name)?.policy;
     const retryAt = new Date(
@@ -406,6 +402,28 @@ export class SqlQueue implements Queue {
       .where("id", "=", row.id)
       .where("locked_by", "=", row.locked_by)
       .execute();
+  }
+
+  private completeSoon(row: Row): Promise<void> {
+    this.finished.push(row);
+    this.flushing ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        const rows = this.finished;
+        this.finished = [];
+        this.flushing = undefined;
+        this.db
+          .deleteFrom("jobs")
+          .where(
+            "id",
+            "in",
+            rows.map((r) => r.id),
+          )
+          .where("locked_by", "in", [...new Set(rows.map((r) => r.locked_by as string))])
+          .execute()
+          .then(() => resolve(), reject);
+      });
+    });
+    return this.flushing;
   }
 
   /** Gives a claimed job back untouched: due now, and the attempt it was charged is returned. */

@@ -23,8 +23,8 @@ export async function up(db: Kysely<any>, kind: DbKind): Promise<void> {
     .addColumn("created_at", t.instant, (c) => c.notNull())
     .addColumn("died_at", t.instant)
     .execute();
-  // The claim: due waiting jobs, oldest due first.
-  await db.schema.createIndex("jobs_claim_idx").on("jobs").columns(["status", "run_at"]).execute();
+  // The claim: due waiting jobs in (run_at, id) order, read straight off the index — no sort of the backlog.
+  await db.schema.createIndex("jobs_claim_idx").on("jobs").columns(["status", "run_at", "id"]).execute();
   // Lease recovery: running jobs whose lease has expired.
   await db.schema.createIndex("jobs_lease_idx").on("jobs").columns(["status", "locked_until"]).execute();
   // Idempotent enqueue; NULL keys are distinct on both engines.
