@@ -102,7 +102,7 @@ export async function createServices(
     warn: (obj: object, msg: string) => (opts.log as Partial<Logger> | undefined)?.warn?.(obj, msg),
     error: (obj: object, msg: string) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg),
   };
-  // PostgreSQL without Redis keeps the SQL queue: see docs/adr/0003-queue-on-postgresql.md.
+  // PostgreSQL without Redis keeps the SQL queue: see docs/adr/0004-queue-on-postgresql.md.
   const queue: Queue = config.redisUrl
     ? new BullMqQueue({ backend: { kind: "redis", url: config.redisUrl }, clock, log: queueLog })
     : new SqlQueue(database, { clock, log: queueLog });
