@@ -1,0 +1,228 @@
+// `npm run bench -- text`: signed WhatsApp deliveries at rising rates (open loop) against the real server
+// process, on SQLite and (with BENCH_DATABASE_URL or TEST_DATABASE_URL) PostgreSQL, in one run. Each
+// delivery is `dune <page>` from a linked number: the webhook answers after the inbound row, the progress
+// entry and the queued reply are written, so its response time is "delivery → entry recorded + reply queued".
+// Replies go to a loopback fake of the Graph API; the run checks every delivery got exactly one reply.
+import { execSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { FakeWhatsAppGraph, WA, WhatsAppWebhookSender } from "../test/fakes/whatsapp.js";
+import { freePort, startNode, stop, waitFor200 } from "./support/processes.js";
+
+const RATES = (process.env.BENCH_RATES ?? "100,250,500").split(",").map(Number);
+const SECONDS = Number(process.env.BENCH_DURATION ?? 5);
+const USERS = 50;
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, i)] ?? 0) * 100) / 100;
+}
+
+async function freshPgSchema(base: string): Promise<string> {
+  const schema = `bench_${Date.now()}`;
+  const c = new pg.Client({ connectionString: base });
+  await c.connect();
+  await c.query(`create schema ${schema}`);
+  await c.end();
+  const url = new URL(base);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return url.toString();
+}
+
+async function runEngine(engine: "sqlite" | "postgres", graph: FakeWhatsAppGraph, pgBase?: string) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-text-"));
+  const port = await freePort();
+  const server = startNode(["dist/main.js", "serve"], {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "error",
+    DATABASE_URL: engine === "postgres" ? await freshPgSchema(pgBase!) : "",
+    WHATSAPP_GRAPH_URL: graph.url,
+    WHATSAPP_API_VERSION: WA.apiVersion,
+    WHATSAPP_PHONE_NUMBER_ID: WA.phoneNumberId,
+    WHATSAPP_ACCESS_TOKEN: WA.accessToken,
+    WHATSAPP_APP_SECRET: WA.appSecret,
+    WHATSAPP_VERIFY_TOKEN: WA.verifyToken,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor200(`${base}/healthz`);
+    const sender = new WhatsAppWebhookSender(async (p, body, headers) => {
+      const r = await fetch(base + p, { method: "POST", body, headers });
+      return { status: r.status, body: await r.text() };
+    });
+    const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const r = await fetch(base + url, {
+        method,
+        headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, unknown>, r };
+    };
+
+    // The admin registers; it creates USERS members, each with a token, a book being read and a linked number.
+    const creds = { email: "admin@bench.example", password: "bench password 1234" };
+    await api("POST", "/api/auth/register", creds);
+    const login = await api("POST", "/api/auth/login", creds);
+    const cookie = login.r.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const adminToken = (
+      await api(
+        "POST",
+        "/api/tokens",
+        { name: "b", scopes: ["read", "write", "admin"] },
+        {
+          cookie,
+          "x-csrf-token": login.json.csrfToken as string,
+        },
+      )
+    ).json.token as string;
+    const users: { phone: string; token: string; bookId: string; page: number }[] = [];
+    for (let i = 0; i < USERS; i++) {
+      const email = `u${i}@bench.example`;
+      const auth = { authorization: `Bearer ${adminToken}` };
+      await api("POST", "/api/admin/users", { email, password: creds.password }, auth);
+      const l = await api("POST", "/api/auth/login", { email, password: creds.password });
+      const ck = l.r.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      const token = (
+        await api(
+          "POST",
+          "/api/tokens",
+          { name: "b", scopes: ["read", "write"] },
+          {
+            cookie: ck,
+            "x-csrf-token": l.json.csrfToken as string,
+          },
+        )
+      ).json.token as string;
+      const bearer = { authorization: `Bearer ${token}` };
+      const book = await api(
+        "POST",
+        "/api/books",
+        { title: "Dune", totalPages: 1_000_000, status: "reading" },
+        bearer,
+      );
+      const phone = String(60170000000 + i);
+      const code = await api("POST", "/api/channels", { kind: "whatsapp", phone }, bearer);
+      const linked = await sender.sendText(phone, code.json.send as string);
+      if (linked.res.status !== 200) throw new Error(`link failed: ${linked.res.body}`);
+      users.push({ phone, token, bookId: book.json.id as string, page: 0 });
+    }
+
+    const stages: Record<string, unknown>[] = [];
+    let total = 0;
+    let failed = 0;
+    for (const rate of RATES) {
+      const count = rate * SECONDS;
+      const latencies: number[] = [];
+      let failures = 0;
+      const started = performance.now();
+      const inflight: Promise<void>[] = [];
+      for (let n = 0; n < count; n++) {
+        // Open loop: message n leaves at n/rate seconds whatever the server's pace.
+        const due = started + (n * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        const u = users[n % USERS]!;
+        u.page += 1;
+        const m = sender.text(u.phone, `dune ${u.page}`);
+        const t0 = performance.now();
+        inflight.push(
+          sender.send(m.body).then(
+            (res) => {
+              if (res.status === 200) latencies.push(performance.now() - t0);
+              else failures++;
+            },
+            () => void failures++,
+          ),
+        );
+      }
+      await Promise.all(inflight);
+      const elapsed = (performance.now() - started) / 1000;
+      total += count;
+      failed += failures;
+      latencies.sort((a, b) => a - b);
+      stages.push({
+        offeredPerSec: rate,
+        messages: count,
+        achievedPerSec: Math.round(latencies.length / elapsed),
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        maxMs: percentile(latencies, 100),
+        failures,
+      });
+    }
+
+    console.table(stages);
+    // Every delivery: one entry, one reply at the fake (the outbox drains in the background).
+    const expectReplies = total + USERS; // plus the "Linked!" answers
+    const deadline = Date.now() + 60_000;
+    while (graph.sends.length < expectReplies && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    let entries = 0;
+    for (const u of users.slice(0, 5)) {
+      const r = await api("GET", `/api/books/${u.bookId}/progress?limit=100`, undefined, {
+        authorization: `Bearer ${u.token}`,
+      });
+      if (r.status !== 200) throw new Error(`progress list: ${r.status} ${JSON.stringify(r.json)}`);
+      let items = (r.json.items as unknown[]).length;
+      let cursor = r.json.nextCursor as string | null;
+      while (cursor) {
+        const next = await api(
+          "GET",
+          `/api/books/${u.bookId}/progress?limit=100&cursor=${cursor}`,
+          undefined,
+          {
+            authorization: `Bearer ${u.token}`,
+          },
+        );
+        items += (next.json.items as unknown[]).length;
+        cursor = next.json.nextCursor as string | null;
+      }
+      entries += items;
+      if (failed === 0 && items !== u.page)
+        throw new Error(`${u.phone}: ${items} entries for ${u.page} messages`);
+    }
+    const replies = graph.sends.length;
+    if (replies !== expectReplies)
+      throw new Error(`${replies} replies at the fake for ${expectReplies} deliveries`);
+    if (graph.unexpected.length > 0) throw new Error(`unexpected requests: ${graph.unexpected.join(", ")}`);
+    return {
+      engine,
+      users: USERS,
+      secondsPerRate: SECONDS,
+      stages,
+      repliesAtFake: replies,
+      entriesChecked: entries,
+    };
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export default async function run(): Promise<Record<string, unknown>> {
+  execSync("npm run build", { stdio: "ignore" });
+  const pgBase = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const results: Record<string, unknown> = {};
+  for (const engine of pgBase ? (["sqlite", "postgres"] as const) : (["sqlite"] as const)) {
+    const graph = await new FakeWhatsAppGraph().start();
+    try {
+      const r = await runEngine(engine, graph, pgBase);
+      results[engine] = r;
+      console.log(`== ${engine}: verified ${r.repliesAtFake} replies, ${r.entriesChecked} entries checked`);
+    } finally {
+      await graph.stop();
+    }
+  }
+  if (!pgBase) console.log("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL");
+  return { ...results, goal: "SQLite p99 < 25 ms at 500 messages/s" };
+}
