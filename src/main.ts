@@ -44,7 +44,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    // Commander reports its own usage errors with 1; commands choose their codes with cmd.error(…, { exitCode }).
+    if (err instanceof CommanderError) process.exit(err.exitCode === 1 ? EXIT.usage : err.exitCode);
     if (err instanceof ConfigError) {
       console.error(`readlog: configuration error: ${err.message}`);
       process.exit(EXIT.config);

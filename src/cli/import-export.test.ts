@@ -7,12 +7,15 @@ import { GOODREADS_HEADER, generateGoodreadsCsv } from "../../bench/support/good
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../test/support/app.js";
 import { PROJECT_ROOT } from "../modules/imports/imports.test-helpers.js";
 
+// An empty config folder, so a developer's own `readlog login` never leaks into these tests.
+const configHome = mkdtempSync(join(tmpdir(), "readlog-cli-config-"));
+
 /** Runs the real `readlog` CLI (src/main.ts through tsx) and collects its exit code and output. */
 function readlog(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, READLOG_SERVER: "", READLOG_TOKEN: "", ...env },
+      env: { ...process.env, READLOG_SERVER: "", READLOG_TOKEN: "", XDG_CONFIG_HOME: configHome, ...env },
     });
     let stdout = "";
     let stderr = "";
@@ -90,7 +93,7 @@ describe("readlog import / export over HTTP", { timeout: 90_000 }, () => {
     expect(restored.stdout).toContain(`restored: ${doc.books.length} books`);
   });
 
-  it("exits 3 when rows had problems, 1 when the server refuses the file, 2 on usage errors", async () => {
+  it("exits 3 when rows had problems, 1 when the server refuses the file, 2 on usage errors, 4 without credentials", async () => {
     const user = await newUser(t, { admin });
     const creds = ["--server", server, "--token", user.token];
     const partial = join(dir, "partial.csv");
@@ -114,12 +117,12 @@ describe("readlog import / export over HTTP", { timeout: 90_000 }, () => {
       "--token",
       "rl_nope",
     ]);
-    expect(badToken.code).toBe(1);
+    expect(badToken.code).toBe(4);
     expect(badToken.stderr).toContain("401");
 
     const noToken = await readlog(["import", "goodreads", partial, "--server", server]);
-    expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toContain("--token");
+    expect(noToken.code).toBe(4);
+    expect(noToken.stderr).toContain("not logged in");
     const badFormat = await readlog(["import", "kindle", partial, ...creds]);
     expect(badFormat.code).toBe(2);
     const missing = await readlog(["import", "goodreads", join(dir, "absent.csv"), ...creds]);

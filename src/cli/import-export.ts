@@ -3,9 +3,10 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import cliProgress from "cli-progress";
 import { Argument, type Command, Option } from "commander";
+import { loadClientConfig } from "./client-config.js";
 
 /** Exit codes of these commands: 0 ok, 1 failure, 2 usage error, 3 imported with per-row problems. */
-export const IMPORT_EXIT = { ok: 0, failure: 1, usage: 2, problems: 3 } as const;
+export const IMPORT_EXIT = { ok: 0, failure: 1, usage: 2, problems: 3, auth: 4 } as const;
 
 interface Remote {
   server: string;
@@ -27,9 +28,13 @@ function serverOptions(cmd: Command): Command {
     );
 }
 
-function remoteOf(cmd: Command, opts: { server?: string; token?: string }): Remote {
-  if (!opts.server) cmd.error("error: --server <url> (or READLOG_SERVER) is required", { exitCode: 2 });
-  if (!opts.token) cmd.error("error: --token <token> (or READLOG_TOKEN) is required", { exitCode: 2 });
+/** The server and token: the flags (or READLOG_SERVER / READLOG_TOKEN), else what `readlog login` stored. */
+function remoteOf(cmd: Command, given: { server?: string; token?: string }): Remote {
+  const stored = loadClientConfig();
+  const opts = { server: given.server ?? stored.server, token: given.token ?? stored.token };
+  const hint =
+    "run `readlog login --server URL`, or pass --server and --token (READLOG_SERVER, READLOG_TOKEN)";
+  if (!opts.server || !opts.token) cmd.error(`error: not logged in: ${hint}`, { exitCode: 4 });
   let url: URL;
   try {
     url = new URL(opts.server!);
@@ -122,7 +127,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
   }
   if (!res.ok) {
     console.error(`readlog: import failed: ${await failure(res)}`);
-    process.exitCode = IMPORT_EXIT.failure;
+    process.exitCode = res.status === 401 ? IMPORT_EXIT.auth : IMPORT_EXIT.failure;
     return;
   }
   const result = (await res.json()) as Report | { counts: Record<string, number>; idsKept: boolean };
