@@ -134,7 +134,28 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     }),
     refs: { bookId: "books" },
   },
+  {
+    key: "links",
+    table: "links",
+    orderBy: ["id"],
+    row: row({
+      id: Id,
+      url: Text(8192),
+      status: Type.Literal("saved"),
+      comment: orNull(Text(10_000)),
+      source: Source,
+      createdAt: At,
+    }),
+    refs: {},
+  },
 ];
+
+/*
+ * Deliberately not exported: channel_links, channel_codes and messages are bound to a provider
+ * address (a WhatsApp number can be linked to one account only, provider ids are unique), so a
+ * restore would collide with the original account; conversations and text_undo are short-lived
+ * chat state; sessions, tokens and the password never leave the server.
+ */
 
 /** Derived tables, rebuilt for the owner from the restored rows (inside the restore's transaction). */
 export const DERIVED: readonly { table: keyof Tables; rebuild(tx: Db, ownerId: string): Promise<void> }[] = [

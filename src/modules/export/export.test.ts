@@ -88,6 +88,14 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
         payload: generateGoodreadsCsv(40, 11),
       }),
     );
+    // A link saved by text.
+    await ok(
+      alice.request({
+        method: "POST",
+        url: "/api/text",
+        payload: { text: "save https://example.com/essay?id=1" },
+      }),
+    );
     original = await exportOf(alice);
   });
   afterAll(() => t.close());
@@ -102,6 +110,7 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
     expect(entries.some((e) => e.supersedes !== null)).toBe(true);
     expect((original.readings as unknown[]).length).toBeGreaterThan(44);
     expect((original.importKeys as unknown[]).length).toBeGreaterThan(30);
+    expect(original.links).toMatchObject([{ url: "https://example.com/essay?id=1", status: "saved" }]);
   });
 
   it("round-trips into a fresh user on the same server (ids taken: remapped, links kept)", async () => {
