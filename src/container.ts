@@ -17,6 +17,8 @@ import { ExportService } from "./modules/export/export.service.js";
 import { ImportService } from "./modules/imports/import.service.js";
 import { ProgressService } from "./modules/progress/progress.service.js";
 import { ReadingsService } from "./modules/readings/readings.service.js";
+import { RemindersRepo } from "./modules/reminders/reminders.repo.js";
+import { RemindersService } from "./modules/reminders/reminders.service.js";
 import { StatsService } from "./modules/stats/stats.service.js";
 import { TextService } from "./modules/text/text.service.js";
 import { TokensRepo } from "./modules/tokens/tokens.repo.js";
@@ -28,7 +30,6 @@ import { WhatsAppCloudChannel } from "./platform/channels/whatsapp-cloud.js";
 import { type Clock, systemClock } from "./platform/clock.js";
 import { type Database, type Db, openDatabase } from "./platform/db/database.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
-import { BullMqQueue } from "./platform/queue/bullmq-queue.js";
 import type { Queue } from "./platform/queue/queue.js";
 import { SqlQueue } from "./platform/queue/sql-queue.js";
 
@@ -59,6 +60,9 @@ export interface Services {
   inbound: InboundService;
   /** Outbound messages; started and stopped with the HTTP server. */
   outbox: Outbox;
+  /** Reminder schedules (the scheduler and the reminders.send job use them too). */
+  reminders: RemindersService;
+  remindersRepo: RemindersRepo;
 }
 
 /**
@@ -103,8 +107,13 @@ export async function createServices(
     error: (obj: object, msg: string) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg),
   };
   // PostgreSQL without Redis keeps the SQL queue: see docs/adr/0004-queue-on-postgresql.md.
+  // BullMQ and ioredis (~20 MB) are loaded only when Redis is configured.
   const queue: Queue = config.redisUrl
-    ? new BullMqQueue({ backend: { kind: "redis", url: config.redisUrl }, clock, log: queueLog })
+    ? new (await import("./platform/queue/bullmq-queue.js")).BullMqQueue({
+        backend: { kind: "redis", url: config.redisUrl },
+        clock,
+        log: queueLog,
+      })
     : new SqlQueue(database, { clock, log: queueLog });
   opts.log?.info({ queue: queue.kind }, "job queue adapter chosen");
   const books = new BooksService(db, readings, metadata, clock, {
@@ -113,6 +122,8 @@ export async function createServices(
   const progress = new ProgressService(db, readings, clock);
   const days = new DaysService(db);
   const stats = new StatsService(db, clock);
+  const remindersRepo = new RemindersRepo(db);
+  const reminders = new RemindersService(remindersRepo, users, clock);
   const text = new TextService({
     db,
     kind: database.kind,
@@ -123,6 +134,7 @@ export async function createServices(
     progress,
     days,
     stats,
+    reminders,
     log: { error: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg) },
   });
   const base = {
@@ -142,6 +154,8 @@ export async function createServices(
     imports: new ImportService(db, clock),
     exporter: new ExportService(db, database.kind, clock),
     text,
+    reminders,
+    remindersRepo,
   };
   return { ...base, ...wireChannels(config, base, opts.log) };
 }

@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import { hash, verify } from "@node-rs/argon2";
-import { dictionary } from "@zxcvbn-ts/language-common";
 import { invalidField } from "../../platform/errors.js";
 
 // OWASP: argon2id, m = 19 MiB, t = 2, p = 1.
@@ -9,10 +9,14 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 
 let common: Set<string> | undefined;
+/** The common-password list (~13 MB as a module), loaded on the first password check, not at boot. */
 function commonPasswords(): Set<string> {
-  common ??= new Set(
-    (dictionary as Record<string, string[]>)["passwords-common"]!.filter((p) => p.length >= PASSWORD_MIN),
-  );
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)("@zxcvbn-ts/language-common") as {
+      dictionary: Record<string, string[]>;
+    };
+    common = new Set(dictionary["passwords-common"]!.filter((p) => p.length >= PASSWORD_MIN));
+  }
   return common;
 }
 

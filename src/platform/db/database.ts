@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
-import pg from "pg";
 import type { Config } from "../../config.js";
 import type { Tables } from "./schema.js";
 
@@ -17,19 +17,29 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// PostgreSQL: return instants as ISO-8601 strings, dates as YYYY-MM-DD and bigints as numbers,
-// so rows have the same shape on both engines.
-pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
-pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v}Z`).toISOString());
-pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+const require = createRequire(import.meta.url);
+let pgModule: typeof import("pg") | undefined;
+
+/** The pg driver, loaded on first use (SQLite installs never pay its memory). */
+function loadPg(): typeof import("pg") {
+  if (pgModule) return pgModule;
+  const pg = require("pg") as typeof import("pg");
+  // Return instants as ISO-8601 strings, dates as YYYY-MM-DD and bigints as numbers, so rows have the
+  // same shape on both engines.
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v}Z`).toISOString());
+  pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+  pgModule = pg;
+  return pg;
+}
 
 /** Opens the configured database (SQLite file by default, PostgreSQL when DATABASE_URL says so). */
 export function openDatabase(config: Pick<Config, "database">): Database {
   const cfg = config.database;
   if (cfg.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
+    const pool = new (loadPg().Pool)({ connectionString: cfg.url, max: 10 });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: once(() => db.destroy()) };
   }
