@@ -1,7 +1,7 @@
 // `npm run bench -- http`: bare Fastify "hello" vs authenticated GET /api/me (Bearer token, SQLite), in one run;
 // plus idle RSS after start and the time from process start to the first 200 on /healthz.
 import { execSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -23,6 +23,14 @@ async function load(url: string, headers: Record<string, string> = {}) {
   };
 }
 
+/** The node arguments of `npm start` (its flags included), so the server runs exactly as users run it. */
+function npmStartArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const [node, ...args] = String(pkg.scripts.start).split(/\s+/);
+  if (node !== "node") throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return args;
+}
+
 export default async function run(): Promise<Record<string, unknown>> {
   execSync("npm run build", { stdio: "ignore" });
 
@@ -37,7 +45,7 @@ export default async function run(): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-"));
   const port = await freePort();
   const started = performance.now();
-  const server = startNode(["dist/main.js", "serve"], {
+  const server = startNode(npmStartArgs(), {
     DATA_DIR: dataDir,
     PORT: String(port),
     HOST: "127.0.0.1",
