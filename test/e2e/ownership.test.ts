@@ -76,6 +76,17 @@ const FIXTURES: Record<string, Fixture> = {
       return id;
     },
   },
+  schedule: {
+    create: async (c) =>
+      (
+        await c.request({ method: "POST", url: "/api/schedules", payload: { when: { daily: "08:00" } } })
+      ).json().id,
+    bodies: {
+      "PATCH /api/schedules/:id": { quietHours: null },
+      "POST /api/schedules/:id/snooze": { minutes: 10 },
+      "POST /api/schedules/:id/pause": { days: 1 },
+    },
+  },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,

@@ -25,6 +25,7 @@ import {
 } from "./reply-format.js";
 import { type ConversationRow, TextRepo, TextUndoRepo } from "./text.repo.js";
 import { resolveBareNumber, type ShelfAction, type TextCommand } from "./text-command.js";
+import { reminderReply } from "./text-reminders.js";
 import { summary } from "./text-summaries.js";
 import { revert, shelfName, type UndoPayload } from "./text-undo.js";
 import { matchTitle } from "./title-match.js";
@@ -101,7 +102,18 @@ export interface TextDeps {
   progress: ProgressService;
   days: DaysService;
   stats: StatsService;
+  /** Reminder control by text (`snooze 1h`, `pause reminders 3d`, `resume`); absent: not offered. */
+  reminders?: ReminderControl;
   log?: { error(obj: object, msg: string): void };
+}
+
+/** What text commands may do to the sender's reminder schedules (RemindersService implements it). */
+export interface ReminderControl {
+  /** Returns when the snoozed schedule asks again, or undefined when the sender has no schedule. */
+  snoozeLatest(ownerId: string, minutes: number): Promise<{ next_fire_at: string | null } | undefined>;
+  /** Returns how many schedules were paused (minutes undefined: with no end). */
+  pauseAll(ownerId: string, minutes?: number): Promise<number>;
+  resumeAll(ownerId: string): Promise<number>;
 }
 
 /**
@@ -200,7 +212,7 @@ export class TextService {
       case "snooze":
       case "pauseReminders":
       case "resumeReminders":
-        return { text: "Reminders are not available yet; they arrive in a later version of Readlog." };
+        return reminderReply(this.deps.reminders, t.reader.id, cmd);
       case "undo":
         return this.undo(t);
       case "help":

@@ -204,7 +204,7 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect((await say(c, "note dune: spice")).reply).toMatch(/later version.*nothing was saved/);
     expect((await say(c, 'quote dune p12: "fear is the mind-killer"')).reply).toMatch(/later version/);
     expect((await say(c, "review")).reply).toMatch(/not available yet/);
-    expect((await say(c, "snooze 1h")).reply).toMatch(/not available yet/);
+    expect((await say(c, "snooze 1h")).reply).toMatch(/no reminders yet/);
   });
 
   it("answers bad input politely and records nothing twice", async () => {

@@ -7,6 +7,7 @@ import * as m0004 from "./migrations/0004-daily-pages.js";
 import * as m0005 from "./migrations/0005-imports.js";
 import * as m0006 from "./migrations/0006-channels.js";
 import * as m0007 from "./migrations/0007-text.js";
+import * as m0008 from "./migrations/0008-reminders.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 type Step = { up(db: Kysely<any>, kind: DbKind): Promise<void> };
@@ -20,6 +21,7 @@ const STEPS: Record<string, Step> = {
   "0005-imports": m0005,
   "0006-channels": m0006,
   "0007-text": m0007,
+  "0008-reminders": m0008,
 };
 
 function provider(kind: DbKind) {

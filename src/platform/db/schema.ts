@@ -294,4 +294,36 @@ export interface Tables {
   channel_links: ChannelLinksTable;
   channel_codes: ChannelCodesTable;
   messages: MessagesTable;
+  schedules: SchedulesTable;
+  leases: LeasesTable;
+}
+
+export interface SchedulesTable {
+  id: string;
+  owner_id: string;
+  what: "pages" | "review";
+  /** JSON: { daily: "HH:MM" } | { weekdays: number[], at: "HH:MM" } | { rrule: "FREQ=…" }. */
+  when_rule: string;
+  timezone: string;
+  /** JSON array of channel kinds; null = every linked channel. */
+  channels: string | null;
+  quiet_from: string | null;
+  quiet_to: string | null;
+  /** JSON array of book ids this schedule never asks about. */
+  exclude_book_ids: string;
+  paused_until: Instant | null;
+  /** The nominal slot that fires next (part of the job's idempotency key); null = no more slots. */
+  next_slot_at: Instant | null;
+  /** When that slot is delivered (after quiet hours, or a snooze). */
+  next_fire_at: Instant | null;
+  last_slot_at: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+/** A named lease: one holder at a time, taken over once it expires. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Instant;
 }

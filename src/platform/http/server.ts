@@ -26,6 +26,7 @@ import { healthRoutes } from "../../modules/health/health.routes.js";
 import { importsRoutes } from "../../modules/imports/imports.routes.js";
 import { progressRoutes } from "../../modules/progress/progress.routes.js";
 import { readingsRoutes } from "../../modules/readings/readings.routes.js";
+import { remindersRoutes } from "../../modules/reminders/reminders.routes.js";
 import { statsRoutes } from "../../modules/stats/stats.routes.js";
 import { textRoutes } from "../../modules/text/text.routes.js";
 import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
@@ -135,5 +136,6 @@ export async function buildServer(
   app.addHook("onReady", async () => services.outbox.start());
   app.addHook("onClose", async () => services.outbox.stop());
   await app.register(textRoutes, { text: services.text });
+  await app.register(remindersRoutes, { reminders: services.reminders });
   return app;
 }
