@@ -17,6 +17,7 @@ import { ExportService } from "./modules/export/export.service.js";
 import { ImportService } from "./modules/imports/import.service.js";
 import { ProgressService } from "./modules/progress/progress.service.js";
 import { ReadingsService } from "./modules/readings/readings.service.js";
+import { reminderHandler, remindersSend } from "./modules/reminders/reminders.jobs.js";
 import { RemindersRepo } from "./modules/reminders/reminders.repo.js";
 import { RemindersService } from "./modules/reminders/reminders.service.js";
 import { StatsService } from "./modules/stats/stats.service.js";
@@ -157,7 +158,18 @@ export async function createServices(
     reminders,
     remindersRepo,
   };
-  return { ...base, ...wireChannels(config, base, opts.log) };
+  const services = { ...base, ...wireChannels(config, base, opts.log) };
+  queue.handle(
+    remindersSend,
+    reminderHandler({
+      repo: remindersRepo,
+      users,
+      channels: services.channels,
+      links: services.channelsRepo,
+      text,
+    }),
+  );
+  return services;
 }
 
 /** The messaging channels that are configured, the outbox that sends through them and the webhook side. */

@@ -201,9 +201,8 @@ function nextRuleSlot(timing: Timing, text: string, t: number): Date | null {
   let rule = ruleCache.get(key);
   if (!rule) {
     // Rules run in "floating" time: wall-clock times coded as UTC, turned into instants by resolveWall.
+    // DTSTART at local midnight: a rule without BYHOUR/BYMINUTE fires at 00:00 (or on the hour, hourly).
     rule = new RRule({
-      byhour: 0,
-      byminute: 0,
       ...parseRule(text),
       bysecond: 0,
       dtstart: new Date(Date.UTC(anchor.year, anchor.month - 1, anchor.day)),

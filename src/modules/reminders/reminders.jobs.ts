@@ -1,0 +1,95 @@
+import { Type } from "@sinclair/typebox";
+import type { ChannelKind } from "../../platform/db/schema.js";
+import { defineJob, type JobHandler } from "../../platform/queue/queue.js";
+import { shortTitle } from "../text/reply-format.js";
+import type { ReadingBook, RemindersRepo } from "./reminders.repo.js";
+
+/** One reminder slot of one schedule: ask its owner for pages. */
+export const remindersSend = defineJob({
+  name: "reminders.send",
+  payload: Type.Object(
+    {
+      scheduleId: Type.String({ minLength: 1, maxLength: 64 }),
+      /** The nominal slot (RFC 3339): with the schedule id, the idempotency key of everything sent. */
+      slot: Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$" }),
+    },
+    { additionalProperties: false },
+  ),
+  policy: { attempts: 5, backoff: { baseMs: 5_000, maxMs: 5 * 60_000 }, timeoutMs: 30_000 },
+});
+
+export interface ReminderJobDeps {
+  repo: RemindersRepo;
+  users: { byId(id: string): Promise<{ disabled_at: string | null } | undefined> };
+  /** ChannelsService: sends to the linked channels (template outside WhatsApp's 24-hour window). */
+  channels: {
+    notify(
+      ownerId: string,
+      text: string,
+      opts: { idempotencyKey: string; bookId?: string; kind?: ChannelKind },
+    ): Promise<string[]>;
+  };
+  links: { linksOf(ownerId: string): Promise<{ kind: ChannelKind; address: string }[]> };
+  text: { rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void> };
+  /** Called with the number of messages queued. */
+  onSent?: (n: number) => void;
+}
+
+/** The page prompt: every book being read with its last page, and how to answer. */
+export function pagePrompt(books: ReadingBook[]): string {
+  const lines = books.map((b) => {
+    const at = b.lastPage === null ? "not started" : `p.${b.lastPage}`;
+    return `- ${shortTitle(b.title, 60)}: ${at}${b.totalPages ? ` of ${b.totalPages}` : ""}`;
+  });
+  const first = books[0]!;
+  const word =
+    first.title
+      .toLowerCase()
+      .split(/\s+/)
+      .find((w) => /^[\p{L}\p{N}]{3,}$/u.test(w) && !["the", "and"].includes(w)) ?? "dune";
+  const example =
+    books.length === 1 ? String((first.lastPage ?? 0) + 10) : `${word} ${(first.lastPage ?? 0) + 10}`;
+  return [
+    books.length === 1
+      ? "Reading time check: which page are you on?"
+      : "Reading time check: which pages are you on?",
+    ...lines,
+    `Reply with the page, e.g. "${example}".`,
+  ].join("\n");
+}
+
+/**
+ * The handler: idempotent. Everything it sends goes through the outbox keyed by (schedule, slot, channel),
+ * so a retry after a crash or a timeout queues nothing twice.
+ */
+export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remindersSend.payload> {
+  return async ({ scheduleId, slot }) => {
+    const row = await deps.repo.anyById(scheduleId);
+    if (row?.what !== "pages") return;
+    const user = await deps.users.byId(row.owner_id);
+    if (!user || user.disabled_at) return;
+    const excluded = new Set(JSON.parse(row.exclude_book_ids) as string[]);
+    const books = (await deps.repo.readingBooks(row.owner_id)).filter((b) => !excluded.has(b.id));
+    if (books.length === 0) return;
+    const kinds = row.channels ? (JSON.parse(row.channels) as ChannelKind[]) : null;
+    const only = books.length === 1 ? books[0]!.id : undefined;
+    if (only) {
+      // A bare "142" in reply then means this book, on every channel the prompt goes to.
+      for (const link of await deps.links.linksOf(row.owner_id))
+        if (!kinds || kinds.includes(link.kind))
+          await deps.text.rememberBook(row.owner_id, `${link.kind}:${link.address}`, only);
+    }
+    const text = pagePrompt(books);
+    const key = `reminder:${scheduleId}:${slot}`;
+    let sent = 0;
+    for (const kind of kinds ?? [undefined]) {
+      const ids = await deps.channels.notify(row.owner_id, text, {
+        idempotencyKey: key,
+        ...(only ? { bookId: only } : {}),
+        ...(kind ? { kind } : {}),
+      });
+      sent += ids.length;
+    }
+    deps.onSent?.(sent);
+  };
+}

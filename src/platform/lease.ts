@@ -1,0 +1,47 @@
+import type { Clock } from "./clock.js";
+import type { Db } from "./db/database.js";
+
+/**
+ * A named lease row (table `leases`): at most one holder at a time; the holder renews it, and once it
+ * expires (the holder died or stalled) anyone may take it over. One UPSERT decides, on SQLite and PostgreSQL
+ * alike, so two contenders never both win.
+ */
+export class SqlLease {
+  constructor(
+    private readonly db: Db,
+    readonly name: string,
+    readonly holder: string,
+    private readonly clock: Clock,
+    /** How long one acquisition or renewal holds. */
+    readonly ttlMs = 30_000,
+  ) {}
+
+  /** Takes the lease if it is free or expired, or renews it if held; true when this holder has it now. */
+  async acquire(): Promise<boolean> {
+    const now = this.clock.now();
+    const expires = new Date(now.getTime() + this.ttlMs).toISOString();
+    const row = await this.db
+      .insertInto("leases")
+      .values({ name: this.name, holder: this.holder, expires_at: expires })
+      .onConflict((oc) =>
+        oc
+          .column("name")
+          .doUpdateSet({ holder: this.holder, expires_at: expires })
+          .where((eb) =>
+            eb.or([eb("leases.holder", "=", this.holder), eb("leases.expires_at", "<", now.toISOString())]),
+          ),
+      )
+      .returning("holder")
+      .executeTakeFirst();
+    return row?.holder === this.holder;
+  }
+
+  /** Gives the lease up (only if this holder has it), so another process takes over at once. */
+  async release(): Promise<void> {
+    await this.db
+      .deleteFrom("leases")
+      .where("name", "=", this.name)
+      .where("holder", "=", this.holder)
+      .execute();
+  }
+}
