@@ -51,6 +51,7 @@ export class Outbox {
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private kicked: NodeJS.Immediate | undefined;
   private readonly policy: Pick<JobPolicy, "attempts" | "backoff">;
   onFailed: OutboxOptions["onFailed"];
 
@@ -99,9 +100,15 @@ export class Outbox {
     return row?.id ?? null;
   }
 
-  /** Starts delivery in the background now (fire and forget). */
+  /**
+   * Starts delivery in the background (fire and forget) once the current callbacks are done, so that the
+   * caller (e.g. a webhook) answers first; kicks before then coalesce into one.
+   */
   kick(): void {
-    this.flush().catch((err) => this.log.error({ err }, "outbox delivery failed"));
+    this.kicked ??= setImmediate(() => {
+      this.kicked = undefined;
+      this.flush().catch((err) => this.log.error({ err }, "outbox delivery failed"));
+    });
   }
 
   /** Delivers everything due now; resolves when nothing due is left (tests await it). */
@@ -134,6 +141,8 @@ export class Outbox {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.kicked) clearImmediate(this.kicked);
+    this.kicked = undefined;
     await this.running;
   }
 
@@ -149,8 +158,20 @@ export class Outbox {
       .limit(BATCH)
       .execute();
     if (due.length === 0) return 0;
-    const claimed = await Promise.all(due.map((r) => this.deliver(r.id)));
-    return claimed.filter(Boolean).length;
+    const claimed = await this.claim(due.map((r) => r.id));
+    if (claimed.length === 0) return 0;
+    const outcomes = await Promise.all(claimed.map((row) => this.send(row)));
+    await this.record(outcomes);
+    for (const o of outcomes) {
+      if (o.ok) continue;
+      this.log.warn(
+        { messageId: o.row.id, channel: o.row.channel, err: o.error.message, final: o.final },
+        "outbound message not sent",
+      );
+      if (o.final)
+        await this.onFailed?.({ ...o.row, error_code: o.error.code ?? null }, o.error.code ?? null);
+    }
+    return claimed.length;
   }
 
   private async giveUpStale(now: string): Promise<void> {
@@ -167,10 +188,10 @@ export class Outbox {
       .execute();
   }
 
-  /** Claims one row and sends it; false when another worker had it. */
-  private async deliver(id: string): Promise<boolean> {
+  /** Claims the rows still queued (queued → sending) in one statement; rows another worker had are left out. */
+  private async claim(ids: string[]): Promise<OutboxRow[]> {
     const now = this.clock.now();
-    const claimed = await this.db
+    const rows = await this.db
       .updateTable("messages")
       .set((eb) => ({
         status: "sending",
@@ -178,12 +199,18 @@ export class Outbox {
         locked_until: new Date(now.getTime() + (this.opts.leaseMs ?? 60_000)).toISOString(),
         updated_at: now.toISOString(),
       }))
-      .where("id", "=", id)
+      .where("id", "in", ids)
       .where("status", "=", "queued")
       .returning(["id", "owner_id", "channel", "address", "type", "body", "template", "book_id", "attempts"])
-      .executeTakeFirst();
-    if (!claimed) return false;
-    const row: OutboxRow = { ...claimed, error_code: null };
+      .execute();
+    // In the order they were due.
+    const order = new Map(ids.map((id, i) => [id, i]));
+    rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return rows.map((r) => ({ ...r, error_code: null }));
+  }
+
+  /** Sends one claimed row through its channel. */
+  private async send(row: OutboxRow): Promise<Outcome> {
     const channel = this.channels[row.channel];
     try {
       if (!channel) throw new ChannelSendError(`the ${row.channel} channel is not configured`, true);
@@ -191,48 +218,58 @@ export class Outbox {
         row.type === "template"
           ? await channel.sendTemplate(row.address, JSON.parse(row.template ?? "{}") as TemplateMessage)
           : await channel.sendText(row.address, row.body ?? "");
-      await this.db
-        .updateTable("messages")
-        .set({
-          status: "sent",
-          provider_id: result.providerId,
-          locked_until: null,
-          next_attempt_at: null,
-          error_code: null,
-          last_error: null,
-          updated_at: this.clock.now().toISOString(),
-        })
-        .where("id", "=", id)
-        .execute();
+      return { ok: true, row, providerId: result.providerId };
     } catch (err) {
       const e =
         err instanceof ChannelSendError
           ? err
           : new ChannelSendError(err instanceof Error ? err.message : String(err), false);
-      const final = e.permanent || row.attempts >= this.policy.attempts;
-      const at = this.clock.now();
-      await this.db
-        .updateTable("messages")
-        .set({
-          status: final ? "failed" : "queued",
-          locked_until: null,
-          next_attempt_at: final
-            ? null
-            : new Date(
-                at.getTime() + backoffDelay(this.policy as JobPolicy, row.attempts, this.opts.random),
-              ).toISOString(),
-          error_code: e.code ?? null,
-          last_error: e.message.slice(0, 2000),
-          updated_at: at.toISOString(),
-        })
-        .where("id", "=", id)
-        .execute();
-      this.log.warn(
-        { messageId: id, channel: row.channel, err: e.message, final },
-        "outbound message not sent",
-      );
-      if (final) await this.onFailed?.({ ...row, error_code: e.code ?? null }, e.code ?? null);
+      return { ok: false, row, error: e, final: e.permanent || row.attempts >= this.policy.attempts };
     }
-    return true;
+  }
+
+  /** Records the outcomes of a batch of sends in one transaction. */
+  private async record(outcomes: Outcome[]): Promise<void> {
+    const at = this.clock.now();
+    await this.db.transaction().execute(async (tx) => {
+      for (const o of outcomes) {
+        if (o.ok) {
+          await tx
+            .updateTable("messages")
+            .set({
+              status: "sent",
+              provider_id: o.providerId,
+              locked_until: null,
+              next_attempt_at: null,
+              error_code: null,
+              last_error: null,
+              updated_at: at.toISOString(),
+            })
+            .where("id", "=", o.row.id)
+            .execute();
+          continue;
+        }
+        await tx
+          .updateTable("messages")
+          .set({
+            status: o.final ? "failed" : "queued",
+            locked_until: null,
+            next_attempt_at: o.final
+              ? null
+              : new Date(
+                  at.getTime() + backoffDelay(this.policy as JobPolicy, o.row.attempts, this.opts.random),
+                ).toISOString(),
+            error_code: o.error.code ?? null,
+            last_error: o.error.message.slice(0, 2000),
+            updated_at: at.toISOString(),
+          })
+          .where("id", "=", o.row.id)
+          .execute();
+      }
+    });
   }
 }
+
+type Outcome =
+  | { ok: true; row: OutboxRow; providerId: string }
+  | { ok: false; row: OutboxRow; error: ChannelSendError; final: boolean };
