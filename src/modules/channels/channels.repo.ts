@@ -20,7 +20,12 @@ export interface InboundRecord {
 
 /** SQL of the channels module: links, link codes, inbound messages and message lists. */
 export class ChannelsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** Runs `fn` in one transaction with a repo bound to it. */
+  inTransaction<T>(fn: (tx: ChannelsRepo) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((tx) => fn(new ChannelsRepo(tx)));
+  }
 
   /** The verified link of a sender: by address, or (WhatsApp usernames) by business-scoped user id. */
   async findLink(

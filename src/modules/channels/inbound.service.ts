@@ -192,17 +192,24 @@ export class InboundService {
     } else if (!link) {
       reply = { text: REPLIES.onboarding(m.channel) };
     } else {
-      await this.repo.touchInbound(link.id, at);
       reply = m.text === null ? { text: REPLIES.onlyText } : await this.answer(link, m);
     }
-    await this.outbox.enqueue({
+    const touched = !m.linkCode && link ? link : undefined;
+    const outbound = {
       ownerId: link?.owner_id ?? null,
       channel: m.channel,
       address: m.address,
       idempotencyKey: `reply:${inboundId}`,
       bookId: reply.bookId ?? null,
-      content: { type: "text", body: reply.text },
-    });
+      content: { type: "text" as const, body: reply.text },
+    };
+    // One commit for the sender's last inbound time and the queued reply.
+    if (touched)
+      await this.repo.inTransaction(async (tx) => {
+        await tx.touchInbound(touched.id, at);
+        await this.outbox.enqueue(outbound, tx.db);
+      });
+    else await this.outbox.enqueue(outbound);
     return true;
   }
 

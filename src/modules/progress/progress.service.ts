@@ -40,7 +40,16 @@ export class ProgressService {
    * (a paused→reading shelf move on the entry's day); any other shelf but reading answers 409.
    * `at` overrides the recording instant (imports).
    */
-  async record(reader: Reader, bookId: string, input: RecordInput, opts: { at?: Date } = {}) {
+  async record(
+    reader: Reader,
+    bookId: string,
+    input: RecordInput,
+    opts: {
+      at?: Date;
+      /** Runs inside the recording transaction after the entry is written (e.g. the text undo log). */
+      also?: (tx: Db, entry: EntryRow) => Promise<void>;
+    } = {},
+  ) {
     if (input.page === undefined && input.percent === undefined)
       throw invalidField("/body/page", "required", "Send page or percent");
     const now = opts.at ?? this.clock.now();
@@ -111,13 +120,16 @@ export class ProgressService {
         note: input.note ?? null,
       };
       await repo.insert(row);
+      await opts.also?.(tx, row);
+      const pagesToday = await repo.bookPagesOn(reader.id, book.id, today);
       return {
         entry: row,
         currentPage: page ?? lastPaged?.page ?? null,
         percent,
         totalPages: total,
-        pagesToday: await repo.bookPagesOn(reader.id, book.id, today),
-        pagesThatDay: await repo.bookPagesOn(reader.id, book.id, row.local_date),
+        pagesToday,
+        pagesThatDay:
+          row.local_date === today ? pagesToday : await repo.bookPagesOn(reader.id, book.id, row.local_date),
       };
     });
   }

@@ -312,14 +312,22 @@ export class TextService {
         };
       input.correction = corrected = true;
     }
-    const r = await this.deps.progress.record(t.reader, book.id, input);
-    const undo: UndoPayload = {
-      kind: "progress",
-      entryId: r.entry.id,
-      ...(totalChanges ? { prevTotalPages: book.total_pages } : {}),
-      ...(book.status === "paused" ? { resumed: true } : {}),
-    };
-    await this.logUndo(t, undo);
+    const prevTotalPages = book.total_pages;
+    const resumed = book.status === "paused";
+    // The undo log entry is written in the same transaction as the progress entry.
+    const r = await this.deps.progress.record(t.reader, book.id, input, {
+      also: (tx, entry) =>
+        this.logUndo(
+          t,
+          {
+            kind: "progress",
+            entryId: entry.id,
+            ...(totalChanges ? { prevTotalPages } : {}),
+            ...(resumed ? { resumed: true } : {}),
+          },
+          tx,
+        ),
+    });
     let text: string;
     if (r.currentPage === null) text = `${title}: ${r.percent ?? 0}%.`;
     else if (date && date !== t.today)
@@ -459,8 +467,8 @@ export class TextService {
     });
   }
 
-  private async logUndo(t: Turn, payload: UndoPayload): Promise<void> {
-    const repo = new TextRepo(this.deps.db);
+  private async logUndo(t: Turn, payload: UndoPayload, db: Db = this.deps.db): Promise<void> {
+    const repo = new TextRepo(db);
     // Ids order the log: keep their time part strictly increasing within a conversation.
     const newest = await repo.newestUndo(t.reader.id, t.key);
     const at = Math.max(t.now.getTime(), newest ? Date.parse(newest.created_at) + 1 : 0);
