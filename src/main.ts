@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerImportExport } from "./cli/import-export.js";
+import { parseRoles, ROLES, type Role } from "./cli/roles.js";
 import { registerTextClient } from "./cli/text-client.js";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 
@@ -16,8 +17,15 @@ function program(): Command {
   cli
     .command("serve")
     .description("Start the server (applies pending migrations first)")
-    .option("--roles <roles>", "comma-separated roles to run in this process", "api")
-    .action(async () => (await import("./cli/serve.js")).serve(loadConfig()));
+    .option(
+      "--roles <roles>",
+      "comma-separated roles to run in this process: api, worker, scheduler",
+      parseRoles,
+      [...ROLES],
+    )
+    .action(async (opts: { roles: Role[] }) =>
+      (await import("./cli/serve.js")).serve(loadConfig(), { roles: opts.roles }),
+    );
 
   cli
     .command("migrate")
