@@ -25,6 +25,8 @@ export interface Config {
   whatsapp: WhatsAppConfig | null;
   /** Telegram bot; null when its variables are empty (the channel is off). */
   telegram: TelegramConfig | null;
+  /** Bearer token that may read GET /metrics besides administrators; empty: administrators only. */
+  metricsToken: string;
 }
 
 export interface WhatsAppConfig {
@@ -260,6 +262,15 @@ export const VARIABLES = {
     doc: "Base URL of the Telegram Bot API (tests point it at a loopback fake)",
     parse: httpUrl("TELEGRAM_API_URL"),
   },
+  METRICS_TOKEN: {
+    name: "METRICS_TOKEN",
+    default: "",
+    doc: "Bearer token a Prometheus scraper sends to read `GET /metrics`; empty: only administrators (admin scope) may read it",
+    parse: (raw: string) =>
+      raw === "" || /^[\x21-\x7e]{16,256}$/.test(raw)
+        ? raw
+        : fail("METRICS_TOKEN", "(hidden)", "must be 16–256 printable characters without spaces, or empty"),
+  },
   TELEGRAM_WEBHOOK_SECRET: {
     name: "TELEGRAM_WEBHOOK_SECRET",
     default: "",
@@ -373,6 +384,7 @@ export function loadConfig(env: Env = process.env): Config {
     importMaxBytes: read(env, VARIABLES.IMPORT_MAX_BYTES),
     whatsapp: parseWhatsApp(env),
     telegram: parseTelegram(env),
+    metricsToken: read(env, VARIABLES.METRICS_TOKEN),
   };
 }
 

@@ -30,6 +30,7 @@ import { TelegramChannel } from "./platform/channels/telegram.js";
 import { WhatsAppCloudChannel } from "./platform/channels/whatsapp-cloud.js";
 import { type Clock, systemClock } from "./platform/clock.js";
 import { type Database, type Db, openDatabase } from "./platform/db/database.js";
+import { Metrics } from "./platform/metrics.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
 import type { Queue } from "./platform/queue/queue.js";
 import { SqlQueue } from "./platform/queue/sql-queue.js";
@@ -61,6 +62,8 @@ export interface Services {
   inbound: InboundService;
   /** Outbound messages; started and stopped with the HTTP server. */
   outbox: Outbox;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: Metrics;
   /** Reminder schedules (the scheduler and the reminders.send job use them too). */
   reminders: RemindersService;
   remindersRepo: RemindersRepo;
@@ -117,6 +120,8 @@ export async function createServices(
       })
     : new SqlQueue(database, { clock, log: queueLog });
   opts.log?.info({ queue: queue.kind }, "job queue adapter chosen");
+  const metrics = new Metrics(queue);
+  metrics.instrument(queue);
   const books = new BooksService(db, readings, metadata, clock, {
     warn: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.warn?.(obj, msg),
   });
@@ -157,6 +162,7 @@ export async function createServices(
     text,
     reminders,
     remindersRepo,
+    metrics,
   };
   const services = { ...base, ...wireChannels(config, base, opts.log) };
   queue.handle(
@@ -167,6 +173,7 @@ export async function createServices(
       channels: services.channels,
       links: services.channelsRepo,
       text,
+      onSent: (n) => metrics.remindersSent.inc(n),
     }),
   );
   return services;

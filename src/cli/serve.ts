@@ -1,4 +1,5 @@
 import pino from "pino";
+import { collectDefaultMetrics } from "prom-client";
 import { type Config, loadConfig } from "../config.js";
 import { createServices } from "../container.js";
 import { Scheduler } from "../modules/reminders/scheduler.js";
@@ -17,6 +18,7 @@ export async function serve(
   const roles = opts.roles ?? ROLES;
   const log = pino({ level: config.logLevel });
   const services = await createServices(config, { log });
+  collectDefaultMetrics({ register: services.metrics.registry, prefix: "readlog_" });
   const app = roles.includes("api") ? await buildServer(config, services) : undefined;
   if (app) await app.listen({ port: config.port, host: config.host });
   if (roles.includes("worker")) {

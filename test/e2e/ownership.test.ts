@@ -87,6 +87,32 @@ const FIXTURES: Record<string, Fixture> = {
       "POST /api/schedules/:id/pause": { days: 1 },
     },
   },
+  // A dead job is what a job that ran out of attempts leaves behind; no route makes one on purpose.
+  "admin:job": {
+    create: async () => {
+      const id = newId();
+      const now = new Date().toISOString();
+      await current!.services.db
+        .insertInto("jobs")
+        .values({
+          id,
+          name: "reminders.send",
+          payload: "{}",
+          status: "dead",
+          run_at: now,
+          attempts: 1,
+          max_attempts: 1,
+          idempotency_key: null,
+          locked_by: null,
+          locked_until: null,
+          last_error: "fixture",
+          created_at: now,
+          died_at: now,
+        })
+        .execute();
+      return id;
+    },
+  },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,

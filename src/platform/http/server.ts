@@ -25,6 +25,7 @@ import { exportRoutes } from "../../modules/export/export.routes.js";
 import { healthRoutes } from "../../modules/health/health.routes.js";
 import { importsRoutes } from "../../modules/imports/imports.routes.js";
 import { progressRoutes } from "../../modules/progress/progress.routes.js";
+import { opsRoutes } from "../../modules/ops/ops.routes.js";
 import { readingsRoutes } from "../../modules/readings/readings.routes.js";
 import { remindersRoutes } from "../../modules/reminders/reminders.routes.js";
 import { statsRoutes } from "../../modules/stats/stats.routes.js";
@@ -49,7 +50,10 @@ export const API_INFO = {
 
 /** Builds the HTTP application around already-composed services. Listening is the caller's business. */
 export async function buildServer(
-  config: Pick<Config, "logLevel" | "bodyLimit" | "trustProxy" | "importMaxBytes" | "whatsapp" | "telegram">,
+  config: Pick<
+    Config,
+    "logLevel" | "bodyLimit" | "trustProxy" | "importMaxBytes" | "whatsapp" | "telegram" | "metricsToken"
+  >,
   services: Services,
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -83,6 +87,11 @@ export async function buildServer(
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (closing) reply.header("connection", "close");
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    services.metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
+    services.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   registerProblemHandlers(app);
   app.addSchema(Problem);
@@ -137,5 +146,11 @@ export async function buildServer(
   app.addHook("onClose", async () => services.outbox.stop());
   await app.register(textRoutes, { text: services.text });
   await app.register(remindersRoutes, { reminders: services.reminders });
+  await app.register(opsRoutes, {
+    queue: services.queue,
+    metrics: services.metrics,
+    auth: services.auth,
+    metricsToken: config.metricsToken,
+  });
   return app;
 }

@@ -1,0 +1,78 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Queue } from "./queue/queue.js";
+
+/**
+ * Prometheus metrics of one process, in a registry of its own (several apps in one test process never
+ * collide). Scraped at GET /metrics.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: "readlog_http_requests_total",
+    help: "HTTP requests answered, by method, route pattern and status code",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: "readlog_http_request_duration_seconds",
+    help: "Time to answer an HTTP request, by method and route pattern",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly jobsProcessed = new Counter({
+    name: "readlog_jobs_processed_total",
+    help: "Job attempts that succeeded, by job name",
+    labelNames: ["job"] as const,
+    registers: [this.registry],
+  });
+  readonly jobsFailed = new Counter({
+    name: "readlog_jobs_failed_total",
+    help: "Job attempts that failed (and will be retried or die), by job name",
+    labelNames: ["job"] as const,
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: "readlog_job_duration_seconds",
+    help: "Time one job attempt took, by job name",
+    labelNames: ["job"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly remindersSent = new Counter({
+    name: "readlog_reminders_sent_total",
+    help: "Reminder messages queued for delivery (one per channel)",
+    registers: [this.registry],
+  });
+
+  constructor(queue: Queue) {
+    new Gauge({
+      name: "readlog_queue_jobs",
+      help: "Jobs in the queue by state (waiting, delayed, running, failed = retry pending, dead)",
+      labelNames: ["state"] as const,
+      registers: [this.registry],
+      async collect() {
+        const counts = await queue.counts();
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+  }
+
+  /** Wraps every handler registered on `queue` from now on, so each attempt is counted and timed. */
+  instrument(queue: Queue): void {
+    const handle = queue.handle.bind(queue);
+    queue.handle = (job, handler) =>
+      handle(job, async (payload, ctx) => {
+        const end = this.jobDuration.startTimer({ job: job.name });
+        try {
+          await handler(payload, ctx);
+          this.jobsProcessed.inc({ job: job.name });
+        } catch (err) {
+          this.jobsFailed.inc({ job: job.name });
+          throw err;
+        } finally {
+          end();
+        }
+      });
+  }
+}
