@@ -1,5 +1,6 @@
 import { type Selectable, sql } from "kysely";
 import type { Db } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { BooksTable, ReadingStatus } from "../../platform/db/schema.js";
 
 export type BookRow = Selectable<BooksTable>;
@@ -12,6 +13,14 @@ function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+// Looked up by every progress message, compiled once.
+const bookById = precompiledOn((db: Db, p: { id: string; ownerId: string }) =>
+  db.selectFrom("books").selectAll().where("id", "=", p.id).where("owner_id", "=", p.ownerId),
+);
+const newestBooks = precompiledOn((db: Db, p: { ownerId: string; limit: number }) =>
+  db.selectFrom("books").selectAll().where("owner_id", "=", p.ownerId).orderBy("id", "desc").limit(p.limit),
+);
+
 /** SQL for books. Every query filters on owner_id. */
 export class BooksRepo {
   constructor(private readonly db: Db) {}
@@ -21,13 +30,8 @@ export class BooksRepo {
   }
 
   /** The owner's book with this id, or undefined (also for another user's book). */
-  byId(ownerId: string, id: string): Promise<BookRow | undefined> {
-    return this.db
-      .selectFrom("books")
-      .selectAll()
-      .where("id", "=", id)
-      .where("owner_id", "=", ownerId)
-      .executeTakeFirst();
+  async byId(ownerId: string, id: string): Promise<BookRow | undefined> {
+    return (await bookById(this.db, { id, ownerId }))[0];
   }
 
   /** The owner's books, newest first, before `cursor`, optionally on one shelf or matching a title. */
@@ -35,6 +39,8 @@ export class BooksRepo {
     ownerId: string,
     opts: { limit: number; cursor?: string; status?: ReadingStatus; q?: string },
   ): Promise<BookRow[]> {
+    if (!opts.status && !opts.cursor && opts.q === undefined)
+      return newestBooks(this.db, { ownerId, limit: opts.limit });
     let q = this.db
       .selectFrom("books")
       .selectAll()

@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { ChannelKind, ChannelLinksTable, MessagesTable } from "../../platform/db/schema.js";
 
 export type LinkRow = Selectable<ChannelLinksTable>;
@@ -18,6 +19,46 @@ export interface InboundRecord {
   at: string;
 }
 
+// The per-delivery queries, compiled once.
+const linkByAddress = precompiledOn((db: Db, p: { kind: string; address: string }) =>
+  db
+    .selectFrom("channel_links")
+    .selectAll()
+    .where("kind", "=", p.kind as ChannelKind)
+    .where((eb) => eb.or([eb("address", "=", p.address)])),
+);
+const insertInbound = precompiledOn((db: Db, m: Omit<InboundRecord, "channel"> & { channel: string }) =>
+  db
+    .insertInto("messages")
+    .values({
+      id: m.id,
+      owner_id: m.ownerId,
+      direction: "in",
+      channel: m.channel as ChannelKind,
+      address: m.address,
+      type: m.type,
+      body: m.body,
+      template: null,
+      book_id: null,
+      provider_id: m.providerId,
+      reply_to_provider_id: m.replyToProviderId,
+      idempotency_key: null,
+      status: "received",
+      attempts: 0,
+      next_attempt_at: null,
+      locked_until: null,
+      error_code: null,
+      last_error: null,
+      created_at: m.at,
+      updated_at: m.at,
+    })
+    .onConflict((oc) => oc.columns(["channel", "direction", "provider_id"]).doNothing())
+    .returning("id"),
+);
+const touchLink = precompiledOn((db: Db, p: { id: string; at: string }) =>
+  db.updateTable("channel_links").set({ last_inbound_at: p.at }).where("id", "=", p.id),
+);
+
 /** SQL of the channels module: links, link codes, inbound messages and message lists. */
 export class ChannelsRepo {
   constructor(readonly db: Db) {}
@@ -34,6 +75,7 @@ export class ChannelsRepo {
     userKey: string | null,
   ): Promise<LinkRow | undefined> {
     if (address === null && userKey === null) return undefined;
+    if (userKey === null) return (await linkByAddress(this.db, { kind, address: address! }))[0];
     return this.db
       .selectFrom("channel_links")
       .selectAll()
@@ -63,11 +105,7 @@ export class ChannelsRepo {
   }
 
   async touchInbound(linkId: string, at: string): Promise<void> {
-    await this.db
-      .updateTable("channel_links")
-      .set({ last_inbound_at: at })
-      .where("id", "=", linkId)
-      .execute();
+    await touchLink(this.db, { id: linkId, at });
   }
 
   async addCode(row: {
@@ -146,34 +184,8 @@ export class ChannelsRepo {
 
   /** Records an inbound delivery; false when this provider id was recorded before (a redelivery). */
   async recordInbound(m: InboundRecord): Promise<boolean> {
-    const row = await this.db
-      .insertInto("messages")
-      .values({
-        id: m.id,
-        owner_id: m.ownerId,
-        direction: "in",
-        channel: m.channel,
-        address: m.address,
-        type: m.type,
-        body: m.body,
-        template: null,
-        book_id: null,
-        provider_id: m.providerId,
-        reply_to_provider_id: m.replyToProviderId,
-        idempotency_key: null,
-        status: "received",
-        attempts: 0,
-        next_attempt_at: null,
-        locked_until: null,
-        error_code: null,
-        last_error: null,
-        created_at: m.at,
-        updated_at: m.at,
-      })
-      .onConflict((oc) => oc.columns(["channel", "direction", "provider_id"]).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    return row !== undefined;
+    const rows = await insertInbound(this.db, m);
+    return rows.length > 0;
   }
 
   async setInboundResult(id: string, bookId: string | null, error: string | null, at: string): Promise<void> {

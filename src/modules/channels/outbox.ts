@@ -1,6 +1,7 @@
 import { ChannelSendError, type Channels, type TemplateMessage } from "../../platform/channels/channel.js";
 import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { ChannelKind, MessagesTable } from "../../platform/db/schema.js";
 import { newId } from "../../platform/ids.js";
 import { backoffDelay, type JobPolicy } from "../../platform/queue/queue.js";
@@ -40,6 +41,51 @@ export interface OutboxOptions {
 
 const BATCH = 32;
 
+// Every reply is queued through this insert: compiled once.
+const insertOutbound = precompiledOn(
+  (
+    db: Db,
+    p: {
+      id: string;
+      owner_id: string | null;
+      channel: string;
+      address: string;
+      type: string;
+      body: string | null;
+      template: string | null;
+      book_id: string | null;
+      idempotency_key: string;
+      now: string;
+    },
+  ) =>
+    db
+      .insertInto("messages")
+      .values({
+        id: p.id,
+        owner_id: p.owner_id,
+        direction: "out",
+        channel: p.channel as ChannelKind,
+        address: p.address,
+        type: p.type,
+        body: p.body,
+        template: p.template,
+        book_id: p.book_id,
+        provider_id: null,
+        reply_to_provider_id: null,
+        idempotency_key: p.idempotency_key,
+        status: "queued",
+        attempts: 0,
+        next_attempt_at: p.now,
+        locked_until: null,
+        error_code: null,
+        last_error: null,
+        created_at: p.now,
+        updated_at: p.now,
+      })
+      .onConflict((oc) => oc.column("idempotency_key").doNothing())
+      .returning("id"),
+);
+
 /**
  * The outbox: every outbound message is a row before anything is sent. Delivery claims a row with a
  * conditional UPDATE (queued → sending) so two workers never send it both; the provider's id is recorded on
@@ -70,33 +116,18 @@ export class Outbox {
   async enqueue(m: OutboundMessage, db: Db = this.db): Promise<string | null> {
     const now = this.clock.now().toISOString();
     const id = newId(this.clock.now().getTime());
-    const row = await db
-      .insertInto("messages")
-      .values({
-        id,
-        owner_id: m.ownerId,
-        direction: "out",
-        channel: m.channel,
-        address: m.address,
-        type: m.content.type,
-        body: m.content.type === "text" ? m.content.body : null,
-        template: m.content.type === "template" ? JSON.stringify(m.content.template) : null,
-        book_id: m.bookId ?? null,
-        provider_id: null,
-        reply_to_provider_id: null,
-        idempotency_key: m.idempotencyKey,
-        status: "queued",
-        attempts: 0,
-        next_attempt_at: now,
-        locked_until: null,
-        error_code: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .returning("id")
-      .executeTakeFirst();
+    const [row] = await insertOutbound(db, {
+      id,
+      owner_id: m.ownerId,
+      channel: m.channel,
+      address: m.address,
+      type: m.content.type,
+      body: m.content.type === "text" ? m.content.body : null,
+      template: m.content.type === "template" ? JSON.stringify(m.content.template) : null,
+      book_id: m.bookId ?? null,
+      idempotency_key: m.idempotencyKey,
+      now,
+    });
     return row?.id ?? null;
   }
 

@@ -1,9 +1,72 @@
 import { type Selectable, sql } from "kysely";
 import type { Db } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { DailyPagesTable, ProgressEntriesTable } from "../../platform/db/schema.js";
 
 export type EntryRow = Selectable<ProgressEntriesTable>;
 type DailyRow = Selectable<DailyPagesTable>;
+
+// The queries of recording one entry (every progress message), compiled once.
+const lastOf = precompiledOn((db: Db, p: { readingId: string }) =>
+  db
+    .selectFrom("progress_entries")
+    .selectAll()
+    .where("reading_id", "=", p.readingId)
+    .orderBy("recorded_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1),
+);
+const lastPagedOf = precompiledOn((db: Db, p: { readingId: string }) =>
+  db
+    .selectFrom("progress_entries")
+    .selectAll()
+    .where("reading_id", "=", p.readingId)
+    .orderBy("recorded_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .where("page", "is not", null),
+);
+const pagesOn = precompiledOn((db: Db, p: { ownerId: string; date: string; bookId: string }) =>
+  db
+    .selectFrom("daily_pages")
+    .select("pages")
+    .where("owner_id", "=", p.ownerId)
+    .where("local_date", "=", p.date)
+    .where("book_id", "=", p.bookId),
+);
+const insertEntry = precompiledOn((db: Db, p: EntryRow) =>
+  db.insertInto("progress_entries").values({
+    id: p.id,
+    owner_id: p.owner_id,
+    reading_id: p.reading_id,
+    book_id: p.book_id,
+    page: p.page,
+    percent: p.percent,
+    local_date: p.local_date,
+    recorded_at: p.recorded_at,
+    source: p.source,
+    supersedes: p.supersedes,
+    pages_delta: p.pages_delta,
+    note: p.note,
+  }),
+);
+const addToDay = precompiledOn((db: Db, p: DailyRow) =>
+  db
+    .insertInto("daily_pages")
+    .values({
+      owner_id: p.owner_id,
+      local_date: p.local_date,
+      book_id: p.book_id,
+      pages: p.pages,
+      entries: p.entries,
+    })
+    .onConflict((oc) =>
+      oc.columns(["owner_id", "local_date", "book_id"]).doUpdateSet((eb) => ({
+        pages: sql<number>`${eb.ref("daily_pages.pages")} + ${eb.ref("excluded.pages")}`,
+        entries: sql<number>`${eb.ref("daily_pages.entries")} + ${eb.ref("excluded.entries")}`,
+      })),
+    ),
+);
 
 /**
  * SQL for the append-only progress log: rows are inserted and read, never updated. Every insert also adds
@@ -14,7 +77,14 @@ export class ProgressRepo {
 
   /** Appends an entry and adds it to its day's total; call inside a transaction. */
   async insert(row: EntryRow): Promise<void> {
-    await this.insertMany([row]);
+    await insertEntry(this.db, row);
+    await addToDay(this.db, {
+      owner_id: row.owner_id,
+      local_date: row.local_date,
+      book_id: row.book_id,
+      pages: row.pages_delta,
+      entries: 1,
+    });
   }
 
   /**
@@ -51,8 +121,8 @@ export class ProgressRepo {
   }
 
   /** The most recently recorded entry of a read-through (index progress_reading_idx, newest end). */
-  last(readingId: string, withPage = false): Promise<EntryRow | undefined> {
-    return this.lastQuery(readingId, withPage).executeTakeFirst();
+  async last(readingId: string, withPage = false): Promise<EntryRow | undefined> {
+    return (await (withPage ? lastPagedOf : lastOf)(this.db, { readingId }))[0];
   }
 
   lastQuery(readingId: string, withPage = false) {
@@ -83,13 +153,7 @@ export class ProgressRepo {
 
   /** Pages of one book on one local day (one daily_pages row). */
   async bookPagesOn(ownerId: string, bookId: string, date: string): Promise<number> {
-    const r = await this.db
-      .selectFrom("daily_pages")
-      .select("pages")
-      .where("owner_id", "=", ownerId)
-      .where("local_date", "=", date)
-      .where("book_id", "=", bookId)
-      .executeTakeFirst();
+    const [r] = await pagesOn(this.db, { ownerId, date, bookId });
     return Number(r?.pages ?? 0);
   }
 }

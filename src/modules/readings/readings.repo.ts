@@ -1,9 +1,14 @@
 import type { Selectable } from "kysely";
 import type { Db, DbKind } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { ReadingsTable, StatusChangesTable } from "../../platform/db/schema.js";
 
 export type ReadingRow = Selectable<ReadingsTable>;
 export type StatusChangeRow = Selectable<StatusChangesTable>;
+
+const readingById = precompiledOn((db: Db, p: { id: string; ownerId: string }) =>
+  db.selectFrom("readings").selectAll().where("id", "=", p.id).where("owner_id", "=", p.ownerId),
+);
 
 /** SQL for read-throughs and their shelf moves. */
 export class ReadingsRepo {
@@ -21,13 +26,8 @@ export class ReadingsRepo {
   }
 
   /** The owner's read-through with this id, or undefined. */
-  byId(ownerId: string, id: string): Promise<ReadingRow | undefined> {
-    return this.db
-      .selectFrom("readings")
-      .selectAll()
-      .where("id", "=", id)
-      .where("owner_id", "=", ownerId)
-      .executeTakeFirst();
+  async byId(ownerId: string, id: string): Promise<ReadingRow | undefined> {
+    return (await readingById(this.db, { id, ownerId }))[0];
   }
 
   /**

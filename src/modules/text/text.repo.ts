@@ -1,23 +1,48 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { ConversationsTable, LinksTable, TextUndoTable } from "../../platform/db/schema.js";
 
 export type ConversationRow = Selectable<ConversationsTable>;
 export type UndoRow = Selectable<TextUndoTable>;
 export type LinkRow = Selectable<LinksTable>;
 
+// Every message reads its conversation and logs its undo entry: compiled once.
+const conversationOf = precompiledOn((db: Db, p: { ownerId: string; key: string }) =>
+  db
+    .selectFrom("conversations")
+    .selectAll()
+    .where("owner_id", "=", p.ownerId)
+    .where("conversation_key", "=", p.key),
+);
+const newestUndoOf = precompiledOn((db: Db, p: { ownerId: string; key: string }) =>
+  db
+    .selectFrom("text_undo")
+    .selectAll()
+    .where("owner_id", "=", p.ownerId)
+    .where("conversation_key", "=", p.key)
+    .orderBy("id", "desc")
+    .limit(1),
+);
+const insertUndoRow = precompiledOn((db: Db, r: UndoRow) =>
+  db.insertInto("text_undo").values({
+    id: r.id,
+    owner_id: r.owner_id,
+    conversation_key: r.conversation_key,
+    kind: r.kind,
+    payload: r.payload,
+    created_at: r.created_at,
+    undone_at: r.undone_at,
+  }),
+);
+
 /** SQL for text conversations, the undo log and saved links. Every query filters on owner_id. */
 export class TextRepo {
   constructor(private readonly db: Db) {}
 
   /** The conversation's state, or undefined before its first message. */
-  conversation(ownerId: string, key: string): Promise<ConversationRow | undefined> {
-    return this.db
-      .selectFrom("conversations")
-      .selectAll()
-      .where("owner_id", "=", ownerId)
-      .where("conversation_key", "=", key)
-      .executeTakeFirst();
+  async conversation(ownerId: string, key: string): Promise<ConversationRow | undefined> {
+    return (await conversationOf(this.db, { ownerId, key }))[0];
   }
 
   /** Creates or replaces the conversation's state. */
@@ -36,7 +61,7 @@ export class TextRepo {
   }
 
   async insertUndo(row: UndoRow): Promise<void> {
-    await this.db.insertInto("text_undo").values(row).execute();
+    await insertUndoRow(this.db, row);
   }
 
   /** The newest change of the conversation not yet undone. */
@@ -53,15 +78,8 @@ export class TextRepo {
   }
 
   /** The newest change of the conversation, undone or not. */
-  newestUndo(ownerId: string, key: string): Promise<UndoRow | undefined> {
-    return this.db
-      .selectFrom("text_undo")
-      .selectAll()
-      .where("owner_id", "=", ownerId)
-      .where("conversation_key", "=", key)
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
+  async newestUndo(ownerId: string, key: string): Promise<UndoRow | undefined> {
+    return (await newestUndoOf(this.db, { ownerId, key }))[0];
   }
 
   /** Marks a change undone; false when it already was (a concurrent undo got there first). */

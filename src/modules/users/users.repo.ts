@@ -1,16 +1,21 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { UsersTable } from "../../platform/db/schema.js";
 
 export type UserRow = Selectable<UsersTable>;
+
+const userById = precompiledOn((db: Db, p: { id: string }) =>
+  db.selectFrom("users").selectAll().where("id", "=", p.id),
+);
 
 /** SQL for the users table. */
 export class UsersRepo {
   constructor(private readonly db: Db) {}
 
   /** The user with this id, or undefined. */
-  byId(id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  async byId(id: string): Promise<UserRow | undefined> {
+    return (await userById(this.db, { id }))[0];
   }
 
   /** The user with this (already normalised) email, or undefined. */

@@ -26,3 +26,30 @@ export function precompile<Args extends Record<string, string | number | null>, 
     return result.rows;
   };
 }
+
+/**
+ * Like `precompile`, for repositories that run on the database or on a transaction: the query is built and
+ * compiled once per dialect, then run on the handle given at each call. `build` gets that handle (use it
+ * only to start the query) and placeholders in place of the real values.
+ */
+export function precompiledOn<Args extends Record<string, string | number | null>, Row>(
+  // biome-ignore lint/suspicious/noExplicitAny: works with any database schema
+  build: (db: Kysely<any>, params: Args) => Compilable<Row>,
+  // biome-ignore lint/suspicious/noExplicitAny: works with any database schema
+): (db: Kysely<any>, args: Args) => Promise<Row[]> {
+  const byAdapter = new WeakMap<object, CompiledQuery<Row>>();
+  return async (db, args) => {
+    const adapter = db.getExecutor().adapter;
+    let compiled = byAdapter.get(adapter);
+    if (!compiled) {
+      const placeholders = new Proxy({} as Args, { get: (_t, key) => `${MARK}${String(key)}` });
+      compiled = build(db, placeholders).compile();
+      byAdapter.set(adapter, compiled);
+    }
+    const parameters = compiled.parameters.map((v) =>
+      typeof v === "string" && v.startsWith(MARK) ? args[v.slice(MARK.length)] : v,
+    );
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters));
+    return result.rows;
+  };
+}
