@@ -67,38 +67,61 @@ export class StatsRepo {
     return (await this.activeDaysQuery(ownerId).execute()).map((r) => r.local_date);
   }
 
-  /** The books on the reading shelf with their current read-through. */
+  /**
+   * The books on the reading shelf with their current read-through and its last recorded page (the newest
+   * entry with a page, as ProgressRepo.last(…, true): one index probe per book on progress_reading_idx).
+   */
   readingBooksQuery(ownerId: string) {
     return this.db
       .selectFrom("books")
-      .select(["id", "title", "total_pages", "current_reading_id"])
-      .where("owner_id", "=", ownerId)
-      .where("status", "=", "reading")
-      .orderBy("id", "desc");
+      .select((eb) => [
+        "books.id",
+        "books.title",
+        "books.total_pages",
+        "books.current_reading_id",
+        eb
+          .selectFrom("progress_entries as p")
+          .select("p.page")
+          .whereRef("p.reading_id", "=", "books.current_reading_id")
+          .where("p.page", "is not", null)
+          .orderBy("p.recorded_at", "desc")
+          .orderBy("p.id", "desc")
+          .limit(1)
+          .as("current_page"),
+      ])
+      .where("books.owner_id", "=", ownerId)
+      .where("books.status", "=", "reading")
+      .orderBy("books.id", "desc");
   }
 
   readingBooks(ownerId: string) {
     return this.readingBooksQuery(ownerId).execute();
   }
 
-  /** Finished read-throughs per month ('YYYY-MM'), in order. */
+  /**
+   * The finish days of finished read-throughs, in order: a range of readings_owner_finished_idx, no sort
+   * (grouping by month in SQL needed a temporary b-tree; finishedByMonth groups the ordered days instead).
+   */
   finishedQuery(ownerId: string) {
     // cast: finished_on is a date on PostgreSQL and text on SQLite; as text it is YYYY-MM-DD on both.
-    const month = sql<string>`substr(cast(finished_on as text), 1, 7)`;
     return this.db
       .selectFrom("readings")
-      .select([month.as("month"), sql<number>`count(*)`.as("books")])
+      .select(sql<string>`cast(finished_on as text)`.as("day"))
       .where("owner_id", "=", ownerId)
       .where("status", "=", "finished")
       .where("finished_on", "is not", null)
-      .groupBy(month)
-      .orderBy(month);
+      .orderBy("finished_on");
   }
 
+  /** Finished read-throughs per month ('YYYY-MM'), in order. */
   async finishedByMonth(ownerId: string): Promise<{ month: string; books: number }[]> {
-    return (await this.finishedQuery(ownerId).execute()).map((r) => ({
-      month: r.month,
-      books: Number(r.books),
-    }));
+    const out: { month: string; books: number }[] = [];
+    for (const r of await this.finishedQuery(ownerId).execute()) {
+      const month = r.day.slice(0, 7);
+      const last = out[out.length - 1];
+      if (last?.month === month) last.books++;
+      else out.push({ month, books: 1 });
+    }
+    return out;
   }
 }

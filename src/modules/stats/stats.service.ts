@@ -1,7 +1,6 @@
 import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/database.js";
 import { addDays, daysBetween, localDateOf } from "../../platform/local-date.js";
-import { ProgressRepo } from "../progress/progress.repo.js";
 import type { Reader } from "../readings/readings.service.js";
 import { GoalsRepo } from "./goals.repo.js";
 import { StatsRepo } from "./stats.repo.js";
@@ -53,31 +52,27 @@ export class StatsService {
       addDays(today, -(PACE_DAYS - 1)),
       today,
     );
-    const progress = new ProgressRepo(this.db);
-    const books = await Promise.all(
-      reading.map(async (b) => {
-        const last = b.current_reading_id ? await progress.last(b.current_reading_id, true) : undefined;
-        const currentPage = last?.page ?? null;
-        const perDay = (pace.get(b.id) ?? 0) / PACE_DAYS;
-        const remaining = b.total_pages !== null && currentPage !== null ? b.total_pages - currentPage : null;
-        return {
-          bookId: b.id,
-          title: b.title,
-          totalPages: b.total_pages,
-          currentPage,
-          percent: currentPage !== null && b.total_pages ? round1((currentPage / b.total_pages) * 100) : null,
-          pagesPerDay: round1(perDay),
-          projectedFinish:
-            remaining === null
-              ? null
-              : remaining <= 0
-                ? today
-                : perDay > 0
-                  ? addDays(today, Math.ceil(remaining / perDay))
-                  : null,
-        };
-      }),
-    );
+    const books = reading.map((b) => {
+      const currentPage = b.current_reading_id && b.current_page != null ? Number(b.current_page) : null;
+      const perDay = (pace.get(b.id) ?? 0) / PACE_DAYS;
+      const remaining = b.total_pages !== null && currentPage !== null ? b.total_pages - currentPage : null;
+      return {
+        bookId: b.id,
+        title: b.title,
+        totalPages: b.total_pages,
+        currentPage,
+        percent: currentPage !== null && b.total_pages ? round1((currentPage / b.total_pages) * 100) : null,
+        pagesPerDay: round1(perDay),
+        projectedFinish:
+          remaining === null
+            ? null
+            : remaining <= 0
+              ? today
+              : perDay > 0
+                ? addDays(today, Math.ceil(remaining / perDay))
+                : null,
+      };
+    });
     const byYear = new Map<string, number>();
     for (const m of finished)
       byYear.set(m.month.slice(0, 4), (byYear.get(m.month.slice(0, 4)) ?? 0) + m.books);
