@@ -30,8 +30,8 @@ import { TelegramChannel } from "./platform/channels/telegram.js";
 import { WhatsAppCloudChannel } from "./platform/channels/whatsapp-cloud.js";
 import { type Clock, systemClock } from "./platform/clock.js";
 import { type Database, type Db, openDatabase } from "./platform/db/database.js";
-import { Metrics } from "./platform/metrics.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
+import { Metrics } from "./platform/metrics.js";
 import type { Queue } from "./platform/queue/queue.js";
 import { SqlQueue } from "./platform/queue/sql-queue.js";
 

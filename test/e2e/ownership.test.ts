@@ -113,6 +113,30 @@ const FIXTURES: Record<string, Fixture> = {
       return id;
     },
   },
+  // A review card is made by finishing a book; it is due tomorrow, so grading it answers 409, not 404.
+  reviewCard: {
+    create: async (c) => {
+      const book = (
+        await c.request({ method: "POST", url: "/api/books", payload: { title: "Card", status: "reading" } })
+      ).json();
+      await c.request({
+        method: "POST",
+        url: `/api/books/${book.id}/status`,
+        payload: { status: "finished" },
+      });
+      const card = await current!.services.db
+        .selectFrom("review_cards")
+        .select("id")
+        .where("owner_id", "=", c.userId)
+        .where("book_id", "=", book.id)
+        .executeTakeFirstOrThrow();
+      return card.id;
+    },
+    bodies: {
+      "POST /api/reviews/:id/grade": { grade: 3 },
+      "PATCH /api/reviews/:id": { suspended: false },
+    },
+  },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,

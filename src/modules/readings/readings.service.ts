@@ -32,12 +32,16 @@ export interface OpenReading {
   date?: LocalDate;
 }
 
+/** Called inside the transaction that moves a book to finished (e.g. to create its review card). */
+export type OnFinished = (tx: Db, reader: Reader, book: BookRow) => Promise<void>;
+
 /** Read-throughs and shelf moves. */
 export class ReadingsService {
   constructor(
     private readonly db: Db,
     private readonly kind: DbKind,
     private readonly clock: Clock,
+    private readonly onFinished?: OnFinished,
   ) {}
 
   /**
@@ -64,6 +68,7 @@ export class ReadingsService {
     await readings.insert(reading);
     await readings.insertChange(change(reader, reading.id, from, input.status, date, now));
     await new BooksRepo(tx).setCurrent(book.id, reading.id, input.status, at);
+    if (input.status === "finished") await this.onFinished?.(tx, reader, book);
     return reading;
   }
 
@@ -105,6 +110,7 @@ export class ReadingsService {
     await readings.update(current.id, patch);
     await readings.insertChange(change(reader, current.id, from, to, date, now));
     await new BooksRepo(tx).setCurrent(book.id, current.id, to, at);
+    if (to === "finished") await this.onFinished?.(tx, reader, book);
     return { ...current, ...patch };
   }
 

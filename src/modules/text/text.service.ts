@@ -11,6 +11,8 @@ import { ProgressRepo } from "../progress/progress.repo.js";
 import type { ProgressService, RecordInput } from "../progress/progress.service.js";
 import { ReadingsRepo } from "../readings/readings.repo.js";
 import type { Reader, ReadingsService } from "../readings/readings.service.js";
+import type { ReviewService } from "../review/review.service.js";
+import { type ReviewSession, type ReviewTextCommand, reviewText } from "../review/review-text.js";
 import { StatsRepo } from "../stats/stats.repo.js";
 import { PACE_DAYS, type StatsService } from "../stats/stats.service.js";
 import type { UsersRepo } from "../users/users.repo.js";
@@ -68,10 +70,7 @@ const TARGET: Record<ShelfAction, ReadingStatus> = {
 
 type ProgressCommand = Extract<TextCommand, { kind: "page" | "delta" | "percent" }>;
 type ShelfCommand = Extract<TextCommand, { kind: "shelf" }>;
-interface Pending {
-  command: ProgressCommand | ShelfCommand;
-  choices: string[];
-}
+type Pending = { command: ProgressCommand | ShelfCommand; choices: string[] } | { review: ReviewSession };
 
 /** One message being handled. */
 interface Turn {
@@ -84,7 +83,9 @@ interface Turn {
   /** The sender's local day of the message (differs from `today` for a message delivered late). */
   sentOn: string;
   conv?: ConversationRow;
-  pending?: Pending;
+  pending?: Extract<Pending, { choices: string[] }>;
+  /** The review session the conversation is in, if any. */
+  reviewing?: ReviewSession;
   /** What the conversation waits for after this message. */
   nextPending?: Pending;
   books?: BookRow[];
@@ -104,6 +105,8 @@ export interface TextDeps {
   stats: StatsService;
   /** Reminder control by text (`snooze 1h`, `pause reminders 3d`, `resume`); absent: not offered. */
   reminders?: ReminderControl;
+  /** Spaced-repetition reviews by text (`review`, then grades); absent: not offered. */
+  review?: ReviewService;
   log?: { error(obj: object, msg: string): void };
 }
 
@@ -158,8 +161,11 @@ export class TextService {
     const repo = new TextRepo(this.deps.db);
     const conv = await repo.conversation(reader.id, key);
     const t: Turn = { reader, ctx, key, source: ctx.channel, now, today, sentOn: sent, conv };
-    if (conv?.pending && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS)
-      t.pending = JSON.parse(conv.pending) as Pending;
+    if (conv?.pending && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS) {
+      const p = JSON.parse(conv.pending) as Pending;
+      if ("review" in p) t.reviewing = p.review;
+      else t.pending = p;
+    }
 
     const reply = await this.dispatch(t, parseText(input, { today: sent }));
     const lastBook = reply.bookId ?? conv?.last_book_id ?? null;
@@ -178,7 +184,11 @@ export class TextService {
   private async dispatch(t: Turn, cmd: TextCommand): Promise<TextReply> {
     switch (cmd.kind) {
       case "number": {
-        const meaning = resolveBareNumber(cmd.value, { pendingChoices: t.pending?.choices.length });
+        const meaning = resolveBareNumber(cmd.value, {
+          pendingChoices: t.pending?.choices.length,
+          reviewing: t.reviewing !== undefined,
+        });
+        if (meaning.kind === "grade") return this.review(t, meaning);
         if (meaning.kind === "choice" && t.pending) {
           const bookId = t.pending.choices[meaning.choice - 1]!;
           const found = await this.byId(t, bookId);
@@ -204,11 +214,8 @@ export class TextService {
         return summary(cmd.what, this.deps, t.reader, t.today, () => this.allBooks(t));
       case "review":
       case "grade":
-        return { text: "Reviews are not available yet; they arrive in a later version of Readlog." };
       case "reviewControl":
-        return cmd.action === "stop"
-          ? { text: "There is no review or reminder running to stop; reminders arrive in a later version." }
-          : { text: "Reviews are not available yet; they arrive in a later version of Readlog." };
+        return this.review(t, cmd);
       case "snooze":
       case "pauseReminders":
       case "resumeReminders":
@@ -220,6 +227,15 @@ export class TextService {
       case "unknown":
         return { text: cmd.reason };
     }
+  }
+
+  private async review(t: Turn, cmd: ReviewTextCommand): Promise<TextReply> {
+    if (!this.deps.review)
+      return { text: "Reviews are not available yet; they arrive in a later version of Readlog." };
+    const source = t.source === "import" ? "api" : t.source;
+    const r = await reviewText(this.deps.review, t.reader, t.reviewing, cmd, source);
+    if (r.session) t.nextPending = { review: r.session };
+    return { text: r.text };
   }
 
   private async allBooks(t: Turn): Promise<BookRow[]> {

@@ -8,6 +8,7 @@ import * as m0005 from "./migrations/0005-imports.js";
 import * as m0006 from "./migrations/0006-channels.js";
 import * as m0007 from "./migrations/0007-text.js";
 import * as m0008 from "./migrations/0008-reminders.js";
+import * as m0009 from "./migrations/0009-review.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 type Step = { up(db: Kysely<any>, kind: DbKind): Promise<void> };
@@ -22,6 +23,7 @@ const STEPS: Record<string, Step> = {
   "0006-channels": m0006,
   "0007-text": m0007,
   "0008-reminders": m0008,
+  "0009-review": m0009,
 };
 
 function provider(kind: DbKind) {
