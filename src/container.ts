@@ -20,6 +20,7 @@ import { ReadingsService } from "./modules/readings/readings.service.js";
 import { reminderHandler, remindersSend } from "./modules/reminders/reminders.jobs.js";
 import { RemindersRepo } from "./modules/reminders/reminders.repo.js";
 import { RemindersService } from "./modules/reminders/reminders.service.js";
+import { ReviewService } from "./modules/review/review.service.js";
 import { StatsService } from "./modules/stats/stats.service.js";
 import { TextService } from "./modules/text/text.service.js";
 import { TokensRepo } from "./modules/tokens/tokens.repo.js";
@@ -67,6 +68,8 @@ export interface Services {
   /** Reminder schedules (the scheduler and the reminders.send job use them too). */
   reminders: RemindersService;
   remindersRepo: RemindersRepo;
+  /** Spaced repetition: review cards (one per finished book) and their FSRS schedule. */
+  review: ReviewService;
 }
 
 /**
@@ -101,7 +104,10 @@ export async function createServices(
     clock,
     config,
   });
-  const readings = new ReadingsService(db, database.kind, clock);
+  const review = new ReviewService(db, database.kind, clock);
+  const readings = new ReadingsService(db, database.kind, clock, (tx, reader, book) =>
+    review.ensureBookCard(tx, reader, book),
+  );
   const metadata = config.openLibraryUrl
     ? new OpenLibraryLookup(config.openLibraryUrl, config.openLibraryTimeoutMs)
     : noMetadata;
@@ -141,6 +147,7 @@ export async function createServices(
     days,
     stats,
     reminders,
+    review,
     log: { error: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg) },
   });
   const base = {
@@ -163,6 +170,7 @@ export async function createServices(
     reminders,
     remindersRepo,
     metrics,
+    review,
   };
   const services = { ...base, ...wireChannels(config, base, opts.log) };
   queue.handle(

@@ -28,6 +28,7 @@ import { opsRoutes } from "../../modules/ops/ops.routes.js";
 import { progressRoutes } from "../../modules/progress/progress.routes.js";
 import { readingsRoutes } from "../../modules/readings/readings.routes.js";
 import { remindersRoutes } from "../../modules/reminders/reminders.routes.js";
+import { reviewRoutes } from "../../modules/review/review.routes.js";
 import { statsRoutes } from "../../modules/stats/stats.routes.js";
 import { textRoutes } from "../../modules/text/text.routes.js";
 import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
@@ -146,6 +147,7 @@ export async function buildServer(
   app.addHook("onClose", async () => services.outbox.stop());
   await app.register(textRoutes, { text: services.text });
   await app.register(remindersRoutes, { reminders: services.reminders });
+  await app.register(reviewRoutes, { review: services.review });
   await app.register(opsRoutes, {
     queue: services.queue,
     metrics: services.metrics,
