@@ -176,8 +176,22 @@ function isoWeekday(w: Wall): number {
   return d === 0 ? 7 : d;
 }
 
+const slotCache = new Map<string, number | null>();
+
 /** The first nominal slot strictly after `after`, or null when the rule has no more occurrences. */
 export function nextSlot(timing: Timing, after: Date): Date | null {
+  // Pure, and many schedules share a rule and fire together: the scheduler asks the same question often.
+  const key = `${JSON.stringify(timing.when)}|${timing.zone}|${"rrule" in timing.when ? timing.createdAt.getTime() : ""}|${after.getTime()}`;
+  let hit = slotCache.get(key);
+  if (hit === undefined) {
+    hit = computeNextSlot(timing, after)?.getTime() ?? null;
+    if (slotCache.size >= 10_000) slotCache.clear();
+    slotCache.set(key, hit);
+  }
+  return hit === null ? null : new Date(hit);
+}
+
+function computeNextSlot(timing: Timing, after: Date): Date | null {
   const { when, zone } = timing;
   const t = after.getTime();
   if ("rrule" in when) return nextRuleSlot(timing, when.rrule, t);

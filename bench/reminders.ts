@@ -1,0 +1,194 @@
+// `npm run bench -- reminders`: 10,000 reminders due at the same instant on a SQLite file. The scheduler,
+// 16 job workers and the outbox run in this process as `readlog serve` runs them, and deliver to the
+// loopback fake of the WhatsApp Graph API (also in this process, so it shares the one CPU thread). Lag =
+// when the fake accepted a message − when it was due. Goal: all sent within 10 s. BENCH_REMINDERS overrides
+// the count. (Worker processes of their own on the same SQLite file were slower: writers contend for the lock.)
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadConfig } from "../src/config.js";
+import { createServices } from "../src/container.js";
+import { Scheduler } from "../src/modules/reminders/scheduler.js";
+import { newId } from "../src/platform/ids.js";
+import { FakeWhatsAppGraph, WA } from "../test/fakes/whatsapp.js";
+
+const N = Number(process.env.BENCH_REMINDERS ?? 10_000);
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)] ?? 0;
+}
+
+export default async function bench() {
+  const dir = mkdtempSync(path.join(tmpdir(), "readlog-bench-reminders-"));
+  const graph = await new FakeWhatsAppGraph().start();
+  const accepted = new Map<string, number>();
+  const origRoute = (graph as unknown as { route: (...a: unknown[]) => boolean }).route.bind(graph);
+  (graph as unknown as { route: (...a: unknown[]) => boolean }).route = (...a: unknown[]) => {
+    const before = graph.sends.length;
+    const r = origRoute(...a);
+    const s = graph.sends[before];
+    if (s) accepted.set(s.to, Date.now());
+    return r;
+  };
+  const env = {
+    DATA_DIR: dir,
+    LOG_LEVEL: "silent",
+    WHATSAPP_GRAPH_URL: graph.url,
+    WHATSAPP_API_VERSION: WA.apiVersion,
+    WHATSAPP_PHONE_NUMBER_ID: WA.phoneNumberId,
+    WHATSAPP_ACCESS_TOKEN: WA.accessToken,
+    WHATSAPP_APP_SECRET: WA.appSecret,
+    WHATSAPP_VERIFY_TOKEN: WA.verifyToken,
+  };
+  const services = await createServices(loadConfig(env));
+  const db = services.db;
+  const setupStart = Date.now();
+  const now = new Date().toISOString();
+  const dueAt = new Date(Date.now() + 60_000); // placeholder, moved to "now + 1 s" once set up
+  const chunk = 500;
+  for (let i = 0; i < N; i += chunk) {
+    const ids = Array.from({ length: Math.min(chunk, N - i) }, (_, k) => ({ n: i + k, id: newId() }));
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto("users")
+        .values(
+          ids.map(({ n, id }) => ({
+            id,
+            email: `r${n}@example.com`,
+            name: `R${n}`,
+            password_hash: "x",
+            role: "member" as const,
+            timezone: "UTC",
+            created_at: now,
+            disabled_at: null,
+          })),
+        )
+        .execute();
+      await tx
+        .insertInto("channel_links")
+        .values(
+          ids.map(({ n, id }) => ({
+            id: newId(),
+            owner_id: id,
+            kind: "whatsapp" as const,
+            address: String(60_100_000_000 + n),
+            user_key: null,
+            display: null,
+            verified_at: now,
+            last_inbound_at: now,
+          })),
+        )
+        .execute();
+      await tx
+        .insertInto("books")
+        .values(
+          ids.map(({ id }) => ({
+            id: newId(),
+            owner_id: id,
+            title: "Dune",
+            authors: "[]",
+            isbn10: null,
+            isbn13: null,
+            total_pages: 412,
+            cover_url: null,
+            metadata_source: null,
+            status: "reading" as const,
+            current_reading_id: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+      await tx
+        .insertInto("schedules")
+        .values(
+          ids.map(({ id }) => ({
+            id: newId(),
+            owner_id: id,
+            what: "pages" as const,
+            when_rule: JSON.stringify({ daily: "08:00" }),
+            timezone: "UTC",
+            channels: null,
+            quiet_from: null,
+            quiet_to: null,
+            exclude_book_ids: "[]",
+            paused_until: null,
+            next_slot_at: dueAt.toISOString(),
+            next_fire_at: dueAt.toISOString(),
+            last_slot_at: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+    });
+  }
+  const setupMs = Date.now() - setupStart;
+
+  const scheduler = new Scheduler(
+    { db, repo: services.remindersRepo, queue: services.queue, clock: services.clock },
+    { tickMs: 200 },
+  );
+  const due = new Date(Math.ceil((Date.now() + 1_000) / 1000) * 1000);
+  await db
+    .updateTable("schedules")
+    .set({ next_slot_at: due.toISOString(), next_fire_at: due.toISOString() })
+    .execute();
+  await services.queue.start({ concurrency: 16 });
+  services.outbox.start();
+  scheduler.start();
+  const phases: Record<string, number> = {};
+  const watch = setInterval(async () => {
+    if (
+      !phases.scheduled &&
+      (
+        await db
+          .selectFrom("schedules")
+          .select("id")
+          .where("next_fire_at", "<=", due.toISOString())
+          .limit(1)
+          .execute()
+      ).length === 0
+    )
+      phases.scheduled = Date.now() - due.getTime();
+    if (
+      phases.scheduled &&
+      !phases.jobsDone &&
+      (await services.queue.counts()).waiting + (await services.queue.counts()).running === 0
+    )
+      phases.jobsDone = Date.now() - due.getTime();
+  }, 100);
+  const deadline = due.getTime() + 120_000;
+  while (accepted.size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const doneAt = Date.now();
+  clearInterval(watch);
+  await scheduler.stop();
+  await services.queue.stop();
+  await services.outbox.stop();
+  const lags = [...accepted.values()].map((t) => t - due.getTime()).sort((a, b) => a - b);
+  const messages = await db
+    .selectFrom("messages")
+    .select(db.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  await services.queue.close();
+  await services.database.close();
+  await graph.stop();
+  rmSync(dir, { recursive: true, force: true });
+  const figures = {
+    reminders: N,
+    sent: accepted.size,
+    providerCalls: graph.sends.length,
+    outboxRows: Number(messages?.n ?? 0),
+    setupMs,
+    allSentAfterMs: doneAt - due.getTime(),
+    lagP50Ms: percentile(lags, 50),
+    lagP99Ms: percentile(lags, 99),
+    lagMaxMs: lags.at(-1) ?? null,
+    allEnqueuedAfterMs: phases.scheduled ?? null,
+    allJobsDoneAfterMs: phases.jobsDone ?? null,
+    goalAllWithin10s: accepted.size === N && (lags.at(-1) ?? Infinity) <= 10_000,
+  };
+  console.log(figures);
+  return figures;
+}
