@@ -98,30 +98,24 @@ export class StatsRepo {
     return this.readingBooksQuery(ownerId).execute();
   }
 
-  /**
-   * The finish days of finished read-throughs, in order: a range of readings_owner_finished_idx, no sort
-   * (grouping by month in SQL needed a temporary b-tree; finishedByMonth groups the ordered days instead).
-   */
+  /** Finished read-throughs per month ('YYYY-MM'), in order. */
   finishedQuery(ownerId: string) {
     // cast: finished_on is a date on PostgreSQL and text on SQLite; as text it is YYYY-MM-DD on both.
+    const month = sql<string>`substr(cast(finished_on as text), 1, 7)`;
     return this.db
       .selectFrom("readings")
-      .select(sql<string>`cast(finished_on as text)`.as("day"))
+      .select([month.as("month"), sql<number>`count(*)`.as("books")])
       .where("owner_id", "=", ownerId)
       .where("status", "=", "finished")
       .where("finished_on", "is not", null)
-      .orderBy("finished_on");
+      .groupBy(month)
+      .orderBy(month);
   }
 
-  /** Finished read-throughs per month ('YYYY-MM'), in order. */
   async finishedByMonth(ownerId: string): Promise<{ month: string; books: number }[]> {
-    const out: { month: string; books: number }[] = [];
-    for (const r of await this.finishedQuery(ownerId).execute()) {
-      const month = r.day.slice(0, 7);
-      const last = out[out.length - 1];
-      if (last?.month === month) last.books++;
-      else out.push({ month, books: 1 });
-    }
-    return out;
+    return (await this.finishedQuery(ownerId).execute()).map((r) => ({
+      month: r.month,
+      books: Number(r.books),
+    }));
   }
 }
