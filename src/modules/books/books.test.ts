@@ -224,8 +224,8 @@ describe.each(ENGINES)("book metadata lookup (%s)", (engine) => {
     });
     expect(failed.statusCode).toBe(201);
     expect(failed.json().lookup).toBe("failed");
+    // The fake answers a found book after 2 s; "failed" shows the lookup gave up at its timeout instead.
     ol.mode = { delayMs: 2000 };
-    const started = Date.now();
     const slow = await c.request({
       method: "POST",
       url: "/api/books",
@@ -233,7 +233,6 @@ describe.each(ENGINES)("book metadata lookup (%s)", (engine) => {
     });
     expect(slow.statusCode).toBe(201);
     expect(slow.json().lookup).toBe("failed");
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it("needs a title when the lookup finds none", async () => {
