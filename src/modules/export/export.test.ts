@@ -96,6 +96,15 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
         payload: { text: "save https://example.com/essay?id=1" },
       }),
     );
+    // Spaced repetition: finishing Dune made a review card; grade it once, with a retention of one's own.
+    t.clock.set(new Date("2026-03-17T10:00:00Z"));
+    await ok(
+      alice.request({ method: "PUT", url: "/api/reviews/settings", payload: { desiredRetention: 0.85 } }),
+    );
+    const [card] = (await alice.request({ method: "GET", url: "/api/reviews/due" })).json().items;
+    await ok(
+      alice.request({ method: "POST", url: `/api/reviews/${card.id}/grade`, payload: { grade: "good" } }),
+    );
     original = await exportOf(alice);
   });
   afterAll(() => t.close());
@@ -111,6 +120,9 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
     expect((original.readings as unknown[]).length).toBeGreaterThan(44);
     expect((original.importKeys as unknown[]).length).toBeGreaterThan(30);
     expect(original.links).toMatchObject([{ url: "https://example.com/essay?id=1", status: "saved" }]);
+    expect(original.reviewSettings).toMatchObject([{ desiredRetention: 0.85 }]);
+    expect(original.reviewCards).toMatchObject([{ kind: "book", reps: 1, dueOn: expect.any(String) }]);
+    expect(original.reviewLogs).toMatchObject([{ grade: 3, localDate: "2026-03-17", source: "api" }]);
   });
 
   it("round-trips into a fresh user on the same server (ids taken: remapped, links kept)", async () => {
