@@ -107,7 +107,7 @@ async function runEngine(engine: "sqlite" | "postgres", graph: FakeWhatsAppGraph
       const book = await api(
         "POST",
         "/api/books",
-        { title: "Dune", totalPages: 1_000_000, status: "reading" },
+        { title: "Dune", totalPages: 100_000, status: "reading" },
         bearer,
       );
       const phone = String(60170000000 + i);
