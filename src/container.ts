@@ -181,6 +181,7 @@ export async function createServices(
       channels: services.channels,
       links: services.channelsRepo,
       text,
+      review,
       onSent: (n) => metrics.remindersSent.inc(n),
     }),
   );

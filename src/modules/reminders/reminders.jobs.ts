@@ -1,10 +1,12 @@
 import { Type } from "@sinclair/typebox";
 import type { ChannelKind } from "../../platform/db/schema.js";
 import { defineJob, type JobHandler } from "../../platform/queue/queue.js";
+import type { ReviewService } from "../review/review.service.js";
+import { type ReviewSession, reviewDigest } from "../review/review-text.js";
 import { shortTitle } from "../text/reply-format.js";
-import type { ReadingBook, RemindersRepo } from "./reminders.repo.js";
+import type { ReadingBook, RemindersRepo, ScheduleRow } from "./reminders.repo.js";
 
-/** One reminder slot of one schedule: ask its owner for pages. */
+/** One reminder slot of one schedule: ask its owner for pages, or send the review digest. */
 export const remindersSend = defineJob({
   name: "reminders.send",
   payload: Type.Object(
@@ -20,7 +22,7 @@ export const remindersSend = defineJob({
 
 export interface ReminderJobDeps {
   repo: RemindersRepo;
-  users: { byId(id: string): Promise<{ disabled_at: string | null } | undefined> };
+  users: { byId(id: string): Promise<{ disabled_at: string | null; timezone: string } | undefined> };
   /** ChannelsService: sends to the linked channels (template outside WhatsApp's 24-hour window). */
   channels: {
     notify(
@@ -30,7 +32,12 @@ export interface ReminderJobDeps {
     ): Promise<string[]>;
   };
   links: { linksOf(ownerId: string): Promise<{ kind: ChannelKind; address: string }[]> };
-  text: { rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void> };
+  text: {
+    rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void>;
+    startReview(userId: string, conversationKey: string, session: ReviewSession): Promise<void>;
+  };
+  /** Due cards for `what: "review"` schedules; absent: those send nothing. */
+  review?: ReviewService;
   /** Called with the number of messages queued. */
   onSent?: (n: number) => void;
 }
@@ -65,9 +72,11 @@ export function pagePrompt(books: ReadingBook[]): string {
 export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remindersSend.payload> {
   return async ({ scheduleId, slot }) => {
     const row = await deps.repo.anyById(scheduleId);
-    if (row?.what !== "pages") return;
+    if (!row) return;
     const user = await deps.users.byId(row.owner_id);
     if (!user || user.disabled_at) return;
+    if (row.what === "review") return sendDigest(deps, row, user.timezone, `reminder:${scheduleId}:${slot}`);
+    if (row.what !== "pages") return;
     const excluded = new Set(JSON.parse(row.exclude_book_ids) as string[]);
     const books = (await deps.repo.readingBooks(row.owner_id)).filter((b) => !excluded.has(b.id));
     if (books.length === 0) return;
@@ -92,4 +101,28 @@ export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remind
     }
     deps.onSent?.(sent);
   };
+}
+
+/**
+ * The review digest: the first card due today in the owner's zone, how many are due and how to answer,
+ * sent like the page prompt (same key per schedule, slot and channel); each conversation it goes to holds
+ * the review session, so `3` in reply grades that card and shows the next. Nothing due: nothing sent.
+ */
+async function sendDigest(deps: ReminderJobDeps, row: ScheduleRow, timezone: string, key: string) {
+  if (!deps.review) return;
+  const digest = await reviewDigest(deps.review, { id: row.owner_id, timezone });
+  if (!digest?.session) return;
+  const kinds = row.channels ? (JSON.parse(row.channels) as ChannelKind[]) : null;
+  for (const link of await deps.links.linksOf(row.owner_id))
+    if (!kinds || kinds.includes(link.kind))
+      await deps.text.startReview(row.owner_id, `${link.kind}:${link.address}`, digest.session);
+  let sent = 0;
+  for (const kind of kinds ?? [undefined])
+    sent += (
+      await deps.channels.notify(row.owner_id, digest.text, {
+        idempotencyKey: key,
+        ...(kind ? { kind } : {}),
+      })
+    ).length;
+  deps.onSent?.(sent);
 }

@@ -48,7 +48,8 @@ const QuietHoursSchema = Type.Object(
 
 const fields = {
   what: Type.Union([Type.Literal("pages"), Type.Literal("review")], {
-    description: '"pages": ask for the pages of the books being read ("review" is reserved)',
+    description:
+      '"pages": ask for the pages of the books being read; "review": the review digest (the first due card, how many are due, reply 1–4) — nothing is sent on a day with no card due',
   }),
   when: WhenSchema,
   timezone: Type.String({ maxLength: 64, description: "IANA zone; defaults to the user's" }),

@@ -191,12 +191,8 @@ export class RemindersService {
   /** Validates and copies the given fields onto the row; problems name the failing field. */
   private async apply(row: ScheduleRow, input: Partial<ScheduleInput>): Promise<void> {
     if (input.what !== undefined) {
-      if (input.what === "review")
-        throw invalidField(
-          "what",
-          "not-yet",
-          'what: "review" reminders arrive with spaced repetition; use "pages"',
-        );
+      if (input.what !== "pages" && input.what !== "review")
+        throw invalidField("what", "enum", 'what must be "pages" or "review"');
       row.what = input.what;
     }
     if (input.when !== undefined) row.when_rule = JSON.stringify(checkWhen(input.when));

@@ -44,12 +44,20 @@ describe.each(ENGINES)("reminder schedules API (%s)", (engine) => {
     [{ when: { daily: "08:00" }, quietHours: { from: "22:00", to: "22:00" } }, "quietHours"],
     [{ when: { daily: "08:00" }, quietHours: { from: "22:00", to: "25:00" } }, "quietHours.to"],
     [{ when: { daily: "08:00" }, excludeBookIds: ["nope"] }, "excludeBookIds"],
-    [{ when: { daily: "08:00" }, what: "review" }, "what"],
   ])("refuses %j naming %s", async (payload, field) => {
     const r = await create(payload);
     expect(r.statusCode, r.body).toBe(400);
     expect(r.headers["content-type"]).toContain("application/problem+json");
     expect(r.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('accepts what: "review" (the daily review digest)', async () => {
+    const r = await create({ when: { daily: "08:00" }, what: "review" });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({ what: "review", timezone: "America/New_York" });
+    expect((await c.request({ method: "DELETE", url: `/api/schedules/${r.json().id}` })).statusCode).toBe(
+      204,
+    );
   });
 
   it("updates, snoozes, pauses, resumes and deletes", async () => {

@@ -95,3 +95,17 @@ function inDays(card: CardRow, today: string): string {
 function cards(n: number): string {
   return `${n} card${n === 1 ? "" : "s"}`;
 }
+
+/**
+ * The daily review digest (a `what: "review"` reminder): the first due card, how many are due and how to
+ * answer, with the session to hold in the conversation so a bare `3` grades that card. Undefined: nothing due.
+ */
+export async function reviewDigest(review: ReviewService, reader: Reader): Promise<ReviewTurn | undefined> {
+  const card = (await review.due(reader, [], 1))[0];
+  if (!card) return undefined;
+  const total = await review.countDue(reader);
+  return {
+    text: [`Review time: ${cards(total)} due today.`, card.prompt, HOW].join("\n"),
+    session: { cardId: card.id, reps: card.reps, skipped: [] },
+  };
+}

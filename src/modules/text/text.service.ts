@@ -150,6 +150,19 @@ export class TextService {
     });
   }
 
+  /** Opens a review session in the conversation (the review digest), so `3` in reply grades its card. */
+  async startReview(userId: string, conversationKey: string, session: ReviewSession): Promise<void> {
+    const repo = new TextRepo(this.deps.db);
+    const conv = await repo.conversation(userId, conversationKey);
+    await repo.saveConversation({
+      owner_id: userId,
+      conversation_key: conversationKey,
+      pending: JSON.stringify({ review: session } satisfies Pending),
+      last_book_id: conv?.last_book_id ?? null,
+      updated_at: this.deps.clock.now().toISOString(),
+    });
+  }
+
   private async run(ctx: TextContext, input: string): Promise<TextReply> {
     const user = await this.deps.users.byId(ctx.userId);
     if (!user || user.disabled_at) return { text: "This account is not available." };
