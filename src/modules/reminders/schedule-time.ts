@@ -5,7 +5,12 @@ import { invalidField } from "../../platform/errors.js";
 
 // rrule ships a UMD main file and an ESM build without "type": "module"; Node's ESM loader cannot name its
 // exports, so it is loaded through require (same object, same types).
-const { RRule } = createRequire(import.meta.url)("rrule") as typeof import("rrule");
+let rruleModule: typeof import("rrule") | undefined;
+/** The rrule package (~4.5 MB), loaded the first time a schedule uses an RRULE rather than at boot. */
+function rrule(): typeof import("rrule") {
+  rruleModule ??= createRequire(import.meta.url)("rrule") as typeof import("rrule");
+  return rruleModule;
+}
 
 /** When a schedule fires, in its zone's wall-clock time. */
 export type When = { daily: string } | { weekdays: number[]; at: string } | { rrule: string };
@@ -86,7 +91,7 @@ function parseRule(text: string): Partial<RRuleOptions> {
     );
   let opts: Partial<RRuleOptions>;
   try {
-    opts = RRule.parseString(text);
+    opts = rrule().RRule.parseString(text);
   } catch (err) {
     throw bad(
       field,
@@ -95,7 +100,7 @@ function parseRule(text: string): Partial<RRuleOptions> {
     );
   }
   if (opts.freq === undefined || opts.freq === null) throw bad(field, "rrule", `${field} needs FREQ=…`);
-  if (opts.freq === RRule.MINUTELY || opts.freq === RRule.SECONDLY)
+  if (opts.freq === rrule().RRule.MINUTELY || opts.freq === rrule().RRule.SECONDLY)
     throw bad(field, "rrule", `${field}: reminders may repeat at most hourly (FREQ=HOURLY or slower)`);
   const known = new Set([
     "FREQ",
@@ -216,7 +221,7 @@ function nextRuleSlot(timing: Timing, text: string, t: number): Date | null {
   if (!rule) {
     // Rules run in "floating" time: wall-clock times coded as UTC, turned into instants by resolveWall.
     // DTSTART at local midnight: a rule without BYHOUR/BYMINUTE fires at 00:00 (or on the hour, hourly).
-    rule = new RRule({
+    rule = new (rrule().RRule)({
       ...parseRule(text),
       bysecond: 0,
       dtstart: new Date(Date.UTC(anchor.year, anchor.month - 1, anchor.day)),
