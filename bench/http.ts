@@ -1,11 +1,19 @@
 // `npm run bench -- http`: bare Fastify "hello" vs authenticated GET /api/me (Bearer token, SQLite), in one run;
 // plus idle RSS after start and the time from process start to the first 200 on /healthz.
 import { execSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { freePort, rssMb, startNode, stop, waitFor200 } from "./support/processes.js";
+import {
+  firstUserToken,
+  freePort,
+  npmStartArgs,
+  rssMb,
+  startNode,
+  stop,
+  waitFor200,
+} from "./support/processes.js";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 32;
@@ -21,14 +29,6 @@ async function load(url: string, headers: Record<string, string> = {}) {
     p99Ms: r.latency.p99,
     requests: r.requests.total,
   };
-}
-
-/** The node arguments of `npm start` (its flags included), so the server runs exactly as users run it. */
-function npmStartArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-  const [node, ...args] = String(pkg.scripts.start).split(/\s+/);
-  if (node !== "node") throw new Error(`unexpected start script: ${pkg.scripts.start}`);
-  return args;
 }
 
 export default async function run(): Promise<Record<string, unknown>> {
@@ -57,26 +57,7 @@ export default async function run(): Promise<Record<string, unknown>> {
   const idleRssMb = rssMb(server.pid!);
 
   const base = `http://127.0.0.1:${port}`;
-  const creds = { email: "bench@example.com", password: "bench password 1234" };
-  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(base + url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    });
-  await post("/api/auth/register", creds);
-  const login = await post("/api/auth/login", creds);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const created = await post(
-    "/api/tokens",
-    { name: "bench", scopes: ["read"] },
-    { cookie, "x-csrf-token": csrfToken },
-  );
-  const { token } = (await created.json()) as { token: string };
+  const token = await firstUserToken(base, ["read"]);
   const authed = await load(`${base}/api/me`, { authorization: `Bearer ${token}` });
   const loadedRssMb = rssMb(server.pid!);
   await stop(server);

@@ -3,6 +3,7 @@
 // temporary folder) and, when BENCH_DATABASE_URL or TEST_DATABASE_URL is set, on PostgreSQL (a fresh schema).
 // Then the same file again (every row matched, nothing written). Wall time, and peak memory: process RSS and
 // V8 heap sampled every 5 ms, plus the kernel's high-water RSS. Goals: < 5 s and < 200 MB.
+import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,16 @@ import { type Config, testConfig } from "../src/config.js";
 import { createServices } from "../src/container.js";
 import { newId } from "../src/platform/ids.js";
 import { generateGoodreadsCsv } from "./support/goodreads-csv.js";
+import {
+  firstUserToken,
+  freePort,
+  npmStartArgs,
+  peakRssDuring,
+  rssMb,
+  startNode,
+  stop,
+  waitFor200,
+} from "./support/processes.js";
 
 const ROWS = 10_000;
 const CHUNK = 64 * 1024;
@@ -109,6 +120,42 @@ async function runOn(database: Config["database"], csv: Buffer) {
   }
 }
 
+/**
+ * The production measure of memory: the real server (started as `npm start` starts it, SQLite) receives the
+ * file over HTTP (POST /api/imports/goodreads, streamed); its own RSS is sampled while it imports.
+ */
+async function runOnServer(csv: Buffer) {
+  execSync("npm run build", { stdio: "ignore" });
+  const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-import-server-"));
+  const port = await freePort();
+  const server = startNode(npmStartArgs(), {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+  });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor200(`${base}/healthz`);
+    const token = await firstUserToken(base, ["read", "write"]);
+    const idleRssMb = rssMb(server.pid!);
+    const t0 = performance.now();
+    const { result, peakRssMb } = await peakRssDuring(server.pid!, async () => {
+      const res = await fetch(`${base}/api/imports/goodreads`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
+        body: csv,
+      });
+      if (!res.ok) throw new Error(`import over HTTP failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { created: number };
+    });
+    return { importMs: Math.round(performance.now() - t0), created: result.created, idleRssMb, peakRssMb };
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export default async function run(): Promise<Record<string, unknown>> {
   const csv = Buffer.from(generateGoodreadsCsv(ROWS, 42));
   const figures: Record<string, unknown> = {
@@ -131,8 +178,9 @@ export default async function run(): Promise<Record<string, unknown>> {
       await dropSchema(pgUrl, database);
     }
   } else console.log("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL");
+  figures.server = await runOnServer(csv);
   figures.maxRssMb = Math.round((process.resourceUsage().maxRSS * 1024) / MB);
-  const table: Record<string, unknown> = { sqlite: figures.sqlite };
+  const table: Record<string, unknown> = { sqlite: figures.sqlite, "server (HTTP, SQLite)": figures.server };
   if (figures.postgres) table.postgres = figures.postgres;
   console.table(table);
   console.log(

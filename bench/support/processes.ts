@@ -43,3 +43,50 @@ export async function stop(child: ChildProcess): Promise<void> {
   child.kill("SIGTERM");
   await done;
 }
+
+/** The node arguments of `npm start` (its flags included), so a bench runs the server exactly as users do. */
+export function npmStartArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const [node, ...args] = String(pkg.scripts.start).split(/\s+/);
+  if (node !== "node") throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return args;
+}
+
+/** Registers the first (admin) account on a fresh server and returns a Bearer token with `scopes`. */
+export async function firstUserToken(base: string, scopes: string[]): Promise<string> {
+  const creds = { email: "bench@example.com", password: "bench password 1234" };
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(base + url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+  await post("/api/auth/register", creds);
+  const login = await post("/api/auth/login", creds);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const created = await post("/api/tokens", { name: "bench", scopes }, { cookie, "x-csrf-token": csrfToken });
+  return ((await created.json()) as { token: string }).token;
+}
+
+/** Peak RSS (MB) of process `pid` while `fn` runs, sampled every 10 ms. */
+export async function peakRssDuring<T>(
+  pid: number,
+  fn: () => Promise<T>,
+): Promise<{ result: T; peakRssMb: number }> {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(pid));
+    } catch {}
+  }, 10);
+  try {
+    const result = await fn();
+    return { result, peakRssMb: Math.max(peak, rssMb(pid)) };
+  } finally {
+    clearInterval(timer);
+  }
+}
