@@ -103,6 +103,26 @@ describe("the readlog client commands against a server on a loopback port", { ti
     expect(envOnly.stdout).toContain("Readlog commands:");
   });
 
+  it("reviews due cards: `readlog review` shows the card, `readlog review good` grades it", async () => {
+    const book = await readingBook(alice, { title: "The Left Hand of Darkness", totalPages: 300 });
+    const done = await alice.request({
+      method: "POST",
+      url: `/api/books/${book.id}/status`,
+      payload: { status: "finished" },
+    });
+    expect(done.statusCode, done.body).toBeLessThan(300);
+    t.clock.advance(2 * 86_400_000); // the first review is due the day after finishing
+    const env = { READLOG_SERVER: server, READLOG_TOKEN: alice.token };
+    const shown = await readlog(["review"], { home: home(), env });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain("The Left Hand of Darkness");
+    const graded = await readlog(["review", "good"], { home: home(), env });
+    expect(graded.code, graded.stderr).toBe(0);
+    const stats = await alice.request({ method: "GET", url: "/api/reviews/stats" });
+    const perDay = stats.json().reviewsPerDay as { reviews: number }[];
+    expect(perDay.reduce((n, d) => n + d.reviews, 0)).toBe(1);
+  });
+
   it("exits 4 when not logged in or the login is refused, 2 on usage errors, 1 when the server is unreachable", async () => {
     // Each run starts a process (several seconds under tsx): run them side by side.
     const [notLogged, wrong, badToken, usage, noServer, help, down] = await Promise.all([

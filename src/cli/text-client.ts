@@ -174,6 +174,15 @@ export function registerTextClient(cli: Command): void {
     .argument("<text...>", "the command, as you would type it in a chat")
     .action(run((words: string[]) => sendText(words.join(" "))));
 
+  cli
+    .command("review")
+    .description(
+      "Review the books due today: without an answer, shows the next due card; then answer with " +
+        "readlog review 1-4 | again | hard | good | easy | skip | later | stop",
+    )
+    .argument("[answer]", "your grade for the card shown, or skip / later / stop")
+    .action(run((answer?: string) => sendText(answer ?? "review")));
+
   for (const [name, what] of [
     ["today", "Pages read today"],
     ["books", "The books you are reading, and how many are on each shelf"],
