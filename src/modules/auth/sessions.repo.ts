@@ -2,11 +2,10 @@ import type { Selectable } from "kysely";
 import type { Db } from "../../platform/db/database.js";
 import { precompile } from "../../platform/db/precompile.js";
 import type { SessionsTable } from "../../platform/db/schema.js";
-import type { UserRow } from "../users/users.repo.js";
+import { USER_JOIN_COLUMNS, type UserRow, userFromJoin } from "../users/users.repo.js";
 
 export type SessionRow = Selectable<SessionsTable>;
 
-/** SQL for login sessions. Sessions are keyed by the SHA-256 of the cookie value. */
 // The per-request authentication lookup, compiled once.
 const liveQuery = (db: Db) =>
   precompile(db, (p: { hash: string; now: string }) =>
@@ -20,19 +19,13 @@ const liveQuery = (db: Db) =>
         "s.expires_at",
         "s.last_seen_at",
         "s.user_agent",
-        "u.id",
-        "u.email",
-        "u.name",
-        "u.password_hash",
-        "u.role",
-        "u.timezone",
-        "u.created_at as user_created_at",
-        "u.disabled_at",
+        ...USER_JOIN_COLUMNS,
       ])
       .where("s.id_hash", "=", p.hash)
       .where("s.expires_at", ">", p.now),
   );
 
+/** SQL for login sessions. Sessions are keyed by the SHA-256 of the cookie value. */
 export class SessionsRepo {
   private readonly liveQuery: ReturnType<typeof liveQuery>;
 
@@ -58,16 +51,7 @@ export class SessionsRepo {
         last_seen_at: r.last_seen_at,
         user_agent: r.user_agent,
       },
-      user: {
-        id: r.id,
-        email: r.email,
-        name: r.name,
-        password_hash: r.password_hash,
-        role: r.role,
-        timezone: r.timezone,
-        created_at: r.user_created_at,
-        disabled_at: r.disabled_at,
-      },
+      user: userFromJoin(r),
     };
   }
 

@@ -2,11 +2,10 @@ import type { Selectable } from "kysely";
 import type { Db } from "../../platform/db/database.js";
 import { precompile } from "../../platform/db/precompile.js";
 import type { ApiTokensTable } from "../../platform/db/schema.js";
-import type { UserRow } from "../users/users.repo.js";
+import { USER_JOIN_COLUMNS, type UserRow, userFromJoin } from "../users/users.repo.js";
 
 export type TokenRow = Selectable<ApiTokensTable>;
 
-/** SQL for personal API tokens. Tokens are found by the SHA-256 of their secret. */
 // The per-request authentication lookup, compiled once.
 const liveQuery = (db: Db) =>
   precompile(db, (p: { hash: string; now: string }) =>
@@ -23,20 +22,14 @@ const liveQuery = (db: Db) =>
         "t.last_used_at",
         "t.expires_at",
         "t.revoked_at",
-        "u.id",
-        "u.email",
-        "u.name",
-        "u.password_hash",
-        "u.role",
-        "u.timezone",
-        "u.created_at",
-        "u.disabled_at",
+        ...USER_JOIN_COLUMNS,
       ])
       .where("t.token_hash", "=", p.hash)
       .where("t.revoked_at", "is", null)
       .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", p.now)])),
   );
 
+/** SQL for personal API tokens. Tokens are found by the SHA-256 of their secret. */
 export class TokensRepo {
   private readonly liveQuery: ReturnType<typeof liveQuery>;
 
@@ -68,7 +61,7 @@ export class TokensRepo {
     return {
       token: {
         id: r.token_id,
-        user_id: r.id,
+        user_id: r.u_id,
         name: r.token_name,
         token_hash: r.token_hash,
         prefix: r.prefix,
@@ -78,16 +71,7 @@ export class TokensRepo {
         expires_at: r.expires_at,
         revoked_at: r.revoked_at,
       },
-      user: {
-        id: r.id,
-        email: r.email,
-        name: r.name,
-        password_hash: r.password_hash,
-        role: r.role,
-        timezone: r.timezone,
-        created_at: r.created_at,
-        disabled_at: r.disabled_at,
-      },
+      user: userFromJoin(r),
     };
   }
 

@@ -5,6 +5,32 @@ import type { UsersTable } from "../../platform/db/schema.js";
 
 export type UserRow = Selectable<UsersTable>;
 
+/** Every users column as `u_<column>`, for queries that join `users as u` and return the user beside another row. */
+export const USER_JOIN_COLUMNS = [
+  "u.id as u_id",
+  "u.email as u_email",
+  "u.name as u_name",
+  "u.password_hash as u_password_hash",
+  "u.role as u_role",
+  "u.timezone as u_timezone",
+  "u.created_at as u_created_at",
+  "u.disabled_at as u_disabled_at",
+] as const;
+
+/** The user of a row selected with USER_JOIN_COLUMNS. */
+export function userFromJoin(r: { [K in keyof UserRow as `u_${K}`]: UserRow[K] }): UserRow {
+  return {
+    id: r.u_id,
+    email: r.u_email,
+    name: r.u_name,
+    password_hash: r.u_password_hash,
+    role: r.u_role,
+    timezone: r.u_timezone,
+    created_at: r.u_created_at,
+    disabled_at: r.u_disabled_at,
+  };
+}
+
 const userById = precompiledOn((db: Db, p: { id: string }) =>
   db.selectFrom("users").selectAll().where("id", "=", p.id),
 );
