@@ -104,9 +104,7 @@ export class BullMqQueue implements Queue {
     payload: Static<S>,
     opts: EnqueueOptions = {},
   ): Promise<string> {
-    this.registry.requireDeclared(job);
-    const invalid = this.registry.validate(job.name, payload);
-    if (invalid) throw new QueueError(invalid);
+    this.registry.checkEnqueue(job, payload);
     const now = this.clock.now();
     const jobId =
       opts.idempotencyKey === undefined

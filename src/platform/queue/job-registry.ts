@@ -50,6 +50,13 @@ export class JobRegistry {
       throw new QueueError(`job "${job.name}" is not declared; call queue.declare() or queue.handle() first`);
   }
 
+  /** Throws unless `job` is declared here and `payload` matches its schema: the check every enqueue makes. */
+  checkEnqueue(job: JobDef, payload: unknown): void {
+    this.requireDeclared(job);
+    const invalid = this.validate(job.name, payload);
+    if (invalid) throw new QueueError(invalid);
+  }
+
   /** Throws naming every declared job that has no handler. */
   assertComplete(): void {
     const missing = [...this.defs.keys()].filter((n) => !this.handlers.has(n));

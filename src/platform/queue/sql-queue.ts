@@ -103,9 +103,7 @@ export class SqlQueue implements Queue {
     payload: Static<S>,
     opts: EnqueueOptions = {},
   ): Promise<string> {
-    this.registry.requireDeclared(job);
-    const invalid = this.registry.validate(job.name, payload);
-    if (invalid) throw new QueueError(invalid);
+    this.registry.checkEnqueue(job, payload);
     const now = this.clock.now();
     const row = {
       id: newId(now.getTime()),
