@@ -152,6 +152,49 @@ export function queueContract(h: QueueHarness): void {
       expect(ran).toEqual([1, 4]);
     });
 
+    it("enqueues many jobs of one type at once: ids in order, keys deduplicated as enqueue does", async () => {
+      const q = await store.open();
+      const many = job("t.many", N);
+      const ran = new Map<string, number>();
+      q.handle(many, async (p, ctx) => {
+        ran.set(ctx.id, p.n);
+      });
+      const first = await q.enqueue(many, { n: 0 }, { idempotencyKey: "k0" });
+      const ids = await q.enqueueMany(many, [
+        { payload: { n: 1 }, opts: { idempotencyKey: "k0" } }, // already stored: that job's id
+        { payload: { n: 2 }, opts: { idempotencyKey: "k2" } },
+        { payload: { n: 3 } },
+        { payload: { n: 4 }, opts: { idempotencyKey: "k2" } }, // repeated in the list: stored once
+        { payload: { n: 5 }, opts: { delayMs: 60_000 } },
+      ]);
+      expect(ids).toHaveLength(5);
+      expect(ids[0]).toBe(first);
+      expect(ids[3]).toBe(ids[1]);
+      expect(new Set(ids).size).toBe(4);
+      expect(await q.enqueueMany(many, [])).toEqual([]);
+      // One invalid payload refuses the whole call before anything is stored.
+      await expect(
+        // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong payload
+        q.enqueueMany(many, [{ payload: { n: 6 } }, { payload: { n: "x" } as any }]),
+      ).rejects.toThrow(/\/n/);
+      expect(await q.counts()).toMatchObject({ waiting: 3, delayed: 1 });
+      await q.start({ concurrency: 8 });
+      await until("due jobs ran", () => ran.size === 3);
+      // The handlers saw the ids enqueueMany returned, each job once with its own payload.
+      expect(Object.fromEntries(ran)).toEqual({ [first]: 0, [ids[1]!]: 2, [ids[2]!]: 3 });
+      // More jobs than one statement takes, all run once.
+      const big = Array.from({ length: 1100 }, (_, i) => ({
+        payload: { n: 100 + i },
+        opts: { idempotencyKey: `big:${i}` },
+      }));
+      const bigIds = await q.enqueueMany(many, big);
+      expect(new Set(bigIds).size).toBe(1100);
+      await until("big batch ran", () => ran.size === 1103, 30_000);
+      expect(bigIds.map((id) => ran.get(id))).toEqual(big.map((b) => b.payload.n));
+      await until("all completed", async () => (await q.counts()).running === 0);
+      expect(await q.counts()).toMatchObject({ waiting: 0, running: 0, delayed: 1, dead: 0 });
+    });
+
     it("never runs more than the worker concurrency, nor more than a job's own limit", async () => {
       const q = await store.open();
       const wide = job("t.wide", N);

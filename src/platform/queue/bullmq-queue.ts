@@ -121,6 +121,36 @@ export class BullMqQueue implements Queue {
     return `${job.name}/${added.id ?? jobId}`;
   }
 
+  async enqueueMany<S extends TSchema>(
+    job: JobDef<S>,
+    items: readonly { payload: Static<S>; opts?: EnqueueOptions }[],
+  ): Promise<string[]> {
+    for (const item of items) this.registry.checkEnqueue(job, item.payload);
+    if (items.length === 0) return [];
+    const now = this.clock.now();
+    const jobIds = items.map(({ opts }) =>
+      opts?.idempotencyKey === undefined
+        ? newId(now.getTime())
+        : `k-${createHash("sha256").update(opts.idempotencyKey).digest("hex").slice(0, 40)}`,
+    );
+    // One round trip; a job id already present (or repeated in the list) is kept, as with add().
+    const added = await this.producer(job.name).addBulk(
+      items.map(({ payload, opts }, i) => ({
+        name: job.name,
+        data: payload,
+        opts: {
+          jobId: jobIds[i],
+          delay: Math.max(0, dueAt(now, opts).getTime() - now.getTime()),
+          attempts: job.policy.attempts,
+          backoff: { type: BACKOFF_TYPE },
+          removeOnComplete: true,
+          removeOnFail: false,
+        },
+      })),
+    );
+    return added.map((a, i) => `${job.name}/${a.id ?? jobIds[i]}`);
+  }
+
   async start(opts: StartOptions = {}): Promise<void> {
     if (this.state !== "idle") throw new QueueError(`workers are already ${this.state}`);
     this.registry.assertComplete();

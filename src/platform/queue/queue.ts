@@ -46,6 +46,12 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
 }
 
+/** One job of an `enqueueMany` call. */
+export interface EnqueueItem<S extends TSchema = TSchema> {
+  payload: Static<S>;
+  opts?: EnqueueOptions;
+}
+
 export interface QueueCounts {
   /** Due now, waiting for a worker. */
   waiting: number;
@@ -90,6 +96,13 @@ export interface Queue {
   handle<S extends TSchema>(job: JobDef<S>, handler: JobHandler<S>): void;
   /** Stores a job durably and returns its id; with an idempotency key already present, returns that job's id. */
   enqueue<S extends TSchema>(job: JobDef<S>, payload: Static<S>, opts?: EnqueueOptions): Promise<string>;
+  /**
+   * Stores several jobs of one type in one write (SQL: one transaction; BullMQ: one addBulk) and returns
+   * their ids in order; each behaves like `enqueue` (a key already present, or repeated in the list, gives
+   * that job's id). Every payload is checked first; if the write fails, some jobs may be stored, so callers
+   * that try again should give keys.
+   */
+  enqueueMany<S extends TSchema>(job: JobDef<S>, items: readonly EnqueueItem<S>[]): Promise<string[]>;
   /** Starts taking jobs; rejects when a declared job has no handler or workers are already started. */
   start(opts?: StartOptions): Promise<void>;
   /** Stops taking jobs; running attempts finish within graceMs or are released back to the queue. Idempotent. */

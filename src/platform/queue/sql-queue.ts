@@ -10,6 +10,7 @@ import {
   backoffDelay,
   type DeadJob,
   dueAt,
+  type EnqueueItem,
   type EnqueueOptions,
   type JobDef,
   type JobHandler,
@@ -46,6 +47,9 @@ interface Active {
   released: boolean;
   done: Promise<void>;
 }
+
+/** Rows per INSERT of enqueueMany: 8 parameters each, well under SQLite's and PostgreSQL's limits. */
+const ENQUEUE_CHUNK = 500;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -141,6 +145,63 @@ export class SqlQueue implements Queue {
       if (existing) return existing.id;
     }
     throw new QueueError(`enqueue of "${job.name}" with key "${row.idempotency_key}" kept racing; try again`);
+  }
+
+  async enqueueMany<S extends TSchema>(job: JobDef<S>, items: readonly EnqueueItem<S>[]): Promise<string[]> {
+    for (const item of items) this.registry.checkEnqueue(job, item.payload);
+    if (items.length === 0) return [];
+    const now = this.clock.now();
+    const rows = items.map((item) => ({
+      id: newId(now.getTime()),
+      name: job.name,
+      payload: JSON.stringify(item.payload),
+      status: "waiting" as const,
+      run_at: dueAt(now, item.opts).toISOString(),
+      max_attempts: job.policy.attempts,
+      idempotency_key: item.opts?.idempotencyKey ?? null,
+      created_at: now.toISOString(),
+    }));
+    const ids = await this.db.transaction().execute(async (tx) => {
+      // Job id holding each key; a key repeated in the list is inserted once.
+      const held = new Map<string, string>();
+      const seen = new Set<string>();
+      let pending = rows.filter((r) => {
+        if (r.idempotency_key === null) return true;
+        if (seen.has(r.idempotency_key)) return false;
+        seen.add(r.idempotency_key);
+        return true;
+      });
+      // Insert-or-find as in enqueue; the loop covers a job completing between the two statements.
+      for (let round = 0; pending.length > 0; round++) {
+        if (round === 5)
+          throw new QueueError(`enqueueMany of "${job.name}" kept racing on idempotency keys; try again`);
+        for (let i = 0; i < pending.length; i += ENQUEUE_CHUNK) {
+          const inserted = await tx
+            .insertInto("jobs")
+            .values(pending.slice(i, i + ENQUEUE_CHUNK))
+            .onConflict((oc) => oc.columns(["name", "idempotency_key"]).doNothing())
+            .returning(["id", "idempotency_key"])
+            .execute();
+          for (const r of inserted) if (r.idempotency_key !== null) held.set(r.idempotency_key, r.id);
+        }
+        const keys = pending.flatMap((r) =>
+          r.idempotency_key !== null && !held.has(r.idempotency_key) ? [r.idempotency_key] : [],
+        );
+        for (let i = 0; i < keys.length; i += ENQUEUE_CHUNK) {
+          const found = await tx
+            .selectFrom("jobs")
+            .select(["id", "idempotency_key"])
+            .where("name", "=", job.name)
+            .where("idempotency_key", "in", keys.slice(i, i + ENQUEUE_CHUNK))
+            .execute();
+          for (const r of found) if (r.idempotency_key !== null) held.set(r.idempotency_key, r.id);
+        }
+        pending = pending.filter((r) => r.idempotency_key !== null && !held.has(r.idempotency_key));
+      }
+      return rows.map((r) => (r.idempotency_key === null ? r.id : (held.get(r.idempotency_key) as string)));
+    });
+    this.wake();
+    return ids;
   }
 
   async start(opts: StartOptions = {}): Promise<void> {
