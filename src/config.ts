@@ -11,6 +11,7 @@ export interface Config {
   trustProxy: boolean;
   bodyLimit: number;
   sessionTtlDays: number;
+  authCacheSeconds: number;
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
   shutdownTimeoutMs: number;
@@ -136,6 +137,15 @@ export const VARIABLES = {
     default: "30",
     doc: "Days a login session lasts",
     parse: int("SESSION_TTL_DAYS", 1, 3650),
+  },
+  AUTH_CACHE_SECONDS: {
+    name: "AUTH_CACHE_SECONDS",
+    default: "10",
+    doc:
+      "Seconds a looked-up token or session is reused without asking the database (0: never). Changes " +
+      "made by this process, or by any process when REDIS_URL is set, apply at once; without Redis, other " +
+      "processes' changes apply within this time",
+    parse: int("AUTH_CACHE_SECONDS", 0, 300),
   },
   LOGIN_MAX_FAILURES_PER_ACCOUNT: {
     name: "LOGIN_MAX_FAILURES_PER_ACCOUNT",
@@ -375,6 +385,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: read(env, VARIABLES.TRUST_PROXY),
     bodyLimit: read(env, VARIABLES.BODY_LIMIT),
     sessionTtlDays: read(env, VARIABLES.SESSION_TTL_DAYS),
+    authCacheSeconds: read(env, VARIABLES.AUTH_CACHE_SECONDS),
     loginMaxFailuresPerAccount: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ACCOUNT),
     loginMaxFailuresPerAddress: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ADDRESS),
     shutdownTimeoutMs: read(env, VARIABLES.SHUTDOWN_TIMEOUT_MS),

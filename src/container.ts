@@ -3,6 +3,7 @@ import type { Config } from "./config.js";
 import { AdminService } from "./modules/admin/admin.service.js";
 import { AuthService } from "./modules/auth/auth.service.js";
 import { LoginThrottleRepo } from "./modules/auth/login-throttle.repo.js";
+import { PrincipalCache } from "./modules/auth/principal-cache.js";
 import { RegistrationRepo } from "./modules/auth/registration.repo.js";
 import { SessionsRepo } from "./modules/auth/sessions.repo.js";
 import { BooksService } from "./modules/books/books.service.js";
@@ -33,6 +34,8 @@ import { type Clock, systemClock } from "./platform/clock.js";
 import { type Database, type Db, openDatabase } from "./platform/db/database.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
 import { Metrics } from "./platform/metrics.js";
+import { MemoryPubSub } from "./platform/pubsub/memory-pubsub.js";
+import type { PubSub } from "./platform/pubsub/pubsub.js";
 import type { Queue } from "./platform/queue/queue.js";
 import { SqlQueue } from "./platform/queue/sql-queue.js";
 
@@ -41,6 +44,10 @@ export interface Services {
   database: Database;
   db: Db;
   clock: Clock;
+  /** Messages to every process (Redis when configured, else this process only). Close it on shutdown. */
+  pubsub: PubSub;
+  /** Authenticated principals by credential; started and stopped with the HTTP server. */
+  principals: PrincipalCache;
   users: UsersRepo;
   auth: AuthService;
   tokens: TokensService;
@@ -91,10 +98,23 @@ export async function createServices(
   }
   const db = database.db;
   const clock = opts.clock ?? systemClock;
+  const pubsubLog = {
+    error: (obj: object, msg: string) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg),
+  };
+  // ioredis is loaded only when Redis is configured.
+  const pubsub: PubSub = config.redisUrl
+    ? new (await import("./platform/pubsub/redis-pubsub.js")).RedisPubSub({
+        url: config.redisUrl,
+        log: pubsubLog,
+      })
+    : new MemoryPubSub(undefined, pubsubLog);
+  opts.log?.info({ pubsub: pubsub.kind }, "pub/sub adapter chosen");
+  const principals = new PrincipalCache({ ttlMs: config.authCacheSeconds * 1000, clock, pubsub });
   const users = new UsersRepo(db);
   const registration = new RegistrationRepo(db);
   const tokensRepo = new TokensRepo(db);
   const auth = new AuthService({
+    cache: principals,
     db,
     users,
     sessions: new SessionsRepo(db),
@@ -154,10 +174,12 @@ export async function createServices(
     database,
     db,
     clock,
+    pubsub,
+    principals,
     users,
     auth,
-    tokens: new TokensService(tokensRepo, clock),
-    admin: new AdminService({ db, users, registration, clock }),
+    tokens: new TokensService(tokensRepo, clock, principals),
+    admin: new AdminService({ db, users, registration, clock, credentials: principals }),
     books,
     readings,
     progress,
@@ -165,7 +187,7 @@ export async function createServices(
     stats,
     queue,
     imports: new ImportService(db, clock),
-    exporter: new ExportService(db, database.kind, clock),
+    exporter: new ExportService(db, database.kind, clock, principals),
     text,
     reminders,
     remindersRepo,

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import cliProgress from "cli-progress";
+import type cliProgress from "cli-progress";
 import { Argument, type Command, Option } from "commander";
 import { loadClientConfig } from "./client-config.js";
 
@@ -61,15 +61,17 @@ async function failure(res: Response): Promise<string> {
 }
 
 /** The file as a request body, counting bytes into a progress bar on stderr (shown on a terminal only). */
-function uploadBody(file: string): { body: ReadableStream; bar: cliProgress.SingleBar } {
+async function uploadBody(file: string): Promise<{ body: ReadableStream; bar: cliProgress.SingleBar }> {
+  // Loaded here, not at startup: `readlog serve` never draws a progress bar.
+  const { default: progress } = await import("cli-progress");
   const size = statSync(file).size;
-  const bar = new cliProgress.SingleBar(
+  const bar = new progress.SingleBar(
     {
       format: "uploading {bar} {percentage}% | {value}/{total} bytes",
       stream: process.stderr,
       hideCursor: true,
     },
-    cliProgress.Presets.shades_classic,
+    progress.Presets.shades_classic,
   );
   bar.start(size, 0);
   let sent = 0;
@@ -110,7 +112,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
       : `${remote.server}/api/imports/${format}${opts.dryRun ? "?dryRun=true" : ""}`;
   if (format === "readlog" && opts.dryRun)
     cmd.error("error: --dry-run applies to CSV imports only", { exitCode: 2 });
-  const { body, bar } = uploadBody(file);
+  const { body, bar } = await uploadBody(file);
   let res: Response;
   try {
     res = await fetch(url, {

@@ -57,6 +57,7 @@ export async function serve(
       await services.queue.stop({ graceMs: Math.max(0, config.shutdownTimeoutMs - 2_000) });
       await services.queue.close();
       await services.outbox.stop();
+      await services.pubsub.close();
       await services.database.close();
       log.info("stopped cleanly");
       process.exit(0);

@@ -45,6 +45,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly perRoute = new Map<
+    string,
+    { count: { inc(): void }; time: { observe(v: number): void } }
+  >();
+
+  /**
+   * Counts and times one answered request. The labelled children are kept per method, route and status,
+   * so a request costs two increments instead of two label lookups (prom-client hashes labels per call).
+   */
+  httpAnswered(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let m = this.perRoute.get(key);
+    if (!m) {
+      m = {
+        count: this.httpRequests.labels({ method, route, status }),
+        time: this.httpDuration.labels({ method, route }),
+      };
+      this.perRoute.set(key, m);
+    }
+    m.count.inc();
+    m.time.observe(seconds);
+  }
+
   constructor(queue: Queue) {
     new Gauge({
       name: "readlog_queue_jobs",

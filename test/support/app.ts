@@ -30,6 +30,7 @@ export async function startTestApp(
     config,
     async close() {
       await app.close();
+      await services.pubsub.close();
       await services.database.close();
     },
   };

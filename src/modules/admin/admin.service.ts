@@ -7,6 +7,7 @@ import { randomSecret, sha256 } from "../../platform/secrets.js";
 import { normaliseEmail } from "../auth/auth.service.js";
 import { checkPasswordPolicy, hashPassword } from "../auth/password.js";
 import type { Principal } from "../auth/principal.js";
+import type { CredentialChanges } from "../auth/principal-cache.js";
 import type { RegistrationMode, RegistrationRepo } from "../auth/registration.repo.js";
 import { checkTimeZone } from "../users/timezone.js";
 import type { UserRow, UsersRepo } from "../users/users.repo.js";
@@ -16,6 +17,7 @@ export interface AdminDeps {
   users: UsersRepo;
   registration: RegistrationRepo;
   clock: Clock;
+  credentials: CredentialChanges;
 }
 
 /** What administrators do: manage users, registration and invites. */
@@ -91,6 +93,7 @@ export class AdminService {
           .execute();
       }
     });
+    await this.d.credentials.userChanged(id);
     return (await this.d.users.byId(id))!;
   }
 

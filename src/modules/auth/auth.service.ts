@@ -11,6 +11,7 @@ import type { UserRow, UsersRepo } from "../users/users.repo.js";
 import type { LoginThrottleRepo } from "./login-throttle.repo.js";
 import { checkPasswordPolicy, hashPassword, verifyAgainstNothing, verifyPassword } from "./password.js";
 import { type Principal, type Scope, sessionScopes } from "./principal.js";
+import type { PrincipalCache } from "./principal-cache.js";
 import type { RegistrationRepo } from "./registration.repo.js";
 import type { SessionsRepo } from "./sessions.repo.js";
 
@@ -22,6 +23,8 @@ export interface AuthDeps {
   throttle: LoginThrottleRepo;
   registration: RegistrationRepo;
   clock: Clock;
+  /** Principals by credential; told about every change this service makes to users and sessions. */
+  cache: PrincipalCache;
   config: Pick<Config, "sessionTtlDays" | "loginMaxFailuresPerAccount" | "loginMaxFailuresPerAddress">;
 }
 
@@ -135,7 +138,7 @@ export class AuthService {
     }
     if (user.disabled_at) throw forbidden("This account is disabled");
     await this.d.throttle.reset(accountKey);
-    if (input.previousCookie) await this.d.sessions.delete(sha256(input.previousCookie));
+    if (input.previousCookie) await this.endSession(input.previousCookie);
     return this.openSession(user, input.userAgent);
   }
 
@@ -156,7 +159,23 @@ export class AuthService {
 
   /** Ends the session with this cookie value. */
   async logout(sessionCookie: string): Promise<void> {
-    await this.d.sessions.delete(sha256(sessionCookie));
+    await this.endSession(sessionCookie);
+  }
+
+  private async endSession(cookie: string): Promise<void> {
+    const userId = await this.d.sessions.delete(sha256(cookie));
+    if (userId) await this.d.cache.userChanged(userId);
+  }
+
+  /** Changes the user's own name or time zone (a valid IANA zone). */
+  async updateProfile(principal: Principal, patch: { name?: string; timezone?: string }): Promise<UserRow> {
+    if (patch.timezone !== undefined) checkTimeZone(patch.timezone);
+    const updated = await this.d.users.update(principal.user.id, {
+      ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+      ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+    });
+    await this.d.cache.userChanged(principal.user.id);
+    return updated!;
   }
 
   /** Changes the password after checking the current one; every other session of the user ends. */
@@ -177,25 +196,51 @@ export class AuthService {
       if (principal.sessionHash) q = q.where("id_hash", "!=", principal.sessionHash);
       await q.execute();
     });
+    await this.d.cache.userChanged(principal.user.id);
   }
 
-  /** The principal behind a session cookie, or undefined when it is unknown, expired or the user disabled. */
+  /**
+   * The principal behind a session cookie, or undefined when it is unknown, expired or the user disabled.
+   * The returned principal is frozen and may be shared between requests (see PrincipalCache).
+   */
   async fromSessionCookie(cookie: string): Promise<Principal | undefined> {
     const hash = sha256(cookie);
-    const found = await this.d.sessions.findLive(hash, this.d.clock.now().toISOString());
+    const key = `s:${hash}`;
+    const cached = this.d.cache.get(key);
+    if (cached) return cached.principal;
+    const now = this.d.clock.now();
+    const found = await this.d.sessions.findLive(hash, now.toISOString());
     if (!found || found.user.disabled_at) return undefined;
-    return { user: found.user, scopes: sessionScopes(found.user), via: "session", sessionHash: hash };
+    const principal: Principal = {
+      user: found.user,
+      scopes: sessionScopes(found.user),
+      via: "session",
+      sessionHash: hash,
+    };
+    return this.d.cache.set(key, principal, found.session.expires_at, now.getTime()).principal;
   }
 
-  /** The principal behind a bearer token, or undefined when it is unknown, revoked, expired or the user disabled. */
+  /**
+   * The principal behind a bearer token, or undefined when it is unknown, revoked, expired or the user
+   * disabled. Frozen and possibly shared, like a session's.
+   */
   async fromBearerToken(token: string): Promise<Principal | undefined> {
+    const key = `t:${sha256(token)}`;
     const now = this.d.clock.now();
-    const found = await this.d.tokens.findLive(sha256(token), now.toISOString());
-    if (!found || found.user.disabled_at) return undefined;
-    const last = found.token.last_used_at ? new Date(found.token.last_used_at).getTime() : 0;
-    if (now.getTime() - last >= TOUCH_EVERY_MS) await this.d.tokens.touch(found.token.id, now.toISOString());
-    const granted = found.token.scopes.split(" ") as Scope[];
-    const scopes = granted.filter((s) => s !== "admin" || found.user.role === "admin");
-    return { user: found.user, scopes, via: "token", tokenId: found.token.id };
+    let entry = this.d.cache.get(key);
+    if (!entry) {
+      const found = await this.d.tokens.findLive(key.slice(2), now.toISOString());
+      if (!found || found.user.disabled_at) return undefined;
+      const granted = found.token.scopes.split(" ") as Scope[];
+      const scopes = granted.filter((s) => s !== "admin" || found.user.role === "admin");
+      const principal: Principal = { user: found.user, scopes, via: "token", tokenId: found.token.id };
+      const usedAt = found.token.last_used_at ? new Date(found.token.last_used_at).getTime() : 0;
+      entry = this.d.cache.set(key, principal, found.token.expires_at, usedAt);
+    }
+    if (now.getTime() - entry.usedAt >= TOUCH_EVERY_MS) {
+      entry.usedAt = now.getTime();
+      await this.d.tokens.touch(entry.principal.tokenId!, now.toISOString());
+    }
+    return entry.principal;
   }
 }

@@ -1,5 +1,4 @@
 import { createRequire } from "node:module";
-import { hash, verify } from "@node-rs/argon2";
 import { invalidField } from "../../platform/errors.js";
 
 // OWASP: argon2id, m = 19 MiB, t = 2, p = 1.
@@ -31,13 +30,20 @@ export function checkPasswordPolicy(password: string, field = "/body/password"):
     throw invalidField(field, "commonPassword", "is one of the most common passwords; choose another");
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
+let argon2: Promise<typeof import("@node-rs/argon2")> | undefined;
+/** The native argon2 module (~10 MB resident), loaded on the first password operation, not at boot. */
+function loadArgon2(): Promise<typeof import("@node-rs/argon2")> {
+  argon2 ??= import("@node-rs/argon2");
+  return argon2;
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(password, ARGON2);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await (await loadArgon2()).verify(passwordHash, password);
   } catch {
     return false;
   }

@@ -55,9 +55,14 @@ export class SessionsRepo {
     };
   }
 
-  /** Deletes one session. */
-  async delete(idHash: string): Promise<void> {
-    await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  /** Deletes one session; returns its user's id (undefined when there was none). */
+  async delete(idHash: string): Promise<string | undefined> {
+    const r = await this.db
+      .deleteFrom("sessions")
+      .where("id_hash", "=", idHash)
+      .returning("user_id")
+      .executeTakeFirst();
+    return r?.user_id;
   }
 
   /** Deletes every session of a user except `keep` (when given). */

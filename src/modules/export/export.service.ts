@@ -4,6 +4,7 @@ import { type Kysely, sql } from "kysely";
 import type { Clock } from "../../platform/clock.js";
 import type { Db, DbKind } from "../../platform/db/database.js";
 import { badRequest, conflict, invalidField } from "../../platform/errors.js";
+import type { CredentialChanges } from "../auth/principal-cache.js";
 import { orderedIds } from "../imports/ordered-ids.js";
 import { checkTimeZone } from "../users/timezone.js";
 import type { UserRow } from "../users/users.repo.js";
@@ -45,6 +46,7 @@ export class ExportService {
     private readonly db: Db,
     private readonly kind: DbKind,
     private readonly clock: Clock,
+    private readonly credentials: CredentialChanges,
   ) {}
 
   /**
@@ -113,7 +115,7 @@ export class ExportService {
     const tables = EXPORTED_TABLES.map((t) => ({ t, rows: (doc[t.key] ?? []) as DocRow[] }));
     checkLinks(tables);
 
-    return this.db.transaction().execute(async (tx) => {
+    const result = await this.db.transaction().execute(async (tx) => {
       const any = tx as unknown as AnyDb;
       for (const { t } of tables) {
         const owned = await any
@@ -147,6 +149,8 @@ export class ExportService {
       for (const d of DERIVED) await d.rebuild(tx, user.id);
       return { counts, idsKept };
     });
+    await this.credentials.userChanged(user.id);
+    return result;
   }
 
   private async anyIdTaken(db: AnyDb, tables: { t: ExportedTable; rows: DocRow[] }[]): Promise<boolean> {

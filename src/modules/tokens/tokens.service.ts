@@ -3,6 +3,7 @@ import { forbidden, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { randomSecret, sha256 } from "../../platform/secrets.js";
 import type { Principal, Scope } from "../auth/principal.js";
+import type { CredentialChanges } from "../auth/principal-cache.js";
 import type { TokenRow, TokensRepo } from "./tokens.repo.js";
 
 export const TOKEN_PREFIX = "rl_";
@@ -12,6 +13,7 @@ export class TokensService {
   constructor(
     private readonly tokens: TokensRepo,
     private readonly clock: Clock,
+    private readonly credentials: CredentialChanges,
   ) {}
 
   /**
@@ -48,7 +50,8 @@ export class TokensService {
 
   /** Revokes one of the user's tokens; 404 when it is not theirs or does not exist. Revoking twice is fine. */
   async revoke(userId: string, id: string): Promise<void> {
-    if (await this.tokens.revoke(userId, id, this.clock.now().toISOString())) return;
+    if (await this.tokens.revoke(userId, id, this.clock.now().toISOString()))
+      return this.credentials.userChanged(userId);
     if (!(await this.tokens.exists(userId, id))) throw notFound("Token");
   }
 }

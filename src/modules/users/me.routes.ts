@@ -3,14 +3,9 @@ import { Type } from "@sinclair/typebox";
 import { AUTHED, problems } from "../../platform/http/responses.js";
 import { principalOf } from "../auth/auth.hook.js";
 import type { AuthService } from "../auth/auth.service.js";
-import { checkTimeZone } from "./timezone.js";
-import type { UsersRepo } from "./users.repo.js";
 import { Name, Password, TimeZone, toUser, User } from "./users.schemas.js";
 
-export const meRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: UsersRepo }> = async (
-  app,
-  { auth, users },
-) => {
+export const meRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
   app.get(
     "/api/me",
     {
@@ -39,13 +34,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: Use
       },
     },
     async (request) => {
-      const me = principalOf(request);
-      if (request.body.timezone !== undefined) checkTimeZone(request.body.timezone);
-      const updated = await users.update(me.user.id, {
-        ...(request.body.name !== undefined ? { name: request.body.name.trim() } : {}),
-        ...(request.body.timezone !== undefined ? { timezone: request.body.timezone } : {}),
-      });
-      return toUser(updated!);
+      return toUser(await auth.updateProfile(principalOf(request), request.body));
     },
   );
 

@@ -16,8 +16,15 @@ export const schemaController: FastifyServerOptions["schemaController"] = {
           o: unknown,
         ) => (r: { httpStatus: string }) => unknown
       )()(externalSchemas, options);
-      return (route: { httpStatus: string }) =>
-        Number(route.httpStatus) >= 400 ? JSON.stringify : compile(route);
+      // Compiled on the route's first response, not at boot (see validation.ts).
+      return (route: { httpStatus: string }) => {
+        if (Number(route.httpStatus) >= 400) return JSON.stringify;
+        let serialize: ((data: unknown) => string) | undefined;
+        return (data: unknown) => {
+          serialize ??= compile(route) as (data: unknown) => string;
+          return serialize(data);
+        };
+      };
     },
   },
 } as FastifyServerOptions["schemaController"];

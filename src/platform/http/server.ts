@@ -9,6 +9,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Every route registered, in order (the ownership test walks it). */
     routeTable: RouteOptions[];
+    /** The shared schemas ($id → schema) each route can refer to (test/e2e/schemas.test.ts compiles them). */
+    routeSchemas: WeakMap<RouteOptions, Record<string, unknown>>;
   }
 }
 
@@ -75,10 +77,13 @@ export async function buildServer(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable: RouteOptions[] = [];
-  app.addHook("onRoute", (route) => {
+  const routeSchemas = new WeakMap<RouteOptions, Record<string, unknown>>();
+  app.addHook("onRoute", function (route) {
     routeTable.push(route);
+    routeSchemas.set(route, this.getSchemas());
   });
   app.decorate("routeTable", routeTable);
+  app.decorate("routeSchemas", routeSchemas);
   app.setValidatorCompiler(validatorCompiler);
   // While draining (SIGTERM), answers in flight close their connection so keep-alive clients let go.
   let closing = false;
@@ -96,8 +101,7 @@ export async function buildServer(
   });
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
-    services.metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
-    services.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    services.metrics.httpAnswered(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   registerProblemHandlers(app);
@@ -127,12 +131,14 @@ export async function buildServer(
   await app.register(cookie);
 
   registerAuthHook(app, services.auth);
+  app.addHook("onReady", async () => services.principals.start());
+  app.addHook("onClose", async () => services.principals.stop());
   app.get("/api/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
   await app.register(healthRoutes, { db: services.db });
   await app.register(authRoutes, { auth: services.auth });
-  await app.register(meRoutes, { auth: services.auth, users: services.users });
+  await app.register(meRoutes, { auth: services.auth });
   await app.register(tokensRoutes, { tokens: services.tokens });
   await app.register(adminRoutes, { admin: services.admin });
   await app.register(booksRoutes, { books: services.books });
