@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { forbidden, unauthorized } from "../../platform/errors.js";
 import { safeEqual } from "../../platform/secrets.js";
 import { type AuthService, csrfTokenFor } from "./auth.service.js";
@@ -36,44 +36,66 @@ function isPublic(request: FastifyRequest): boolean {
   return url === undefined || request.routeOptions.config.auth === "public" || url.startsWith("/api/docs");
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 /**
  * Authenticates every request before its body is read: a Bearer token, else the session cookie.
- * Checks the scope the route needs and, for cookie-authenticated writes, the CSRF token.
+ * Checks the scope the route needs and, for cookie-authenticated writes, the CSRF token. A token whose
+ * principal is cached is admitted without a promise or a trip through the event loop (most API calls);
+ * everything else takes the asynchronous path.
  */
 export function registerAuthHook(app: FastifyInstance, auth: AuthService): void {
-  app.addHook("onRequest", async (request, reply) => {
-    if (isPublic(request)) return;
+  app.addHook("onRequest", (request, reply, done) => {
+    if (isPublic(request)) return done();
     const header = request.headers.authorization;
-    let principal: Principal | undefined;
-    let sessionCookie: string | undefined;
-    if (header !== undefined) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!m) throw unauthorized("The Authorization header must be: Bearer <token>");
-      principal = await auth.fromBearerToken(m[1]!);
-      if (!principal) {
-        reply.header("www-authenticate", 'Bearer error="invalid_token"');
-        throw unauthorized("The token is invalid, expired or revoked");
+    const cached = header === undefined ? undefined : auth.cachedBearer(BEARER.exec(header)?.[1]);
+    if (cached) {
+      try {
+        admit(request, cached);
+      } catch (err) {
+        return done(err as Error);
       }
-    } else {
-      sessionCookie = request.cookies[SESSION_COOKIE];
-      if (sessionCookie) principal = await auth.fromSessionCookie(sessionCookie);
-      if (!principal) {
-        reply.header("www-authenticate", "Bearer");
-        throw unauthorized(sessionCookie ? "The session has ended; log in again" : "Authentication required");
-      }
+      return done();
     }
-
-    const needed: Scope =
-      (request.routeOptions.config.auth as Scope | undefined) ??
-      (SAFE_METHODS.has(request.method) ? "read" : "write");
-    if (needed === "admin" && principal.user.role !== "admin") throw forbidden("Administrators only");
-    if (!principal.scopes.includes(needed)) throw forbidden(`This token lacks the "${needed}" scope`);
-
-    if (sessionCookie && !SAFE_METHODS.has(request.method)) {
-      const sent = request.headers[CSRF_HEADER];
-      if (typeof sent !== "string" || !safeEqual(sent, csrfTokenFor(sessionCookie)))
-        throw forbidden(`Missing or wrong ${CSRF_HEADER} header (cookie-authenticated writes need it)`);
-    }
-    request.principal = principal;
+    authenticate(auth, request, reply).then(() => done(), done);
   });
+}
+
+async function authenticate(auth: AuthService, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const header = request.headers.authorization;
+  let principal: Principal | undefined;
+  let sessionCookie: string | undefined;
+  if (header !== undefined) {
+    const m = BEARER.exec(header);
+    if (!m) throw unauthorized("The Authorization header must be: Bearer <token>");
+    principal = await auth.fromBearerToken(m[1]!);
+    if (!principal) {
+      reply.header("www-authenticate", 'Bearer error="invalid_token"');
+      throw unauthorized("The token is invalid, expired or revoked");
+    }
+  } else {
+    sessionCookie = request.cookies[SESSION_COOKIE];
+    if (sessionCookie) principal = await auth.fromSessionCookie(sessionCookie);
+    if (!principal) {
+      reply.header("www-authenticate", "Bearer");
+      throw unauthorized(sessionCookie ? "The session has ended; log in again" : "Authentication required");
+    }
+  }
+  admit(request, principal, sessionCookie);
+}
+
+/** Checks the scope the route needs (and the CSRF token of cookie writes), then sets request.principal. */
+function admit(request: FastifyRequest, principal: Principal, sessionCookie?: string): void {
+  const needed: Scope =
+    (request.routeOptions.config.auth as Scope | undefined) ??
+    (SAFE_METHODS.has(request.method) ? "read" : "write");
+  if (needed === "admin" && principal.user.role !== "admin") throw forbidden("Administrators only");
+  if (!principal.scopes.includes(needed)) throw forbidden(`This token lacks the "${needed}" scope`);
+
+  if (sessionCookie && !SAFE_METHODS.has(request.method)) {
+    const sent = request.headers[CSRF_HEADER];
+    if (typeof sent !== "string" || !safeEqual(sent, csrfTokenFor(sessionCookie)))
+      throw forbidden(`Missing or wrong ${CSRF_HEADER} header (cookie-authenticated writes need it)`);
+  }
+  request.principal = principal;
 }

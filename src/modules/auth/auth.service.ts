@@ -221,6 +221,17 @@ export class AuthService {
   }
 
   /**
+   * The principal of a bearer token when it is cached and due no last-used write: answered without I/O.
+   * Undefined means "ask fromBearerToken", not "invalid".
+   */
+  cachedBearer(token: string | undefined): Principal | undefined {
+    if (token === undefined || !this.d.cache.enabled) return undefined;
+    const entry = this.d.cache.get(`t:${sha256(token)}`);
+    if (!entry || this.d.clock.now().getTime() - entry.usedAt >= TOUCH_EVERY_MS) return undefined;
+    return entry.principal;
+  }
+
+  /**
    * The principal behind a bearer token, or undefined when it is unknown, revoked, expired or the user
    * disabled. Frozen and possibly shared, like a session's.
    */
