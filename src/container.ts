@@ -32,6 +32,7 @@ import { TelegramChannel } from "./platform/channels/telegram.js";
 import { WhatsAppCloudChannel } from "./platform/channels/whatsapp-cloud.js";
 import { type Clock, systemClock } from "./platform/clock.js";
 import { type Database, type Db, openDatabase } from "./platform/db/database.js";
+import { GroupCommit } from "./platform/db/group-commit.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
 import { Metrics } from "./platform/metrics.js";
 import { MemoryPubSub } from "./platform/pubsub/memory-pubsub.js";
@@ -202,7 +203,10 @@ export async function createServices(
       users,
       channels: services.channels,
       links: services.channelsRepo,
+      outbox: services.outbox,
       text,
+      writes: new GroupCommit(db),
+      clock,
       review,
       onSent: (n) => metrics.remindersSent.inc(n),
     }),

@@ -7,7 +7,7 @@ import { badRequest, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { sha256 } from "../../platform/secrets.js";
 import type { ChannelsRepo, LinkRow } from "./channels.repo.js";
-import type { Outbox, OutboxRow } from "./outbox.js";
+import type { OutboundMessage, Outbox, OutboxRow } from "./outbox.js";
 
 export const CODE_TTL_MS = 15 * 60_000;
 /** WhatsApp accepts free text within 24 hours of the user's last message. */
@@ -125,21 +125,36 @@ export class ChannelsService {
     text: string,
     opts: { idempotencyKey: string; bookId?: string; kind?: ChannelKind },
   ): Promise<string[]> {
-    const links = (await this.repo.linksOf(ownerId, opts.kind)).filter((l) => this.channels[l.kind]);
+    const messages = this.messagesFor(ownerId, await this.repo.linksOf(ownerId, opts.kind), text, opts);
     const ids: string[] = [];
-    for (const link of links) {
-      const id = await this.outbox.enqueue({
+    for (const m of messages) {
+      const id = await this.outbox.enqueue(m);
+      if (id) ids.push(id);
+    }
+    if (ids.length > 0) this.outbox.kick();
+    return ids;
+  }
+
+  /**
+   * The outbound messages `notify` queues for these links of the owner (those whose channel is configured),
+   * for callers that queue them in their own transaction (`Outbox.enqueue(m, tx)`, then `Outbox.kick()`).
+   */
+  messagesFor(
+    ownerId: string,
+    links: readonly Pick<LinkRow, "kind" | "address" | "last_inbound_at">[],
+    text: string,
+    opts: { idempotencyKey: string; bookId?: string },
+  ): OutboundMessage[] {
+    return links
+      .filter((l) => this.channels[l.kind])
+      .map((link) => ({
         ownerId,
         channel: link.kind,
         address: link.address,
         idempotencyKey: `${opts.idempotencyKey}:${link.kind}`,
         bookId: opts.bookId ?? null,
         content: this.content(link, text),
-      });
-      if (id) ids.push(id);
-    }
-    if (ids.length > 0) this.outbox.kick();
-    return ids;
+      }));
   }
 
   /** Free text, or the template when WhatsApp's window is closed. */

@@ -72,15 +72,27 @@ export class RemindersRepo {
       .execute();
   }
 
-  /** Moves a schedule on, unless someone else did since it was read (then false). */
-  async advance(row: ScheduleRow, patch: Updateable<SchedulesTable>): Promise<boolean> {
-    const r = await this.db
-      .updateTable("schedules")
-      .set(patch)
-      .where("id", "=", row.id)
-      .where("updated_at", "=", row.updated_at)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  /**
+   * Moves schedules on in one transaction, each unless someone else changed it since it was read (a user's
+   * edit wins: it re-planned the schedule). Returns how many moved.
+   */
+  async advanceMany(
+    items: readonly { row: ScheduleRow; patch: Updateable<SchedulesTable> }[],
+  ): Promise<number> {
+    if (items.length === 0) return 0;
+    return this.db.transaction().execute(async (tx) => {
+      let moved = 0;
+      for (const { row, patch } of items) {
+        const r = await tx
+          .updateTable("schedules")
+          .set(patch)
+          .where("id", "=", row.id)
+          .where("updated_at", "=", row.updated_at)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) > 0) moved++;
+      }
+      return moved;
+    });
   }
 
   /** Which of these ids are the owner's books. */

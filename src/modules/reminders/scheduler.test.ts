@@ -3,9 +3,14 @@ import { FakeTelegramApi, TG } from "../../../test/fakes/telegram.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
+import { GroupCommit } from "../../platform/db/group-commit.js";
 import { newId } from "../../platform/ids.js";
-import { remindersSend } from "./reminders.jobs.js";
+import { SqlQueue } from "../../platform/queue/sql-queue.js";
+import { reminderHandler, remindersSend } from "./reminders.jobs.js";
+import type { RemindersRepo } from "./reminders.repo.js";
 import { Scheduler } from "./scheduler.js";
+
+type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
 describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
   let t: TestApp;
@@ -46,13 +51,50 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
     await telegram.stop();
   });
 
-  const scheduler = (holder: string) => {
+  const scheduler = (holder: string, opts: { batch?: number; repo?: RemindersRepo; log?: Log } = {}) => {
     const s = new Scheduler(
-      { db: t.services.db, repo: t.services.remindersRepo, queue: t.services.queue, clock: t.clock },
-      { holder },
+      {
+        db: t.services.db,
+        repo: opts.repo ?? t.services.remindersRepo,
+        queue: t.services.queue,
+        clock: t.clock,
+        ...(opts.log ? { log: opts.log } : {}),
+      },
+      { holder, ...(opts.batch ? { batch: opts.batch } : {}) },
     );
     schedulers.push(s);
     return s;
+  };
+  /** Runs the queued reminders.send jobs, then delivers what they queued; returns the Telegram sends since. */
+  const runJobs = async () => {
+    const before = telegram.sends.length;
+    await t.services.queue.start({ concurrency: 8 });
+    await waitFor(async () => (await jobs()).length === 0);
+    await t.services.queue.stop();
+    await t.services.outbox.flush();
+    return telegram.sends.slice(before);
+  };
+  /** The reminders queued in the outbox for these schedules, by idempotency key. */
+  const outboxKeys = async (scheduleIds: string[]) =>
+    (
+      await t.services.db
+        .selectFrom("messages")
+        .select("idempotency_key")
+        .where("direction", "=", "out")
+        .execute()
+    )
+      .map((m) => m.idempotency_key ?? "")
+      .filter((k) => scheduleIds.some((id) => k.startsWith(`reminder:${id}:`)))
+      .sort();
+  /** The one reading book the prompts ask about (the first test that needs it creates it). */
+  const ensureReadingBook = async () => {
+    const mine = await t.services.db
+      .selectFrom("books")
+      .select("id")
+      .where("owner_id", "=", c.userId)
+      .where("status", "=", "reading")
+      .execute();
+    if (mine.length === 0) await readingBook(c, { title: "Dune", totalPages: 412 });
   };
   const jobs = () =>
     t.services.db
@@ -150,6 +192,146 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
       .where("conversation_key", "=", "telegram:4242")
       .executeTakeFirst();
     expect(conv?.last_book_id).toBe(book.id);
+  });
+
+  it("takes due schedules a batch at a time: more than one batch fires in one round, each once", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await schedule({ daily: "07:00" })).id);
+    t.clock.set("2026-03-07T07:00:30.000Z");
+    const a = scheduler("a", { batch: 3 });
+    expect(await a.tick()).toBe(7);
+    const payloads = (await jobs()).map((j) => JSON.parse(j.payload));
+    expect(payloads.map((p) => p.scheduleId).sort()).toEqual([...ids].sort());
+    expect(new Set(payloads.map((p) => p.slot))).toEqual(new Set(["2026-03-07T07:00:00.000Z"]));
+    const rows = await t.services.db.selectFrom("schedules").selectAll().execute();
+    expect(new Set(rows.map((r) => r.next_fire_at))).toEqual(new Set(["2026-03-08T07:00:00.000Z"]));
+    expect(new Set(rows.map((r) => r.last_slot_at))).toEqual(new Set(["2026-03-07T07:00:00.000Z"]));
+    expect(await a.tick()).toBe(0);
+    expect(await jobs()).toHaveLength(7);
+  });
+
+  it("a crash between enqueueing a batch and advancing it: no job twice, each reminder sent once", async () => {
+    await ensureReadingBook();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await schedule({ daily: "07:00" })).id);
+    t.clock.set("2026-03-08T07:00:05.000Z");
+    // The process dies after the jobs are stored, before the schedules move on.
+    const crashing = Object.create(t.services.remindersRepo) as RemindersRepo;
+    crashing.advanceMany = async () => {
+      throw new Error("killed");
+    };
+    await expect(scheduler("a", { repo: crashing, batch: 2 }).tick()).rejects.toThrow("killed");
+    expect(await jobs()).toHaveLength(2);
+    // Restarted: the same batch again (same keys: nothing stored twice), then the rest.
+    t.clock.advance(40_000);
+    expect(await scheduler("b", { batch: 2 }).tick()).toBe(5);
+    expect(await jobs()).toHaveLength(5);
+    const sent = await runJobs();
+    expect(sent).toHaveLength(5);
+    expect(await outboxKeys(ids)).toEqual(
+      ids.map((id) => `reminder:${id}:2026-03-08T07:00:00.000Z:telegram`).sort(),
+    );
+  });
+
+  it("after a crash before advancing and downtime past the next slot, only the newest slot is sent", async () => {
+    await ensureReadingBook();
+    const s = await schedule({ daily: "07:00" });
+    t.clock.set("2026-03-09T07:00:05.000Z");
+    const crashing = Object.create(t.services.remindersRepo) as RemindersRepo;
+    crashing.advanceMany = async () => {
+      throw new Error("killed");
+    };
+    await expect(scheduler("a", { repo: crashing }).tick()).rejects.toThrow("killed");
+    // Down for a day: the restarted scheduler fires the newest slot; the old slot's job is superseded.
+    t.clock.set("2026-03-10T09:30:00.000Z");
+    expect(await scheduler("b").tick()).toBe(1);
+    expect((await jobs()).map((j) => JSON.parse(j.payload).slot).sort()).toEqual([
+      "2026-03-09T07:00:00.000Z",
+      "2026-03-10T07:00:00.000Z",
+    ]);
+    const sent = await runJobs();
+    expect(sent).toHaveLength(1);
+    expect(await outboxKeys([s.id])).toEqual([`reminder:${s.id}:2026-03-10T07:00:00.000Z:telegram`]);
+  });
+
+  it("the same slot run twice at once (two jobs) queues one message; a pause after enqueueing sends none", async () => {
+    await ensureReadingBook();
+    const s = await schedule({ daily: "07:00" });
+    const paused = await schedule({ daily: "07:00" });
+    t.clock.set("2026-03-11T07:00:01.000Z");
+    expect(await scheduler("a").tick()).toBe(2);
+    // A second job for the same slot (as if enqueued again after the first one's key was freed).
+    const slot = "2026-03-11T07:00:00.000Z";
+    await t.services.queue.enqueue(remindersSend, { scheduleId: s.id, slot }, { idempotencyKey: "again" });
+    const r = await c.request({
+      method: "POST",
+      url: `/api/schedules/${paused.id}/pause`,
+      payload: { days: 1 },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const sent = await runJobs();
+    expect(sent).toHaveLength(1);
+    expect(await outboxKeys([s.id, paused.id])).toEqual([`reminder:${s.id}:${slot}:telegram`]);
+  });
+
+  it("a worker killed mid-batch (some messages queued, no job finished): the jobs run again, each sends once", async () => {
+    await ensureReadingBook();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await schedule({ daily: "07:00" })).id);
+    t.clock.set("2026-03-13T07:00:01.000Z");
+    const before = telegram.sends.length;
+    expect(await scheduler("a").tick()).toBe(6);
+    // Another process takes the jobs; after queueing three messages its handlers hang, then it is killed.
+    const doomed = new SqlQueue(t.services.database, { clock: t.clock, pollIntervalMs: 10 });
+    const s = t.services;
+    const real = reminderHandler({
+      repo: s.remindersRepo,
+      users: s.users,
+      channels: s.channels,
+      links: s.channelsRepo,
+      outbox: s.outbox,
+      text: s.text,
+      writes: new GroupCommit(s.db),
+      clock: t.clock,
+    });
+    let handled = 0;
+    let queued = 0;
+    doomed.handle(remindersSend, async (payload, ctx) => {
+      if (handled++ < 3) {
+        await real(payload, ctx);
+        queued++;
+      }
+      await new Promise(() => {});
+    });
+    await doomed.start({ concurrency: 6 });
+    await waitFor(async () => handled === 6 && queued === 3);
+    await doomed.crash();
+    expect(await outboxKeys(ids)).toHaveLength(3);
+    await t.services.outbox.flush();
+    // Their leases run out (job timeout + margin); this process's workers take the jobs back.
+    t.clock.advance(remindersSend.policy.timeoutMs + 31_000);
+    await runJobs();
+    expect(await outboxKeys(ids)).toEqual(
+      ids.map((id) => `reminder:${id}:2026-03-13T07:00:00.000Z:telegram`).sort(),
+    );
+    // The three queued before the kill went out once (from this process's outbox), the rest once after.
+    expect(telegram.sends.length - before).toBe(6);
+  });
+
+  it("a schedule that cannot be planned is logged and skipped; the others still fire", async () => {
+    const good = await schedule({ daily: "07:00" });
+    const broken = await schedule({ daily: "07:00" });
+    await t.services.db
+      .updateTable("schedules")
+      .set({ when_rule: "{not json" })
+      .where("id", "=", broken.id)
+      .execute();
+    t.clock.set("2026-03-15T07:00:01.000Z");
+    const errors: object[] = [];
+    const a = scheduler("a", { log: { info: () => {}, error: (obj) => errors.push(obj) } });
+    expect(await a.tick()).toBe(1);
+    expect((await jobs()).map((j) => JSON.parse(j.payload).scheduleId)).toEqual([good.id]);
+    expect(errors).toEqual([expect.objectContaining({ scheduleId: broken.id })]);
   });
 });
 

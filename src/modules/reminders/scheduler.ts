@@ -4,7 +4,7 @@ import type { Db } from "../../platform/db/database.js";
 import { SqlLease } from "../../platform/lease.js";
 import type { Queue } from "../../platform/queue/queue.js";
 import { remindersSend } from "./reminders.jobs.js";
-import type { RemindersRepo } from "./reminders.repo.js";
+import type { RemindersRepo, ScheduleRow } from "./reminders.repo.js";
 import { plan, timingOf } from "./reminders.service.js";
 import { latestDue } from "./schedule-time.js";
 
@@ -32,8 +32,9 @@ export const SCHEDULER_LEASE = "reminders.scheduler";
  * Turns due schedules into `reminders.send` jobs. Only the holder of the `reminders.scheduler` lease acts,
  * so several processes may run the scheduler role. Each due schedule gets ONE job for its latest missed
  * slot (idempotency key `reminder:<scheduleId>:<slotIso>`), however long the downtime was, and then moves
- * to its next slot. The job is enqueued before the schedule advances: a crash between the two repeats the
- * enqueue, which the key (and the outbox key) make harmless, and never loses a reminder.
+ * to its next slot. Due schedules are taken `batch` at a time: one write enqueues the batch's jobs, one
+ * transaction advances its schedules. The jobs are enqueued before the schedules advance: a crash between
+ * the two repeats the enqueue, which the key (and the outbox key) make harmless, and never loses a reminder.
  */
 export class Scheduler {
   private readonly lease: SqlLease;
@@ -110,28 +111,34 @@ export class Scheduler {
       if (this.stopped || !this.isLeader) break;
       const nowDate = this.deps.clock.now();
       const rows = await this.deps.repo.due(nowDate.toISOString(), this.batch);
-      let moved = 0;
+      if (rows.length === 0) break;
+      const fired: { row: ScheduleRow; slot: string; next: ReturnType<typeof plan> }[] = [];
       for (const row of rows) {
-        if (this.stopped || !this.isLeader) break;
-        const timing = timingOf(row);
-        const slot = latestDue(timing, new Date(row.next_slot_at ?? row.next_fire_at!), nowDate);
-        const slotIso = slot.toISOString();
-        await this.deps.queue.enqueue(
-          remindersSend,
-          { scheduleId: row.id, slot: slotIso },
-          { idempotencyKey: `reminder:${row.id}:${slotIso}` },
-        );
-        enqueued++;
-        const next = plan(row, slot);
-        if (
-          await this.deps.repo.advance(row, {
-            ...next,
-            last_slot_at: slotIso,
-            updated_at: nowDate.toISOString(),
-          })
-        )
-          moved++;
+        try {
+          const slot = latestDue(timingOf(row), new Date(row.next_slot_at ?? row.next_fire_at!), nowDate);
+          fired.push({ row, slot: slot.toISOString(), next: plan(row, slot) });
+        } catch (err) {
+          // One broken schedule must not hold up the others: it stays due and is logged each round.
+          this.deps.log?.error({ err, scheduleId: row.id }, "schedule could not be planned; skipped");
+        }
       }
+      // Enqueue first, then advance: a crash between the two enqueues the same keys again next round
+      // (deduplicated while the job exists; the outbox key covers a job already done), never loses one.
+      await this.deps.queue.enqueueMany(
+        remindersSend,
+        fired.map(({ row, slot }) => ({
+          payload: { scheduleId: row.id, slot },
+          opts: { idempotencyKey: `reminder:${row.id}:${slot}` },
+        })),
+      );
+      enqueued += fired.length;
+      const updatedAt = nowDate.toISOString();
+      const moved = await this.deps.repo.advanceMany(
+        fired.map(({ row, slot, next }) => ({
+          row,
+          patch: { ...next, last_slot_at: slot, updated_at: updatedAt },
+        })),
+      );
       if (rows.length < this.batch || moved === 0) break;
     }
     return enqueued;

@@ -138,10 +138,18 @@ export class TextService {
     }
   }
 
-  /** Remembers `bookId` as the book the conversation last asked about (e.g. a reminder), so `142` means it. */
-  async rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void> {
-    if (!(await new BooksRepo(this.deps.db).byId(userId, bookId))) return;
-    await new TextRepo(this.deps.db).saveConversation({
+  /**
+   * Remembers `bookId` as the book the conversation last asked about (e.g. a reminder), so `142` means it;
+   * on `db` when given (a caller's transaction).
+   */
+  async rememberBook(
+    userId: string,
+    conversationKey: string,
+    bookId: string,
+    db = this.deps.db,
+  ): Promise<void> {
+    if (!(await new BooksRepo(db).byId(userId, bookId))) return;
+    await new TextRepo(db).saveConversation({
       owner_id: userId,
       conversation_key: conversationKey,
       pending: null,
