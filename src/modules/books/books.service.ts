@@ -1,5 +1,5 @@
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
+import { type Db, inTransaction } from "../../platform/db/database.js";
 import type { ReadingStatus } from "../../platform/db/schema.js";
 import { invalidField, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
@@ -26,6 +26,8 @@ export interface CreateOptions {
   reading?: OpenReading;
   /** metadata_source to record when no lookup supplied it, e.g. "goodreads". */
   metadataSource?: string | null;
+  /** A transaction of the caller to create the book in (its unit of work); default: a new one. */
+  db?: Db;
 }
 
 export type LookupOutcome = "found" | "not-found" | "failed" | "skipped";
@@ -106,7 +108,7 @@ export class BooksService {
       created_at: at,
       updated_at: at,
     };
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(opts.db ?? this.db, async (tx) => {
       await new BooksRepo(tx).insert(row);
       const reading = await this.readings.open(tx, reader, row, opts.reading ?? { status });
       return { book: { ...row, current_reading_id: reading.id }, reading, lookup };

@@ -1,10 +1,11 @@
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
+import { type Db, inTransaction } from "../../platform/db/database.js";
 import type { EntrySource } from "../../platform/db/schema.js";
 import { conflict, invalidField, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { checkPastDate, localDateOf } from "../../platform/local-date.js";
-import { BooksRepo } from "../books/books.repo.js";
+import { type BookRow, BooksRepo } from "../books/books.repo.js";
+import type { ReadingRow } from "../readings/readings.repo.js";
 import type { Reader, ReadingsService } from "../readings/readings.service.js";
 import { type EntryRow, ProgressRepo } from "./progress.repo.js";
 
@@ -19,6 +20,15 @@ export interface RecordInput {
   totalPages?: number;
   source?: EntrySource;
   note?: string;
+}
+
+/** Reads of `record` a caller made already in its transaction (see `record`'s `prior`). */
+export interface Prior {
+  book: BookRow;
+  current: ReadingRow;
+  /** The newest entry of `current`, and the newest with a page (`ProgressRepo.last`). */
+  last: EntryRow | undefined;
+  lastPaged: EntryRow | undefined;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -48,6 +58,13 @@ export class ProgressService {
       at?: Date;
       /** Runs inside the recording transaction after the entry is written (e.g. the text undo log). */
       also?: (tx: Db, entry: EntryRow) => Promise<void>;
+      /** A transaction of the caller to record in (its unit of work commits as a whole); default: a new one. */
+      db?: Db;
+      /**
+       * What the caller already read in `db` after `ReadingsService.currentOf` (which locks the read-through
+       * on PostgreSQL): the book, its current read-through and its last entries, so they are not read again.
+       */
+      prior?: Prior;
     } = {},
   ) {
     if (input.page === undefined && input.percent === undefined)
@@ -58,8 +75,11 @@ export class ProgressService {
       ? checkPastDate(input.date, reader.timezone, this.clock.now(), "/body/date")
       : undefined;
 
-    return this.db.transaction().execute(async (tx) => {
-      let { book, current } = await this.readings.current(tx, reader, bookId);
+    const prior = opts.prior;
+    if (prior && (!opts.db?.isTransaction || prior.book.id !== bookId))
+      throw new Error("record: prior reads need the caller's transaction and the same book");
+    return inTransaction(opts.db ?? this.db, async (tx) => {
+      let { book, current } = prior ?? (await this.readings.current(tx, reader, bookId));
       if (current.status === "paused")
         current = await this.readings.applyMove(tx, reader, book, current, "reading", date ?? today);
       else if (current.status !== "reading")
@@ -75,8 +95,12 @@ export class ProgressService {
       }
 
       const repo = new ProgressRepo(tx);
-      const last = await repo.last(current.id);
-      const lastPaged = last?.page != null ? last : await repo.last(current.id, true);
+      const last = prior ? prior.last : await repo.last(current.id);
+      const lastPaged = prior
+        ? prior.lastPaged
+        : last?.page != null
+          ? last
+          : await repo.last(current.id, true);
       const prevPage = lastPaged?.page ?? 0;
       const total = book.total_pages;
       const page =

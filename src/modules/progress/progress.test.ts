@@ -149,6 +149,25 @@ describe.each(ENGINES)("progress (%s)", (engine) => {
     expect(refused.json().detail).toContain("wishlist");
   });
 
+  it("records in a caller's transaction, which commits or rolls back as a whole", async () => {
+    const b = await readingBook(alice, { totalPages: 400 });
+    const reader = { id: alice.userId, timezone: "UTC" };
+    const svc = t.services.progress;
+    const rolledBack = t.services.db.transaction().execute(async (tx) => {
+      await svc.record(reader, b.id, { page: 30 }, { db: tx });
+      throw new Error("the caller's later write failed");
+    });
+    await expect(rolledBack).rejects.toThrow("later write failed");
+    const list = () => alice.request({ method: "GET", url: `/api/books/${b.id}/progress` });
+    expect((await list()).json().items).toEqual([]);
+    await t.services.db.transaction().execute((tx) => svc.record(reader, b.id, { page: 30 }, { db: tx }));
+    expect((await list()).json().items).toMatchObject([{ page: 30, pagesDelta: 30 }]);
+    // Reads passed as `prior` need the caller's transaction.
+    const book = await t.services.books.get(reader, b.id);
+    const prior = { book, current: {} as never, last: undefined, lastPaged: undefined };
+    await expect(svc.record(reader, b.id, { page: 40 }, { prior })).rejects.toThrow(/caller's transaction/);
+  });
+
   it("answers 404 for another user's book or an unknown one", async () => {
     const b = await readingBook(alice);
     for (const id of [b.id, "00000000-0000-7000-8000-000000000000"]) {

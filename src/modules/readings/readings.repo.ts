@@ -9,6 +9,9 @@ export type StatusChangeRow = Selectable<StatusChangesTable>;
 const readingById = precompiledOn((db: Db, p: { id: string; ownerId: string }) =>
   db.selectFrom("readings").selectAll().where("id", "=", p.id).where("owner_id", "=", p.ownerId),
 );
+const lockReading = precompiledOn((db: Db, p: { id: string }) =>
+  db.selectFrom("readings").select("id").where("id", "=", p.id).forUpdate(),
+);
 
 /** SQL for read-throughs and their shelf moves. */
 export class ReadingsRepo {
@@ -36,7 +39,7 @@ export class ReadingsRepo {
    */
   async lock(id: string): Promise<void> {
     if (this.kind !== "postgres") return;
-    await this.db.selectFrom("readings").select("id").where("id", "=", id).forUpdate().execute();
+    await lockReading(this.db, { id });
   }
 
   /** A book's read-throughs, oldest first. */

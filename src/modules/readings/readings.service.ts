@@ -1,5 +1,5 @@
 import type { Clock } from "../../platform/clock.js";
-import type { Db, DbKind } from "../../platform/db/database.js";
+import { type Db, type DbKind, inTransaction } from "../../platform/db/database.js";
 import type { ReadingStatus } from "../../platform/db/schema.js";
 import { conflict, invalidField, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
@@ -114,13 +114,16 @@ export class ReadingsService {
     return { ...current, ...patch };
   }
 
-  /** Moves a book to another shelf on `date` (default today in the reader's zone). */
-  async move(reader: Reader, bookId: string, input: { status: ReadingStatus; date?: string }) {
+  /**
+   * Moves a book to another shelf on `date` (default today in the reader's zone); in `db` when it is a
+   * transaction (the caller's unit of work).
+   */
+  async move(reader: Reader, bookId: string, input: { status: ReadingStatus; date?: string }, db = this.db) {
     const now = this.clock.now();
     const date = input.date
       ? checkPastDate(input.date, reader.timezone, now, "/body/date")
       : localDateOf(now, reader.timezone);
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(db, async (tx) => {
       const { book, current } = await this.current(tx, reader, bookId);
       const reading = await this.applyMove(tx, reader, book, current, input.status, date);
       const updated = await new BooksRepo(tx).byId(reader.id, bookId);
@@ -131,12 +134,18 @@ export class ReadingsService {
   /** Inside `tx`: the reader's book and its current read-through (locked on PostgreSQL); 404 when not theirs. */
   async current(tx: Db, reader: Reader, bookId: string): Promise<{ book: BookRow; current: ReadingRow }> {
     const book = await new BooksRepo(tx).byId(reader.id, bookId);
-    if (!book?.current_reading_id) throw notFound("Book");
+    if (!book) throw notFound("Book");
+    return { book, current: await this.currentOf(tx, reader, book) };
+  }
+
+  /** Inside `tx`: as `current`, for a book row the caller already read in `tx`. */
+  async currentOf(tx: Db, reader: Reader, book: BookRow): Promise<ReadingRow> {
+    if (!book.current_reading_id || book.owner_id !== reader.id) throw notFound("Book");
     const readings = new ReadingsRepo(tx, this.kind);
     await readings.lock(book.current_reading_id);
     const current = await readings.byId(reader.id, book.current_reading_id);
     if (!current) throw notFound("Book");
-    return { book, current };
+    return current;
   }
 
   /** A book's read-throughs, oldest first, each with its shelf moves; 404 when the book is not theirs. */

@@ -35,6 +35,15 @@ function loadPg(): typeof import("pg") {
   return pg;
 }
 
+/**
+ * Runs `fn` in a transaction: in `db` itself when it already is one (a caller's unit of work, which commits
+ * or rolls back as a whole), else in a new one. On SQLite, code running inside a transaction must use the
+ * handle it was given: the database has one connection, so a query on the outer handle would wait forever.
+ */
+export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
 /** Opens the configured database (SQLite file by default, PostgreSQL when DATABASE_URL says so). */
 export function openDatabase(config: Pick<Config, "database">): Database {
   const cfg = config.database;
