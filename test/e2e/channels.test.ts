@@ -235,6 +235,61 @@ describe.each(ENGINES)("WhatsApp and Telegram conversations (%s)", (engine) => {
     expect((await inboundRows(phone)).filter((r) => r.provider_id === m.id)).toHaveLength(1);
   });
 
+  it("writes nothing of a message whose reply cannot be queued; the redelivery is handled once", async () => {
+    const { c, phone } = await linkedWhatsApp();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const m = wa.text(phone, "dune 42");
+    const before = sendsTo(phone).length;
+    const outbox = t.services.outbox;
+    const enqueue = outbox.enqueue;
+    outbox.enqueue = async () => {
+      throw new Error("the outbox write failed");
+    };
+    try {
+      expect((await wa.send(m.body)).status).toBe(500);
+    } finally {
+      outbox.enqueue = enqueue;
+    }
+    // Not the delivery, the entry, its day total nor the undo log entry: Meta will deliver it again.
+    expect((await inboundRows(phone)).filter((r) => r.provider_id === m.id)).toHaveLength(0);
+    expect(await entries(c, dune.id)).toHaveLength(0);
+    const db = t.services.db;
+    expect(
+      await db.selectFrom("daily_pages").select("pages").where("book_id", "=", dune.id).execute(),
+    ).toEqual([]);
+    expect(await db.selectFrom("text_undo").select("id").where("owner_id", "=", c.userId).execute()).toEqual(
+      [],
+    );
+    expect((await wa.send(m.body)).status).toBe(200);
+    expect((await wa.send(m.body)).status).toBe(200);
+    await flush();
+    expect(sendsTo(phone).length).toBe(before + 1);
+    expect(lastTo(phone)?.text).toMatch(/^Dune: p\.42 \(\+42 today/);
+    expect(await entries(c, dune.id)).toMatchObject([{ page: 42, source: "whatsapp" }]);
+    expect((await inboundRows(phone)).filter((r) => r.provider_id === m.id)).toHaveLength(1);
+  });
+
+  it("answers a command that failed half-way, with nothing of it recorded", async () => {
+    const { c, phone } = await linkedWhatsApp();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const progress = t.services.progress;
+    const record = progress.record;
+    progress.record = async function (this: typeof progress, ...args: Parameters<typeof record>) {
+      await record.apply(this, args);
+      throw new Error("broken after writing");
+    };
+    try {
+      const { reply, id } = await say(phone, "dune 42");
+      expect(reply.text).toMatch(/^Something went wrong on my side/);
+      // The delivery is recorded (so it is not handled again), the entry is not.
+      expect((await inboundRows(phone)).filter((r) => r.provider_id === id)).toHaveLength(1);
+    } finally {
+      progress.record = record;
+    }
+    expect(await entries(c, dune.id)).toHaveLength(0);
+    expect((await say(phone, "dune 42")).reply.text).toMatch(/^Dune: p\.42 /);
+  });
+
   it("refuses bad or missing signatures with 401 and records nothing", async () => {
     const phone = String(++phoneCounter);
     const m = wa.text(phone, "café 12 — naïve");

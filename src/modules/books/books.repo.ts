@@ -21,6 +21,27 @@ const newestBooks = precompiledOn((db: Db, p: { ownerId: string; limit: number }
   db.selectFrom("books").selectAll().where("owner_id", "=", p.ownerId).orderBy("id", "desc").limit(p.limit),
 );
 
+type BooksQuery = (db: Db, p: { ownerId: string; limit: number }) => Promise<BookRow[]>;
+// The books on some shelves: compiled once per set of shelves (text commands use a few). No ORDER BY, so that
+// SQLite reads books_owner_status_idx (only those books) rather than every book of the owner in id order.
+const onShelvesBy = new Map<string, BooksQuery>();
+function onShelvesQuery(statuses: readonly ReadingStatus[]): BooksQuery {
+  const key = statuses.join(",");
+  let q = onShelvesBy.get(key);
+  if (!q) {
+    q = precompiledOn((db: Db, p: { ownerId: string; limit: number }) =>
+      db
+        .selectFrom("books")
+        .selectAll()
+        .where("owner_id", "=", p.ownerId)
+        .where("status", "in", statuses)
+        .limit(p.limit),
+    );
+    onShelvesBy.set(key, q);
+  }
+  return q;
+}
+
 /** SQL for books. Every query filters on owner_id. */
 export class BooksRepo {
   constructor(private readonly db: Db) {}
@@ -52,6 +73,13 @@ export class BooksRepo {
     // An explicit escape character: SQLite has no default one.
     if (opts.q) q = q.where(sql<boolean>`lower(title) like ${likePattern(opts.q)} escape '\\'`);
     return q.execute();
+  }
+
+  /** The owner's books on any of these shelves, newest first (as `list`, filtered; up to `limit` of them). */
+  async onShelves(ownerId: string, statuses: readonly ReadingStatus[], limit: number): Promise<BookRow[]> {
+    if (statuses.length === 0) return [];
+    const rows = await onShelvesQuery(statuses)(this.db, { ownerId, limit });
+    return rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   }
 
   async update(ownerId: string, id: string, patch: BookPatch & { updated_at: string }): Promise<void> {

@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Clock } from "../../platform/clock.js";
+import type { Db } from "../../platform/db/database.js";
 import type { ChannelKind } from "../../platform/db/schema.js";
 import { newId } from "../../platform/ids.js";
 import { safeEqual } from "../../platform/secrets.js";
-import type { TextChannel, TextReply, TextService } from "../text/text.service.js";
-import type { ChannelsRepo, LinkRow } from "./channels.repo.js";
+import type { TextChannel, TextContext, TextReply, TextService } from "../text/text.service.js";
+import { ChannelsRepo, type LinkRow } from "./channels.repo.js";
 import { type ChannelsService, OUTSIDE_WINDOW } from "./channels.service.js";
 import type { Outbox } from "./outbox.js";
 
@@ -16,7 +17,6 @@ export const REPLIES = {
   linked: "Linked! This chat is now connected to your Readlog account. Send `help` to see what I understand.",
   badCode:
     "That code is wrong, used or expired. Create a new one in Readlog (POST /api/channels) and send it here.",
-  failed: "Sorry, something went wrong on my side. Please try again in a moment.",
   onboarding: (kind: ChannelKind) =>
     kind === "whatsapp"
       ? "Hi! This number is not linked to a Readlog account yet. In Readlog, create a WhatsApp link code for your number, then send `link <code>` here."
@@ -56,14 +56,16 @@ export function validMetaSignature(secret: string, raw: Buffer, header: string |
 
 /**
  * Webhook deliveries from WhatsApp and Telegram: dedupes them by provider id, links senders with codes,
- * runs text through the TextService and queues the reply in the outbox, and applies status updates.
+ * runs text through the TextService and queues the reply in the outbox, and applies status updates. A
+ * message's inbound row, what its command records and its queued reply are one transaction: when any of it
+ * fails, nothing is written and the webhook fails, so the provider delivers the message again.
  */
 export class InboundService {
   constructor(
     private readonly repo: ChannelsRepo,
     private readonly channels: ChannelsService,
     private readonly outbox: Outbox,
-    private readonly text: Pick<TextService, "handle">,
+    private readonly text: Pick<TextService, "handleMessage">,
     private readonly clock: Clock,
     private readonly log: Log,
   ) {}
@@ -169,69 +171,78 @@ export class InboundService {
       return false;
     }
     const at = now.toISOString();
-    let link = await this.repo.findLink(m.channel, m.address, m.userKey);
+    const link = await this.repo.findLink(m.channel, m.address, m.userKey);
     const inboundId = newId(now.getTime());
-    const fresh = await this.repo.recordInbound({
-      id: inboundId,
-      ownerId: link?.owner_id ?? null,
-      channel: m.channel,
-      address: m.address,
-      type: m.type,
-      body: m.text,
-      providerId: m.providerId,
-      replyToProviderId: m.replyToProviderId,
-      at,
-    });
-    if (!fresh) return false;
-
-    let reply: TextReply;
-    if (m.linkCode) {
-      const owner = await this.channels.redeem(m.channel, m.linkCode, m.address, m.userKey, m.display);
-      reply = { text: owner ? REPLIES.linked : REPLIES.badCode };
-      if (owner) link = await this.repo.findLink(m.channel, m.address, m.userKey);
-    } else if (!link) {
-      reply = { text: REPLIES.onboarding(m.channel) };
-    } else {
-      reply = m.text === null ? { text: REPLIES.onlyText } : await this.answer(link, m);
-    }
-    const touched = !m.linkCode && link ? link : undefined;
-    const outbound = {
-      ownerId: link?.owner_id ?? null,
-      channel: m.channel,
-      address: m.address,
-      idempotencyKey: `reply:${inboundId}`,
-      bookId: reply.bookId ?? null,
-      content: { type: "text" as const, body: reply.text },
-    };
-    // One commit for the sender's last inbound time and the queued reply.
-    if (touched)
-      await this.repo.inTransaction(async (tx) => {
-        await tx.touchInbound(touched.id, at);
-        await this.outbox.enqueue(outbound, tx.db);
+    // Dedupe: false when this provider id was recorded before (a redelivery), and then nothing else is done.
+    const record = (db: Db, owner: LinkRow | undefined) =>
+      new ChannelsRepo(db).recordInbound({
+        id: inboundId,
+        ownerId: owner?.owner_id ?? null,
+        channel: m.channel,
+        address: m.address,
+        type: m.type,
+        body: m.text,
+        providerId: m.providerId,
+        replyToProviderId: m.replyToProviderId,
+        at,
       });
-    else await this.outbox.enqueue(outbound);
-    return true;
+    const queue = async (db: Db, owner: LinkRow | undefined, reply: TextReply, touch: boolean) => {
+      if (touch && owner) await new ChannelsRepo(db).touchInbound(owner.id, at);
+      await this.outbox.enqueue(
+        {
+          ownerId: owner?.owner_id ?? null,
+          channel: m.channel,
+          address: m.address,
+          idempotencyKey: `reply:${inboundId}`,
+          bookId: reply.bookId ?? null,
+          content: { type: "text", body: reply.text },
+        },
+        db,
+      );
+    };
+
+    if (m.linkCode) {
+      // Redeeming runs its own transaction: the delivery is recorded first, the answer queued after.
+      if (!(await record(this.repo.db, link))) return false;
+      const owner = await this.channels.redeem(m.channel, m.linkCode, m.address, m.userKey, m.display);
+      const linked = owner ? await this.repo.findLink(m.channel, m.address, m.userKey) : link;
+      await queue(this.repo.db, linked, { text: owner ? REPLIES.linked : REPLIES.badCode }, false);
+      return true;
+    }
+    if (link && m.text !== null) {
+      // The delivery, what the command records and the queued reply: one transaction (see handleMessage).
+      const reply = await this.text.handleMessage(
+        this.context(link, m, await this.repliedBook(link, m)),
+        m.text,
+        {
+          before: (db) => record(db, link),
+          after: (db, r) => queue(db, link, r, true),
+        },
+      );
+      return reply !== undefined;
+    }
+    const reply = { text: link ? REPLIES.onlyText : REPLIES.onboarding(m.channel) };
+    return this.repo.inTransaction(async (tx) => {
+      if (!(await record(tx.db, link))) return false;
+      await queue(tx.db, link, reply, true);
+      return true;
+    });
   }
 
-  private async answer(link: LinkRow, m: Inbound): Promise<TextReply> {
-    const bookId = m.replyToProviderId
-      ? await this.repo.bookOfOutbound(m.channel, m.replyToProviderId, link.owner_id)
-      : undefined;
-    try {
-      return await this.text.handle(
-        {
-          userId: link.owner_id,
-          channel: m.channel as TextChannel,
-          conversationKey: `${m.channel}:${m.address}`,
-          ...(bookId ? { replyTo: { bookId } } : {}),
-          receivedAt: m.sentAt,
-        },
-        m.text ?? "",
-      );
-    } catch (err) {
-      this.log.error({ err, channel: m.channel, providerId: m.providerId }, "text command failed");
-      return { text: REPLIES.failed };
-    }
+  /** The book of the message this one replies to (e.g. a reminder about it), if any. */
+  private async repliedBook(link: LinkRow, m: Inbound): Promise<string | undefined> {
+    if (!m.replyToProviderId) return undefined;
+    return this.repo.bookOfOutbound(m.channel, m.replyToProviderId, link.owner_id);
+  }
+
+  private context(link: LinkRow, m: Inbound, bookId: string | undefined): TextContext {
+    return {
+      userId: link.owner_id,
+      channel: m.channel as TextChannel,
+      conversationKey: `${m.channel}:${m.address}`,
+      ...(bookId ? { replyTo: { bookId } } : {}),
+      receivedAt: m.sentAt,
+    };
   }
 
   private async whatsappStatus(s: Record<string, unknown>): Promise<void> {

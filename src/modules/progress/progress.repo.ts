@@ -34,6 +34,16 @@ const pagesOn = precompiledOn((db: Db, p: { ownerId: string; date: string; bookI
     .where("local_date", "=", p.date)
     .where("book_id", "=", p.bookId),
 );
+const pagesBetween = precompiledOn(
+  (db: Db, p: { ownerId: string; bookId: string; from: string; to: string }) =>
+    db
+      .selectFrom("daily_pages")
+      .select(sql<number>`coalesce(sum(pages), 0)`.as("pages"))
+      .where("owner_id", "=", p.ownerId)
+      .where("local_date", ">=", p.from)
+      .where("local_date", "<=", p.to)
+      .where("book_id", "=", p.bookId),
+);
 const insertEntry = precompiledOn((db: Db, p: EntryRow) =>
   db.insertInto("progress_entries").values({
     id: p.id,
@@ -149,6 +159,12 @@ export class ProgressRepo {
     if (opts.cursor) q = q.where("id", "<", opts.cursor);
     if (opts.readingId) q = q.where("reading_id", "=", opts.readingId);
     return q.execute();
+  }
+
+  /** Pages of one book over the local days `from`..`to` (inclusive). */
+  async bookPagesBetween(ownerId: string, bookId: string, from: string, to: string): Promise<number> {
+    const [r] = await pagesBetween(this.db, { ownerId, bookId, from, to });
+    return Number(r?.pages ?? 0);
   }
 
   /** Pages of one book on one local day (one daily_pages row). */

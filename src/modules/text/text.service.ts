@@ -1,5 +1,5 @@
 import type { Clock } from "../../platform/clock.js";
-import type { Db, DbKind } from "../../platform/db/database.js";
+import { type Db, type DbKind, inTransaction } from "../../platform/db/database.js";
 import type { EntrySource, ReadingStatus } from "../../platform/db/schema.js";
 import { AppError } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
@@ -13,7 +13,6 @@ import { ReadingsRepo } from "../readings/readings.repo.js";
 import type { Reader, ReadingsService } from "../readings/readings.service.js";
 import type { ReviewService } from "../review/review.service.js";
 import { type ReviewSession, type ReviewTextCommand, reviewText } from "../review/review-text.js";
-import { StatsRepo } from "../stats/stats.repo.js";
 import { PACE_DAYS, type StatsService } from "../stats/stats.service.js";
 import type { UsersRepo } from "../users/users.repo.js";
 import { helpText } from "./help.js";
@@ -74,6 +73,9 @@ type Pending = { command: ProgressCommand | ShelfCommand; choices: string[] } | 
 
 /** One message being handled. */
 interface Turn {
+  /** Where its queries run: the message's transaction, or the database for commands that keep their own. */
+  db: Db;
+  cmd: TextCommand;
   reader: Reader;
   ctx: TextContext;
   key: string;
@@ -92,6 +94,29 @@ interface Turn {
 }
 
 type Found = { book: BookRow } | { reply: TextReply };
+
+/**
+ * What a channel does around one message, in the message's transaction (see `TextService.handleMessage`):
+ * e.g. record the delivery first and queue the reply last, so that a message is handled entirely or not at all.
+ */
+export interface MessageHooks {
+  /** Runs first; false: the message was handled before (a redelivery), so nothing else is done. */
+  before(db: Db): Promise<boolean>;
+  /** Runs last, with the reply. */
+  after(db: Db, reply: TextReply): Promise<void>;
+}
+
+const NO_HOOKS: MessageHooks = { before: async () => true, after: async () => {} };
+
+/** A command failed: its writes are rolled back and the failure is answered. */
+class CommandFailed extends Error {
+  constructor(readonly reply: TextReply) {
+    super("text command failed");
+  }
+}
+
+/** All the shelves (a pool of every status is the whole library). */
+const ALL_SHELVES = 5;
 
 export interface TextDeps {
   db: Db;
@@ -130,12 +155,76 @@ export class TextService {
   /** Handles one message and answers the reply to send back. Never throws. */
   async handle(ctx: TextContext, input: string): Promise<TextReply> {
     try {
-      return await this.run(ctx, typeof input === "string" ? input : "");
+      // Without hooks there is always a reply (`before` never refuses).
+      return (await this.handleMessage(ctx, input, NO_HOOKS))!;
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) return { text: sentence(err.message) };
-      this.deps.log?.error({ err: String(err), userId: ctx.userId }, "text command failed");
-      return { text: "Something went wrong on my side. Please try again in a moment." };
+      return this.failure(err, ctx);
     }
+  }
+
+  /**
+   * Handles one message as one unit of work: `hooks.before`, the command's reads and writes, the
+   * conversation's state and `hooks.after` (given the reply) run in one transaction, one commit. A command
+   * that fails is rolled back and its failure answered (`before` and `after` then run in a transaction of
+   * their own). Summaries, reviews and reminder control act through services that run their own queries, so
+   * for them `before` commits first, then the command runs, then `after` in a second transaction.
+   * Answers undefined when `before` said the message was handled before; throws only what the hooks or the
+   * commit throw (then nothing of the message was written).
+   */
+  async handleMessage(ctx: TextContext, input: string, hooks: MessageHooks): Promise<TextReply | undefined> {
+    const db = this.deps.db;
+    let t: Turn | TextReply;
+    try {
+      t = await this.begin(ctx, typeof input === "string" ? input : "");
+    } catch (err) {
+      t = this.failure(err, ctx);
+    }
+    if (!("cmd" in t)) return this.answerOnly(hooks, t);
+    const turn = t;
+    if (this.keepsOwnTransactions(turn)) {
+      if (!(await inTransaction(db, (tx) => hooks.before(tx)))) return undefined;
+      let reply: TextReply;
+      try {
+        reply = await this.finish(turn);
+      } catch (err) {
+        reply = this.failure(err, ctx);
+      }
+      await inTransaction(db, (tx) => hooks.after(tx, reply));
+      return reply;
+    }
+    try {
+      return await db.transaction().execute(async (tx) => {
+        if (!(await hooks.before(tx))) return undefined;
+        turn.db = tx;
+        let reply: TextReply;
+        try {
+          reply = await this.finish(turn);
+        } catch (err) {
+          throw new CommandFailed(this.failure(err, ctx));
+        }
+        await hooks.after(tx, reply);
+        return reply;
+      });
+    } catch (err) {
+      if (!(err instanceof CommandFailed)) throw err;
+      return this.answerOnly(hooks, err.reply);
+    }
+  }
+
+  /** A reply without a command (or after a failed one): `before` and `after` in one transaction. */
+  private answerOnly(hooks: MessageHooks, reply: TextReply): Promise<TextReply | undefined> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      if (!(await hooks.before(tx))) return undefined;
+      await hooks.after(tx, reply);
+      return reply;
+    });
+  }
+
+  /** The reply to a command that threw: a service's refusal as a sentence, anything else logged. */
+  private failure(err: unknown, ctx: TextContext): TextReply {
+    if (err instanceof AppError && err.status < 500) return { text: sentence(err.message) };
+    this.deps.log?.error({ err: String(err), userId: ctx.userId }, "text command failed");
+    return { text: "Something went wrong on my side. Please try again in a moment." };
   }
 
   /**
@@ -171,7 +260,8 @@ export class TextService {
     });
   }
 
-  private async run(ctx: TextContext, input: string): Promise<TextReply> {
+  /** Reads the sender and the conversation and parses the message (no writes). */
+  private async begin(ctx: TextContext, input: string): Promise<Turn | TextReply> {
     const user = await this.deps.users.byId(ctx.userId);
     if (!user || user.disabled_at) return { text: "This account is not available." };
     const now = this.deps.clock.now();
@@ -179,20 +269,64 @@ export class TextService {
     const today = localDateOf(now, user.timezone);
     const sent = ctx.receivedAt && ctx.receivedAt < now ? localDateOf(ctx.receivedAt, user.timezone) : today;
     const key = ctx.conversationKey.trim().slice(0, 200) || ctx.channel;
-    const repo = new TextRepo(this.deps.db);
-    const conv = await repo.conversation(reader.id, key);
-    const t: Turn = { reader, ctx, key, source: ctx.channel, now, today, sentOn: sent, conv };
+    const conv = await new TextRepo(this.deps.db).conversation(reader.id, key);
+    const cmd = parseText(input, { today: sent });
+    const t: Turn = {
+      db: this.deps.db,
+      cmd,
+      reader,
+      ctx,
+      key,
+      source: ctx.channel,
+      now,
+      today,
+      sentOn: sent,
+      conv,
+    };
     if (conv?.pending && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS) {
       const p = JSON.parse(conv.pending) as Pending;
       if ("review" in p) t.reviewing = p.review;
       else t.pending = p;
     }
+    return t;
+  }
 
-    const reply = await this.dispatch(t, parseText(input, { today: sent }));
+  /**
+   * Whether the command acts through services bound to the database (summaries, reviews, reminder control):
+   * those cannot run inside the message's transaction (on SQLite its one connection is held by it).
+   */
+  private keepsOwnTransactions(t: Turn): boolean {
+    switch (t.cmd.kind) {
+      case "summary":
+      case "review":
+      case "grade":
+      case "reviewControl":
+      case "snooze":
+      case "pauseReminders":
+      case "resumeReminders":
+        return true;
+      case "number":
+        return this.bareNumber(t, t.cmd.value).kind === "grade";
+      default:
+        return false;
+    }
+  }
+
+  private bareNumber(t: Turn, value: number) {
+    return resolveBareNumber(value, {
+      pendingChoices: t.pending?.choices.length,
+      reviewing: t.reviewing !== undefined,
+    });
+  }
+
+  /** Runs the command on `t.db` and saves the conversation's state; the reply. */
+  private async finish(t: Turn): Promise<TextReply> {
+    const { conv, reader, key, now } = t;
+    const reply = await this.dispatch(t, t.cmd);
     const lastBook = reply.bookId ?? conv?.last_book_id ?? null;
     const pending = t.nextPending ? JSON.stringify(t.nextPending) : null;
     if (!conv || conv.pending !== pending || conv.last_book_id !== lastBook || pending)
-      await repo.saveConversation({
+      await new TextRepo(t.db).saveConversation({
         owner_id: reader.id,
         conversation_key: key,
         pending,
@@ -205,10 +339,7 @@ export class TextService {
   private async dispatch(t: Turn, cmd: TextCommand): Promise<TextReply> {
     switch (cmd.kind) {
       case "number": {
-        const meaning = resolveBareNumber(cmd.value, {
-          pendingChoices: t.pending?.choices.length,
-          reviewing: t.reviewing !== undefined,
-        });
+        const meaning = this.bareNumber(t, cmd.value);
         if (meaning.kind === "grade") return this.review(t, meaning);
         if (meaning.kind === "choice" && t.pending) {
           const bookId = t.pending.choices[meaning.choice - 1]!;
@@ -260,12 +391,19 @@ export class TextService {
   }
 
   private async allBooks(t: Turn): Promise<BookRow[]> {
-    t.books ??= await new BooksRepo(this.deps.db).list(t.reader.id, { limit: MAX_BOOKS });
+    t.books ??= await new BooksRepo(t.db).list(t.reader.id, { limit: MAX_BOOKS });
     return t.books;
   }
 
+  /** The sender's books on these shelves, newest first (one indexed query, not the whole library). */
+  private onShelves(t: Turn, pool: readonly ReadingStatus[]): Promise<BookRow[]> {
+    if (t.books || pool.length >= ALL_SHELVES)
+      return this.allBooks(t).then((books) => books.filter((b) => pool.includes(b.status)));
+    return new BooksRepo(t.db).onShelves(t.reader.id, pool, MAX_BOOKS);
+  }
+
   private async byId(t: Turn, bookId: string): Promise<Found> {
-    const book = await new BooksRepo(this.deps.db).byId(t.reader.id, bookId);
+    const book = await new BooksRepo(t.db).byId(t.reader.id, bookId);
     return book ? { book } : { reply: { text: "That book is not on your shelves any more." } };
   }
 
@@ -279,22 +417,23 @@ export class TextService {
     command: ProgressCommand | ShelfCommand,
     opts: { pool: readonly ReadingStatus[]; prefer: ReadingStatus; create?: boolean },
   ): Promise<Found | { none: string }> {
-    const books = await this.allBooks(t);
     const title = command.title;
+    // The pool first: most titles are found among the few books being read, without reading the library.
+    const inPool = await this.onShelves(t, opts.pool);
     if (title !== undefined) {
-      const inPool = books.filter((b) => opts.pool.includes(b.status));
       let m = matchTitle(title, inPool, { prefer: opts.prefer });
-      if (m.kind === "none") m = matchTitle(title, books, { prefer: opts.prefer });
+      if (m.kind === "none") m = matchTitle(title, await this.allBooks(t), { prefer: opts.prefer });
       if (m.kind === "one") return { book: m.book };
       if (m.kind === "many") return this.ask(t, command, m.candidates);
       return { none: title };
     }
+    const books = new BooksRepo(t.db);
     const replied = t.ctx.replyTo?.bookId;
-    const mine = replied ? books.find((b) => b.id === replied) : undefined;
+    const mine = replied ? await books.byId(t.reader.id, replied) : undefined;
     if (mine) return { book: mine };
-    const inPool = books.filter((b) => opts.pool.includes(b.status));
     if (inPool.length === 1) return { book: inPool[0]! };
-    const last = t.conv?.last_book_id ? books.find((b) => b.id === t.conv?.last_book_id) : undefined;
+    const lastId = t.conv?.last_book_id;
+    const last = lastId ? await books.byId(t.reader.id, lastId) : undefined;
     if (last) return { book: last };
     if (inPool.length > 1) return this.ask(t, command, inPool.slice(0, 5));
     return {
@@ -326,11 +465,11 @@ export class TextService {
         text: `${title} is on ${shelfName(book.status)}. Send \`start ${shortTitle(book.title, 40)}\` first.`,
         bookId: book.id,
       };
-    const lastAny = await new ProgressRepo(this.deps.db).last(book.current_reading_id!);
-    const lastPaged =
-      lastAny?.page != null
-        ? lastAny
-        : await new ProgressRepo(this.deps.db).last(book.current_reading_id!, true);
+    // Locks the read-through on PostgreSQL; what is read from here on is passed to `record` as is.
+    const current = await this.deps.readings.currentOf(t.db, t.reader, book);
+    const entries = new ProgressRepo(t.db);
+    const lastAny = await entries.last(current.id);
+    const lastPaged = lastAny?.page != null ? lastAny : await entries.last(current.id, true);
     const lastPage = lastPaged?.page ?? 0;
     const date = cmd.on?.date ?? (t.sentOn !== t.today ? t.sentOn : undefined);
     const input: RecordInput = { source: t.source, ...(date ? { date } : {}) };
@@ -351,8 +490,10 @@ export class TextService {
     }
     const prevTotalPages = book.total_pages;
     const resumed = book.status === "paused";
-    // The undo log entry is written in the same transaction as the progress entry.
+    // In the message's transaction, with the undo log entry.
     const r = await this.deps.progress.record(t.reader, book.id, input, {
+      db: t.db,
+      prior: { book, current, last: lastAny, lastPaged },
       also: (tx, entry) =>
         this.logUndo(
           t,
@@ -391,13 +532,9 @@ export class TextService {
   }
 
   private async pace(t: Turn, bookId: string): Promise<number> {
-    const pages = await new StatsRepo(this.deps.db).bookPages(
-      t.reader.id,
-      [bookId],
-      addDays(t.today, -(PACE_DAYS - 1)),
-      t.today,
-    );
-    return (pages.get(bookId) ?? 0) / PACE_DAYS;
+    const from = addDays(t.today, -(PACE_DAYS - 1));
+    const pages = await new ProgressRepo(t.db).bookPagesBetween(t.reader.id, bookId, from, t.today);
+    return pages / PACE_DAYS;
   }
 
   private async shelf(t: Turn, cmd: ShelfCommand, chosen?: BookRow): Promise<TextReply> {
@@ -428,9 +565,9 @@ export class TextService {
     if (to === "wishlist")
       return { text: `${title} is already on ${shelfName(book.status)}.`, bookId: book.id };
     const before = book.current_reading_id
-      ? await new ReadingsRepo(this.deps.db, this.deps.kind).byId(t.reader.id, book.current_reading_id)
+      ? await new ReadingsRepo(t.db, this.deps.kind).byId(t.reader.id, book.current_reading_id)
       : undefined;
-    const { reading } = await this.deps.readings.move(t.reader, book.id, { status: to });
+    const { reading } = await this.deps.readings.move(t.reader, book.id, { status: to }, t.db);
     if (before)
       await this.logUndo(t, {
         kind: "shelf",
@@ -453,7 +590,7 @@ export class TextService {
   }
 
   private async create(t: Turn, title: string, status: ReadingStatus): Promise<TextReply> {
-    const { book } = await this.deps.books.create(t.reader, { title }, { reading: { status } });
+    const { book } = await this.deps.books.create(t.reader, { title }, { reading: { status }, db: t.db });
     await this.logUndo(t, { kind: "book", bookId: book.id });
     const short = shortTitle(book.title);
     return status === "reading"
@@ -465,7 +602,7 @@ export class TextService {
   }
 
   private async saveLinks(t: Turn, urls: string[], comment?: string): Promise<TextReply> {
-    const undo = new TextUndoRepo(this.deps.db);
+    const undo = new TextUndoRepo(t.db);
     const fresh: string[] = [];
     for (const url of new Set(urls)) if (!(await undo.linkByUrl(t.reader.id, url))) fresh.push(url);
     if (fresh.length === 0)
@@ -479,7 +616,7 @@ export class TextService {
       source: t.source,
       created_at: t.now.toISOString(),
     }));
-    await new TextRepo(this.deps.db).insertLinks(rows);
+    await new TextRepo(t.db).insertLinks(rows);
     await this.logUndo(t, { kind: "links", ids: rows.map((r) => r.id) });
     return {
       text:
@@ -490,10 +627,9 @@ export class TextService {
   }
 
   private async undo(t: Turn): Promise<TextReply> {
-    const repo = new TextRepo(this.deps.db);
-    const row = await repo.lastUndo(t.reader.id, t.key);
+    const row = await new TextRepo(t.db).lastUndo(t.reader.id, t.key);
     if (!row) return { text: "Nothing to undo." };
-    return this.deps.db.transaction().execute(async (tx) => {
+    return inTransaction(t.db, async (tx) => {
       if (!(await new TextRepo(tx).markUndone(t.reader.id, row.id, t.now.toISOString())))
         return { text: "That was undone already." };
       return revert(tx, this.deps.kind, this.deps.readings, t.reader, row, {
@@ -504,7 +640,7 @@ export class TextService {
     });
   }
 
-  private async logUndo(t: Turn, payload: UndoPayload, db: Db = this.deps.db): Promise<void> {
+  private async logUndo(t: Turn, payload: UndoPayload, db: Db = t.db): Promise<void> {
     const repo = new TextRepo(db);
     // Ids order the log: keep their time part strictly increasing within a conversation.
     const newest = await repo.newestUndo(t.reader.id, t.key);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { addBook, readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
+import { newId } from "../../platform/ids.js";
 
 describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => {
   let t: TestApp;
@@ -238,6 +239,92 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect(await entries(bob, secret.id)).toHaveLength(0);
   });
 
+  it("handles a message with the caller's hooks as one unit of work", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const ctx = { userId: c.userId, channel: "api" as const, conversationKey: "hooks" };
+    const text = t.services.text;
+    const undoRows = () =>
+      t.services.db.selectFrom("text_undo").select("id").where("owner_id", "=", c.userId).execute();
+    const seen: string[] = [];
+    // A redelivery: `before` refuses, nothing runs.
+    const dup = await text.handleMessage(ctx, "dune 40", {
+      before: async () => false,
+      after: async () => void seen.push("after"),
+    });
+    expect(dup).toBeUndefined();
+    expect(seen).toEqual([]);
+    expect(await entries(c, dune.id)).toHaveLength(0);
+    // `after` fails (e.g. the reply cannot be queued): the entry, its day total and undo log go with it.
+    const failing = text.handleMessage(ctx, "dune 40", {
+      before: async (db) => {
+        await db.insertInto("links").values(linkRow(c.userId, "https://example.com/before")).execute();
+        return true;
+      },
+      after: async () => {
+        throw new Error("cannot queue the reply");
+      },
+    });
+    await expect(failing).rejects.toThrow("cannot queue the reply");
+    expect(await entries(c, dune.id)).toHaveLength(0);
+    expect(await undoRows()).toHaveLength(0);
+    const links = await t.services.db
+      .selectFrom("links")
+      .select("id")
+      .where("owner_id", "=", c.userId)
+      .execute();
+    expect(links).toHaveLength(0);
+    const day = await t.services.db
+      .selectFrom("daily_pages")
+      .select("pages")
+      .where("book_id", "=", dune.id)
+      .execute();
+    expect(day).toEqual([]);
+    // Both hooks see the reply's transaction; the command's writes are there when `after` runs.
+    const ok = await text.handleMessage(ctx, "dune 40", {
+      before: async () => true,
+      after: async (db, reply) => {
+        seen.push(reply.text);
+        const rows = await db
+          .selectFrom("progress_entries")
+          .select("page")
+          .where("book_id", "=", dune.id)
+          .execute();
+        seen.push(`entries ${rows.length}`);
+      },
+    });
+    expect(ok?.text).toMatch(/^Dune: p\.40 /);
+    expect(seen).toEqual([ok?.text, "entries 1"]);
+    expect(await entries(c, dune.id)).toHaveLength(1);
+    expect(await undoRows()).toHaveLength(1);
+  });
+
+  it("rolls back a command that fails half-way and answers the failure", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const progress = t.services.progress;
+    const record = progress.record;
+    // The entry is written, then something breaks: the answer says so and nothing of it stays.
+    progress.record = async function (this: typeof progress, ...args: Parameters<typeof record>) {
+      await record.apply(this, args);
+      throw new Error("broken after writing");
+    };
+    const after: string[] = [];
+    try {
+      const r = await t.services.text.handleMessage(
+        { userId: c.userId, channel: "api", conversationKey: "half-way" },
+        "dune 40",
+        { before: async () => true, after: async (_db, reply) => void after.push(reply.text) },
+      );
+      expect(r?.text).toMatch(/^Something went wrong on my side/);
+      expect(after).toEqual([r?.text]);
+    } finally {
+      progress.record = record;
+    }
+    expect(await entries(c, dune.id)).toHaveLength(0);
+    expect((await say(c, "dune 40")).reply).toMatch(/^Dune: p\.40 \(\+40 today/);
+  });
+
   it("asks for authentication and a write scope", async () => {
     const r = await t.app.inject({ method: "POST", url: "/api/text", payload: { text: "help" } });
     expect(r.statusCode).toBe(401);
@@ -246,3 +333,15 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect(unknown.statusCode).toBe(400);
   });
 });
+
+function linkRow(ownerId: string, url: string) {
+  return {
+    id: newId(),
+    owner_id: ownerId,
+    url,
+    status: "saved" as const,
+    comment: null,
+    source: "api" as const,
+    created_at: new Date().toISOString(),
+  };
+}
