@@ -86,6 +86,22 @@ const insertOutbound = precompiledOn(
       .returning("id"),
 );
 
+// Every delivered message is marked sent through this update: compiled once.
+const markSent = precompiledOn((db: Db, p: { id: string; providerId: string; at: string }) =>
+  db
+    .updateTable("messages")
+    .set({
+      status: "sent",
+      provider_id: p.providerId,
+      locked_until: null,
+      next_attempt_at: null,
+      error_code: null,
+      last_error: null,
+      updated_at: p.at,
+    })
+    .where("id", "=", p.id),
+);
+
 /**
  * The outbox: every outbound message is a row before anything is sent. Delivery claims a row with a
  * conditional UPDATE (queued → sending) so two workers never send it both; the provider's id is recorded on
@@ -265,19 +281,7 @@ export class Outbox {
     await this.db.transaction().execute(async (tx) => {
       for (const o of outcomes) {
         if (o.ok) {
-          await tx
-            .updateTable("messages")
-            .set({
-              status: "sent",
-              provider_id: o.providerId,
-              locked_until: null,
-              next_attempt_at: null,
-              error_code: null,
-              last_error: null,
-              updated_at: at.toISOString(),
-            })
-            .where("id", "=", o.row.id)
-            .execute();
+          await markSent(tx, { id: o.row.id, providerId: o.providerId, at: at.toISOString() });
           continue;
         }
         await tx
