@@ -155,7 +155,7 @@ export async function createServices(
   const progress = new ProgressService(db, readings, clock);
   const days = new DaysService(db);
   const stats = new StatsService(db, clock);
-  const remindersRepo = new RemindersRepo(db);
+  const remindersRepo = new RemindersRepo(db, database.kind);
   const reminders = new RemindersService(remindersRepo, users, clock);
   const text = new TextService({
     db,

@@ -1,5 +1,5 @@
-import type { Insertable, Selectable, Updateable } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import { type Insertable, type Selectable, sql, type Updateable } from "kysely";
+import type { Db, DbKind } from "../../platform/db/database.js";
 import type { SchedulesTable } from "../../platform/db/schema.js";
 
 export type ScheduleRow = Selectable<SchedulesTable>;
@@ -12,9 +12,23 @@ export interface ReadingBook {
   lastPage: number | null;
 }
 
+/** A due schedule moved on to its next slot by the scheduler. */
+export interface Advance {
+  /** As read: moved only if still unchanged (same updated_at). */
+  row: Pick<ScheduleRow, "id" | "updated_at">;
+  next_slot_at: string | null;
+  next_fire_at: string | null;
+  /** The slot that fired. */
+  last_slot_at: string;
+  updated_at: string;
+}
+
 /** SQL of reminder schedules. Every owner-facing query filters on owner_id. */
 export class RemindersRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly kind: DbKind,
+  ) {}
 
   list(ownerId: string): Promise<ScheduleRow[]> {
     return this.db
@@ -73,26 +87,36 @@ export class RemindersRepo {
   }
 
   /**
-   * Moves schedules on in one transaction, each unless someone else changed it since it was read (a user's
+   * Moves schedules on in one statement, each unless someone else changed it since it was read (a user's
    * edit wins: it re-planned the schedule). Returns how many moved.
    */
-  async advanceMany(
-    items: readonly { row: ScheduleRow; patch: Updateable<SchedulesTable> }[],
-  ): Promise<number> {
+  async advanceMany(items: readonly Advance[]): Promise<number> {
     if (items.length === 0) return 0;
-    return this.db.transaction().execute(async (tx) => {
-      let moved = 0;
-      for (const { row, patch } of items) {
-        const r = await tx
-          .updateTable("schedules")
-          .set(patch)
-          .where("id", "=", row.id)
-          .where("updated_at", "=", row.updated_at)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) > 0) moved++;
-      }
-      return moved;
-    });
+    const rows = JSON.stringify(
+      items.map((i) => ({
+        id: i.row.id,
+        was: i.row.updated_at,
+        ns: i.next_slot_at,
+        nf: i.next_fire_at,
+        ls: i.last_slot_at,
+        ua: i.updated_at,
+      })),
+    );
+    // One UPDATE … FROM over the batch as JSON: on PostgreSQL one round trip instead of one per schedule.
+    const r =
+      this.kind === "postgres"
+        ? await sql`update schedules as s
+            set next_slot_at = v.ns, next_fire_at = v.nf, last_slot_at = v.ls, updated_at = v.ua
+            from jsonb_to_recordset(${rows}::jsonb)
+              as v(id text, was timestamptz, ns timestamptz, nf timestamptz, ls timestamptz, ua timestamptz)
+            where s.id = v.id and s.updated_at = v.was`.execute(this.db)
+        : await sql`update schedules
+            set next_slot_at = v.ns, next_fire_at = v.nf, last_slot_at = v.ls, updated_at = v.ua
+            from (select value ->> 'id' as id, value ->> 'was' as was, value ->> 'ns' as ns,
+                    value ->> 'nf' as nf, value ->> 'ls' as ls, value ->> 'ua' as ua
+                  from json_each(${rows})) as v
+            where schedules.id = v.id and schedules.updated_at = v.was`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0);
   }
 
   /** Which of these ids are the owner's books. */

@@ -333,6 +333,41 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
     expect((await jobs()).map((j) => JSON.parse(j.payload).scheduleId)).toEqual([good.id]);
     expect(errors).toEqual([expect.objectContaining({ scheduleId: broken.id })]);
   });
+
+  it("advancing a batch skips a schedule its owner changed since it was read: the edit wins", async () => {
+    const kept = await schedule({ daily: "07:00" });
+    const edited = await schedule({ daily: "07:00" });
+    t.clock.set("2026-03-16T07:00:30.000Z");
+    const rows = await t.services.remindersRepo.due(t.clock.now().toISOString(), 10);
+    expect(rows.map((r) => r.id).sort()).toEqual([kept.id, edited.id].sort());
+    t.clock.advance(1_000);
+    const r = await c.request({
+      method: "PATCH",
+      url: `/api/schedules/${edited.id}`,
+      payload: { when: { daily: "09:00" } },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const moved = await t.services.remindersRepo.advanceMany(
+      rows.map((row) => ({
+        row,
+        next_slot_at: "2026-03-17T07:00:00.000Z",
+        next_fire_at: "2026-03-17T07:00:00.000Z",
+        last_slot_at: "2026-03-16T07:00:00.000Z",
+        updated_at: t.clock.now().toISOString(),
+      })),
+    );
+    expect(moved).toBe(1);
+    const after = await t.services.db.selectFrom("schedules").selectAll().orderBy("id").execute();
+    const byId = new Map(after.map((a) => [a.id, a]));
+    expect(byId.get(kept.id)).toMatchObject({
+      next_fire_at: "2026-03-17T07:00:00.000Z",
+      last_slot_at: "2026-03-16T07:00:00.000Z",
+    });
+    expect(byId.get(edited.id)).toMatchObject({
+      next_fire_at: "2026-03-16T09:00:00.000Z",
+      last_slot_at: null,
+    });
+  });
 });
 
 async function waitFor(ok: () => Promise<boolean>, ms = 5_000): Promise<void> {

@@ -134,10 +134,7 @@ export class Scheduler {
       enqueued += fired.length;
       const updatedAt = nowDate.toISOString();
       const moved = await this.deps.repo.advanceMany(
-        fired.map(({ row, slot, next }) => ({
-          row,
-          patch: { ...next, last_slot_at: slot, updated_at: updatedAt },
-        })),
+        fired.map(({ row, slot, next }) => ({ row, ...next, last_slot_at: slot, updated_at: updatedAt })),
       );
       if (rows.length < this.batch || moved === 0) break;
     }
