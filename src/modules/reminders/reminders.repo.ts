@@ -1,5 +1,6 @@
 import { type Insertable, type Selectable, sql, type Updateable } from "kysely";
 import type { Db, DbKind } from "../../platform/db/database.js";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { SchedulesTable } from "../../platform/db/schema.js";
 
 export type ScheduleRow = Selectable<SchedulesTable>;
@@ -11,6 +12,34 @@ export interface ReadingBook {
   totalPages: number | null;
   lastPage: number | null;
 }
+
+// The reminder job's reads, once per reminder: compiled once.
+const scheduleById = precompiledOn((db: Db, p: { id: string }) =>
+  db.selectFrom("schedules").selectAll().where("id", "=", p.id),
+);
+// The last page of each book's current read-through in the same query (no query per book).
+const readingBooksOf = precompiledOn((db: Db, p: { ownerId: string }) =>
+  db
+    .selectFrom("books as b")
+    .select((eb) => [
+      "b.id",
+      "b.title",
+      "b.total_pages",
+      eb
+        .selectFrom("progress_entries as pe")
+        .select("pe.page")
+        .where("pe.owner_id", "=", p.ownerId)
+        .whereRef("pe.reading_id", "=", "b.current_reading_id")
+        .where("pe.page", "is not", null)
+        .orderBy("pe.id", "desc")
+        .limit(1)
+        .as("last_page"),
+    ])
+    .where("b.owner_id", "=", p.ownerId)
+    .where("b.status", "=", "reading")
+    .orderBy("b.updated_at", "desc")
+    .limit(50),
+);
 
 /** A due schedule moved on to its next slot by the scheduler. */
 export interface Advance {
@@ -49,8 +78,8 @@ export class RemindersRepo {
   }
 
   /** For the job handler, which has only the schedule id. */
-  anyById(id: string): Promise<ScheduleRow | undefined> {
-    return this.db.selectFrom("schedules").selectAll().where("id", "=", id).executeTakeFirst();
+  async anyById(id: string): Promise<ScheduleRow | undefined> {
+    return (await scheduleById(this.db, { id }))[0];
   }
 
   async insert(row: Insertable<SchedulesTable>): Promise<void> {
@@ -131,31 +160,9 @@ export class RemindersRepo {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** The owner's books on the reading shelf, with their last logged page. */
+  /** The owner's books on the reading shelf (newest first, at most 50), with their last logged page. */
   async readingBooks(ownerId: string): Promise<ReadingBook[]> {
-    const books = await this.db
-      .selectFrom("books")
-      .select(["id", "title", "total_pages", "current_reading_id"])
-      .where("owner_id", "=", ownerId)
-      .where("status", "=", "reading")
-      .orderBy("updated_at", "desc")
-      .limit(50)
-      .execute();
-    const out: ReadingBook[] = [];
-    for (const b of books) {
-      const last = b.current_reading_id
-        ? await this.db
-            .selectFrom("progress_entries")
-            .select("page")
-            .where("owner_id", "=", ownerId)
-            .where("reading_id", "=", b.current_reading_id)
-            .where("page", "is not", null)
-            .orderBy("id", "desc")
-            .limit(1)
-            .executeTakeFirst()
-        : undefined;
-      out.push({ id: b.id, title: b.title, totalPages: b.total_pages, lastPage: last?.page ?? null });
-    }
-    return out;
+    const rows = await readingBooksOf(this.db, { ownerId });
+    return rows.map((b) => ({ id: b.id, title: b.title, totalPages: b.total_pages, lastPage: b.last_page }));
   }
 }

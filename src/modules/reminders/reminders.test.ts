@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
+import { move, progress, readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
 
 describe.each(ENGINES)("reminder schedules API (%s)", (engine) => {
   let t: TestApp;
   let c: Client;
+  let admin: Client;
 
   beforeAll(async () => {
-    const { t: app, admin } = await appWithAdmin(engine);
-    t = app;
+    const started = await appWithAdmin(engine);
+    t = started.t;
+    admin = started.admin;
     t.clock.set("2026-03-07T12:00:00.000Z");
     c = await newUser(t, { admin, timezone: "America/New_York" });
   });
@@ -120,5 +123,19 @@ describe.each(ENGINES)("reminder schedules API (%s)", (engine) => {
     expect(await text("resume")).toMatch(/back on/);
     const after = (await c.request({ method: "GET", url: "/api/schedules" })).json().items;
     expect(after.every((s: { pausedUntil: string | null }) => s.pausedUntil === null)).toBe(true);
+  });
+  it("the job's book list: books being read with their last logged page, nobody else's", async () => {
+    const other = await newUser(t, { admin });
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    await readingBook(c, { title: "Emma", totalPages: 300 });
+    const done = await readingBook(c, { title: "Ulysses" });
+    await readingBook(other, { title: "Someone else's" });
+    for (const page of [50, 80]) expect((await progress(c, dune.id, { page })).statusCode).toBe(201);
+    expect((await move(c, done.id, "finished")).statusCode).toBe(200);
+    const books = await t.services.remindersRepo.readingBooks(c.userId);
+    expect(books.map((b) => [b.title, b.totalPages, b.lastPage]).sort()).toEqual([
+      ["Dune", 412, 80],
+      ["Emma", 300, null],
+    ]);
   });
 });
