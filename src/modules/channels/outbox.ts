@@ -34,12 +34,17 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** How often due retries are looked for while started. */
   pollMs?: number;
+  /** Most sends in flight at once (default 128: about 1,000 messages/s at 100 ms a send). */
+  maxInFlight?: number;
   random?: () => number;
   /** Called after a send failed for good (e.g. to fall back to a template). */
   onFailed?: (row: OutboxRow, code: string | null) => Promise<void>;
 }
 
+/** Messages claimed per statement. */
 const BATCH = 32;
+/** Sends in flight at once per process (default of OutboxOptions.maxInFlight). */
+const MAX_IN_FLIGHT = 128;
 
 // Every reply is queued through this insert: compiled once.
 const insertOutbound = precompiledOn(
@@ -115,6 +120,9 @@ export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private kicked: NodeJS.Immediate | undefined;
   private readonly policy: Pick<JobPolicy, "attempts" | "backoff">;
+  /** Outcomes of finished sends waiting to be recorded together. */
+  private finished: Outcome[] = [];
+  private recording: Promise<void> | undefined;
   onFailed: OutboxOptions["onFailed"];
 
   constructor(
@@ -158,7 +166,7 @@ export class Outbox {
     });
   }
 
-  /** Delivers everything due now; resolves when nothing due is left (tests await it). */
+  /** Delivers everything due now; resolves when nothing due is left and every send is recorded (tests await it). */
   flush(): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -168,7 +176,7 @@ export class Outbox {
       try {
         do {
           this.again = false;
-          while ((await this.runBatch()) > 0) {}
+          await this.deliverDue();
         } while (this.again);
       } finally {
         this.running = undefined;
@@ -193,7 +201,43 @@ export class Outbox {
     await this.running;
   }
 
-  private async runBatch(): Promise<number> {
+  /**
+   * Sends due messages, up to maxInFlight at once: more are claimed as sends finish (a window, not a batch
+   * at a time, so a slow send holds up no others), and the outcomes of sends that finish in the same turn are
+   * recorded in one transaction. Returns when nothing due is left and nothing is in flight.
+   */
+  private async deliverDue(): Promise<void> {
+    const max = this.opts.maxInFlight ?? MAX_IN_FLIGHT;
+    // Claim in chunks rather than one row per finished send.
+    const refill = Math.max(1, Math.min(BATCH, Math.floor(max / 2)));
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    for (;;) {
+      const free = max - inFlight;
+      if (free >= refill || inFlight === 0) {
+        const want = Math.min(free, BATCH);
+        const claimed = await this.claimDue(want);
+        for (const row of claimed) {
+          inFlight++;
+          void this.send(row)
+            .then((o) => this.recordSoon(o))
+            .finally(() => {
+              inFlight--;
+              wake?.();
+            });
+        }
+        if (claimed.length === want) continue;
+        if (inFlight === 0) return;
+      }
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+    }
+  }
+
+  /** Claims up to `limit` due messages, oldest first (after giving up rows stuck in `sending`). */
+  private async claimDue(limit: number): Promise<OutboxRow[]> {
     const now = this.clock.now().toISOString();
     await this.giveUpStale(now);
     const due = await this.db
@@ -202,12 +246,28 @@ export class Outbox {
       .where("status", "=", "queued")
       .where("next_attempt_at", "<=", now)
       .orderBy("next_attempt_at")
-      .limit(BATCH)
+      .limit(limit)
       .execute();
-    if (due.length === 0) return 0;
-    const claimed = await this.claim(due.map((r) => r.id));
-    if (claimed.length === 0) return 0;
-    const outcomes = await Promise.all(claimed.map((row) => this.send(row)));
+    return due.length === 0 ? [] : this.claim(due.map((r) => r.id));
+  }
+
+  /** Records an outcome together with the others of this turn; resolves once recorded (or the failure logged). */
+  private recordSoon(outcome: Outcome): Promise<void> {
+    this.finished.push(outcome);
+    this.recording ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const outcomes = this.finished;
+        this.finished = [];
+        this.recording = undefined;
+        this.recordAll(outcomes)
+          .catch((err) => this.log.error({ err }, "could not record outbound message outcomes"))
+          .finally(resolve);
+      });
+    });
+    return this.recording;
+  }
+
+  private async recordAll(outcomes: Outcome[]): Promise<void> {
     await this.record(outcomes);
     for (const o of outcomes) {
       if (o.ok) continue;
@@ -218,7 +278,6 @@ export class Outbox {
       if (o.final)
         await this.onFailed?.({ ...o.row, error_code: o.error.code ?? null }, o.error.code ?? null);
     }
-    return claimed.length;
   }
 
   private async giveUpStale(now: string): Promise<void> {
