@@ -17,7 +17,9 @@ export interface ReadingBook {
 const scheduleById = precompiledOn((db: Db, p: { id: string }) =>
   db.selectFrom("schedules").selectAll().where("id", "=", p.id),
 );
-// The last page of each book's current read-through in the same query (no query per book).
+// The last page of each book's current read-through in the same query (no query per book). The subquery
+// filters on the read-through alone: it is the owner's (it is the current one of the owner's book), and an
+// owner_id term there makes SQLite walk the owner's whole log by progress_owner_day_idx.
 const readingBooksOf = precompiledOn((db: Db, p: { ownerId: string }) =>
   db
     .selectFrom("books as b")
@@ -28,7 +30,6 @@ const readingBooksOf = precompiledOn((db: Db, p: { ownerId: string }) =>
       eb
         .selectFrom("progress_entries as pe")
         .select("pe.page")
-        .where("pe.owner_id", "=", p.ownerId)
         .whereRef("pe.reading_id", "=", "b.current_reading_id")
         .where("pe.page", "is not", null)
         .orderBy("pe.id", "desc")
