@@ -4,7 +4,7 @@
 // when the fake accepted a message − when it was due. Goal: all sent within 10 s. BENCH_REMINDERS overrides
 // the count. (Worker processes of their own on the same SQLite file were slower: writers contend for the lock.)
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../src/config.js";
 import { createServices } from "../src/container.js";
@@ -13,6 +13,7 @@ import { newId } from "../src/platform/ids.js";
 import { FakeWhatsAppGraph, WA } from "../test/fakes/whatsapp.js";
 
 const N = Number(process.env.BENCH_REMINDERS ?? 10_000);
+const LATENCY_MS = Number(process.env.BENCH_PROVIDER_LATENCY_MS ?? 0);
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -24,13 +25,18 @@ export default async function bench() {
   const graph = await new FakeWhatsAppGraph().start();
   const accepted = new Map<string, number>();
   const origRoute = (graph as unknown as { route: (...a: unknown[]) => boolean }).route.bind(graph);
-  (graph as unknown as { route: (...a: unknown[]) => boolean }).route = (...a: unknown[]) => {
+  const accept = (...a: unknown[]) => {
     const before = graph.sends.length;
     const r = origRoute(...a);
     const s = graph.sends[before];
     if (s) accepted.set(s.to, Date.now());
     return r;
   };
+  // BENCH_PROVIDER_LATENCY_MS: the fake answers this much later, like a provider across the internet.
+  (graph as unknown as { route: (...a: unknown[]) => boolean | Promise<boolean> }).route =
+    LATENCY_MS > 0
+      ? (...a: unknown[]) => new Promise((r) => setTimeout(() => r(accept(...a)), LATENCY_MS))
+      : accept;
   const env = {
     DATA_DIR: dir,
     LOG_LEVEL: "silent",
@@ -135,13 +141,15 @@ export default async function bench() {
     .updateTable("schedules")
     .set({ next_slot_at: due.toISOString(), next_fire_at: due.toISOString() })
     .execute();
+  const cpuBefore = process.cpuUsage();
   await services.queue.start({ concurrency: 16 });
   services.outbox.start();
   scheduler.start();
   const phases: Record<string, number> = {};
-  // Phase marks, cheaply (every 500 ms, one count query) so watching does not slow the run down.
+  // Phase marks, cheaply (every 250 ms, two count queries) so watching does not slow the run down.
   const watch = setInterval(async () => {
     const c = await services.queue.counts();
+    const at = Date.now() - due.getTime();
     if (!phases.scheduled && c.waiting + c.running > 0) phases.scheduled = -1;
     if (phases.scheduled === -1) {
       const left = await db
@@ -150,14 +158,19 @@ export default async function bench() {
         .where("next_fire_at", "<=", due.toISOString())
         .limit(1)
         .execute();
-      if (left.length === 0) phases.scheduled = Date.now() - due.getTime();
+      if (left.length === 0) phases.scheduled = at;
     }
     if (phases.scheduled && phases.scheduled > 0 && !phases.jobsDone && c.waiting + c.running === 0)
-      phases.jobsDone = Date.now() - due.getTime();
-  }, 500);
+      phases.jobsDone = at;
+    if (!phases.queued) {
+      const m = await db.selectFrom("messages").select(db.fn.countAll<number>().as("n")).executeTakeFirst();
+      if (Number(m?.n ?? 0) >= N) phases.queued = at;
+    }
+  }, 250);
   const deadline = due.getTime() + 120_000;
   while (accepted.size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const doneAt = Date.now();
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(watch);
   await scheduler.stop();
   await services.queue.stop();
@@ -173,6 +186,7 @@ export default async function bench() {
   rmSync(dir, { recursive: true, force: true });
   const figures = {
     reminders: N,
+    providerLatencyMs: LATENCY_MS,
     sent: accepted.size,
     providerCalls: graph.sends.length,
     outboxRows: Number(messages?.n ?? 0),
@@ -182,7 +196,13 @@ export default async function bench() {
     lagP99Ms: percentile(lags, 99),
     lagMaxMs: lags.at(-1) ?? null,
     allEnqueuedAfterMs: phases.scheduled ?? null,
+    // Marks are seen at the watcher's next 250 ms tick; null: not seen before the last send.
     allJobsDoneAfterMs: phases.jobsDone ?? null,
+    allOutboxRowsAfterMs: phases.queued ?? null,
+    // CPU time of this process (server side and fake alike) from start to the last send: less sensitive to
+    // other load on the machine than the wall-clock figures.
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
     goalAllWithin10s: accepted.size === N && (lags.at(-1) ?? Infinity) <= 10_000,
   };
   console.log(figures);
