@@ -4,7 +4,7 @@ import {
   type BackendFactory,
   Queue as BQueue,
   createPostgresBackend,
-  type Job,
+  Job,
   UnrecoverableError,
   WaitingError,
   Worker,
@@ -49,8 +49,6 @@ export interface BullMqQueueOptions {
 }
 
 interface Active {
-  job: Job;
-  token: string | undefined;
   stop: AbortController;
   released: boolean;
   onRelease: Promise<void>;
@@ -66,6 +64,14 @@ type BullWorker = Worker<any, any, string, any, any, any>;
 const BACKOFF_TYPE = "readlog";
 const never = new Promise<never>(() => {});
 
+function signal(): { fired: Promise<void>; fire: () => void } {
+  let fire = () => {};
+  const fired = new Promise<void>((r) => {
+    fire = r;
+  });
+  return { fired, fire };
+}
+
 /**
  * The scaled queue: one BullMQ queue per job type (so a job type's concurrency is a worker setting), on
  * Redis or on BullMQ's PostgreSQL backend. The public job id is `<job name>/<BullMQ job id>`; an
@@ -78,6 +84,10 @@ export class BullMqQueue implements Queue {
   private readonly producers = new Map<string, BullQueue>();
   private workers: BullWorker[] = [];
   private readonly active = new Set<Active>();
+  /** Jobs taken by this process but not run to the end, to put back in the wait list once its workers are closed. */
+  private held: Array<{ job: Job; token: string }> = [];
+  /** Fired by a stopping process once the grace period is over: what it still holds is given back. */
+  private release = signal();
   private slots = new Slots(1);
   private state: "idle" | "running" | "stopping" | "crashed" | "closed" = "idle";
   private stopping: Promise<void> | undefined;
@@ -158,13 +168,14 @@ export class BullMqQueue implements Queue {
     if (!(Number.isInteger(concurrency) && concurrency >= 1))
       throw new QueueError("concurrency must be a whole number ≥ 1");
     this.state = "running";
+    this.release = signal();
     this.slots = new Slots(concurrency);
     const factory = this.backendFactory();
     this.workers = this.registry.all().map((def) => {
       const opts = {
         ...this.connectionOptions(),
         concurrency: Math.min(def.policy.concurrency ?? concurrency, concurrency),
-        lockDuration: this.opts.lockDurationMs ?? 30_000,
+        lockDuration: this.lockDurationMs(),
         ...(this.opts.stalledIntervalMs ? { stalledInterval: this.opts.stalledIntervalMs } : {}),
         // A job that keeps killing its worker ends up dead instead of looping.
         maxStalledCount: Math.max(1, def.policy.attempts - 1),
@@ -308,12 +319,22 @@ export class BullMqQueue implements Queue {
     return q;
   }
 
+  private lockDurationMs(): number {
+    return this.opts.lockDurationMs ?? 30_000;
+  }
+
   private async process(job: Job, token: string | undefined): Promise<void> {
     if (this.state === "crashed") return never;
+    if (this.state !== "running") {
+      // BullMQ runs every job its worker has fetched, even once paused or closing (a blocking fetch still in
+      // flight when stop() began can return one). A stopping process does not start it: it keeps it (BullMQ
+      // renews the lock meanwhile) and gives it back with the rest when the grace period is over.
+      await this.release.fired;
+      if (this.isCrashed()) return never;
+      return await this.giveBack(job, token);
+    }
     let releaseNow = () => {};
     const entry: Active = {
-      job,
-      token,
       stop: new AbortController(),
       released: false,
       onRelease: new Promise<void>((r) => {
@@ -329,7 +350,7 @@ export class BullMqQueue implements Queue {
     this.active.add(entry);
     try {
       const got = await this.slots.acquire(entry.stop.signal);
-      if (!got || entry.released) return await this.giveBack(entry);
+      if (!got || entry.released) return await this.giveBack(job, token);
       try {
         const outcome = await Promise.race([
           this.registry.run(job.name, job.data, {
@@ -340,7 +361,7 @@ export class BullMqQueue implements Queue {
           entry.onRelease.then(() => undefined),
         ]);
         if (this.isCrashed()) return never;
-        if (entry.released || outcome === undefined) return await this.giveBack(entry);
+        if (entry.released || outcome === undefined) return await this.giveBack(job, token);
         if (outcome.kind === "invalid") throw new UnrecoverableError(outcome.error);
         if (outcome.kind === "failed") throw new Error(outcome.error);
       } finally {
@@ -356,10 +377,44 @@ export class BullMqQueue implements Queue {
     return this.state === "crashed";
   }
 
-  /** Puts a taken job back in the wait list without charging an attempt. */
-  private async giveBack(entry: Active): Promise<never> {
-    await entry.job.moveToWait(entry.token);
+  /**
+   * Ends an attempt given back by a stopping process without touching the job: WaitingError makes BullMQ
+   * leave it as it is, still active and locked with this token, and `drain` moves it to the wait list once
+   * the workers are closed. Moving it here instead races the worker's own blocking fetch, which pause() does
+   * not cancel and close() cancels only asynchronously: that fetch could take the job right back, BullMQ
+   * would run it again in this stopping process, nothing would release it any more, and close() would wait
+   * for that attempt until its timeout failed it (issue 5: released jobs ending up dead).
+   */
+  private async giveBack(job: Job, token: string | undefined): Promise<never> {
+    // BullMQ stops renewing the lock when this processor returns; a fresh one covers closing the workers.
+    const locked =
+      token !== undefined &&
+      (await job.extendLock(token, this.lockDurationMs()).then(
+        (n) => Number(n) === 1,
+        () => false,
+      ));
+    if (locked) this.held.push({ job, token });
+    else
+      this.opts.log?.warn({ job: `${job.name}/${job.id}` }, "released job had lost its lock; not put back");
     throw new WaitingError();
+  }
+
+  /** Moves the jobs given back to the wait list, with their lock tokens, without charging an attempt. */
+  private async putBack(): Promise<void> {
+    const held = this.held;
+    this.held = [];
+    await Promise.all(
+      held.map(async ({ job, token }) => {
+        try {
+          // The worker that took the job is closed; its producer queue does the move.
+          const fresh = await Job.fromId(this.producer(job.queueName), job.id as string);
+          await fresh?.moveToWait(token);
+        } catch (err) {
+          // A lost lock: some worker's stalled-job check takes the job back instead.
+          this.opts.log?.warn({ err, job: `${job.name}/${job.id}` }, "could not put a released job back");
+        }
+      }),
+    );
   }
 
   private async drain(graceMs: number): Promise<void> {
@@ -376,12 +431,16 @@ export class BullMqQueue implements Queue {
       ]);
       clearTimeout(timer);
     }
+    this.release.fire();
     for (const a of this.active) {
       a.released = true;
       a.stop.abort(new Error("worker stopping"));
       a.releaseNow();
     }
+    // close() waits for the processors (each given-back one returns at once) and ends the workers' fetches;
+    // only then do the given-back jobs go back to the wait list, where no fetch of this process can take them.
     await Promise.all(this.workers.map((w) => w.close()));
     this.workers = [];
+    await this.putBack();
   }
 }
