@@ -1,28 +1,47 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { createServices } from "../../src/container.js";
+import { createServices, type Services } from "../../src/container.js";
+import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
 import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
 import { sendAndBlock } from "../support/crash-worker.js";
 
-const dir = mkdtempSync(path.join(tmpdir(), "readlog-crash-"));
-const marks = path.join(dir, "marks.log");
+const redisUrl = inject("redisUrl");
+const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function worker(block: boolean): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/crash-worker.ts"], {
-    env: { ...process.env, CRASH_WORKER: "1", BLOCK: block ? "1" : "0", MARKS: marks, DATA_DIR: dir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  return child;
+/** One test's data directory (its SQLite file) and the file where each run of the job leaves a line. */
+function scene() {
+  const dir = mkdtempSync(path.join(tmpdir(), "readlog-crash-"));
+  dirs.push(dir);
+  const marks = path.join(dir, "marks.log");
+  const runs = () =>
+    existsSync(marks) ? readFileSync(marks, "utf8").trim().split("\n").filter(Boolean) : [];
+  const worker = (block: boolean, env: Record<string, string> = {}): ChildProcess => {
+    const child = spawn(process.execPath, ["--import", "tsx", "test/support/crash-worker.ts"], {
+      env: {
+        ...process.env,
+        ...env,
+        CRASH_WORKER: "1",
+        BLOCK: block ? "1" : "0",
+        MARKS: marks,
+        DATA_DIR: dir,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    return child;
+  };
+  return { dir, runs, worker };
 }
 
 async function waitFor(ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
@@ -33,18 +52,31 @@ async function waitFor(ok: () => boolean | Promise<boolean>, ms = 20_000): Promi
   }
 }
 
-const runs = () => (existsSync(marks) ? readFileSync(marks, "utf8").trim().split("\n").filter(Boolean) : []);
+const killed = (child: ChildProcess) => new Promise((r) => child.on("exit", (_code, signal) => r(signal)));
+
+/** Two different processes ran the job, and the outbox holds its message once. */
+async function expectRanTwiceSentOnce(services: Services, runs: string[]): Promise<void> {
+  const [a, b] = runs;
+  expect(runs).toHaveLength(2);
+  expect(a!.split(" pid ")[1]).not.toBe(b!.split(" pid ")[1]);
+  const messages = await services.db
+    .selectFrom("messages")
+    .select(["idempotency_key", "body"])
+    .where("idempotency_key", "like", "crash-test:%")
+    .execute();
+  expect(messages).toEqual([{ idempotency_key: "crash-test:1", body: "message 1" }]);
+}
 
 describe("crash safety of workers (SQLite file)", () => {
   it("a job whose worker is killed with -9 mid-job runs again on another worker; its message is recorded once", async () => {
-    const env = { DATA_DIR: dir, LOG_LEVEL: "silent" };
-    const services = await createServices(loadConfig(env));
+    const { dir, runs, worker } = scene();
+    const services = await createServices(loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" }));
     const producer = new SqlQueue(services.database);
     producer.declare(sendAndBlock);
     await producer.enqueue(sendAndBlock, { n: 1 });
 
     const first = worker(true);
-    const firstExit = new Promise((r) => first.on("exit", (_code, signal) => r(signal)));
+    const firstExit = killed(first);
     await waitFor(() => runs().length === 1);
     first.kill("SIGKILL");
     expect(await firstExit).toBe("SIGKILL");
@@ -53,16 +85,47 @@ describe("crash safety of workers (SQLite file)", () => {
 
     worker(false);
     await waitFor(async () => (await services.db.selectFrom("jobs").select("id").execute()).length === 0);
-    const [a, b] = runs();
-    expect(runs()).toHaveLength(2);
-    expect(a!.split(" pid ")[1]).not.toBe(b!.split(" pid ")[1]); // two different processes ran it
-
-    const messages = await services.db
-      .selectFrom("messages")
-      .select(["idempotency_key", "body"])
-      .where("idempotency_key", "like", "crash-test:%")
-      .execute();
-    expect(messages).toEqual([{ idempotency_key: "crash-test:1", body: "message 1" }]);
+    await expectRanTwiceSentOnce(services, runs());
     await services.database.close();
+  }, 60_000);
+});
+
+// Skipped without TEST_REDIS_URL (said once by the global setup).
+describe.skipIf(!redisUrl)("crash safety of workers (BullMQ on Redis)", () => {
+  it("a job whose worker is killed with -9 mid-job is found stalled and runs again on another worker; its message is recorded once", async () => {
+    const { dir, runs, worker } = scene();
+    const prefix = `rlcrash_${process.pid}_${randomBytes(4).toString("hex")}`;
+    const env = { REDIS_URL: redisUrl!, QUEUE_PREFIX: prefix };
+    // The outbox is in the SQLite file; the job lives in Redis.
+    const services = await createServices(loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" }));
+    const producer = new BullMqQueue({ backend: { kind: "redis", url: redisUrl!, prefix } });
+    try {
+      producer.declare(sendAndBlock);
+      await producer.enqueue(sendAndBlock, { n: 1 });
+
+      const first = worker(true, env);
+      const firstExit = killed(first);
+      await waitFor(() => runs().length === 1);
+      first.kill("SIGKILL");
+      expect(await firstExit).toBe("SIGKILL");
+      // Still active in Redis, under the lock the dead worker no longer renews.
+      expect(await producer.counts()).toMatchObject({ running: 1, waiting: 0, dead: 0 });
+
+      // The second worker's stalled-job check finds the expired lock and moves the job back to wait.
+      worker(false, env);
+      await waitFor(async () => {
+        const c = await producer.counts();
+        return c.running + c.waiting + c.failed === 0;
+      });
+      expect(await producer.counts()).toEqual({ waiting: 0, delayed: 0, running: 0, failed: 0, dead: 0 });
+      await expectRanTwiceSentOnce(services, runs());
+    } finally {
+      await producer.close();
+      const r = new Redis(redisUrl!);
+      const keys = await r.keys(`${prefix}:*`);
+      if (keys.length > 0) await r.del(...keys);
+      await r.quit();
+      await services.database.close();
+    }
   }, 60_000);
 });

@@ -1,13 +1,15 @@
 /**
  * A worker process for the crash-safety test: the real container on a SQLite file, plus one test job whose
  * handler queues a message through the outbox and then (with BLOCK=1) never returns, so the test can
- * `kill -9` it mid-job. Short leases so another worker takes the job back quickly.
+ * `kill -9` it mid-job. The job runs on the SQL queue, or on BullMQ when REDIS_URL is set (its keys under
+ * QUEUE_PREFIX). Short leases/locks so another worker takes the job back quickly.
  */
 import { appendFileSync } from "node:fs";
 import { Type } from "@sinclair/typebox";
 import { loadConfig } from "../../src/config.js";
 import { createServices } from "../../src/container.js";
-import { defineJob } from "../../src/platform/queue/queue.js";
+import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
+import { defineJob, type Queue } from "../../src/platform/queue/queue.js";
 import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
 
 export const sendAndBlock = defineJob({
@@ -19,13 +21,22 @@ export const sendAndBlock = defineJob({
 /** Leases run out this long after the job's timeout when its worker is gone. */
 export const LEASE_MARGIN_MS = 300;
 
+/** BullMQ: the lock a dead worker stops renewing, and how often live workers look for expired ones. */
+export const BULLMQ_TUNING = { lockDurationMs: 1_000, stalledIntervalMs: 300 };
+
 if (process.env.CRASH_WORKER === "1") {
-  const services = await createServices(loadConfig({ ...process.env, LOG_LEVEL: "silent" }));
-  const queue = new SqlQueue(services.database, {
-    leaseMarginMs: LEASE_MARGIN_MS,
-    reapIntervalMs: 100,
-    pollIntervalMs: 50,
-  });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: "silent" });
+  const services = await createServices(config);
+  const queue: Queue = config.redisUrl
+    ? new BullMqQueue({
+        backend: { kind: "redis", url: config.redisUrl, prefix: process.env.QUEUE_PREFIX },
+        ...BULLMQ_TUNING,
+      })
+    : new SqlQueue(services.database, {
+        leaseMarginMs: LEASE_MARGIN_MS,
+        reapIntervalMs: 100,
+        pollIntervalMs: 50,
+      });
   queue.handle(sendAndBlock, async ({ n }) => {
     await services.outbox.enqueue({
       ownerId: null,
