@@ -16,12 +16,18 @@ import {
 } from "./support/processes.js";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 32;
 
-async function load(url: string, headers: Record<string, string> = {}) {
-  // Warm up (JIT, caches), then measure.
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
+interface Figures {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+}
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Figures> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return {
     reqPerSec: Math.round(r.requests.average),
@@ -29,6 +35,11 @@ async function load(url: string, headers: Record<string, string> = {}) {
     p99Ms: r.latency.p99,
     requests: r.requests.total,
   };
+}
+
+/** The round with the median throughput (so one disturbed round moves nothing). */
+function median(runs: Figures[]): Figures {
+  return [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!;
 }
 
 export default async function run(): Promise<Record<string, unknown>> {
@@ -39,8 +50,6 @@ export default async function run(): Promise<Record<string, unknown>> {
     PORT: String(helloPort),
   });
   await waitFor200(`http://127.0.0.1:${helloPort}/`);
-  const bare = await load(`http://127.0.0.1:${helloPort}/`);
-  await stop(hello);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-"));
   const port = await freePort();
@@ -58,14 +67,28 @@ export default async function run(): Promise<Record<string, unknown>> {
 
   const base = `http://127.0.0.1:${port}`;
   const token = await firstUserToken(base, ["read"]);
-  const authed = await load(`${base}/api/me`, { authorization: `Bearer ${token}` });
+  const targets: { url: string; headers: Record<string, string> }[] = [
+    { url: `http://127.0.0.1:${helloPort}/`, headers: {} },
+    { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } },
+  ];
+  // Warm both up (JIT, caches), then alternate measured rounds, so a change in the machine's load
+  // during the run falls on both alike.
+  for (const t of targets) await load(t.url, t.headers, 2);
+  const rounds: [Figures[], Figures[]] = [[], []];
+  for (let i = 0; i < ROUNDS; i++)
+    for (const [k, t] of targets.entries()) rounds[k]!.push(await load(t.url, t.headers, DURATION_S));
+  const bare = median(rounds[0]);
+  const authed = median(rounds[1]);
   const loadedRssMb = rssMb(server.pid!);
+  await stop(hello);
   await stop(server);
   rmSync(dataDir, { recursive: true, force: true });
 
   const ratio = Math.round((authed.reqPerSec / bare.reqPerSec) * 100) / 100;
   const figures = {
     durationSeconds: DURATION_S,
+    rounds: ROUNDS,
+    perRound: { bare: rounds[0].map((r) => r.reqPerSec), authenticated: rounds[1].map((r) => r.reqPerSec) },
     connections: CONNECTIONS,
     bareFastifyHello: bare,
     authenticatedGetMe: authed,
