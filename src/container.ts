@@ -169,6 +169,9 @@ export async function createServices(
     stats,
     reminders,
     review,
+    // SQLite runs transactions one at a time on its one connection: messages handled at the same time share
+    // a commit there. PostgreSQL runs them side by side on its pool.
+    writes: database.kind === "sqlite" ? new GroupCommit(db) : undefined,
     log: { error: (obj, msg) => (opts.log as Partial<Logger> | undefined)?.error?.(obj, msg) },
   });
   const base = {

@@ -110,7 +110,7 @@ const NO_HOOKS: MessageHooks = { before: async () => true, after: async () => {}
 
 /** A command failed: its writes are rolled back and the failure is answered. */
 class CommandFailed extends Error {
-  constructor(readonly reply: TextReply) {
+  constructor(readonly error: unknown) {
     super("text command failed");
   }
 }
@@ -132,6 +132,11 @@ export interface TextDeps {
   reminders?: ReminderControl;
   /** Spaced-repetition reviews by text (`review`, then grades); absent: not offered. */
   review?: ReviewService;
+  /**
+   * Runs a message's unit of work in a transaction it may share with other messages' units, one commit for
+   * many (GroupCommit: a unit may run twice, the first run rolled back); absent: a transaction per message.
+   */
+  writes?: { run<T>(work: (tx: Db) => Promise<T>): Promise<T> };
   log?: { error(obj: object, msg: string): void };
 }
 
@@ -192,22 +197,24 @@ export class TextService {
       await inTransaction(db, (tx) => hooks.after(tx, reply));
       return reply;
     }
+    const unit = async (tx: Db): Promise<TextReply | undefined> => {
+      if (!(await hooks.before(tx))) return undefined;
+      // Fresh per run: a unit may run again alone after its group was rolled back.
+      const run: Turn = { ...turn, db: tx, books: undefined, nextPending: undefined };
+      let reply: TextReply;
+      try {
+        reply = await this.finish(run);
+      } catch (err) {
+        throw new CommandFailed(err);
+      }
+      await hooks.after(tx, reply);
+      return reply;
+    };
     try {
-      return await db.transaction().execute(async (tx) => {
-        if (!(await hooks.before(tx))) return undefined;
-        turn.db = tx;
-        let reply: TextReply;
-        try {
-          reply = await this.finish(turn);
-        } catch (err) {
-          throw new CommandFailed(this.failure(err, ctx));
-        }
-        await hooks.after(tx, reply);
-        return reply;
-      });
+      return await (this.deps.writes ? this.deps.writes.run(unit) : db.transaction().execute(unit));
     } catch (err) {
       if (!(err instanceof CommandFailed)) throw err;
-      return this.answerOnly(hooks, err.reply);
+      return this.answerOnly(hooks, this.failure(err.error, ctx));
     }
   }
 

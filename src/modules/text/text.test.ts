@@ -299,6 +299,49 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect(await undoRows()).toHaveLength(1);
   });
 
+  it("commits messages handled together once each, even when one of them fails", async () => {
+    const [a, b] = [await user(), await user()];
+    const duneA = await readingBook(a, { title: "Dune", totalPages: 412 });
+    const duneB = await readingBook(b, { title: "Dune", totalPages: 412 });
+    const text = t.services.text;
+    const afters: string[] = [];
+    const send = (c: Client, page: number, fail: boolean) =>
+      text.handleMessage({ userId: c.userId, channel: "api", conversationKey: "together" }, `dune ${page}`, {
+        before: async () => true,
+        after: async (_db, reply) => {
+          if (fail) throw new Error("cannot queue the reply");
+          afters.push(reply.text);
+        },
+      });
+    // Started in the same turn, so that on SQLite they share a transaction (and its rollback, then a rerun).
+    const [okA, failB, okA2] = await Promise.allSettled([
+      send(a, 10, false),
+      send(b, 20, true),
+      send(a, 30, false),
+    ]);
+    expect(okA).toMatchObject({
+      status: "fulfilled",
+      value: { text: expect.stringMatching(/^Dune: p\.10 /) },
+    });
+    expect(failB).toMatchObject({
+      status: "rejected",
+      reason: expect.objectContaining({ message: "cannot queue the reply" }),
+    });
+    expect(okA2).toMatchObject({
+      status: "fulfilled",
+      value: { text: expect.stringMatching(/^Dune: p\.30 /) },
+    });
+    expect((await entries(a, duneA.id)).map((e) => e.page)).toEqual([10, 30]);
+    expect(await entries(b, duneB.id)).toEqual([]);
+    // (On SQLite the three shared a transaction: `after` of the first ran again after its rollback.)
+    expect(new Set(afters)).toEqual(
+      new Set([
+        (okA as PromiseFulfilledResult<{ text: string }>).value.text,
+        (okA2 as PromiseFulfilledResult<{ text: string }>).value.text,
+      ]),
+    );
+  });
+
   it("rolls back a command that fails half-way and answers the failure", async () => {
     const c = await user();
     const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
