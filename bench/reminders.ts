@@ -47,7 +47,8 @@ export default async function bench() {
     WHATSAPP_APP_SECRET: WA.appSecret,
     WHATSAPP_VERIFY_TOKEN: WA.verifyToken,
   };
-  const services = await createServices(loadConfig(env));
+  const config = loadConfig(env);
+  const services = await createServices(config);
   const db = services.db;
   const setupStart = Date.now();
   const now = new Date().toISOString();
@@ -142,7 +143,8 @@ export default async function bench() {
     .set({ next_slot_at: due.toISOString(), next_fire_at: due.toISOString() })
     .execute();
   const cpuBefore = process.cpuUsage();
-  await services.queue.start({ concurrency: 16 });
+  // As `readlog serve` runs it (WORKER_CONCURRENCY).
+  await services.queue.start({ concurrency: config.workerConcurrency });
   services.outbox.start();
   scheduler.start();
   const phases: Record<string, number> = {};

@@ -12,6 +12,7 @@ export interface Config {
   bodyLimit: number;
   sessionTtlDays: number;
   authCacheSeconds: number;
+  workerConcurrency: number;
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
   shutdownTimeoutMs: number;
@@ -137,6 +138,12 @@ export const VARIABLES = {
     default: "30",
     doc: "Days a login session lasts",
     parse: int("SESSION_TTL_DAYS", 1, 3650),
+  },
+  WORKER_CONCURRENCY: {
+    name: "WORKER_CONCURRENCY",
+    default: "16",
+    doc: "Jobs one worker process runs at once (reminders and deliveries mostly wait on the network)",
+    parse: int("WORKER_CONCURRENCY", 1, 256),
   },
   AUTH_CACHE_SECONDS: {
     name: "AUTH_CACHE_SECONDS",
@@ -386,6 +393,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: read(env, VARIABLES.BODY_LIMIT),
     sessionTtlDays: read(env, VARIABLES.SESSION_TTL_DAYS),
     authCacheSeconds: read(env, VARIABLES.AUTH_CACHE_SECONDS),
+    workerConcurrency: read(env, VARIABLES.WORKER_CONCURRENCY),
     loginMaxFailuresPerAccount: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ACCOUNT),
     loginMaxFailuresPerAddress: read(env, VARIABLES.LOGIN_MAX_FAILURES_PER_ADDRESS),
     shutdownTimeoutMs: read(env, VARIABLES.SHUTDOWN_TIMEOUT_MS),

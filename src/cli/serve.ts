@@ -22,7 +22,7 @@ export async function serve(
   const app = roles.includes("api") ? await buildServer(config, services) : undefined;
   if (app) await app.listen({ port: config.port, host: config.host });
   if (roles.includes("worker")) {
-    await services.queue.start();
+    await services.queue.start({ concurrency: config.workerConcurrency });
     // Jobs queue messages (reminders); this process delivers them even without the api role.
     services.outbox.start();
   }
