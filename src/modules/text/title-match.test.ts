@@ -154,8 +154,10 @@ describe("matchTitle: properties", () => {
         if (bs.length === 0) return;
         const target = bs[i % bs.length]!;
         const r = matchTitle(target.title, bs);
-        if (!/[\p{L}\p{N}]/u.test(target.title)) return;
         const key = (t: string) => foldForMatch(t).replace(/ /g, "");
+        // A title nothing of which survives folding (e.g. "ͺ", U+037A, which NFKD turns into a combining
+        // mark) leaves nothing to compare, so typing it cannot find the book; that is not this property.
+        if (key(target.title) === "") return;
         const sameTitle = bs.filter((b) => key(b.title) === key(target.title));
         if (sameTitle.length === 1) expect(r).toEqual({ kind: "one", book: target });
         else expect(r.kind === "many" || r.kind === "one").toBe(true);
