@@ -226,8 +226,9 @@ export class AuthService {
    */
   cachedBearer(token: string | undefined): Principal | undefined {
     if (token === undefined || !this.d.cache.enabled) return undefined;
-    const entry = this.d.cache.get(`t:${sha256(token)}`);
-    if (!entry || this.d.clock.now().getTime() - entry.usedAt >= TOUCH_EVERY_MS) return undefined;
+    const now = this.d.clock.now().getTime();
+    const entry = this.d.cache.get(`t:${sha256(token)}`, now);
+    if (!entry || now - entry.usedAt >= TOUCH_EVERY_MS) return undefined;
     return entry.principal;
   }
 

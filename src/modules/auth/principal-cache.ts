@@ -62,12 +62,12 @@ export class PrincipalCache implements CredentialChanges {
     this.unsubscribe = undefined;
   }
 
-  /** The cached entry for `key`, if still fresh. */
-  get(key: string): CachedPrincipal | undefined {
+  /** The cached entry for `key`, if still fresh at `nowMs` (default: the clock's now). */
+  get(key: string, nowMs = this.opts.clock.now().getTime()): CachedPrincipal | undefined {
     if (!this.enabled) return undefined;
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (this.opts.clock.now().getTime() >= e.until) {
+    if (nowMs >= e.until) {
       this.entries.delete(key);
       return undefined;
     }
