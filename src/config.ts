@@ -197,7 +197,7 @@ export const VARIABLES = {
   REDIS_URL: {
     name: "REDIS_URL",
     default: "",
-    doc: "Empty: background jobs live in the database (SQL queue). `redis://[:password@]host:6379[/db]` or `rediss://…` (TLS): jobs run on BullMQ",
+    doc: "Empty: background jobs live in the database (SQL queue). `redis://[:password@]host:6379[/db]` or `rediss://…` (TLS): jobs run on BullMQ and processes tell each other about changes over Redis pub/sub (e.g. a revoked token)",
     parse: (raw: string) => {
       if (raw === "") return null;
       const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
