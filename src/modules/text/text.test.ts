@@ -332,7 +332,7 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
       value: { text: expect.stringMatching(/^Dune: p\.30 /) },
     });
     // Both recorded; on PostgreSQL they run in parallel on the pool, so either may commit first.
-    expect((await entries(a, duneA.id)).map((e) => e.page).sort((x, y) => x - y)).toEqual([10, 30]);
+    expect((await entries(a, duneA.id)).map((e) => Number(e.page)).sort((x, y) => x - y)).toEqual([10, 30]);
     expect(await entries(b, duneB.id)).toEqual([]);
     // (On SQLite the three shared a transaction: `after` of the first ran again after its rollback.)
     expect(new Set(afters)).toEqual(
