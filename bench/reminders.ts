@@ -10,7 +10,7 @@ import { loadConfig } from "../src/config.js";
 import { createServices } from "../src/container.js";
 import { Scheduler } from "../src/modules/reminders/scheduler.js";
 import { newId } from "../src/platform/ids.js";
-import { FakeWhatsAppGraph, WA } from "../test/fakes/whatsapp.js";
+import { FakeWhatsAppGraph, waEnv } from "../test/fakes/whatsapp.js";
 
 const N = Number(process.env.BENCH_REMINDERS ?? 10_000);
 const LATENCY_MS = Number(process.env.BENCH_PROVIDER_LATENCY_MS ?? 0);
@@ -40,12 +40,7 @@ export default async function bench() {
   const env = {
     DATA_DIR: dir,
     LOG_LEVEL: "silent",
-    WHATSAPP_GRAPH_URL: graph.url,
-    WHATSAPP_API_VERSION: WA.apiVersion,
-    WHATSAPP_PHONE_NUMBER_ID: WA.phoneNumberId,
-    WHATSAPP_ACCESS_TOKEN: WA.accessToken,
-    WHATSAPP_APP_SECRET: WA.appSecret,
-    WHATSAPP_VERIFY_TOKEN: WA.verifyToken,
+    ...waEnv(graph.url),
   };
   const config = loadConfig(env);
   const services = await createServices(config);

@@ -19,6 +19,7 @@ import {
   metaSignature,
   WA,
   WhatsAppWebhookSender,
+  waEnv,
 } from "../test/fakes/whatsapp.js";
 import { freePort, npmStartArgs, startNode, stop, waitFor200 } from "./support/processes.js";
 
@@ -96,12 +97,7 @@ async function runEngine(engine: "sqlite" | "postgres", graph: FakeWhatsAppGraph
     HOST: "127.0.0.1",
     LOG_LEVEL: "error",
     DATABASE_URL: engine === "postgres" ? await pgSchema(pgBase!, (s) => `create schema ${s}`, schema) : "",
-    WHATSAPP_GRAPH_URL: graph.url,
-    WHATSAPP_API_VERSION: WA.apiVersion,
-    WHATSAPP_PHONE_NUMBER_ID: WA.phoneNumberId,
-    WHATSAPP_ACCESS_TOKEN: WA.accessToken,
-    WHATSAPP_APP_SECRET: WA.appSecret,
-    WHATSAPP_VERIFY_TOKEN: WA.verifyToken,
+    ...waEnv(graph.url),
   });
   const base = `http://127.0.0.1:${port}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });

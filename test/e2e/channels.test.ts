@@ -7,6 +7,7 @@ import {
   type Poster,
   WA,
   WhatsAppWebhookSender,
+  waConfig,
 } from "../fakes/whatsapp.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../support/app.js";
 import { readingBook } from "../support/books.js";
@@ -27,15 +28,7 @@ describe.each(ENGINES)("WhatsApp and Telegram conversations (%s)", (engine) => {
     graph = await new FakeWhatsAppGraph().start();
     telegram = await new FakeTelegramApi().start();
     ({ t, admin } = await appWithAdmin(engine, {
-      whatsapp: {
-        graphUrl: graph.url,
-        apiVersion: WA.apiVersion,
-        phoneNumberId: WA.phoneNumberId,
-        accessToken: WA.accessToken,
-        appSecret: WA.appSecret,
-        verifyToken: WA.verifyToken,
-        template: WA.template,
-      },
+      whatsapp: waConfig(graph.url),
       telegram: { apiUrl: telegram.url, botToken: TG.botToken, webhookSecret: TG.webhookSecret },
     }));
     const post: Poster = async (url, payload, headers) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { remindersSend } from "../../src/modules/reminders/reminders.jobs.js";
 import { Scheduler } from "../../src/modules/reminders/scheduler.js";
 import { addDays, localDateOf } from "../../src/platform/local-date.js";
-import { FakeWhatsAppGraph, type Poster, WA, WhatsAppWebhookSender } from "../fakes/whatsapp.js";
+import { FakeWhatsAppGraph, type Poster, WhatsAppWebhookSender, waConfig } from "../fakes/whatsapp.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../support/app.js";
 import { addBook } from "../support/books.js";
 import { ENGINES } from "../support/engines.js";
@@ -20,15 +20,7 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
   beforeAll(async () => {
     graph = await new FakeWhatsAppGraph().start();
     const started = await appWithAdmin(engine, {
-      whatsapp: {
-        graphUrl: graph.url,
-        apiVersion: WA.apiVersion,
-        phoneNumberId: WA.phoneNumberId,
-        accessToken: WA.accessToken,
-        appSecret: WA.appSecret,
-        verifyToken: WA.verifyToken,
-        template: WA.template,
-      },
+      whatsapp: waConfig(graph.url),
     });
     t = started.t;
     t.clock.set("2026-04-01T10:00:00.000Z");

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WhatsAppConfig } from "../../src/config.js";
 import { json, LoopbackFake } from "./http-fake.js";
 
 export const WA = {
@@ -10,6 +11,24 @@ export const WA = {
   apiVersion: "v21.0",
   template: { name: "readlog_message", language: "en_US" },
 };
+
+/** The app's WhatsApp configuration, pointed at a fake Graph API listening at `graphUrl`. */
+export function waConfig(graphUrl: string): WhatsAppConfig {
+  const { phoneNumberId, accessToken, appSecret, verifyToken, apiVersion, template } = WA;
+  return { graphUrl, apiVersion, phoneNumberId, accessToken, appSecret, verifyToken, template };
+}
+
+/** The same as environment variables, for a server process or `loadConfig` (the template left at its default). */
+export function waEnv(graphUrl: string): Record<string, string> {
+  return {
+    WHATSAPP_GRAPH_URL: graphUrl,
+    WHATSAPP_API_VERSION: WA.apiVersion,
+    WHATSAPP_PHONE_NUMBER_ID: WA.phoneNumberId,
+    WHATSAPP_ACCESS_TOKEN: WA.accessToken,
+    WHATSAPP_APP_SECRET: WA.appSecret,
+    WHATSAPP_VERIFY_TOKEN: WA.verifyToken,
+  };
+}
 
 /** One message the fake Graph API accepted, as Meta would see it. */
 export interface WaSend {
