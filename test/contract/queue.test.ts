@@ -2,11 +2,9 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { inject } from "vitest";
-import { type Database, openDatabase } from "../../src/platform/db/database.js";
-import { migrateToLatest } from "../../src/platform/db/migrate.js";
 import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
 import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
-import { freshDatabase } from "../support/engines.js";
+import { migratedDatabase } from "../support/engines.js";
 import { type QueueHarness, type QueueStore, queueContract, type TestQueue } from "./queue.contract.js";
 
 const pgUrl = inject("pgUrl");
@@ -34,8 +32,7 @@ function sqlHarness(engine: "sqlite" | "postgres"): QueueHarness {
     name: `sql on ${engine}`,
     leaseSlackMs: 300,
     async newStore() {
-      const database: Database = openDatabase({ database: await freshDatabase(engine) });
-      await migrateToLatest(database);
+      const database = await migratedDatabase(engine);
       const opts = { pollIntervalMs: 25, leaseMarginMs: 300, reapIntervalMs: 50, random: top };
       return tracker(
         () => new SqlQueue(database, opts),

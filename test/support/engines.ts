@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import type { Config } from "../../src/config.js";
+import { type Database, openDatabase } from "../../src/platform/db/database.js";
+import { migrateToLatest } from "../../src/platform/db/migrate.js";
 
 export type EngineName = "sqlite" | "postgres";
 
@@ -22,4 +24,11 @@ export async function freshDatabase(engine: EngineName): Promise<Config["databas
   const url = new URL(pgUrl);
   url.searchParams.set("options", `-c search_path=${schema}`);
   return { kind: "postgres", url: url.toString() };
+}
+
+/** A fresh database of `engine`, opened and migrated (for tests of repositories and adapters without the app). */
+export async function migratedDatabase(engine: EngineName): Promise<Database> {
+  const database = openDatabase({ database: await freshDatabase(engine) });
+  await migrateToLatest(database);
+  return database;
 }

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ENGINES, freshDatabase } from "../../../test/support/engines.js";
+import { ENGINES, migratedDatabase } from "../../../test/support/engines.js";
 import { type Channel, ChannelSendError } from "../../platform/channels/channel.js";
 import { systemClock } from "../../platform/clock.js";
-import { type Database, openDatabase } from "../../platform/db/database.js";
-import { migrateToLatest } from "../../platform/db/migrate.js";
+import type { Database } from "../../platform/db/database.js";
 import { Outbox } from "./outbox.js";
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -39,8 +38,7 @@ class FakeChannel implements Channel {
 describe.each(ENGINES)("outbox delivery (%s)", (engine) => {
   let database: Database;
   beforeEach(async () => {
-    database = openDatabase({ database: await freshDatabase(engine) });
-    await migrateToLatest(database);
+    database = await migratedDatabase(engine);
   });
   afterEach(async () => {
     await database.close();

@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ENGINES, freshDatabase } from "../../../test/support/engines.js";
-import { type Database, type Db, openDatabase } from "./database.js";
+import { ENGINES, migratedDatabase } from "../../../test/support/engines.js";
+import type { Database, Db } from "./database.js";
 import { GroupCommit } from "./group-commit.js";
-import { migrateToLatest } from "./migrate.js";
 
 describe.each(ENGINES)("GroupCommit (%s)", (engine) => {
   let database: Database;
   beforeEach(async () => {
-    database = openDatabase({ database: await freshDatabase(engine) });
-    await migrateToLatest(database);
+    database = await migratedDatabase(engine);
   });
   afterEach(async () => {
     await database.close();
