@@ -1,34 +1,17 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOODREADS_HEADER, generateGoodreadsCsv } from "../../bench/support/goodreads-csv.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../test/support/app.js";
-import { PROJECT_ROOT } from "../modules/imports/imports.test-helpers.js";
+import { runReadlog } from "../../test/support/cli.js";
 
 // An empty config folder, so a developer's own `readlog login` never leaks into these tests.
 const configHome = mkdtempSync(join(tmpdir(), "readlog-cli-config-"));
 
-/** Runs the real `readlog` CLI (src/main.ts through tsx) and collects its exit code and output. */
-function readlog(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, READLOG_SERVER: "", READLOG_TOKEN: "", XDG_CONFIG_HOME: configHome, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `readlog` CLI with the empty config folder above. */
+const readlog = (args: string[], env: Record<string, string> = {}) =>
+  runReadlog(args, { home: configHome, env });
 
 // One engine is enough here: the CLI only speaks HTTP; the import and restore suites cover both engines.
 describe("readlog import / export over HTTP", { timeout: 90_000 }, () => {

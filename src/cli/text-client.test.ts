@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -6,33 +5,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWithAdmin, type Client, newUser, PASSWORD, type TestApp } from "../../test/support/app.js";
 import { readingBook } from "../../test/support/books.js";
+import { runReadlog } from "../../test/support/cli.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real `readlog` entry point (from source, via tsx) with its own config directory. */
-function readlog(args: string[], opts: { home: string; env?: Record<string, string>; stdin?: string }) {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: opts.home, ...opts.env };
-  if (!opts.env?.READLOG_SERVER) delete env.READLOG_SERVER;
-  if (!opts.env?.READLOG_TOKEN) delete env.READLOG_TOKEN;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
-    env,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  child.stdin.end(opts.stdin ?? "");
-  return new Promise<Run>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
-}
+/** The real `readlog` entry point with its own config directory. */
+const readlog = runReadlog;
 
 // Every test starts `readlog` processes, each compiling the CLI under tsx: allow them time on a busy machine.
 describe("the readlog client commands against a server on a loopback port", { timeout: 180_000 }, () => {
