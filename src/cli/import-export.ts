@@ -3,6 +3,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type cliProgress from "cli-progress";
 import { Argument, type Command, Option } from "commander";
+import type { ImportReport } from "../modules/imports/import.service.js";
 import { loadClientConfig } from "./client-config.js";
 
 /** Exit codes of these commands: 0 ok, 1 failure, 2 usage error, 3 imported with per-row problems. */
@@ -86,16 +87,8 @@ async function uploadBody(file: string): Promise<{ body: ReadableStream; bar: cl
   return { body: Readable.toWeb(source) as ReadableStream, bar };
 }
 
-interface Report {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rowsWithProblems: number;
-  problemCount: number;
-  problems: { line: number; field?: string; message: string }[];
-  dryRun: boolean;
-}
+/** The server's import report, as much of it as the CLI prints (type only: the CLI talks to it over HTTP). */
+type Report = Omit<ImportReport, "format" | "results" | "resultsOmitted">;
 
 async function runImport(cmd: Command, format: CliFormat, file: string, opts: Record<string, unknown>) {
   const remote = remoteOf(cmd, opts as { server?: string; token?: string });
