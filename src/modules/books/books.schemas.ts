@@ -1,4 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { PageQuery } from "../../platform/http/pagination.js";
 import { Instant } from "../../platform/http/responses.js";
 import { LOCAL_DATE_PATTERN } from "../../platform/local-date.js";
 import type { BookRow } from "./books.repo.js";
@@ -54,8 +55,7 @@ export const UpdateBookBody = Type.Object(
 
 export const BooksQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    ...PageQuery.properties,
     status: Type.Optional(StatusSchema),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Part of the title" })),
   },

@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import { PageQuery } from "../../platform/http/pagination.js";
 import { Instant } from "../../platform/http/responses.js";
 import { LocalDateSchema } from "../books/books.schemas.js";
 import type { EntryRow } from "./progress.repo.js";
@@ -60,8 +61,7 @@ export const Recorded = Type.Object({
 
 export const ProgressQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    ...PageQuery.properties,
     readingId: Type.Optional(Type.String({ maxLength: 64, description: "Only this read-through" })),
   },
   { additionalProperties: false },
