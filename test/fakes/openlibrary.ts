@@ -1,5 +1,5 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { json, LoopbackFake } from "./http-fake.js";
 
 /** A book the fake knows, in the fields Open Library's `jscmd=data` and `search.json` answer with. */
 export interface FakeBook {
@@ -15,40 +15,29 @@ export interface FakeBook {
  * A loopback Open Library speaking its wire format for `/api/books?bibkeys=ISBN:…&format=json&jscmd=data`
  * and `/search.json?title=…`. `mode` makes it slow or broken; `requests` records what was asked.
  */
-export class FakeOpenLibrary {
+export class FakeOpenLibrary extends LoopbackFake {
   readonly books: FakeBook[] = [];
   readonly requests: string[] = [];
   mode: "ok" | "error" | { delayMs: number } = "ok";
-  private server: Server | undefined;
-  url = "";
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://fake");
-      this.requests.push(`${url.pathname}${url.search}`);
-      const send = () => {
-        if (this.mode === "error") {
-          res.writeHead(503, { "content-type": "text/html" }).end("<h1>Service unavailable</h1>");
-          return;
-        }
-        const body = this.answer(url);
-        if (body === undefined) {
-          res.writeHead(404, { "content-type": "application/json" }).end('{"error":"notfound"}');
-          return;
-        }
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
-      };
-      if (typeof this.mode === "object") setTimeout(send, this.mode.delayMs).unref();
-      else send();
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  // Answers every path as Open Library does (unknown ones with its 404), so nothing counts as unexpected.
+  protected async route(req: IncomingMessage, _path: string, _body: unknown, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://fake");
+    this.requests.push(`${url.pathname}${url.search}`);
+    if (typeof this.mode === "object") {
+      const { delayMs } = this.mode;
+      await new Promise((r) => setTimeout(r, delayMs).unref());
+    }
+    if (this.mode === "error") {
+      res.writeHead(503, { "content-type": "text/html" }).end("<h1>Service unavailable</h1>");
+      return true;
+    }
+    const body = this.answer(url);
+    if (body === undefined) {
+      res.writeHead(404, { "content-type": "application/json" }).end('{"error":"notfound"}');
+      return true;
+    }
+    return json(res, 200, body);
   }
 
   private answer(url: URL): unknown {
