@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import pg from "pg";
+import { assemble } from "../src/app/assemble.js";
 import { type Config, testConfig } from "../src/config.js";
-import { createServices } from "../src/container.js";
+import { actorOf } from "../src/platform/access/actor.js";
 import { newId } from "../src/platform/ids.js";
 import { generateGoodreadsCsv } from "./support/goodreads-csv.js";
 import {
@@ -75,10 +76,11 @@ async function measured<T>(fn: () => Promise<T>) {
 }
 
 async function runOn(database: Config["database"], csv: Buffer) {
-  const services = await createServices(testConfig({ database }));
+  const app = await assemble(testConfig({ database }));
+  const services = app.services;
   try {
     const id = newId();
-    await services.db
+    await app.database.db
       .insertInto("users")
       .values({
         id,
@@ -91,7 +93,7 @@ async function runOn(database: Config["database"], csv: Buffer) {
         disabled_at: null,
       })
       .execute();
-    const reader = { id, timezone: "Europe/Berlin" };
+    const reader = actorOf({ id, role: "member", timezone: "Europe/Berlin" });
     const chunks = () => {
       const out: Buffer[] = [];
       for (let i = 0; i < csv.length; i += CHUNK) out.push(csv.subarray(i, i + CHUNK));
@@ -116,7 +118,7 @@ async function runOn(database: Config["database"], csv: Buffer) {
       reimportUnchanged: again.result.unchanged,
     };
   } finally {
-    await services.database.close();
+    await app.close();
   }
 }
 

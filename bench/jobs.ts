@@ -10,8 +10,10 @@ import path from "node:path";
 import { Type } from "@sinclair/typebox";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { allMigrations } from "../src/app/migrations.js";
 import { type Database, openDatabase } from "../src/platform/db/database.js";
 import { migrateToLatest } from "../src/platform/db/migrate.js";
+import { UnitOfWork } from "../src/platform/db/unit-of-work.js";
 import { BullMqQueue } from "../src/platform/queue/bullmq-queue.js";
 import { defineJob, type Queue } from "../src/platform/queue/queue.js";
 import { SqlQueue } from "../src/platform/queue/sql-queue.js";
@@ -85,9 +87,9 @@ const sqliteTarget: Target = {
   async open() {
     const dir = mkdtempSync(path.join(tmpdir(), "readlog-bench-jobs-"));
     const database = openDatabase({ database: { kind: "sqlite", file: path.join(dir, "bench.db") } });
-    await migrateToLatest(database);
+    await migrateToLatest(database, allMigrations());
     return {
-      queue: new SqlQueue(database),
+      queue: new SqlQueue(new UnitOfWork(database.db, database.kind)),
       async dispose() {
         await database.close();
         rmSync(dir, { recursive: true, force: true });
@@ -115,9 +117,9 @@ const postgresSqlTarget = (base: string): Target => ({
   async open() {
     const s = await pgSchema(base);
     const database: Database = openDatabase({ database: { kind: "postgres", url: s.url } });
-    await migrateToLatest(database);
+    await migrateToLatest(database, allMigrations());
     return {
-      queue: new SqlQueue(database),
+      queue: new SqlQueue(new UnitOfWork(database.db, database.kind)),
       async dispose() {
         await database.close();
         await s.drop();

@@ -8,11 +8,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import pg from "pg";
+import { type Assembly, assemble } from "../src/app/assemble.js";
 import { type Config, testConfig } from "../src/config.js";
-import { createServices, type Services } from "../src/container.js";
 import type { BookRow } from "../src/modules/books/books.repo.js";
+import type { ReadingRow } from "../src/modules/books/readings.repo.js";
 import { type EntryRow, ProgressRepo } from "../src/modules/progress/progress.repo.js";
-import type { ReadingRow } from "../src/modules/readings/readings.repo.js";
+import { actorOf } from "../src/platform/access/actor.js";
 import { FakeClock } from "../src/platform/clock.js";
 import { newId } from "../src/platform/ids.js";
 import { addDays, localDateOf } from "../src/platform/local-date.js";
@@ -30,7 +31,14 @@ const BATCH = 2_000;
 const RUNS = { day: 300, calendar: 200, stats: 200 };
 
 /** Inserts one user's library: books read one after another, entries spread evenly over five years. */
-async function loadUser(s: Services, ownerId: string, books: number, entries: number): Promise<void> {
+/** The assembled app with its database at hand, for seeding. */
+type Bench = Assembly["services"] & {
+  database: Assembly["database"];
+  db: Assembly["database"]["db"];
+  app: Assembly;
+};
+
+async function loadUser(s: Bench, ownerId: string, books: number, entries: number): Promise<void> {
   const perBook = entries / books;
   const step = (END.getTime() - START.getTime()) / entries;
   const bookRows: BookRow[] = [];
@@ -69,7 +77,7 @@ async function loadUser(s: Services, ownerId: string, books: number, entries: nu
       updated_at: at,
     });
   }
-  await s.db.transaction().execute(async (tx) => {
+  await s.db.transaction().execute(async (tx: Bench["db"]) => {
     for (let i = 0; i < bookRows.length; i += BATCH) {
       await tx
         .insertInto("books")
@@ -83,11 +91,11 @@ async function loadUser(s: Services, ownerId: string, books: number, entries: nu
   });
   let batch: EntryRow[] = [];
   // Through the repository, so daily_pages is filled exactly as the app fills it.
-  const flush = async (tx: Services["db"]) => {
-    await new ProgressRepo(tx).insertMany(batch);
+  const flush = async (tx: Bench["db"]) => {
+    await new ProgressRepo({ db: tx, kind: s.database.kind }).insertMany(batch);
     batch = [];
   };
-  await s.db.transaction().execute(async (tx) => {
+  await s.db.transaction().execute(async (tx: Bench["db"]) => {
     for (let k = 0; k < entries; k++) {
       const b = Math.floor(k / perBook);
       const j = k - Math.round(b * perBook);
@@ -112,7 +120,7 @@ async function loadUser(s: Services, ownerId: string, books: number, entries: nu
   });
 }
 
-async function seed(s: Services): Promise<string> {
+async function seed(s: Bench): Promise<string> {
   const users = Array.from({ length: USERS }, (_, i) => ({
     id: newId(START.getTime() + i),
     email: `bench${i}@example.com`,
@@ -151,14 +159,15 @@ async function measure(runs: number, fn: (i: number) => Promise<unknown>) {
 
 async function benchEngine(database: Config["database"], label: string) {
   const clock = new FakeClock(END);
-  const s = await createServices(testConfig({ database }), { clock });
+  const app = await assemble(testConfig({ database }), { clock });
+  const s: Bench = { ...app.services, database: app.database, db: app.database.db, app };
   try {
     const t0 = performance.now();
     const ownerId = await seed(s);
     const loadS = Math.round((performance.now() - t0) / 100) / 10;
     if (s.database.kind === "postgres") await sql`vacuum analyze`.execute(s.db);
     else await sql`analyze`.execute(s.db);
-    const reader = { id: ownerId, timezone: ZONE };
+    const reader = actorOf({ id: ownerId, role: "member", timezone: ZONE });
     const today = localDateOf(END, ZONE);
     const spanDays = Math.floor(YEARS * 365.25) - 1;
     // Deterministic spread of days over the five years.
@@ -181,7 +190,7 @@ async function benchEngine(database: Config["database"], label: string) {
       stats,
     };
   } finally {
-    await s.database.close();
+    await app.close();
   }
 }
 

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { assemble } from "../src/app/assemble.js";
 import { loadConfig } from "../src/config.js";
-import { createServices } from "../src/container.js";
 import { Scheduler } from "../src/modules/reminders/scheduler.js";
 import { newId } from "../src/platform/ids.js";
 import { FakeWhatsAppGraph, waEnv } from "../test/fakes/whatsapp.js";
@@ -43,15 +43,16 @@ export default async function bench() {
     ...waEnv(graph.url),
   };
   const config = loadConfig(env);
-  const services = await createServices(config);
-  const db = services.db;
+  const app = await assemble(config);
+  const services = app.services;
+  const db = app.database.db;
   const setupStart = Date.now();
   const now = new Date().toISOString();
   const dueAt = new Date(Date.now() + 60_000); // placeholder, moved to "now + 1 s" once set up
   const chunk = 500;
   for (let i = 0; i < N; i += chunk) {
     const ids = Array.from({ length: Math.min(chunk, N - i) }, (_, k) => ({ n: i + k, id: newId() }));
-    await db.transaction().execute(async (tx) => {
+    await db.transaction().execute(async (tx: typeof db) => {
       await tx
         .insertInto("users")
         .values(
@@ -129,7 +130,7 @@ export default async function bench() {
   const setupMs = Date.now() - setupStart;
 
   const scheduler = new Scheduler(
-    { db, repo: services.remindersRepo, queue: services.queue, clock: services.clock },
+    { uow: app.uow, repo: services.remindersRepo, queue: app.queue, clock: app.clock },
     { tickMs: 200 },
   );
   const due = new Date(Math.ceil((Date.now() + 1_000) / 1000) * 1000);
@@ -139,13 +140,13 @@ export default async function bench() {
     .execute();
   const cpuBefore = process.cpuUsage();
   // As `readlog serve` runs it (WORKER_CONCURRENCY).
-  await services.queue.start({ concurrency: config.workerConcurrency });
-  services.outbox.start();
+  await app.queue.start({ concurrency: config.workerConcurrency });
+  await app.relay.start();
   scheduler.start();
   const phases: Record<string, number> = {};
   // Phase marks, cheaply (every 250 ms, two count queries) so watching does not slow the run down.
   const watch = setInterval(async () => {
-    const c = await services.queue.counts();
+    const c = await app.queue.counts();
     const at = Date.now() - due.getTime();
     if (!phases.scheduled && c.waiting + c.running > 0) phases.scheduled = -1;
     if (phases.scheduled === -1) {
@@ -170,15 +171,13 @@ export default async function bench() {
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(watch);
   await scheduler.stop();
-  await services.queue.stop();
-  await services.outbox.stop();
+  await app.queue.stop();
   const lags = [...accepted.values()].map((t) => t - due.getTime()).sort((a, b) => a - b);
   const messages = await db
     .selectFrom("messages")
     .select(db.fn.countAll<number>().as("n"))
     .executeTakeFirst();
-  await services.queue.close();
-  await services.database.close();
+  await app.close();
   await graph.stop();
   rmSync(dir, { recursive: true, force: true });
   const figures = {

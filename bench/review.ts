@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { assemble } from "../src/app/assemble.js";
 import { testConfig } from "../src/config.js";
-import { createServices } from "../src/container.js";
-import type { ReviewCardsTable } from "../src/platform/db/schema.js";
+import type { ReviewCardsTable } from "../src/modules/review/review.tables.js";
+import { type Actor, actorOf } from "../src/platform/access/actor.js";
 import { newId } from "../src/platform/ids.js";
 import { addDays, localDateOf } from "../src/platform/local-date.js";
 
@@ -41,16 +42,17 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
     engine === "sqlite"
       ? { kind: "sqlite" as const, file: path.join(dir, "bench.db") }
       : { kind: "postgres" as const, url: await freshPgSchema(pgBase!) };
-  const s = await createServices(testConfig({ database }));
+  const app = await assemble(testConfig({ database }));
+  const s = { ...app.services, db: app.database.db, database: app.database };
   try {
     const now = new Date();
     const at = now.toISOString();
-    const readers: { id: string; timezone: string }[] = [];
+    const readers: Actor[] = [];
     const t0 = performance.now();
     for (let u = 0; u < USERS; u++) {
       const id = newId();
       const timezone = ZONES[u % ZONES.length]!;
-      readers.push({ id, timezone });
+      readers.push(actorOf({ id, role: "member", timezone }));
       await s.db
         .insertInto("users")
         .values({
@@ -113,7 +115,7 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
           updated_at: at,
         });
       }
-      await s.db.transaction().execute(async (tx) => {
+      await s.db.transaction().execute(async (tx: typeof s.db) => {
         for (let i = 0; i < rows.length; i += 1000)
           await tx
             .insertInto("review_cards")
@@ -167,7 +169,7 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
     console.log(figures);
     return figures;
   } finally {
-    await s.database.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 // Writes openapi.json from the route schemas; with --check, exits 1 when the committed file is out of date.
 import { readFileSync, writeFileSync } from "node:fs";
-import { generateOpenApi } from "../src/platform/http/openapi.js";
+import { generateOpenApi } from "../src/app/openapi.js";
 
 const file = new URL("../openapi.json", import.meta.url);
 const generated = await generateOpenApi();

@@ -1,5 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import type { TelegramConfig, WhatsAppConfig } from "./platform/channels/channel.js";
+
+export type { TelegramConfig, WhatsAppConfig };
 
 /** Typed configuration, read once from the environment at boot. */
 export interface Config {
@@ -29,23 +32,6 @@ export interface Config {
   telegram: TelegramConfig | null;
   /** Bearer token that may read GET /metrics besides administrators; empty: administrators only. */
   metricsToken: string;
-}
-
-export interface WhatsAppConfig {
-  graphUrl: string;
-  apiVersion: string;
-  phoneNumberId: string;
-  accessToken: string;
-  appSecret: string;
-  verifyToken: string;
-  /** The approved template used outside the 24-hour window. */
-  template: { name: string; language: string };
-}
-
-export interface TelegramConfig {
-  apiUrl: string;
-  botToken: string;
-  webhookSecret: string;
 }
 
 export class ConfigError extends Error {

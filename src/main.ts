@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
+import { parseRoles, ROLES, type Role } from "./app/roles.js";
 import { registerImportExport } from "./cli/import-export.js";
-import { parseRoles, ROLES, type Role } from "./cli/roles.js";
 import { registerTextClient } from "./cli/text-client.js";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 
@@ -24,7 +24,7 @@ function program(): Command {
       [...ROLES],
     )
     .action(async (opts: { roles: Role[] }) =>
-      (await import("./cli/serve.js")).serve(loadConfig(), { roles: opts.roles }),
+      (await import("./app/serve.js")).serve(loadConfig(), { roles: opts.roles }),
     );
 
   cli
@@ -34,9 +34,10 @@ function program(): Command {
       // Loaded on use, so the HTTP-client commands (import, export) start quickly.
       const { openDatabase } = await import("./platform/db/database.js");
       const { migrateToLatest } = await import("./platform/db/migrate.js");
+      const { allMigrations } = await import("./app/migrations.js");
       const database = openDatabase(loadConfig());
       try {
-        const applied = await migrateToLatest(database);
+        const applied = await migrateToLatest(database, allMigrations());
         console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
       } finally {
         await database.close();

@@ -87,6 +87,7 @@ describe("the readlog client commands against a server on a loopback port", { ti
       payload: { status: "finished" },
     });
     expect(done.statusCode, done.body).toBeLessThan(300);
+    await t.settle(); // the review card comes from the reading.finished event
     t.clock.advance(2 * 86_400_000); // the first review is due the day after finishing
     const env = { READLOG_SERVER: server, READLOG_TOKEN: alice.token };
     const shown = await readlog(["review"], { home: home(), env });

@@ -1,5 +1,12 @@
+import type { Kysely } from "kysely";
 import type { Clock } from "./clock.js";
-import type { Db } from "./db/database.js";
+import type { DbScope } from "./db/unit-of-work.js";
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
 
 /**
  * A named lease row (table `leases`): at most one holder at a time; the holder renews it, and once it
@@ -8,13 +15,17 @@ import type { Db } from "./db/database.js";
  */
 export class SqlLease {
   constructor(
-    private readonly db: Db,
+    private readonly scope: DbScope,
     readonly name: string,
     readonly holder: string,
     private readonly clock: Clock,
     /** How long one acquisition or renewal holds. */
     readonly ttlMs = 30_000,
   ) {}
+
+  private get db(): Kysely<{ leases: LeasesTable }> {
+    return this.scope.db;
+  }
 
   /** Takes the lease if it is free or expired, or renews it if held; true when this holder has it now. */
   async acquire(): Promise<boolean> {

@@ -39,11 +39,10 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
     registers: [this.registry],
   });
-  readonly remindersSent = new Counter({
-    name: "readlog_reminders_sent_total",
-    help: "Reminder messages queued for delivery (one per channel)",
-    registers: [this.registry],
-  });
+  /** A counter of a module's own (e.g. reminders sent), in this process's registry. */
+  counter(name: string, help: string): { inc(n?: number): void } {
+    return new Counter({ name, help, registers: [this.registry] });
+  }
 
   private readonly perRoute = new Map<
     string,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { inject } from "vitest";
+import { UnitOfWork } from "../../src/platform/db/unit-of-work.js";
 import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
 import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
 import { migratedDatabase } from "../support/engines.js";
@@ -33,9 +34,10 @@ function sqlHarness(engine: "sqlite" | "postgres"): QueueHarness {
     leaseSlackMs: 300,
     async newStore() {
       const database = await migratedDatabase(engine);
+      const uow = new UnitOfWork(database.db, database.kind);
       const opts = { pollIntervalMs: 25, leaseMarginMs: 300, reapIntervalMs: 50, random: top };
       return tracker(
-        () => new SqlQueue(database, opts),
+        () => new SqlQueue(uow, opts),
         () => database.close(),
       );
     },

@@ -49,7 +49,7 @@ describe.each(ENGINES)("WhatsApp and Telegram conversations (%s)", (engine) => {
     expect(telegram.unexpected).toEqual([]);
   });
 
-  const flush = () => t.services.outbox.flush();
+  const flush = () => t.settle();
   const sendsTo = (to: string) => graph.sends.filter((s) => s.to === to);
   const lastTo = (to: string) => sendsTo(to).at(-1);
   const inboundRows = (address: string) =>

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { type Assembly, assemble } from "../../src/app/assemble.js";
 import { loadConfig } from "../../src/config.js";
-import { createServices, type Services } from "../../src/container.js";
 import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
 import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
 import { sendAndBlock } from "../support/crash-worker.js";
@@ -55,11 +55,11 @@ async function waitFor(ok: () => boolean | Promise<boolean>, ms = 20_000): Promi
 const killed = (child: ChildProcess) => new Promise((r) => child.on("exit", (_code, signal) => r(signal)));
 
 /** Two different processes ran the job, and the outbox holds its message once. */
-async function expectRanTwiceSentOnce(services: Services, runs: string[]): Promise<void> {
+async function expectRanTwiceSentOnce(app: Assembly, runs: string[]): Promise<void> {
   const [a, b] = runs;
   expect(runs).toHaveLength(2);
   expect(a!.split(" pid ")[1]).not.toBe(b!.split(" pid ")[1]);
-  const messages = await services.db
+  const messages = await app.database.db
     .selectFrom("messages")
     .select(["idempotency_key", "body"])
     .where("idempotency_key", "like", "crash-test:%")
@@ -70,8 +70,10 @@ async function expectRanTwiceSentOnce(services: Services, runs: string[]): Promi
 describe("crash safety of workers (SQLite file)", () => {
   it("a job whose worker is killed with -9 mid-job runs again on another worker; its message is recorded once", async () => {
     const { dir, runs, worker } = scene();
-    const services = await createServices(loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" }));
-    const producer = new SqlQueue(services.database);
+    const app = await assemble(loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" }));
+    const producer = new SqlQueue(app.uow);
+    const testJobs = () =>
+      app.database.db.selectFrom("jobs").select(["status", "attempts"]).where("name", "=", sendAndBlock.name);
     producer.declare(sendAndBlock);
     await producer.enqueue(sendAndBlock, { n: 1 });
 
@@ -80,13 +82,13 @@ describe("crash safety of workers (SQLite file)", () => {
     await waitFor(() => runs().length === 1);
     first.kill("SIGKILL");
     expect(await firstExit).toBe("SIGKILL");
-    const job = await services.db.selectFrom("jobs").select(["status", "attempts"]).executeTakeFirst();
+    const job = await testJobs().executeTakeFirst();
     expect(job).toMatchObject({ status: "running", attempts: 1 }); // held by the dead worker's lease
 
     worker(false);
-    await waitFor(async () => (await services.db.selectFrom("jobs").select("id").execute()).length === 0);
-    await expectRanTwiceSentOnce(services, runs());
-    await services.database.close();
+    await waitFor(async () => (await testJobs().execute()).length === 0);
+    await expectRanTwiceSentOnce(app, runs());
+    await app.close();
   }, 60_000);
 });
 
@@ -97,7 +99,7 @@ describe.skipIf(!redisUrl)("crash safety of workers (BullMQ on Redis)", () => {
     const prefix = `rlcrash_${process.pid}_${randomBytes(4).toString("hex")}`;
     const env = { REDIS_URL: redisUrl!, QUEUE_PREFIX: prefix };
     // The outbox is in the SQLite file; the job lives in Redis.
-    const services = await createServices(loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" }));
+    const app = await assemble(loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" }));
     const producer = new BullMqQueue({ backend: { kind: "redis", url: redisUrl!, prefix } });
     try {
       producer.declare(sendAndBlock);
@@ -118,14 +120,14 @@ describe.skipIf(!redisUrl)("crash safety of workers (BullMQ on Redis)", () => {
         return c.running + c.waiting + c.failed === 0;
       });
       expect(await producer.counts()).toEqual({ waiting: 0, delayed: 0, running: 0, failed: 0, dead: 0 });
-      await expectRanTwiceSentOnce(services, runs());
+      await expectRanTwiceSentOnce(app, runs());
     } finally {
       await producer.close();
       const r = new Redis(redisUrl!);
       const keys = await r.keys(`${prefix}:*`);
       if (keys.length > 0) await r.del(...keys);
       await r.quit();
-      await services.database.close();
+      await app.close();
     }
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { generateOpenApi } from "../../src/platform/http/openapi.js";
+import { generateOpenApi } from "../../src/app/openapi.js";
 
 describe("the OpenAPI description", () => {
   it("is generated from the route schemas and matches the committed openapi.json (run `npm run openapi`)", async () => {

@@ -124,6 +124,7 @@ const FIXTURES: Record<string, Fixture> = {
         url: `/api/books/${book.id}/status`,
         payload: { status: "finished" },
       });
+      await current!.settle(); // the card comes from the reading.finished event
       const card = await current!.services.db
         .selectFrom("review_cards")
         .select("id")

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { remindersSend } from "../../src/modules/reminders/reminders.jobs.js";
 import { Scheduler } from "../../src/modules/reminders/scheduler.js";
 import { addDays, localDateOf } from "../../src/platform/local-date.js";
 import { FakeWhatsAppGraph, type Poster, WhatsAppWebhookSender, waConfig } from "../fakes/whatsapp.js";
@@ -37,8 +36,6 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
     await graph.stop();
   });
 
-  const jobs = () =>
-    t.services.db.selectFrom("jobs").select("id").where("name", "=", remindersSend.name).execute();
   const cards = (ownerId: string) =>
     t.services.db.selectFrom("review_cards").selectAll().where("owner_id", "=", ownerId).execute();
 
@@ -52,12 +49,13 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
     });
     expect(link.statusCode, link.body).toBe(201);
     expect((await wa.sendText(phone, link.json().send)).res.status).toBe(200);
-    await t.services.outbox.flush();
+    await t.settle();
     const toPhone = () => graph.sends.filter((s) => s.to === phone);
     expect(toPhone().at(-1)?.text).toMatch(/^Linked!/);
 
     const books = new Map<string, string>();
     for (const title of TITLES) books.set((await addBook(c, { title, status: "finished" })).id, title);
+    await t.settle(); // each finished book's card comes from its reading.finished event
     const titleOf = new Map((await cards(c.userId)).map((k) => [k.id, books.get(k.book_id)!]));
     expect(titleOf.size).toBe(3);
 
@@ -70,10 +68,9 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
     expect(s.json()).toMatchObject({ what: "review", timezone: ZONE });
 
     const scheduler = new Scheduler(
-      { db: t.services.db, repo: t.services.remindersRepo, queue: t.services.queue, clock: t.clock },
+      { uow: t.services.uow, repo: t.services.remindersRepo, queue: t.services.queue, clock: t.clock },
       { holder: "digest-test" },
     );
-    await t.services.queue.start({ concurrency: 1 });
     const replies: { title: string; grade: number; day: string }[] = [];
     let digestDays = 0;
     let quietDays = 0;
@@ -85,8 +82,7 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
         const dueNow = (await cards(c.userId)).filter((k) => k.due_on <= today).length;
         const before = toPhone().length;
         expect(await scheduler.tick(), `day ${d}: one job per day`).toBe(1);
-        await waitFor(async () => (await jobs()).length === 0);
-        await t.services.outbox.flush();
+        await t.settle();
         const sent = toPhone().slice(before);
         if (dueNow === 0) {
           expect(sent, `day ${d} (${today}): nothing due, nothing sent`).toEqual([]);
@@ -108,7 +104,7 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
           const n0 = toPhone().length;
           const { res } = await wa.sendText(phone, String(grade));
           expect(res.status, res.body).toBe(200);
-          await t.services.outbox.flush();
+          await t.settle();
           expect(toPhone()).toHaveLength(n0 + 1);
           replies.push({ title: title!, grade, day: today });
           text = toPhone().at(-1)!.text ?? "";
@@ -117,7 +113,6 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
         expect(text).toContain("That was the last card due today.");
       }
     } finally {
-      await t.services.queue.stop();
       await scheduler.stop();
     }
     expect(digestDays).toBeGreaterThanOrEqual(4);
@@ -153,11 +148,3 @@ describe.each(ENGINES)("daily review digest over WhatsApp, a simulated month (%s
     expect(logs.some((l) => l.grade === 1)).toBe(true);
   });
 });
-
-async function waitFor(ok: () => Promise<boolean>, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

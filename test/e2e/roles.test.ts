@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseRoles } from "../../src/cli/roles.js";
+import { assemble } from "../../src/app/assemble.js";
+import { parseRoles } from "../../src/app/roles.js";
 import { loadConfig } from "../../src/config.js";
-import { createServices } from "../../src/container.js";
+import { actorOf } from "../../src/platform/access/actor.js";
 import { newId } from "../../src/platform/ids.js";
 import { FakeTelegramApi, TG } from "../fakes/telegram.js";
 
@@ -81,7 +82,8 @@ describe("worker and scheduler processes without the api, on one SQLite file", (
 
   it("a reminder that fell due while nothing ran is sent once after start, and not again after kill -9 and restart", async () => {
     // Set up the database the way the api would have left it, with no process running.
-    const services = await createServices(loadConfig({ ...env, LOG_LEVEL: "silent" }));
+    const app = await assemble(loadConfig({ ...env, LOG_LEVEL: "silent" }));
+    const services = { ...app.services, db: app.database.db };
     const now = new Date();
     const ownerId = newId();
     await services.db
@@ -110,12 +112,9 @@ describe("worker and scheduler processes without the api, on one SQLite file", (
         last_inbound_at: null,
       })
       .execute();
-    await services.books.create(
-      { id: ownerId, timezone: "UTC" },
-      { title: "Dune" },
-      { reading: { status: "reading" } },
-    );
-    const s = await services.reminders.create(ownerId, { when: { daily: "00:00" } });
+    const owner = actorOf({ id: ownerId, role: "member", timezone: "UTC" });
+    await services.books.create(owner, { title: "Dune" }, { reading: { status: "reading" } });
+    const s = await services.reminders.create(owner, { when: { daily: "00:00" } });
     // It fell due an hour ago (the processes were down).
     const due = new Date(now.getTime() - 3600_000).toISOString();
     await services.db
@@ -123,7 +122,7 @@ describe("worker and scheduler processes without the api, on one SQLite file", (
       .set({ next_slot_at: due, next_fire_at: due })
       .where("id", "=", s.id)
       .execute();
-    await services.database.close();
+    await app.close();
 
     const scheduler = readlog(["serve", "--roles", "scheduler"], env);
     const worker = readlog(["serve", "--roles", "worker"], env);

@@ -1,15 +1,38 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import { type AppServices, type Assembly, assemble } from "../../src/app/assemble.js";
+import { buildHttpApp } from "../../src/app/http.js";
 import { type Config, testConfig } from "../../src/config.js";
-import { createServices, type Services } from "../../src/container.js";
 import { FakeClock } from "../../src/platform/clock.js";
-import { buildServer } from "../../src/platform/http/server.js";
+import type { Database } from "../../src/platform/db/database.js";
+import type { UnitOfWork } from "../../src/platform/db/unit-of-work.js";
+import type { EventRelay } from "../../src/platform/events/event-relay.js";
+import type { PubSub } from "../../src/platform/pubsub/pubsub.js";
+import type { Queue } from "../../src/platform/queue/queue.js";
+import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
 import { type EngineName, freshDatabase } from "./engines.js";
+
+/** The modules' services plus the platform's ports, for tests that reach below the API. */
+export type TestServices = AppServices & {
+  database: Database;
+  db: Database["db"];
+  uow: UnitOfWork;
+  queue: Queue;
+  relay: EventRelay;
+  pubsub: PubSub;
+  clock: FakeClock;
+};
 
 export interface TestApp {
   app: FastifyInstance;
-  services: Services;
+  assembly: Assembly;
+  services: TestServices;
   clock: FakeClock;
   config: Config;
+  /**
+   * Lets background work finish as it would in a running server: relays every committed event and runs
+   * every job due now (review cards after a finish, sends of queued messages, …), until nothing is left.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -20,22 +43,47 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const config = testConfig({ database: await freshDatabase(engine), ...overrides });
   const clock = new FakeClock(new Date());
-  const services = await createServices(config, { clock });
-  const app = await buildServer(config, services);
+  const assembly = await assemble(config, { clock });
+  await assembly.listen();
+  const app = await buildHttpApp(assembly);
   await app.ready();
+  const services: TestServices = {
+    ...assembly.services,
+    database: assembly.database,
+    db: assembly.database.db,
+    uow: assembly.uow,
+    queue: assembly.queue,
+    relay: assembly.relay,
+    pubsub: assembly.pubsub,
+    clock,
+  };
   return {
     app,
+    assembly,
     services,
     clock,
     config,
+    async settle() {
+      const queue = assembly.queue;
+      for (let round = 0; round < 50; round++) {
+        await assembly.relay.drain();
+        const ran = queue instanceof SqlQueue ? await queue.runDue() : 0;
+        const left = await assembly.database.db
+          .selectFrom("events")
+          .select("id")
+          .where("published_at", "is", null)
+          .limit(1)
+          .execute();
+        if (ran === 0 && left.length === 0) return;
+      }
+      throw new Error("settle: background work did not come to rest after 50 rounds");
+    },
     async close() {
       await app.close();
-      await services.pubsub.close();
-      await services.database.close();
+      await assembly.close();
     },
   };
 }
-
 export interface Client {
   userId: string;
   email: string;

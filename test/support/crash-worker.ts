@@ -6,8 +6,8 @@
  */
 import { appendFileSync } from "node:fs";
 import { Type } from "@sinclair/typebox";
+import { assemble } from "../../src/app/assemble.js";
 import { loadConfig } from "../../src/config.js";
-import { createServices } from "../../src/container.js";
 import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
 import { defineJob, type Queue } from "../../src/platform/queue/queue.js";
 import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
@@ -26,13 +26,15 @@ export const BULLMQ_TUNING = { lockDurationMs: 1_000, stalledIntervalMs: 300 };
 
 if (process.env.CRASH_WORKER === "1") {
   const config = loadConfig({ ...process.env, LOG_LEVEL: "silent" });
-  const services = await createServices(config);
+  // The app itself keeps its jobs in the database; the job under test runs on the queue chosen below.
+  const app = await assemble({ ...config, redisUrl: null });
+  const services = app.services;
   const queue: Queue = config.redisUrl
     ? new BullMqQueue({
         backend: { kind: "redis", url: config.redisUrl, prefix: process.env.QUEUE_PREFIX },
         ...BULLMQ_TUNING,
       })
-    : new SqlQueue(services.database, {
+    : new SqlQueue(app.uow, {
         leaseMarginMs: LEASE_MARGIN_MS,
         reapIntervalMs: 100,
         pollIntervalMs: 50,

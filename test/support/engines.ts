@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
+import { allMigrations } from "../../src/app/migrations.js";
 import type { Config } from "../../src/config.js";
 import { type Database, openDatabase } from "../../src/platform/db/database.js";
 import { migrateToLatest } from "../../src/platform/db/migrate.js";
@@ -29,6 +30,6 @@ export async function freshDatabase(engine: EngineName): Promise<Config["databas
 /** A fresh database of `engine`, opened and migrated (for tests of repositories and adapters without the app). */
 export async function migratedDatabase(engine: EngineName): Promise<Database> {
   const database = openDatabase({ database: await freshDatabase(engine) });
-  await migrateToLatest(database);
+  await migrateToLatest(database, allMigrations());
   return database;
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { actorOf } from "../../platform/http/actor.js";
 import { decodeCursor, Page, PageQuery, toPage } from "../../platform/http/pagination.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import { toUser, User } from "../users/users.schemas.js";
 import {
   CreatedInvite,
@@ -33,7 +33,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      return toPage(await svc.listUsers(limit, decodeCursor(cursor)), limit, (r) => r.id, toUser);
+      return toPage(
+        await svc.listUsers(actorOf(request), limit, decodeCursor(cursor)),
+        limit,
+        (r) => r.id,
+        toUser,
+      );
     },
   );
 
@@ -48,7 +53,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
         response: { 201: User, ...problems(...AUTHED, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(toUser(await svc.createUser(request.body))),
+    async (request, reply) =>
+      reply.code(201).send(toUser(await svc.createUser(actorOf(request), request.body))),
   );
 
   app.patch(
@@ -64,7 +70,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
         response: { 200: User, ...problems(...AUTHED, 404) },
       },
     },
-    async (request) => toUser(await svc.updateUser(principalOf(request), request.params.id, request.body)),
+    async (request) => toUser(await svc.updateUser(actorOf(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -77,7 +83,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
         response: { 200: Settings, ...problems(...AUTHED) },
       },
     },
-    async () => ({ registration: await svc.registrationMode() }),
+    async (request) => ({ registration: await svc.registrationMode(actorOf(request)) }),
   );
 
   app.put(
@@ -91,7 +97,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
         response: { 200: Settings, ...problems(...AUTHED) },
       },
     },
-    async (request) => ({ registration: await svc.setRegistrationMode(request.body.registration) }),
+    async (request) => ({
+      registration: await svc.setRegistrationMode(actorOf(request), request.body.registration),
+    }),
   );
 
   app.get(
@@ -107,7 +115,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      return toPage(await svc.listInvites(limit, decodeCursor(cursor)), limit, (r) => r.id, toInvite);
+      return toPage(
+        await svc.listInvites(actorOf(request), limit, decodeCursor(cursor)),
+        limit,
+        (r) => r.id,
+        toInvite,
+      );
     },
   );
 
@@ -123,7 +136,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
       },
     },
     async (request, reply) => {
-      const { row, code } = await svc.createInvite(principalOf(request), request.body.expiresInDays);
+      const { row, code } = await svc.createInvite(actorOf(request), request.body.expiresInDays);
       return reply.code(201).send({ ...toInvite(row), code });
     },
   );
@@ -140,7 +153,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
       },
     },
     async (request, reply) => {
-      await svc.deleteInvite(request.params.id);
+      await svc.deleteInvite(actorOf(request), request.params.id);
       return reply.code(204).send();
     },
   );

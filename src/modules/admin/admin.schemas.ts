@@ -1,9 +1,10 @@
 import { Type } from "@sinclair/typebox";
+import { USER_ROLES } from "../../platform/access/actor.js";
 import { Instant } from "../../platform/http/responses.js";
-import type { InviteRow } from "../auth/registration.repo.js";
+import { type InviteRow, REGISTRATION_MODES } from "../auth/registration.repo.js";
 import { Email, Name, Password, TimeZone } from "../users/users.schemas.js";
 
-export const Role = Type.Union([Type.Literal("admin"), Type.Literal("member")]);
+export const Role = USER_ROLES.schema();
 
 export const CreateUserBody = Type.Object(
   {
@@ -21,11 +22,7 @@ export const UpdateUserBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const RegistrationModeSchema = Type.Union([
-  Type.Literal("open"),
-  Type.Literal("closed"),
-  Type.Literal("invite"),
-]);
+export const RegistrationModeSchema = REGISTRATION_MODES.schema();
 
 export const Settings = Type.Object(
   { registration: RegistrationModeSchema },

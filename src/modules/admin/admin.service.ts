@@ -1,23 +1,29 @@
+import type { Actor, UserRole } from "../../platform/access/actor.js";
+import type { AccessControl } from "../../platform/access/policy.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { badRequest, conflict, notFound } from "../../platform/errors.js";
+import type { EventLog } from "../../platform/events/event-log.js";
 import { newId } from "../../platform/ids.js";
 import { randomSecret, sha256 } from "../../platform/secrets.js";
-import { normaliseEmail } from "../auth/auth.service.js";
+import { credentialsChanged, normaliseEmail } from "../auth/auth.service.js";
 import { checkPasswordPolicy, hashPassword } from "../auth/password.js";
-import type { Principal } from "../auth/principal.js";
-import type { CredentialChanges } from "../auth/principal-cache.js";
 import type { RegistrationMode, RegistrationRepo } from "../auth/registration.repo.js";
+import type { SessionsRepo } from "../auth/sessions.repo.js";
+import type { TokensRepo } from "../auth/tokens.repo.js";
 import { checkTimeZone } from "../users/timezone.js";
-import type { UserRow, UsersRepo } from "../users/users.repo.js";
+import type { UserProfile, UserRow, UsersRepo } from "../users/users.repo.js";
 
 export interface AdminDeps {
-  db: Db;
+  uow: UnitOfWork;
+  events: EventLog;
+  access: AccessControl;
   users: UsersRepo;
+  sessions: SessionsRepo;
+  tokens: TokensRepo;
   registration: RegistrationRepo;
   clock: Clock;
-  credentials: CredentialChanges;
 }
 
 /** What administrators do: manage users, registration and invites. */
@@ -25,18 +31,23 @@ export class AdminService {
   constructor(private readonly d: AdminDeps) {}
 
   /** Users by id (limit + 1 rows, for paging). */
-  listUsers(limit: number, cursor?: string): Promise<UserRow[]> {
+  listUsers(by: Actor, limit: number, cursor?: string): Promise<UserProfile[]> {
+    this.d.access.requireAdmin(by);
     return this.d.users.list(limit + 1, cursor);
   }
 
   /** Creates an account directly, whatever the registration mode. */
-  async createUser(input: {
-    email: string;
-    password: string;
-    name?: string;
-    role?: "admin" | "member";
-    timezone?: string;
-  }) {
+  async createUser(
+    by: Actor,
+    input: {
+      email: string;
+      password: string;
+      name?: string;
+      role?: UserRole;
+      timezone?: string;
+    },
+  ): Promise<UserProfile> {
+    this.d.access.requireAdmin(by);
     checkPasswordPolicy(input.password);
     const timezone = input.timezone ?? "UTC";
     checkTimeZone(timezone);
@@ -52,69 +63,65 @@ export class AdminService {
       disabled_at: null,
     };
     try {
-      await this.d.users.insert(this.d.db, row);
+      await this.d.users.insert(row);
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict("A user with this email already exists");
       throw err;
     }
-    return row;
+    const { password_hash: _secret, ...profile } = row;
+    return profile;
   }
 
   /**
    * Changes a user's role, name or disabled state. Disabling ends all their sessions and revokes their
    * tokens in the same transaction. The last active administrator can be neither disabled nor demoted.
    */
-  async updateUser(
-    by: Principal,
-    id: string,
-    patch: { disabled?: boolean; role?: "admin" | "member"; name?: string },
-  ) {
+  async updateUser(by: Actor, id: string, patch: { disabled?: boolean; role?: UserRole; name?: string }) {
+    await this.d.access.require(by, "user.administer", id);
     const user = await this.d.users.byId(id);
     if (!user) throw notFound("User");
     const losesAdmin =
       user.role === "admin" && !user.disabled_at && (patch.disabled === true || patch.role === "member");
     if (losesAdmin && (await this.d.users.countActiveAdmins()) <= 1)
       throw badRequest("This is the last active administrator; promote another user first");
-    if (patch.disabled === true && id === by.user.id) throw badRequest("You cannot disable your own account");
+    if (patch.disabled === true && id === by.userId) throw badRequest("You cannot disable your own account");
     const now = this.d.clock.now().toISOString();
-    await this.d.db.transaction().execute(async (tx) => {
+    return this.d.uow.transaction(async () => {
       const set: Partial<UserRow> = {};
       if (patch.name !== undefined) set.name = patch.name.trim();
       if (patch.role !== undefined) set.role = patch.role;
       if (patch.disabled !== undefined) set.disabled_at = patch.disabled ? (user.disabled_at ?? now) : null;
-      if (Object.keys(set).length > 0) await tx.updateTable("users").set(set).where("id", "=", id).execute();
+      const updated = await this.d.users.update(id, set);
       if (patch.disabled === true) {
-        await tx.deleteFrom("sessions").where("user_id", "=", id).execute();
-        await tx
-          .updateTable("api_tokens")
-          .set({ revoked_at: now })
-          .where("user_id", "=", id)
-          .where("revoked_at", "is", null)
-          .execute();
+        await this.d.sessions.deleteForUser(id);
+        await this.d.tokens.revokeAllForUser(id, now);
       }
+      await credentialsChanged(this.d.events, id, patch.disabled === true ? "disabled" : "role");
+      return updated!;
     });
-    await this.d.credentials.userChanged(id);
-    return (await this.d.users.byId(id))!;
   }
 
-  async registrationMode(): Promise<RegistrationMode> {
+  async registrationMode(by: Actor): Promise<RegistrationMode> {
+    this.d.access.requireAdmin(by);
     const mode = await this.d.registration.mode();
     return mode === "bootstrap" ? "closed" : mode;
   }
 
-  async setRegistrationMode(mode: RegistrationMode): Promise<RegistrationMode> {
+  async setRegistrationMode(by: Actor, mode: RegistrationMode): Promise<RegistrationMode> {
+    this.d.access.requireAdmin(by);
     await this.d.registration.setMode(mode);
-    return this.registrationMode();
+    return this.registrationMode(by);
   }
 
   /** Creates a single-use invite code; the code is returned once and stored hashed. */
-  async createInvite(by: Principal, expiresInDays: number) {
+  async createInvite(by: Actor, expiresInDays: number) {
+    this.d.access.requireAdmin(by);
     const now = this.d.clock.now();
     const code = randomSecret(12);
     const row = {
       id: newId(now.getTime()),
       code_hash: sha256(code),
-      created_by: by.user.id,
+      created_by: by.userId,
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + expiresInDays * 86_400_000).toISOString(),
       used_at: null,
@@ -124,11 +131,13 @@ export class AdminService {
     return { row, code };
   }
 
-  listInvites(limit: number, cursor?: string) {
+  listInvites(by: Actor, limit: number, cursor?: string) {
+    this.d.access.requireAdmin(by);
     return this.d.registration.listInvites(limit + 1, cursor);
   }
 
-  async deleteInvite(id: string): Promise<void> {
-    if (!(await this.d.registration.deleteInvite(id))) throw notFound("Invite");
+  async deleteInvite(by: Actor, id: string): Promise<void> {
+    await this.d.access.require(by, "invite.delete", id);
+    await this.d.registration.deleteInvite(id);
   }
 }

@@ -1,34 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Scope } from "../../platform/access/actor.js";
 import { forbidden, unauthorized } from "../../platform/errors.js";
 import { safeEqual } from "../../platform/secrets.js";
+import type { UserProfile } from "../users/users.repo.js";
 import { type AuthService, csrfTokenFor } from "./auth.service.js";
-import type { Principal, Scope } from "./principal.js";
+import type { Principal } from "./principal.js";
 
 export const SESSION_COOKIE = "readlog_session";
 export const CSRF_COOKIE = "readlog_csrf";
 export const CSRF_HEADER = "x-csrf-token";
 
 declare module "fastify" {
-  interface FastifyContextConfig {
-    /** "public": no credentials needed; a scope: the credential must carry it (default: read for GET, write otherwise). */
-    auth?: "public" | Scope;
-    /**
-     * For routes whose path names a user-owned object: the kind of object. The ownership test walks the
-     * route table and proves every such route answers 404 to other users.
-     */
-    owns?: string;
-  }
   interface FastifyRequest {
-    principal?: Principal;
+    /** The authenticated user's profile (beside `actor` and `credential`, set by the hook below). */
+    profile?: Readonly<UserProfile>;
   }
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** The authenticated principal of a route that requires one. */
-export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw unauthorized();
-  return request.principal;
+/** The profile of the authenticated user of a route that requires one. */
+export function profileOf(request: FastifyRequest): Readonly<UserProfile> {
+  if (!request.profile) throw unauthorized();
+  return request.profile;
 }
 
 function isPublic(request: FastifyRequest): boolean {
@@ -89,13 +83,15 @@ function admit(request: FastifyRequest, principal: Principal, sessionCookie?: st
   const needed: Scope =
     (request.routeOptions.config.auth as Scope | undefined) ??
     (SAFE_METHODS.has(request.method) ? "read" : "write");
-  if (needed === "admin" && principal.user.role !== "admin") throw forbidden("Administrators only");
-  if (!principal.scopes.includes(needed)) throw forbidden(`This token lacks the "${needed}" scope`);
+  if (needed === "admin" && principal.actor.role !== "admin") throw forbidden("Administrators only");
+  if (!principal.actor.scopes.includes(needed)) throw forbidden(`This token lacks the "${needed}" scope`);
 
   if (sessionCookie && !SAFE_METHODS.has(request.method)) {
     const sent = request.headers[CSRF_HEADER];
     if (typeof sent !== "string" || !safeEqual(sent, csrfTokenFor(sessionCookie)))
       throw forbidden(`Missing or wrong ${CSRF_HEADER} header (cookie-authenticated writes need it)`);
   }
-  request.principal = principal;
+  request.actor = principal.actor;
+  request.credential = principal.credential;
+  request.profile = principal.user;
 }

@@ -1,31 +1,44 @@
-import type { Config } from "../../config.js";
+import { type Actor, actorOf, roleScopes, SCOPES, type Scope } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
+import type { EnumValue } from "../../platform/enum.js";
 import { AppError, forbidden, tooManyRequests, unauthorized } from "../../platform/errors.js";
+import type { EventLog } from "../../platform/events/event-log.js";
+import type { Credential } from "../../platform/http/actor.js";
 import { newId } from "../../platform/ids.js";
 import { randomSecret, sha256 } from "../../platform/secrets.js";
-import type { TokensRepo } from "../tokens/tokens.repo.js";
 import { checkTimeZone } from "../users/timezone.js";
-import type { UserRow, UsersRepo } from "../users/users.repo.js";
+import { type USER_CHANGES, userChanged } from "../users/users.events.js";
+import type { UserProfile, UsersRepo } from "../users/users.repo.js";
 import type { LoginThrottleRepo } from "./login-throttle.repo.js";
 import { checkPasswordPolicy, hashPassword, verifyAgainstNothing, verifyPassword } from "./password.js";
-import { type Principal, type Scope, sessionScopes } from "./principal.js";
+import type { Principal } from "./principal.js";
 import type { PrincipalCache } from "./principal-cache.js";
 import type { RegistrationRepo } from "./registration.repo.js";
 import type { SessionsRepo } from "./sessions.repo.js";
+import type { TokensRepo } from "./tokens.repo.js";
+
+/** What the auth module reads of the configuration. */
+export interface AuthConfig {
+  sessionTtlDays: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  authCacheSeconds: number;
+}
 
 export interface AuthDeps {
-  db: Db;
+  uow: UnitOfWork;
+  events: EventLog;
   users: UsersRepo;
   sessions: SessionsRepo;
   tokens: TokensRepo;
   throttle: LoginThrottleRepo;
   registration: RegistrationRepo;
   clock: Clock;
-  /** Principals by credential; told about every change this service makes to users and sessions. */
+  /** Principals by credential (every change recorded here as `user.changed` drops the user's entries). */
   cache: PrincipalCache;
-  config: Pick<Config, "sessionTtlDays" | "loginMaxFailuresPerAccount" | "loginMaxFailuresPerAddress">;
+  config: Pick<AuthConfig, "sessionTtlDays" | "loginMaxFailuresPerAccount" | "loginMaxFailuresPerAddress">;
 }
 
 export interface NewSession {
@@ -33,8 +46,22 @@ export interface NewSession {
   cookie: string;
   csrfToken: string;
   expiresAt: Date;
-  user: UserRow;
+  user: UserProfile;
 }
+
+/** Records, in the current transaction, that the user's credentials must be looked up again. */
+export function credentialsChanged(
+  events: EventLog,
+  userId: string,
+  what: EnumValue<typeof USER_CHANGES>,
+): Promise<unknown> {
+  return events.record(userChanged, { userId, what }, { aggregateId: userId, ownerId: userId });
+}
+
+const profileOf = ({
+  password_hash: _hash,
+  ...profile
+}: UserProfile & { password_hash?: string }): UserProfile => profile;
 
 /** The CSRF token bound to a session: only someone who can read the (HttpOnly) cookie can compute it. */
 export function csrfTokenFor(sessionCookie: string): string {
@@ -78,10 +105,10 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
     const id = newId();
     try {
-      await this.d.db.transaction().execute(async (tx) => {
-        const first = await this.d.registration.claimBootstrap(tx);
+      await this.d.uow.transaction(async () => {
+        const first = await this.d.registration.claimBootstrap();
         if (!first && mode === "bootstrap") throw forbidden("Registration is closed on this server");
-        await this.d.users.insert(tx, {
+        await this.d.users.insert({
           id,
           email,
           name: input.name?.trim() || email.split("@")[0]!,
@@ -91,7 +118,7 @@ export class AuthService {
           created_at: now,
           disabled_at: null,
         });
-        if (mode === "invite" && !(await this.d.registration.consumeInvite(tx, inviteHash!, id, now)))
+        if (mode === "invite" && !(await this.d.registration.consumeInvite(inviteHash!, id, now)))
           throw forbidden("Registration needs a valid, unused invite code");
       });
     } catch (err) {
@@ -127,7 +154,7 @@ export class AuthService {
       throw tooManyRequests("Too many failed logins; try again later", retry);
     }
 
-    const user = await this.d.users.byEmail(email);
+    const user = await this.d.users.withSecretByEmail(email);
     let ok = false;
     if (user) ok = await verifyPassword(user.password_hash, input.password);
     else await verifyAgainstNothing(input.password);
@@ -139,10 +166,10 @@ export class AuthService {
     if (user.disabled_at) throw forbidden("This account is disabled");
     await this.d.throttle.reset(accountKey);
     if (input.previousCookie) await this.endSession(input.previousCookie);
-    return this.openSession(user, input.userAgent);
+    return this.openSession(profileOf(user), input.userAgent);
   }
 
-  private async openSession(user: UserRow, userAgent?: string): Promise<NewSession> {
+  private async openSession(user: UserProfile, userAgent?: string): Promise<NewSession> {
     const now = this.d.clock.now();
     const cookie = randomSecret(32);
     const expiresAt = new Date(now.getTime() + this.d.config.sessionTtlDays * 86_400_000);
@@ -163,40 +190,44 @@ export class AuthService {
   }
 
   private async endSession(cookie: string): Promise<void> {
-    const userId = await this.d.sessions.delete(sha256(cookie));
-    if (userId) await this.d.cache.userChanged(userId);
+    await this.d.uow.transaction(async () => {
+      const userId = await this.d.sessions.delete(sha256(cookie));
+      if (userId) await credentialsChanged(this.d.events, userId, "sessions");
+    });
   }
 
-  /** Changes the user's own name or time zone (a valid IANA zone). */
-  async updateProfile(principal: Principal, patch: { name?: string; timezone?: string }): Promise<UserRow> {
+  /** Changes the actor's own name or time zone (a valid IANA zone). */
+  async updateProfile(actor: Actor, patch: { name?: string; timezone?: string }): Promise<UserProfile> {
     if (patch.timezone !== undefined) checkTimeZone(patch.timezone);
-    const updated = await this.d.users.update(principal.user.id, {
-      ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-      ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+    return this.d.uow.transaction(async () => {
+      const updated = await this.d.users.update(actor.userId, {
+        ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+        ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+      });
+      await credentialsChanged(this.d.events, actor.userId, "profile");
+      return updated!;
     });
-    await this.d.cache.userChanged(principal.user.id);
-    return updated!;
   }
 
   /** Changes the password after checking the current one; every other session of the user ends. */
-  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    if (!(await verifyPassword(principal.user.password_hash, currentPassword)))
+  async changePassword(
+    actor: Actor,
+    credential: Credential,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
+    const hash0 = await this.d.users.passwordHash(actor.userId);
+    if (!hash0 || !(await verifyPassword(hash0, currentPassword)))
       throw new AppError(400, "validation", "Invalid request", "The current password is wrong", [
         { field: "/body/currentPassword", rule: "matches", message: "is not the current password" },
       ]);
     checkPasswordPolicy(newPassword, "/body/newPassword");
     const hash = await hashPassword(newPassword);
-    await this.d.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable("users")
-        .set({ password_hash: hash })
-        .where("id", "=", principal.user.id)
-        .execute();
-      let q = tx.deleteFrom("sessions").where("user_id", "=", principal.user.id);
-      if (principal.sessionHash) q = q.where("id_hash", "!=", principal.sessionHash);
-      await q.execute();
+    await this.d.uow.transaction(async () => {
+      await this.d.users.update(actor.userId, { password_hash: hash });
+      await this.d.sessions.deleteForUser(actor.userId, credential.sessionHash);
+      await credentialsChanged(this.d.events, actor.userId, "password");
     });
-    await this.d.cache.userChanged(principal.user.id);
   }
 
   /**
@@ -212,10 +243,9 @@ export class AuthService {
     const found = await this.d.sessions.findLive(hash, now.toISOString());
     if (!found || found.user.disabled_at) return undefined;
     const principal: Principal = {
+      actor: actorOf(found.user, roleScopes(found.user.role)),
       user: found.user,
-      scopes: sessionScopes(found.user),
-      via: "session",
-      sessionHash: hash,
+      credential: { via: "session", sessionHash: hash },
     };
     return this.d.cache.set(key, principal, found.session.expires_at, now.getTime()).principal;
   }
@@ -243,15 +273,19 @@ export class AuthService {
     if (!entry) {
       const found = await this.d.tokens.findLive(key.slice(2), now.toISOString());
       if (!found || found.user.disabled_at) return undefined;
-      const granted = found.token.scopes.split(" ") as Scope[];
+      const granted = found.token.scopes.split(" ").filter((s): s is Scope => SCOPES.is(s));
       const scopes = granted.filter((s) => s !== "admin" || found.user.role === "admin");
-      const principal: Principal = { user: found.user, scopes, via: "token", tokenId: found.token.id };
+      const principal: Principal = {
+        actor: actorOf(found.user, scopes),
+        user: found.user,
+        credential: { via: "token", tokenId: found.token.id },
+      };
       const usedAt = found.token.last_used_at ? new Date(found.token.last_used_at).getTime() : 0;
       entry = this.d.cache.set(key, principal, found.token.expires_at, usedAt);
     }
     if (now.getTime() - entry.usedAt >= TOUCH_EVERY_MS) {
       entry.usedAt = now.getTime();
-      await this.d.tokens.touch(entry.principal.tokenId!, now.toISOString());
+      await this.d.tokens.touch(entry.principal.credential.tokenId!, now.toISOString());
     }
     return entry.principal;
   }

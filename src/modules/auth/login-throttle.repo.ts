@@ -1,4 +1,6 @@
-import type { Db } from "../../platform/db/database.js";
+import type { Kysely } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { AuthTables } from "./auth.tables.js";
 
 const WINDOW_MS = 60 * 60 * 1000;
 
@@ -7,7 +9,11 @@ const WINDOW_MS = 60 * 60 * 1000;
  * database so every API process sees the same counts.
  */
 export class LoginThrottleRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Kysely<AuthTables> {
+    return this.scope.db;
+  }
 
   /** Failures counted for `key` in the window containing `now`, and when that window ends. */
   async failures(key: string, now: Date): Promise<{ count: number; resetsAt: Date }> {

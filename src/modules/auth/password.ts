@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
 import { invalidField } from "../../platform/errors.js";
+import { PASSWORD_MAX } from "../users/users.schemas.js";
 
 // OWASP: argon2id, m = 19 MiB, t = 2, p = 1.
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX };
 
 let common: Set<string> | undefined;
 /** The common-password list (~13 MB as a module), loaded on the first password check, not at boot. */

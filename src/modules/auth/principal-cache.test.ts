@@ -1,26 +1,32 @@
 import { EventEmitter } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { appWithAdmin, type Client, newUser, PASSWORD, type TestApp } from "../../../test/support/app.js";
 import { ENGINES } from "../../../test/support/engines.js";
+import { type Assembly, assemble } from "../../app/assemble.js";
+import { testConfig } from "../../config.js";
+import { actorOf } from "../../platform/access/actor.js";
 import { FakeClock } from "../../platform/clock.js";
 import { MemoryPubSub } from "../../platform/pubsub/memory-pubsub.js";
+import type { PubSub } from "../../platform/pubsub/pubsub.js";
 import { RedisPubSub } from "../../platform/pubsub/redis-pubsub.js";
-import type { UserRow } from "../users/users.repo.js";
+import type { UserProfile } from "../users/users.repo.js";
 import type { Principal } from "./principal.js";
 import { PrincipalCache } from "./principal-cache.js";
 
 const principal = (userId: string): Principal => ({
-  user: { id: userId } as UserRow,
-  scopes: ["read"],
-  via: "token",
-  tokenId: `tok-${userId}`,
+  actor: actorOf({ id: userId, role: "member", timezone: "UTC" }, ["read"]),
+  user: { id: userId } as UserProfile,
+  credential: { via: "token", tokenId: `tok-${userId}` },
 });
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describe("PrincipalCache", () => {
   it("keeps an entry for the TTL, never past the credential's own expiry", () => {
     const clock = new FakeClock("2026-03-01T10:00:00Z");
-    const cache = new PrincipalCache({ ttlMs: 10_000, clock, pubsub: new MemoryPubSub() });
+    const cache = new PrincipalCache({ ttlMs: 10_000, clock });
     cache.set("a", principal("u1"), null, 0);
     cache.set("b", principal("u2"), "2026-03-01T10:00:04Z", 0);
     clock.advance(3_999);
@@ -33,14 +39,14 @@ describe("PrincipalCache", () => {
   });
 
   it("keeps nothing when the TTL is 0", () => {
-    const cache = new PrincipalCache({ ttlMs: 0, clock: new FakeClock(), pubsub: new MemoryPubSub() });
+    const cache = new PrincipalCache({ ttlMs: 0, clock: new FakeClock() });
     const entry = cache.set("a", principal("u1"), null, 0);
     expect(entry.principal.user.id).toBe("u1");
     expect(cache.get("a")).toBeUndefined();
   });
 
   it("freezes what it shares between requests", () => {
-    const cache = new PrincipalCache({ ttlMs: 1000, clock: new FakeClock(), pubsub: new MemoryPubSub() });
+    const cache = new PrincipalCache({ ttlMs: 1000, clock: new FakeClock() });
     const p = cache.set("a", principal("u1"), null, 0).principal;
     expect(() => {
       (p.user as { name: string }).name = "changed";
@@ -52,7 +58,6 @@ describe("PrincipalCache", () => {
       ttlMs: 60_000,
       max: 2,
       clock: new FakeClock(),
-      pubsub: new MemoryPubSub(),
     });
     cache.set("a", principal("u1"), null, 0);
     cache.set("b", principal("u2"), null, 0);
@@ -63,44 +68,88 @@ describe("PrincipalCache", () => {
     expect(cache.get("c")).toBeDefined();
   });
 
-  it("forgets a changed user here at once and in every process sharing the bus", async () => {
-    const bus = new EventEmitter();
-    const clock = new FakeClock();
-    const here = new PrincipalCache({ ttlMs: 60_000, clock, pubsub: new MemoryPubSub(bus) });
-    const there = new PrincipalCache({ ttlMs: 60_000, clock, pubsub: new MemoryPubSub(bus) });
-    await here.start();
-    await there.start();
-    for (const c of [here, there]) {
-      c.set("t1", principal("u1"), null, 0);
-      c.set("s1", principal("u1"), null, 0);
-      c.set("t2", principal("u2"), null, 0);
+  it("forgets one user's entries, keeping the others'", () => {
+    const cache = new PrincipalCache({ ttlMs: 60_000, clock: new FakeClock() });
+    cache.set("t1", principal("u1"), null, 0);
+    cache.set("s1", principal("u1"), null, 0);
+    cache.set("t2", principal("u2"), null, 0);
+    cache.forget("u1");
+    expect(cache.get("t1")).toBeUndefined();
+    expect(cache.get("s1")).toBeUndefined();
+    expect(cache.get("t2")).toBeDefined();
+  });
+});
+
+// Two processes on one database: a change committed by one reaches the other's cache through the event relay
+// and pub/sub (the in-process bus shared, or Redis).
+describe("cached credentials across processes", () => {
+  const redisUrl = inject("redisUrl");
+  const dir = mkdtempSync(path.join(tmpdir(), "readlog-cache-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function twoProcesses(buses: [PubSub, PubSub], file: string): Promise<[Assembly, Assembly]> {
+    const config = testConfig({ database: { kind: "sqlite", file: path.join(dir, file) } });
+    const a = await assemble(config, { pubsub: buses[0] });
+    const b = await assemble(config, { pubsub: buses[1], migrate: false });
+    for (const p of [a, b]) {
+      await p.listen();
+      await p.relay.start();
     }
-    await here.userChanged("u1");
-    expect(here.get("t1")).toBeUndefined();
-    expect(here.get("s1")).toBeUndefined();
-    await tick();
-    expect(there.get("t1")).toBeUndefined();
-    expect(there.get("s1")).toBeUndefined();
-    expect(there.get("t2")).toBeDefined();
-    expect(here.get("t2")).toBeDefined();
-    await there.stop();
-    await here.stop();
+    return [a, b];
+  }
+
+  async function revokeReachesTheOther(a: Assembly, b: Assembly): Promise<void> {
+    const user = {
+      id: "u-1",
+      email: "x@example.com",
+      name: "x",
+      password_hash: "-",
+      role: "member" as const,
+    };
+    await a.services.users.insert({
+      ...user,
+      timezone: "UTC",
+      created_at: new Date().toISOString(),
+      disabled_at: null,
+    });
+    const actor = actorOf({ id: user.id, role: "member", timezone: "UTC" });
+    const { row, secret } = await a.services.tokens.create(actor, { name: "t", scopes: ["read"] });
+    // Both processes have the token's principal cached.
+    expect(await a.services.auth.fromBearerToken(secret)).toBeDefined();
+    expect(await b.services.auth.fromBearerToken(secret)).toBeDefined();
+    expect(b.services.auth.cachedBearer(secret)).toBeDefined();
+    await a.services.tokens.revoke(actor, row.id);
+    // At once in the process that made the change; in the other once the relay's publication arrives.
+    expect(a.services.auth.cachedBearer(secret)).toBeUndefined();
+    for (let i = 0; i < 250 && b.services.auth.cachedBearer(secret); i++) await tick();
+    expect(b.services.auth.cachedBearer(secret)).toBeUndefined();
+    expect(await b.services.auth.fromBearerToken(secret)).toBeUndefined();
+  }
+
+  it("a revoked token stops being cached in a process sharing the in-process bus", async () => {
+    const bus = new EventEmitter();
+    const [a, b] = await twoProcesses([new MemoryPubSub(bus), new MemoryPubSub(bus)], "memory.db");
+    try {
+      await revokeReachesTheOther(a, b);
+    } finally {
+      await b.close();
+      await a.close();
+    }
   });
 
-  const redisUrl = inject("redisUrl");
-  it.skipIf(!redisUrl)("forgets a changed user in another process over Redis", async () => {
+  it.skipIf(!redisUrl)("a revoked token stops being cached in another process over Redis", async () => {
     const prefix = `rltest_${process.pid}_${Date.now()}`;
-    const clock = new FakeClock();
-    const [a, b] = [new RedisPubSub({ url: redisUrl!, prefix }), new RedisPubSub({ url: redisUrl!, prefix })];
-    const here = new PrincipalCache({ ttlMs: 60_000, clock, pubsub: a });
-    const there = new PrincipalCache({ ttlMs: 60_000, clock, pubsub: b });
-    await there.start();
-    there.set("t1", principal("u1"), null, 0);
-    await here.userChanged("u1");
-    for (let i = 0; i < 100 && there.get("t1"); i++) await tick();
-    expect(there.get("t1")).toBeUndefined();
-    await there.stop();
-    await Promise.all([a.close(), b.close()]);
+    const buses: [PubSub, PubSub] = [
+      new RedisPubSub({ url: redisUrl!, prefix }),
+      new RedisPubSub({ url: redisUrl!, prefix }),
+    ];
+    const [a, b] = await twoProcesses(buses, "redis.db");
+    try {
+      await revokeReachesTheOther(a, b);
+    } finally {
+      await b.close();
+      await a.close();
+    }
   });
 });
 

@@ -1,16 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../../platform/clock.js";
-import type { PubSub, Unsubscribe } from "../../platform/pubsub/pubsub.js";
 import type { Principal } from "./principal.js";
-
-/** The pub/sub channel on which a process says "this user's credentials or profile changed". */
-export const AUTH_CHANGED = "auth.changed";
-
-/** What services that change users, sessions or tokens need: a way to say so. */
-export interface CredentialChanges {
-  /** Forgets every cached principal of the user, here and (over pub/sub) in every other process. */
-  userChanged(userId: string): Promise<void>;
-}
 
 export interface CachedPrincipal {
   /** Frozen: it is shared by every request that presents the credential. */
@@ -27,21 +17,20 @@ export interface PrincipalCacheOptions {
   /** Most entries kept (least recently used go first). */
   max?: number;
   clock: Clock;
-  pubsub: PubSub;
 }
 
 /**
  * Authenticated principals by credential hash, so most requests skip the database lookup (which, on
  * SQLite, costs more than the rest of a small request: a read transaction and its file locks).
- * Exactness: every change to a user, session or token calls `userChanged`, which drops that user's
- * entries in this process at once and in other processes when the pub/sub message arrives (Redis when
+ * Exactness: every change to a user, session or token records a `user.changed` event in its transaction;
+ * once it commits, the auth module drops that user's entries in this process at once (`forget`, called
+ * after commit) and, when the event relay publishes it, in every other process (Redis pub/sub when
  * configured; otherwise only this process shares the bus, and other processes' entries age out within
  * the TTL). Unknown credentials are never cached, so a new token or session works at once.
  * See docs/adr/0007-principal-cache.md.
  */
-export class PrincipalCache implements CredentialChanges {
+export class PrincipalCache {
   private readonly entries: LRUCache<string, CachedPrincipal>;
-  private unsubscribe: Unsubscribe | undefined;
 
   constructor(private readonly opts: PrincipalCacheOptions) {
     this.entries = new LRUCache({ max: opts.max ?? 10_000 });
@@ -49,17 +38,6 @@ export class PrincipalCache implements CredentialChanges {
 
   get enabled(): boolean {
     return this.opts.ttlMs > 0;
-  }
-
-  /** Listens for other processes' changes. */
-  async start(): Promise<void> {
-    if (!this.enabled || this.unsubscribe) return;
-    this.unsubscribe = await this.opts.pubsub.subscribe(AUTH_CHANGED, (userId) => this.forgetLocally(userId));
-  }
-
-  async stop(): Promise<void> {
-    await this.unsubscribe?.();
-    this.unsubscribe = undefined;
   }
 
   /** The cached entry for `key`, if still fresh at `nowMs` (default: the clock's now). */
@@ -82,18 +60,15 @@ export class PrincipalCache implements CredentialChanges {
     let until = this.opts.clock.now().getTime() + this.opts.ttlMs;
     if (expiresAt) until = Math.min(until, new Date(expiresAt).getTime());
     Object.freeze(principal.user);
-    Object.freeze(principal.scopes);
+    Object.freeze(principal.credential);
     const entry = { principal: Object.freeze(principal), until, usedAt };
     if (this.enabled) this.entries.set(key, entry);
     return entry;
   }
 
-  async userChanged(userId: string): Promise<void> {
-    this.forgetLocally(userId);
-    if (this.enabled) await this.opts.pubsub.publish(AUTH_CHANGED, userId);
-  }
-
-  private forgetLocally(userId: string): void {
+  /** Forgets every cached principal of the user in this process. */
+  forget(userId: string): void {
+    if (this.entries.size === 0) return;
     for (const [key, e] of this.entries.entries())
       if (e.principal.user.id === userId) this.entries.delete(key);
   }

@@ -1,20 +1,14 @@
-import type { UserRow } from "../users/users.repo.js";
+import type { Actor } from "../../platform/access/actor.js";
+import type { Credential } from "../../platform/http/actor.js";
+import type { UserProfile } from "../users/users.repo.js";
 
-export const SCOPES = ["read", "write", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
-
-/** Who is making a request, and what their credential allows. */
+/**
+ * Who is making a request: the actor services receive, the user's profile (for `/api/me`; no password
+ * hash), and the credential presented. Frozen: a cached principal is shared by every request that
+ * presents the same credential.
+ */
 export interface Principal {
-  user: UserRow;
-  scopes: readonly Scope[];
-  via: "session" | "token";
-  /** SHA-256 of the session cookie, for session-authenticated requests. */
-  sessionHash?: string;
-  /** The API token's id, for token-authenticated requests. */
-  tokenId?: string;
-}
-
-/** The scopes a user's own login session carries: everything their role permits. */
-export function sessionScopes(user: UserRow): Scope[] {
-  return user.role === "admin" ? ["read", "write", "admin"] : ["read", "write"];
+  readonly actor: Actor;
+  readonly user: Readonly<UserProfile>;
+  readonly credential: Readonly<Credential>;
 }

@@ -1,17 +1,24 @@
-import type { Selectable } from "kysely";
-import type { Db } from "../../platform/db/database.js";
-import type { InvitesTable } from "../../platform/db/schema.js";
+import type { Kysely, Selectable } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import { type EnumValue, enumeration } from "../../platform/enum.js";
+import type { AuthTables, InvitesTable } from "./auth.tables.js";
 
-export type RegistrationMode = "open" | "closed" | "invite";
+/** How new accounts come to be (after the first, which always can). */
+export const REGISTRATION_MODES = enumeration(["open", "closed", "invite"]);
+export type RegistrationMode = EnumValue<typeof REGISTRATION_MODES>;
 export type InviteRow = Selectable<InvitesTable>;
 
 /** SQL for the registration setting and invitation codes. */
 export class RegistrationRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Kysely<AuthTables> {
+    return this.scope.db;
+  }
 
   /** The current mode; "bootstrap" until the first account exists. */
-  async mode(db: Db = this.db): Promise<RegistrationMode | "bootstrap"> {
-    const r = await db
+  async mode(): Promise<RegistrationMode | "bootstrap"> {
+    const r = await this.db
       .selectFrom("settings")
       .select("value")
       .where("key", "=", "registration")
@@ -20,8 +27,8 @@ export class RegistrationRepo {
   }
 
   /** Atomically ends bootstrap mode; true for exactly one caller, who becomes the first admin. */
-  async claimBootstrap(db: Db): Promise<boolean> {
-    const r = await db
+  async claimBootstrap(): Promise<boolean> {
+    const r = await this.db
       .updateTable("settings")
       .set({ value: "closed" })
       .where("key", "=", "registration")
@@ -53,8 +60,8 @@ export class RegistrationRepo {
   }
 
   /** Marks the unused, unexpired invite with this code hash as used by `userId`; false when none matches. */
-  async consumeInvite(db: Db, codeHash: string, userId: string, now: string): Promise<boolean> {
-    const r = await db
+  async consumeInvite(codeHash: string, userId: string, now: string): Promise<boolean> {
+    const r = await this.db
       .updateTable("invites")
       .set({ used_at: now, used_by: userId })
       .where("code_hash", "=", codeHash)

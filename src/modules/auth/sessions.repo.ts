@@ -1,36 +1,35 @@
-import type { Selectable } from "kysely";
-import type { Db } from "../../platform/db/database.js";
-import { precompile } from "../../platform/db/precompile.js";
-import type { SessionsTable } from "../../platform/db/schema.js";
-import { USER_JOIN_COLUMNS, type UserRow, userFromJoin } from "../users/users.repo.js";
+import type { Kysely, Selectable } from "kysely";
+import { precompiledOn } from "../../platform/db/precompile.js";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import { USER_JOIN_COLUMNS, type UserProfile, userFromJoin } from "../users/users.repo.js";
+import type { AuthTables, SessionsTable } from "./auth.tables.js";
 
 export type SessionRow = Selectable<SessionsTable>;
 
 // The per-request authentication lookup, compiled once.
-const liveQuery = (db: Db) =>
-  precompile(db, (p: { hash: string; now: string }) =>
-    db
-      .selectFrom("sessions as s")
-      .innerJoin("users as u", "u.id", "s.user_id")
-      .select([
-        "s.id_hash",
-        "s.user_id",
-        "s.created_at",
-        "s.expires_at",
-        "s.last_seen_at",
-        "s.user_agent",
-        ...USER_JOIN_COLUMNS,
-      ])
-      .where("s.id_hash", "=", p.hash)
-      .where("s.expires_at", ">", p.now),
-  );
+const liveQuery = precompiledOn((db: Kysely<AuthTables>, p: { hash: string; now: string }) =>
+  db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .select([
+      "s.id_hash",
+      "s.user_id",
+      "s.created_at",
+      "s.expires_at",
+      "s.last_seen_at",
+      "s.user_agent",
+      ...USER_JOIN_COLUMNS,
+    ])
+    .where("s.id_hash", "=", p.hash)
+    .where("s.expires_at", ">", p.now),
+);
 
 /** SQL for login sessions. Sessions are keyed by the SHA-256 of the cookie value. */
 export class SessionsRepo {
-  private readonly liveQuery: ReturnType<typeof liveQuery>;
+  constructor(private readonly scope: DbScope) {}
 
-  constructor(private readonly db: Db) {
-    this.liveQuery = liveQuery(db);
+  private get db(): Kysely<AuthTables> {
+    return this.scope.db;
   }
 
   /** Stores a new session. */
@@ -39,8 +38,11 @@ export class SessionsRepo {
   }
 
   /** The session and its user, when the session exists and has not expired at `now`. */
-  async findLive(idHash: string, now: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
-    const [r] = await this.liveQuery({ hash: idHash, now });
+  async findLive(
+    idHash: string,
+    now: string,
+  ): Promise<{ session: SessionRow; user: UserProfile } | undefined> {
+    const [r] = await liveQuery(this.db, { hash: idHash, now });
     if (!r) return undefined;
     return {
       session: {

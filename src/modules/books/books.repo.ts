@@ -1,7 +1,9 @@
-import { type Selectable, sql } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { precompiledOn } from "../../platform/db/precompile.js";
-import type { BooksTable, ReadingStatus } from "../../platform/db/schema.js";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { BooksTable, BooksTables, ReadingStatus } from "./books.tables.js";
+
+type Db = Kysely<BooksTables>;
 
 export type BookRow = Selectable<BooksTable>;
 export type BookPatch = Partial<
@@ -44,7 +46,11 @@ function onShelvesQuery(statuses: readonly ReadingStatus[]): BooksQuery {
 
 /** SQL for books. Every query filters on owner_id. */
 export class BooksRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Db {
+    return this.scope.db;
+  }
 
   async insert(row: BookRow): Promise<void> {
     await this.db.insertInto("books").values(row).execute();

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { ReadingStatus } from "../../platform/db/schema.js";
+import { actorOf } from "../../platform/http/actor.js";
 import { decodeCursor, Page, toPage } from "../../platform/http/pagination.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import { Book, BooksQuery, CreateBookBody, CreatedBook, toBook, UpdateBookBody } from "./books.schemas.js";
 import type { BooksService } from "./books.service.js";
 
@@ -22,10 +21,10 @@ export const booksRoutes: FastifyPluginAsyncTypebox<{ books: BooksService }> = a
     },
     async (request) => {
       const { limit, cursor, status, q } = request.query;
-      const rows = await books.list(principalOf(request).user, {
+      const rows = await books.list(actorOf(request), {
         limit,
         cursor: decodeCursor(cursor),
-        status: status as ReadingStatus | undefined,
+        status,
         q,
       });
       return toPage(rows, limit, (r) => r.id, toBook);
@@ -47,9 +46,9 @@ export const booksRoutes: FastifyPluginAsyncTypebox<{ books: BooksService }> = a
     },
     async (request, reply) => {
       const { lookup, status, ...fields } = request.body;
-      const created = await books.create(principalOf(request).user, fields, {
+      const created = await books.create(actorOf(request), fields, {
         lookup,
-        reading: { status: (status ?? "wishlist") as ReadingStatus },
+        reading: { status: status ?? "wishlist" },
       });
       return reply.code(201).send({ ...toBook(created.book), lookup: created.lookup });
     },
@@ -66,7 +65,7 @@ export const booksRoutes: FastifyPluginAsyncTypebox<{ books: BooksService }> = a
         response: { 200: Book, ...problems(...AUTHED, 404) },
       },
     },
-    async (request) => toBook(await books.get(principalOf(request).user, request.params.id)),
+    async (request) => toBook(await books.get(actorOf(request), request.params.id)),
   );
 
   app.patch(
@@ -82,7 +81,7 @@ export const booksRoutes: FastifyPluginAsyncTypebox<{ books: BooksService }> = a
         response: { 200: Book, ...problems(...AUTHED, 404) },
       },
     },
-    async (request) => toBook(await books.update(principalOf(request).user, request.params.id, request.body)),
+    async (request) => toBook(await books.update(actorOf(request), request.params.id, request.body)),
   );
 
   app.delete(
@@ -98,7 +97,7 @@ export const booksRoutes: FastifyPluginAsyncTypebox<{ books: BooksService }> = a
       },
     },
     async (request, reply) => {
-      await books.delete(principalOf(request).user, request.params.id);
+      await books.delete(actorOf(request), request.params.id);
       return reply.code(204).send();
     },
   );

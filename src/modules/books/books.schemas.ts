@@ -3,11 +3,11 @@ import { PageQuery } from "../../platform/http/pagination.js";
 import { Instant } from "../../platform/http/responses.js";
 import { LOCAL_DATE_PATTERN } from "../../platform/local-date.js";
 import type { BookRow } from "./books.repo.js";
+import { READING_STATUSES } from "./books.tables.js";
 
-export const StatusSchema = Type.Union(
-  ["wishlist", "reading", "paused", "finished", "abandoned"].map((s) => Type.Literal(s)),
-  { description: "The shelf: wishlist, reading, paused, finished or abandoned" },
-);
+export const StatusSchema = READING_STATUSES.schema({
+  description: "The shelf: wishlist, reading, paused, finished or abandoned",
+});
 export const LocalDateSchema = Type.String({
   pattern: LOCAL_DATE_PATTERN,
   description: "A local day, YYYY-MM-DD",

@@ -1,12 +1,16 @@
+import { type Actor, requireScope } from "../../platform/access/actor.js";
+import type { AccessControl } from "../../platform/access/policy.js";
 import type { Clock } from "../../platform/clock.js";
-import { type Db, inTransaction } from "../../platform/db/database.js";
-import type { ReadingStatus } from "../../platform/db/schema.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { invalidField, notFound } from "../../platform/errors.js";
+import type { EventLog } from "../../platform/events/event-log.js";
 import { newId } from "../../platform/ids.js";
-import type { OpenReading, Reader, ReadingsService } from "../readings/readings.service.js";
-import { type BookPatch, type BookRow, BooksRepo } from "./books.repo.js";
+import { bookCreated, bookDeleted, bookUpdated } from "./books.events.js";
+import type { BookPatch, BookRow, BooksRepo } from "./books.repo.js";
+import type { ReadingStatus } from "./books.tables.js";
 import { type Isbns, parseIsbn } from "./isbn.js";
 import type { BookMetadata, MetadataLookup } from "./metadata.js";
+import type { OpenReading, ReadingsService } from "./readings.service.js";
 
 export interface BookFields {
   title?: string;
@@ -26,8 +30,6 @@ export interface CreateOptions {
   reading?: OpenReading;
   /** metadata_source to record when no lookup supplied it, e.g. "goodreads". */
   metadataSource?: string | null;
-  /** A transaction of the caller to create the book in (its unit of work); default: a new one. */
-  db?: Db;
 }
 
 export type LookupOutcome = "found" | "not-found" | "failed" | "skipped";
@@ -64,25 +66,31 @@ export function normaliseIsbns(f: Pick<BookFields, "isbn" | "isbn10" | "isbn13">
 /** Books: create (with optional metadata lookup), read, list, change, delete. */
 export class BooksService {
   constructor(
-    private readonly db: Db,
-    private readonly readings: ReadingsService,
-    private readonly metadata: MetadataLookup,
-    private readonly clock: Clock,
-    private readonly log: { warn(obj: object, msg: string): void } = { warn() {} },
+    private readonly d: {
+      uow: UnitOfWork;
+      books: BooksRepo;
+      readings: ReadingsService;
+      metadata: MetadataLookup;
+      clock: Clock;
+      events: EventLog;
+      access: AccessControl;
+      log?: { warn(obj: object, msg: string): void };
+    },
   ) {}
 
   /** Creates a book and its first read-through (wishlist unless `opts.reading` says otherwise). */
-  async create(reader: Reader, input: BookFields, opts: CreateOptions = {}) {
+  async create(actor: Actor, input: BookFields, opts: CreateOptions = {}) {
+    requireScope(actor, "write");
     const isbns = normaliseIsbns(input);
     let found: BookMetadata | undefined;
     let lookup: LookupOutcome = "skipped";
     if (opts.lookup && (isbns || input.title)) {
       try {
-        found = await this.metadata.find({ isbn13: isbns?.isbn13, title: input.title });
+        found = await this.d.metadata.find({ isbn13: isbns?.isbn13, title: input.title });
         lookup = found ? "found" : "not-found";
       } catch (err) {
         lookup = "failed";
-        this.log.warn({ err: String(err) }, "metadata lookup failed; creating the book without it");
+        this.d.log?.warn({ err: String(err) }, "metadata lookup failed; creating the book without it");
       }
     }
     const title = input.title?.trim() || found?.title;
@@ -90,12 +98,12 @@ export class BooksService {
       throw invalidField("/body/title", "required", "A title is required (none was found by lookup)");
     const fromLookup = found ? (found.isbn13 ?? found.isbn10) : undefined;
     const finalIsbns = isbns ?? (fromLookup ? parseIsbn(fromLookup) : undefined);
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const at = now.toISOString();
     const status: ReadingStatus = opts.reading?.status ?? "wishlist";
     const row: BookRow = {
       id: newId(now.getTime()),
-      owner_id: reader.id,
+      owner_id: actor.userId,
       title,
       authors: JSON.stringify(cleanAuthors(input.authors ?? found?.authors ?? [])),
       isbn10: finalIsbns?.isbn10 ?? null,
@@ -108,28 +116,34 @@ export class BooksService {
       created_at: at,
       updated_at: at,
     };
-    return inTransaction(opts.db ?? this.db, async (tx) => {
-      await new BooksRepo(tx).insert(row);
-      const reading = await this.readings.open(tx, reader, row, opts.reading ?? { status });
+    return this.d.uow.transaction(async () => {
+      await this.d.books.insert(row);
+      await this.d.events.record(
+        bookCreated,
+        { bookId: row.id, title: row.title },
+        { aggregateId: row.id, ownerId: row.owner_id },
+      );
+      const reading = await this.d.readings.open(actor, row, opts.reading ?? { status });
       return { book: { ...row, current_reading_id: reading.id }, reading, lookup };
     });
   }
 
-  /** The reader's book; 404 when it is not theirs or does not exist. */
-  async get(reader: Reader, id: string): Promise<BookRow> {
-    const book = await new BooksRepo(this.db).byId(reader.id, id);
+  /** The actor's book (or one shared with them to read); 404 when they may not read it or it does not exist. */
+  async get(actor: Actor, id: string, action = "book.read"): Promise<BookRow> {
+    const book = await this.d.books.byId(actor.userId, id);
     if (!book) throw notFound("Book");
+    await this.d.access.require(actor, action, id, [{ id, ownerId: book.owner_id }]);
     return book;
   }
 
-  /** The reader's books, newest first (limit + 1 rows, for paging). */
-  list(reader: Reader, opts: { limit: number; cursor?: string; status?: ReadingStatus; q?: string }) {
-    return new BooksRepo(this.db).list(reader.id, { ...opts, limit: opts.limit + 1 });
+  /** The actor's books, newest first (limit + 1 rows, for paging). */
+  list(actor: Actor, opts: { limit: number; cursor?: string; status?: ReadingStatus; q?: string }) {
+    return this.d.books.list(actor.userId, { ...opts, limit: opts.limit + 1 });
   }
 
   /** Changes the given fields; null clears total pages or the cover. */
-  async update(reader: Reader, id: string, input: BookFields): Promise<BookRow> {
-    const book = await this.get(reader, id);
+  async update(actor: Actor, id: string, input: BookFields): Promise<BookRow> {
+    const book = await this.get(actor, id, "book.update");
     const patch: BookPatch = {};
     if (input.title !== undefined) patch.title = input.title.trim();
     if (input.authors !== undefined) patch.authors = JSON.stringify(cleanAuthors(input.authors));
@@ -137,14 +151,21 @@ export class BooksService {
     if (isbns) Object.assign(patch, { isbn10: isbns.isbn10, isbn13: isbns.isbn13 });
     if (input.totalPages !== undefined) patch.total_pages = input.totalPages;
     if (input.coverUrl !== undefined) patch.cover_url = input.coverUrl;
-    const updated_at = this.clock.now().toISOString();
-    await new BooksRepo(this.db).update(reader.id, id, { ...patch, updated_at });
+    const updated_at = this.d.clock.now().toISOString();
+    await this.d.uow.transaction(async () => {
+      await this.d.books.update(book.owner_id, id, { ...patch, updated_at });
+      await this.d.events.record(bookUpdated, { bookId: id }, { aggregateId: id, ownerId: book.owner_id });
+    });
     return { ...book, ...patch, updated_at };
   }
 
   /** Deletes the book with all its read-throughs, shelf moves and progress. */
-  async delete(reader: Reader, id: string): Promise<void> {
-    if (!(await new BooksRepo(this.db).delete(reader.id, id))) throw notFound("Book");
+  async delete(actor: Actor, id: string): Promise<void> {
+    const book = await this.get(actor, id, "book.delete");
+    await this.d.uow.transaction(async () => {
+      if (!(await this.d.books.delete(book.owner_id, id))) throw notFound("Book");
+      await this.d.events.record(bookDeleted, { bookId: id }, { aggregateId: id, ownerId: book.owner_id });
+    });
   }
 }
 

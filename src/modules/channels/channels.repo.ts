@@ -1,7 +1,10 @@
-import type { Selectable } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import type { Kysely, Selectable } from "kysely";
+import type { ChannelKind } from "../../platform/channels/channel.js";
 import { precompiledOn } from "../../platform/db/precompile.js";
-import type { ChannelKind, ChannelLinksTable, MessagesTable } from "../../platform/db/schema.js";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { ChannelLinksTable, ChannelsTables, MessagesTable } from "./channels.tables.js";
+
+type Db = Kysely<ChannelsTables>;
 
 export type LinkRow = Selectable<ChannelLinksTable>;
 export type MessageRow = Selectable<MessagesTable>;
@@ -61,11 +64,10 @@ const touchLink = precompiledOn((db: Db, p: { id: string; at: string }) =>
 
 /** SQL of the channels module: links, link codes, inbound messages and message lists. */
 export class ChannelsRepo {
-  constructor(readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
 
-  /** Runs `fn` in one transaction with a repo bound to it. */
-  inTransaction<T>(fn: (tx: ChannelsRepo) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => fn(new ChannelsRepo(tx)));
+  private get db(): Db {
+    return this.scope.db;
   }
 
   /** The verified link of a sender: by address, or (WhatsApp usernames) by business-scoped user id. */
@@ -131,8 +133,8 @@ export class ChannelsRepo {
   }
 
   /**
-   * Uses a code once: marks it used (only if unused and unexpired) and creates or moves the link, in one
-   * transaction. Returns the owner, or null when the code is unknown, used, expired or for another number.
+   * Uses a code once: marks it used (only if unused and unexpired) and creates or moves the link; call it
+   * in a unit of work. Returns the owner, or null when the code is unknown, used, expired or for another number.
    */
   async redeemCode(args: {
     codeHash: string;
@@ -143,43 +145,41 @@ export class ChannelsRepo {
     at: string;
     newId: string;
   }): Promise<string | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const code = await trx
-        .selectFrom("channel_codes")
-        .selectAll()
-        .where("code_hash", "=", args.codeHash)
-        .where("kind", "=", args.kind)
-        .executeTakeFirst();
-      if (!code || code.used_at !== null || code.expires_at <= args.at) return null;
-      if (code.phone !== null && code.phone !== args.address) return null;
-      const used = await trx
-        .updateTable("channel_codes")
-        .set({ used_at: args.at })
-        .where("code_hash", "=", args.codeHash)
-        .where("used_at", "is", null)
-        .executeTakeFirst();
-      if (Number(used.numUpdatedRows) !== 1) return null;
-      // A number or chat belongs to one account: linking it again moves it.
-      await trx
-        .deleteFrom("channel_links")
-        .where("kind", "=", args.kind)
-        .where("address", "=", args.address)
-        .execute();
-      await trx
-        .insertInto("channel_links")
-        .values({
-          id: args.newId,
-          owner_id: code.owner_id,
-          kind: args.kind,
-          address: args.address,
-          user_key: args.userKey,
-          display: args.display ?? code.phone,
-          verified_at: args.at,
-          last_inbound_at: args.at,
-        })
-        .execute();
-      return code.owner_id;
-    });
+    const code = await this.db
+      .selectFrom("channel_codes")
+      .selectAll()
+      .where("code_hash", "=", args.codeHash)
+      .where("kind", "=", args.kind)
+      .executeTakeFirst();
+    if (!code || code.used_at !== null || code.expires_at <= args.at) return null;
+    if (code.phone !== null && code.phone !== args.address) return null;
+    const used = await this.db
+      .updateTable("channel_codes")
+      .set({ used_at: args.at })
+      .where("code_hash", "=", args.codeHash)
+      .where("used_at", "is", null)
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) return null;
+    // A number or chat belongs to one account: linking it again moves it.
+    await this.db
+      .deleteFrom("channel_links")
+      .where("kind", "=", args.kind)
+      .where("address", "=", args.address)
+      .execute();
+    await this.db
+      .insertInto("channel_links")
+      .values({
+        id: args.newId,
+        owner_id: code.owner_id,
+        kind: args.kind,
+        address: args.address,
+        user_key: args.userKey,
+        display: args.display ?? code.phone,
+        verified_at: args.at,
+        last_inbound_at: args.at,
+      })
+      .execute();
+    return code.owner_id;
   }
 
   /** Records an inbound delivery; false when this provider id was recorded before (a redelivery). */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { actorOf } from "../../platform/http/actor.js";
 import { decodeCursor, Page, PageQuery, toPage } from "../../platform/http/pagination.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import type { ChannelsRepo } from "./channels.repo.js";
 import { ChannelLinks, CreateLinkBody, LinkCode, Message, toLink, toMessage } from "./channels.schemas.js";
 import type { ChannelsService } from "./channels.service.js";
@@ -27,7 +27,7 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const body = request.body;
       const code = await channels.createCode(
-        principalOf(request).user.id,
+        actorOf(request),
         body.kind === "whatsapp" ? { kind: "whatsapp", phone: body.phone } : { kind: "telegram" },
       );
       return reply.code(201).send(code);
@@ -44,7 +44,7 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => ({
-      items: (await channels.listLinks(principalOf(request).user.id)).map(toLink),
+      items: (await channels.listLinks(actorOf(request))).map(toLink),
       enabled: channels.enabled(),
     }),
   );
@@ -61,7 +61,7 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await channels.unlink(principalOf(request).user.id, request.params.id);
+      await channels.unlink(actorOf(request), request.params.id);
       return reply.code(204).send();
     },
   );
@@ -79,7 +79,7 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const rows = await repo.listMessages(principalOf(request).user.id, limit, decodeCursor(cursor));
+      const rows = await repo.listMessages(actorOf(request).userId, limit, decodeCursor(cursor));
       return toPage(rows, limit, (r) => r.id, toMessage);
     },
   );

@@ -1,8 +1,9 @@
 import { Type } from "@sinclair/typebox";
+import { CHANNEL_KINDS } from "../../platform/channels/channel.js";
 import { Instant } from "../../platform/http/responses.js";
 import type { LinkRow, MessageRow } from "./channels.repo.js";
 
-export const ChannelKindSchema = Type.Union([Type.Literal("whatsapp"), Type.Literal("telegram")]);
+export const ChannelKindSchema = CHANNEL_KINDS.schema();
 
 export const CreateLinkBody = Type.Union([
   Type.Object(

@@ -1,13 +1,14 @@
 import { randomInt } from "node:crypto";
-import type { WhatsAppConfig } from "../../config.js";
-import type { Channels } from "../../platform/channels/channel.js";
+import type { Actor } from "../../platform/access/actor.js";
+import type { AccessControl } from "../../platform/access/policy.js";
+import type { ChannelKind, Channels, WhatsAppConfig } from "../../platform/channels/channel.js";
 import type { Clock } from "../../platform/clock.js";
-import type { ChannelKind } from "../../platform/db/schema.js";
-import { badRequest, notFound } from "../../platform/errors.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
+import { badRequest } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { sha256 } from "../../platform/secrets.js";
 import type { ChannelsRepo, LinkRow } from "./channels.repo.js";
-import type { OutboundMessage, Outbox, OutboxRow } from "./outbox.js";
+import type { OutboundMessage, OutboundMessages, OutboxRow } from "./outbound.js";
 
 export const CODE_TTL_MS = 15 * 60_000;
 /** WhatsApp accepts free text within 24 hours of the user's last message. */
@@ -36,14 +37,29 @@ export function templateParam(text: string): string {
 
 /** Linking accounts to WhatsApp/Telegram, and sending to linked users through the outbox. */
 export class ChannelsService {
+  private readonly repo: ChannelsRepo;
+  private readonly outbox: OutboundMessages;
+  private readonly channels: Channels;
+  private readonly whatsapp: Pick<WhatsAppConfig, "template"> | null;
+  private readonly clock: Clock;
+
   constructor(
-    private readonly repo: ChannelsRepo,
-    private readonly outbox: Outbox,
-    private readonly channels: Channels,
-    private readonly whatsapp: Pick<WhatsAppConfig, "template"> | null,
-    private readonly clock: Clock,
+    private readonly d: {
+      uow: UnitOfWork;
+      access: AccessControl;
+      repo: ChannelsRepo;
+      outbox: OutboundMessages;
+      channels: Channels;
+      whatsapp: Pick<WhatsAppConfig, "template"> | null;
+      clock: Clock;
+    },
   ) {
-    outbox.onFailed = (row, code) => this.fallBack(row, code);
+    this.repo = d.repo;
+    this.outbox = d.outbox;
+    this.channels = d.channels;
+    this.whatsapp = d.whatsapp;
+    this.clock = d.clock;
+    d.outbox.onFailed = (row, code) => this.fallBack(row, code);
   }
 
   /** Which channels this server has configured. */
@@ -52,7 +68,8 @@ export class ChannelsService {
   }
 
   /** A one-time code to send from the number or chat to link; only its hash is kept. */
-  async createCode(ownerId: string, req: { kind: ChannelKind; phone?: string }) {
+  async createCode(actor: Actor, req: { kind: ChannelKind; phone?: string }) {
+    const ownerId = actor.userId;
     if (!this.channels[req.kind])
       throw badRequest(`The ${req.kind} channel is not configured on this server`, [
         { field: "/kind", rule: "enabled", message: `${req.kind} is not configured on this server` },
@@ -97,23 +114,26 @@ export class ChannelsService {
   /** Links a sender with a code sent from it; the owner's id, or null for a bad, used or expired code. */
   redeem(kind: ChannelKind, code: string, address: string, userKey: string | null, display: string | null) {
     const at = this.clock.now();
-    return this.repo.redeemCode({
-      codeHash: hashCode(code),
-      kind,
-      address,
-      userKey,
-      display,
-      at: at.toISOString(),
-      newId: newId(at.getTime()),
-    });
+    return this.d.uow.transaction(() =>
+      this.repo.redeemCode({
+        codeHash: hashCode(code),
+        kind,
+        address,
+        userKey,
+        display,
+        at: at.toISOString(),
+        newId: newId(at.getTime()),
+      }),
+    );
   }
 
-  listLinks(ownerId: string): Promise<LinkRow[]> {
-    return this.repo.linksOf(ownerId);
+  listLinks(actor: Actor): Promise<LinkRow[]> {
+    return this.repo.linksOf(actor.userId);
   }
 
-  async unlink(ownerId: string, id: string): Promise<void> {
-    if (!(await this.repo.deleteLink(ownerId, id))) throw notFound("Channel link");
+  async unlink(actor: Actor, id: string): Promise<void> {
+    await this.d.access.require(actor, "channel-link.delete", id);
+    await this.repo.deleteLink(actor.userId, id);
   }
 
   /**
@@ -126,18 +146,19 @@ export class ChannelsService {
     opts: { idempotencyKey: string; bookId?: string; kind?: ChannelKind },
   ): Promise<string[]> {
     const messages = this.messagesFor(ownerId, await this.repo.linksOf(ownerId, opts.kind), text, opts);
-    const ids: string[] = [];
-    for (const m of messages) {
-      const id = await this.outbox.enqueue(m);
-      if (id) ids.push(id);
-    }
-    if (ids.length > 0) this.outbox.kick();
-    return ids;
+    return this.d.uow.transaction(async () => {
+      const ids: string[] = [];
+      for (const m of messages) {
+        const id = await this.outbox.enqueue(m);
+        if (id) ids.push(id);
+      }
+      return ids;
+    });
   }
 
   /**
    * The outbound messages `notify` queues for these links of the owner (those whose channel is configured),
-   * for callers that queue them in their own transaction (`Outbox.enqueue(m, tx)`, then `Outbox.kick()`).
+   * for callers that queue them in their own unit of work (`OutboundMessages.enqueue(m)`).
    */
   messagesFor(
     ownerId: string,
@@ -172,7 +193,7 @@ export class ChannelsService {
   async fallBack(row: OutboxRow, code: string | null): Promise<void> {
     if (row.channel !== "whatsapp" || row.type !== "text" || code !== OUTSIDE_WINDOW || !this.whatsapp)
       return;
-    const id = await this.outbox.enqueue({
+    await this.outbox.enqueue({
       ownerId: row.owner_id,
       channel: "whatsapp",
       address: row.address,
@@ -183,6 +204,5 @@ export class ChannelsService {
         template: { ...this.whatsapp.template, params: [templateParam(row.body ?? "")] },
       },
     });
-    if (id) this.outbox.kick();
   }
 }

@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { ChannelKind } from "../../platform/channels/channel.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
-import type { ChannelKind } from "../../platform/db/schema.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { newId } from "../../platform/ids.js";
 import { safeEqual } from "../../platform/secrets.js";
 import type { TextChannel, TextContext, TextReply, TextService } from "../text/text.service.js";
-import { ChannelsRepo, type LinkRow } from "./channels.repo.js";
+import type { ChannelsRepo, LinkRow } from "./channels.repo.js";
 import { type ChannelsService, OUTSIDE_WINDOW } from "./channels.service.js";
-import type { Outbox } from "./outbox.js";
+import type { OutboundMessages } from "./outbound.js";
 
 /** Deliveries older than this are replays (or a backlog) and are ignored. */
 export const MAX_AGE_MS = 24 * 60 * 60_000;
@@ -57,18 +57,30 @@ export function validMetaSignature(secret: string, raw: Buffer, header: string |
 /**
  * Webhook deliveries from WhatsApp and Telegram: dedupes them by provider id, links senders with codes,
  * runs text through the TextService and queues the reply in the outbox, and applies status updates. A
- * message's inbound row, what its command records and its queued reply are one transaction: when any of it
- * fails, nothing is written and the webhook fails, so the provider delivers the message again.
+ * message's inbound row, what its command records and its queued reply (with its send job) are one unit of
+ * work, committed together with other messages arriving at the same time (group commit on SQLite): when any
+ * of it fails, nothing is written and the webhook fails, so the provider delivers the message again.
  */
 export class InboundService {
+  private readonly repo: ChannelsRepo;
+  private readonly clock: Clock;
+  private readonly log: Log;
+
   constructor(
-    private readonly repo: ChannelsRepo,
-    private readonly channels: ChannelsService,
-    private readonly outbox: Outbox,
-    private readonly text: Pick<TextService, "handleMessage">,
-    private readonly clock: Clock,
-    private readonly log: Log,
-  ) {}
+    private readonly d: {
+      uow: UnitOfWork;
+      repo: ChannelsRepo;
+      channels: ChannelsService;
+      outbox: OutboundMessages;
+      text: Pick<TextService, "handle">;
+      clock: Clock;
+      log: Log;
+    },
+  ) {
+    this.repo = d.repo;
+    this.clock = d.clock;
+    this.log = d.log;
+  }
 
   /** A parsed WhatsApp webhook body (already signature-checked). Returns how many messages were new. */
   async whatsapp(body: unknown): Promise<number> {
@@ -116,7 +128,6 @@ export class InboundService {
         for (const raw of asArray(value.statuses)) await this.whatsappStatus(raw as Record<string, unknown>);
       }
     }
-    if (received > 0) this.outbox.kick();
     return received;
   }
 
@@ -152,7 +163,6 @@ export class InboundService {
         : null,
       linkCode: code,
     });
-    if (isNew) this.outbox.kick();
     return isNew ? 1 : 0;
   }
 
@@ -171,11 +181,10 @@ export class InboundService {
       return false;
     }
     const at = now.toISOString();
-    const link = await this.repo.findLink(m.channel, m.address, m.userKey);
     const inboundId = newId(now.getTime());
     // Dedupe: false when this provider id was recorded before (a redelivery), and then nothing else is done.
-    const record = (db: Db, owner: LinkRow | undefined) =>
-      new ChannelsRepo(db).recordInbound({
+    const record = (owner: LinkRow | undefined) =>
+      this.repo.recordInbound({
         id: inboundId,
         ownerId: owner?.owner_id ?? null,
         channel: m.channel,
@@ -186,45 +195,36 @@ export class InboundService {
         replyToProviderId: m.replyToProviderId,
         at,
       });
-    const queue = async (db: Db, owner: LinkRow | undefined, reply: TextReply, touch: boolean) => {
-      if (touch && owner) await new ChannelsRepo(db).touchInbound(owner.id, at);
-      await this.outbox.enqueue(
-        {
-          ownerId: owner?.owner_id ?? null,
-          channel: m.channel,
-          address: m.address,
-          idempotencyKey: `reply:${inboundId}`,
-          bookId: reply.bookId ?? null,
-          content: { type: "text", body: reply.text },
-        },
-        db,
-      );
+    const queue = async (owner: LinkRow | undefined, reply: TextReply, touch: boolean) => {
+      if (touch && owner) await this.repo.touchInbound(owner.id, at);
+      await this.d.outbox.enqueue({
+        ownerId: owner?.owner_id ?? null,
+        channel: m.channel,
+        address: m.address,
+        idempotencyKey: `reply:${inboundId}`,
+        bookId: reply.bookId ?? null,
+        content: { type: "text", body: reply.text },
+      });
     };
-
-    if (m.linkCode) {
-      // Redeeming runs its own transaction: the delivery is recorded first, the answer queued after.
-      if (!(await record(this.repo.db, link))) return false;
-      const owner = await this.channels.redeem(m.channel, m.linkCode, m.address, m.userKey, m.display);
-      const linked = owner ? await this.repo.findLink(m.channel, m.address, m.userKey) : link;
-      await queue(this.repo.db, linked, { text: owner ? REPLIES.linked : REPLIES.badCode }, false);
-      return true;
-    }
-    if (link && m.text !== null) {
-      // The delivery, what the command records and the queued reply: one transaction (see handleMessage).
-      const reply = await this.text.handleMessage(
-        this.context(link, m, await this.repliedBook(link, m)),
-        m.text,
-        {
-          before: (db) => record(db, link),
-          after: (db, r) => queue(db, link, r, true),
-        },
-      );
-      return reply !== undefined;
-    }
-    const reply = { text: link ? REPLIES.onlyText : REPLIES.onboarding(m.channel) };
-    return this.repo.inTransaction(async (tx) => {
-      if (!(await record(tx.db, link))) return false;
-      await queue(tx.db, link, reply, true);
+    // The delivery, what its command records and the queued reply: one unit of work.
+    return this.d.uow.grouped(async () => {
+      const link = await this.repo.findLink(m.channel, m.address, m.userKey);
+      if (!(await record(link))) return false;
+      if (m.linkCode) {
+        const owner = await this.d.channels.redeem(m.channel, m.linkCode, m.address, m.userKey, m.display);
+        const linked = owner ? await this.repo.findLink(m.channel, m.address, m.userKey) : link;
+        await queue(linked, { text: owner ? REPLIES.linked : REPLIES.badCode }, false);
+        return true;
+      }
+      if (link && m.text !== null) {
+        const reply = await this.d.text.handle(
+          this.context(link, m, await this.repliedBook(link, m)),
+          m.text,
+        );
+        await queue(link, reply, true);
+        return true;
+      }
+      await queue(link, { text: link ? REPLIES.onlyText : REPLIES.onboarding(m.channel) }, true);
       return true;
     });
   }
@@ -263,7 +263,7 @@ export class InboundService {
       this.clock.now().toISOString(),
     );
     if (status === "failed" && code === OUTSIDE_WINDOW)
-      await this.channels.fallBack({ ...row, attempts: row.attempts }, code);
+      await this.d.channels.fallBack({ ...row, attempts: row.attempts }, code);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
-import type { TelegramConfig, WhatsAppConfig } from "../../config.js";
+import type { TelegramConfig, WhatsAppConfig } from "../../platform/channels/channel.js";
 import { notFound, unauthorized } from "../../platform/errors.js";
 import { safeEqual } from "../../platform/secrets.js";
 import { InboundService, validMetaSignature } from "./inbound.service.js";

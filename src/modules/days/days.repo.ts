@@ -1,13 +1,18 @@
-import { sql } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import { type Kysely, sql } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
 import type { EntryRow } from "../progress/progress.repo.js";
+import type { ProgressTables } from "../progress/progress.tables.js";
 
 /**
  * SQL for the day-wise memory. A day's entries are a range of progress_owner_day_idx; the calendar is a
  * key range of daily_pages. The query builders are public so the query-plan test can EXPLAIN them.
  */
 export class DaysRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Kysely<ProgressTables> {
+    return this.scope.db;
+  }
 
   /** Every entry of one local day with its book's title, in the order recorded. */
   dayQuery(ownerId: string, date: string) {

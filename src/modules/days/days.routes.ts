@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import { LocalDateSchema } from "../books/books.schemas.js";
 import { Entry, toEntry } from "../progress/progress.schemas.js";
 import type { DaysService } from "./days.service.js";
@@ -44,7 +44,7 @@ export const daysRoutes: FastifyPluginAsyncTypebox<{ days: DaysService }> = asyn
         response: { 200: Calendar, ...problems(...AUTHED) },
       },
     },
-    async (request) => days.calendar(principalOf(request).user, request.query.from, request.query.to),
+    async (request) => days.calendar(actorOf(request), request.query.from, request.query.to),
   );
 
   app.get(
@@ -59,7 +59,7 @@ export const daysRoutes: FastifyPluginAsyncTypebox<{ days: DaysService }> = asyn
       },
     },
     async (request) => {
-      const d = await days.day(principalOf(request).user, request.params.date);
+      const d = await days.day(actorOf(request), request.params.date);
       return { ...d, entries: d.entries.map((e) => ({ ...toEntry(e), title: e.title })) };
     },
   );

@@ -1,21 +1,20 @@
-import type { Db } from "../../platform/db/database.js";
+import type { Actor } from "../../platform/access/actor.js";
 import { invalidField } from "../../platform/errors.js";
 import { daysBetween, isLocalDate } from "../../platform/local-date.js";
-import type { Reader } from "../readings/readings.service.js";
-import { DaysRepo } from "./days.repo.js";
+import type { DaysRepo } from "./days.repo.js";
 
 /** The longest calendar range one request may ask for. */
 export const MAX_CALENDAR_DAYS = 366;
 
 /** Day-wise memory: what was read on a day, and pages per day over a range. */
 export class DaysService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly repo: DaysRepo) {}
 
   /** Every entry of a local day and the pages read per book (a correction counts on its own day). */
-  async day(reader: Reader, date: string) {
+  async day(actor: Actor, date: string) {
     if (!isLocalDate(date))
       throw invalidField("/params/date", "format", `"${date}" is not a date (YYYY-MM-DD)`);
-    const entries = await new DaysRepo(this.db).day(reader.id, date);
+    const entries = await this.repo.day(actor.userId, date);
     const books = new Map<string, { bookId: string; title: string; pages: number; entries: number }>();
     for (const e of entries) {
       const b = books.get(e.book_id) ?? { bookId: e.book_id, title: e.title, pages: 0, entries: 0 };
@@ -28,7 +27,7 @@ export class DaysService {
   }
 
   /** Pages per day from `from` to `to` inclusive (at most 366 days); days without entries are left out. */
-  async calendar(reader: Reader, from: string, to: string) {
+  async calendar(actor: Actor, from: string, to: string) {
     if (!isLocalDate(from))
       throw invalidField("/querystring/from", "format", `"${from}" is not a date (YYYY-MM-DD)`);
     if (!isLocalDate(to))
@@ -41,7 +40,7 @@ export class DaysService {
         "max-range",
         `The range covers ${span} days; at most ${MAX_CALENDAR_DAYS} are allowed`,
       );
-    const days = await new DaysRepo(this.db).calendar(reader.id, from, to);
+    const days = await this.repo.calendar(actor.userId, from, to);
     return { from, to, pages: days.reduce((s, d) => s + d.pages, 0), days };
   }
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
+import { profileOf } from "../auth/auth.hook.js";
 import type { ExportDocumentValue, ExportService } from "./export.service.js";
 import { EXPORTED_TABLES, ExportDocument } from "./export.tables.js";
 
@@ -37,12 +38,13 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
       },
     },
     async (request, reply) => {
-      const user = principalOf(request).user;
+      const actor = actorOf(request);
+      const user = profileOf(request);
       const day = new Date().toISOString().slice(0, 10);
       return reply
         .type("application/json; charset=utf-8")
         .header("content-disposition", `attachment; filename="readlog-export-${day}.json"`)
-        .send(exporter.exportStream(user) as never);
+        .send(exporter.exportStream(actor, user) as never);
     },
   );
 
@@ -62,7 +64,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
       },
     },
     async (request, reply) => {
-      const result = await exporter.restore(principalOf(request).user, request.body as ExportDocumentValue);
+      const result = await exporter.restore(actorOf(request), request.body as ExportDocumentValue);
       return reply.code(201).send(result);
     },
   );

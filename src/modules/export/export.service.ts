@@ -1,13 +1,15 @@
 import { once } from "node:events";
 import { PassThrough, type Readable } from "node:stream";
 import { type Kysely, sql } from "kysely";
+import { type Actor, requireScope } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db, DbKind } from "../../platform/db/database.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { badRequest, conflict, invalidField } from "../../platform/errors.js";
-import type { CredentialChanges } from "../auth/principal-cache.js";
+import type { EventLog } from "../../platform/events/event-log.js";
+import { credentialsChanged } from "../auth/auth.service.js";
 import { orderedIds } from "../imports/ordered-ids.js";
 import { checkTimeZone } from "../users/timezone.js";
-import type { UserRow } from "../users/users.repo.js";
+import type { UserProfile } from "../users/users.repo.js";
 import {
   DERIVED,
   EXPORT_FORMAT,
@@ -24,6 +26,7 @@ const PAGE = 500;
 type DocRow = Record<string, unknown>;
 // biome-ignore lint/suspicious/noExplicitAny: the tables come from a list; one generic loop serves them all
 type AnyDb = Kysely<any>;
+type Db = AnyDb;
 export type ExportDocumentValue = {
   format: string;
   version: number;
@@ -42,19 +45,19 @@ export interface RestoreResult {
  * restore into an empty account. The tables come from the single list in export.tables.ts.
  */
 export class ExportService {
-  constructor(
-    private readonly db: Db,
-    private readonly kind: DbKind,
-    private readonly clock: Clock,
-    private readonly credentials: CredentialChanges,
-  ) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly d: { uow: UnitOfWork; clock: Clock; events: EventLog }) {
+    this.clock = d.clock;
+  }
 
   /**
    * The user's export as a stream of JSON text, written page by page with backpressure. On PostgreSQL
    * it reads one repeatable-read snapshot; SQLite has one connection shared by every request, so pages
    * are read one query at a time between other requests' queries rather than holding it for the download.
    */
-  exportStream(user: UserRow): Readable {
+  exportStream(actor: Actor, user: UserProfile): Readable {
+    if (actor.userId !== user.id) throw new Error("exportStream: the profile must be the actor's");
     const out = new PassThrough();
     const write = async (s: string) => {
       if (!out.write(s)) await once(out, "drain");
@@ -85,10 +88,13 @@ export class ExportService {
       }
       await write("}\n");
     };
-    const done =
-      this.kind === "postgres"
-        ? this.db.transaction().setIsolationLevel("repeatable read").execute(run)
-        : run(this.db);
+    // A stream outlives the request's scope: it reads on the database itself, never in a caller's unit.
+    const root = this.d.uow.root;
+    const done = this.d.uow.outside(() =>
+      this.d.uow.kind === "postgres"
+        ? root.transaction().setIsolationLevel("repeatable read").execute(run)
+        : run(root),
+    );
     done.then(
       () => out.end(),
       (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
@@ -102,7 +108,9 @@ export class ExportService {
    * same order (a book's read-throughs are listed by id), with every link (book, read-through, superseded
    * entry, current read-through) rewritten. The account's name and time zone are taken from the document.
    */
-  async restore(user: UserRow, doc: ExportDocumentValue): Promise<RestoreResult> {
+  async restore(actor: Actor, doc: ExportDocumentValue): Promise<RestoreResult> {
+    requireScope(actor, "write");
+    const user = { id: actor.userId };
     if (doc.format !== EXPORT_FORMAT)
       throw invalidField("/body/format", "const", `Not a ${EXPORT_FORMAT} document`);
     if (doc.version !== EXPORT_VERSION)
@@ -115,8 +123,9 @@ export class ExportService {
     const tables = EXPORTED_TABLES.map((t) => ({ t, rows: (doc[t.key] ?? []) as DocRow[] }));
     checkLinks(tables);
 
-    const result = await this.db.transaction().execute(async (tx) => {
-      const any = tx as unknown as AnyDb;
+    return this.d.uow.transaction(async () => {
+      const any: AnyDb = this.d.uow.db;
+      const tx = any;
       for (const { t } of tables) {
         const owned = await any
           .selectFrom(t.table)
@@ -147,10 +156,9 @@ export class ExportService {
         .where("id", "=", user.id)
         .execute();
       for (const d of DERIVED) await d.rebuild(tx, user.id);
+      await credentialsChanged(this.d.events, user.id, "restored");
       return { counts, idsKept };
     });
-    await this.credentials.userChanged(user.id);
-    return result;
   }
 
   private async anyIdTaken(db: AnyDb, tables: { t: ExportedTable; rows: DocRow[] }[]): Promise<boolean> {

@@ -1,7 +1,9 @@
 import { type TObject, type TSchema, Type } from "@sinclair/typebox";
+import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import type { Db } from "../../platform/db/database.js";
-import type { Tables } from "../../platform/db/schema.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: every exported module's tables
+type Db = Kysely<any>;
 
 /**
  * THE list of what a user owns, in the order it is exported and restored (parents before children).
@@ -14,7 +16,7 @@ import type { Tables } from "../../platform/db/schema.js";
 export interface ExportedTable {
   /** The document's field. */
   key: string;
-  table: keyof Tables;
+  table: string;
   /** A unique, stable order (keyset pagination while streaming). */
   orderBy: readonly string[];
   /** The row as written in the document (camelCase). */
@@ -213,7 +215,7 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
  */
 
 /** Derived tables, rebuilt for the owner from the restored rows (inside the restore's transaction). */
-export const DERIVED: readonly { table: keyof Tables; rebuild(tx: Db, ownerId: string): Promise<void> }[] = [
+export const DERIVED: readonly { table: string; rebuild(tx: Db, ownerId: string): Promise<void> }[] = [
   {
     table: "daily_pages",
     rebuild: async (tx, ownerId) => {

@@ -3,6 +3,7 @@ import { GOODREADS_HEADER, generateGoodreadsCsv } from "../../../bench/support/g
 import { appWithAdmin, type Client, newUser, startTestApp, type TestApp } from "../../../test/support/app.js";
 import { addBook, move, progress } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
+import { actorOf } from "../../platform/access/actor.js";
 import { EXPORTED_TABLES } from "./export.tables.js";
 
 type Doc = Record<string, unknown> & { user: Record<string, unknown> };
@@ -101,6 +102,7 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
     await ok(
       alice.request({ method: "PUT", url: "/api/reviews/settings", payload: { desiredRetention: 0.85 } }),
     );
+    await t.settle(); // the card made when Dune was finished
     const [card] = (await alice.request({ method: "GET", url: "/api/reviews/due" })).json().items;
     await ok(
       alice.request({ method: "POST", url: `/api/reviews/${card.id}/grade`, payload: { grade: "good" } }),
@@ -190,7 +192,8 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
         payload: csv,
       }),
     );
-    const stream = t.services.exporter.exportStream((await t.services.users.byId(frank.userId))!);
+    const profile = (await t.services.users.byId(frank.userId))!;
+    const stream = t.services.exporter.exportStream(actorOf(profile), profile);
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(Buffer.from(c));
     expect(chunks.length).toBeGreaterThan(10);

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { sql } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
 import { AppError } from "../../platform/errors.js";
 import { problems } from "../../platform/http/responses.js";
 
 const Status = Type.Object({ status: Type.String() });
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ scope: DbScope }> = async (app, { scope }) => {
   app.get(
     "/healthz",
     {
@@ -30,7 +30,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, {
     },
     async (request) => {
       try {
-        await sql`select 1`.execute(db);
+        await sql`select 1`.execute(scope.db);
       } catch (err) {
         request.log.warn({ err }, "readiness check failed");
         throw new AppError(503, "not-ready", "Service unavailable", "The database is not reachable");

@@ -1,6 +1,6 @@
-import type { ReadingStatus } from "../../platform/db/schema.js";
 import type { BookRow } from "../books/books.repo.js";
-import type { ReadingRow, StatusChangeRow } from "../readings/readings.repo.js";
+import type { ReadingStatus } from "../books/books.tables.js";
+import type { ReadingRow, StatusChangeRow } from "../books/readings.repo.js";
 import type { ImportRepo } from "./import.repo.js";
 import { type PlannedReading, plannedReadings, titleKey } from "./import-plan.js";
 import type { ImportRecord } from "./import-record.js";

@@ -1,4 +1,4 @@
-import type { ReadingStatus } from "../../platform/db/schema.js";
+import type { ReadingStatus } from "../books/books.tables.js";
 import type { ImportRecord } from "./import-record.js";
 
 /** A read-through an import file describes, in Readlog's columns. */

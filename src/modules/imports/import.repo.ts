@@ -1,8 +1,8 @@
-import type { Insertable, Selectable } from "kysely";
-import type { Db } from "../../platform/db/database.js";
-import type { ImportKeysTable } from "../../platform/db/schema.js";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
 import type { BookRow } from "../books/books.repo.js";
-import type { ReadingRow, StatusChangeRow } from "../readings/readings.repo.js";
+import type { ReadingRow, StatusChangeRow } from "../books/readings.repo.js";
+import type { ImportKeysTable, ImportsTables } from "./imports.tables.js";
 
 export type ImportKeyRow = Selectable<ImportKeysTable>;
 
@@ -20,7 +20,11 @@ type ReadingFields = Pick<
 
 /** SQL for imports: the owner's library in one read, bulk inserts in batches. Every query filters on owner_id. */
 export class ImportRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Kysely<ImportsTables> {
+    return this.scope.db;
+  }
 
   /** What matching needs of the owner's library: books, read-throughs and outside ids. */
   async library(

@@ -1,11 +1,13 @@
+import { type Actor, requireScope } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
+import type { EventLog } from "../../platform/events/event-log.js";
 import { localDateOf } from "../../platform/local-date.js";
-import type { Reader } from "../readings/readings.service.js";
 import { readImportRows } from "./csv-source.js";
-import { ImportRepo } from "./import.repo.js";
+import type { ImportRepo } from "./import.repo.js";
 import { LibraryMerge, type RowOutcome } from "./import-merge.js";
 import type { ImportFormat, ImportProblem, ImportRecord } from "./import-record.js";
+import { libraryImported } from "./imports.events.js";
 import { orderedIds } from "./ordered-ids.js";
 
 /** How many problems and row outcomes a report lists; the counts are always complete. */
@@ -44,13 +46,10 @@ export interface ImportOptions {
  * rows are matched and merged, and plannedReadings for what becomes a read-through.
  */
 export class ImportService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly d: { uow: UnitOfWork; repo: ImportRepo; clock: Clock; events: EventLog }) {}
 
   async importCsv(
-    reader: Reader,
+    actor: Actor,
     stream: AsyncIterable<Uint8Array | string>,
     format: ImportFormat,
     opts: ImportOptions = {},
@@ -62,31 +61,42 @@ export class ImportService {
       else problems.push(row.problem);
     }
 
-    const now = this.clock.now();
+    if (!opts.dryRun) requireScope(actor, "write");
+    const now = this.d.clock.now();
     const merge = new LibraryMerge(
-      reader,
+      { id: actor.userId, timezone: actor.timezone },
       orderedIds(now.getTime()),
       now.toISOString(),
-      localDateOf(now, reader.timezone),
+      localDateOf(now, actor.timezone),
     );
-    const run = async (db: Db) => {
-      const repo = new ImportRepo(db);
-      await merge.load(repo);
+    const count = (list: RowOutcome[], a: RowOutcome["action"]) => list.filter((o) => o.action === a).length;
+    const run = async () => {
+      await merge.load(this.d.repo);
       const outcomes = records.map((r) => merge.merge(r));
-      if (!opts.dryRun) await merge.write(repo);
+      if (!opts.dryRun) {
+        await merge.write(this.d.repo);
+        const created = count(outcomes, "created");
+        const updated = count(outcomes, "updated");
+        if (created + updated > 0)
+          await this.d.events.record(
+            libraryImported,
+            { format, created, updated },
+            { aggregateId: actor.userId, ownerId: actor.userId },
+          );
+      }
       return outcomes;
     };
-    const outcomes = opts.dryRun ? await run(this.db) : await this.db.transaction().execute(run);
+    const outcomes = opts.dryRun ? await run() : await this.d.uow.transaction(run);
 
-    const count = (a: RowOutcome["action"]) => outcomes.filter((o) => o.action === a).length;
+    const count1 = (a: RowOutcome["action"]) => count(outcomes, a);
     const rowsWithProblems = new Set(problems.map((p) => p.line)).size;
     return {
       format,
       dryRun: opts.dryRun ?? false,
       rows: records.length + rowsWithProblems,
-      created: count("created"),
-      updated: count("updated"),
-      unchanged: count("unchanged"),
+      created: count1("created"),
+      updated: count1("updated"),
+      unchanged: count1("unchanged"),
       rowsWithProblems,
       problemCount: problems.length,
       problems: problems.slice(0, REPORT_LIST_CAP),

@@ -2,9 +2,9 @@ import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifySchemaCompiler } from "fastify";
 import { AppError } from "../../platform/errors.js";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
 import { validatorCompiler } from "../../platform/http/validation.js";
-import { principalOf } from "../auth/auth.hook.js";
 import { ImportFileError } from "./csv-source.js";
 import type { ImportService } from "./import.service.js";
 import type { ImportFormat } from "./import-record.js";
@@ -62,7 +62,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportService; 
             "import-too-large",
             `The file (${declared} bytes) is larger than the ${maxBytes}-byte import limit`,
           );
-        return imports.importCsv(principalOf(request).user, body, format, {
+        return imports.importCsv(actorOf(request), body, format, {
           dryRun: request.query.dryRun,
           maxBytes,
         });

@@ -1,12 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { forbidden, notFound, unauthorized } from "../../platform/errors.js";
+import { forbidden, unauthorized } from "../../platform/errors.js";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, Instant, problems } from "../../platform/http/responses.js";
 import type { Metrics } from "../../platform/metrics.js";
-import type { Queue } from "../../platform/queue/queue.js";
 import { SESSION_COOKIE } from "../auth/auth.hook.js";
 import type { AuthService } from "../auth/auth.service.js";
+import type { OpsService } from "./ops.service.js";
 
 const admin = { auth: "admin" as const };
 const tags = ["admin"];
@@ -38,11 +39,11 @@ const same = (a: string, b: string) => {
 
 /** Operations: the job queue for administrators, and Prometheus metrics. */
 export const opsRoutes: FastifyPluginAsyncTypebox<{
-  queue: Queue;
+  ops: OpsService;
   metrics: Metrics;
   auth: AuthService;
   metricsToken: string;
-}> = async (app, { queue, metrics, auth, metricsToken }) => {
+}> = async (app, { ops, metrics, auth, metricsToken }) => {
   app.get(
     "/api/admin/jobs",
     {
@@ -53,7 +54,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Counts, ...problems(...AUTHED) },
       },
     },
-    async () => queue.counts(),
+    async (request) => ops.counts(actorOf(request)),
   );
 
   app.get(
@@ -67,7 +68,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Object({ items: Type.Array(DeadJob) }), ...problems(...AUTHED) },
       },
     },
-    async (request) => ({ items: await queue.listDead({ limit: request.query.limit }) }),
+    async (request) => ({ items: await ops.listDead(actorOf(request), request.query.limit) }),
   );
 
   app.post(
@@ -82,7 +83,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      if (!(await queue.retryDead(request.params.id))) throw notFound("Dead job");
+      await ops.retryDead(actorOf(request), request.params.id);
       return reply.code(204).send();
     },
   );
@@ -99,7 +100,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      if (!(await queue.discardDead(request.params.id))) throw notFound("Dead job");
+      await ops.discardDead(actorOf(request), request.params.id);
       return reply.code(204).send();
     },
   );
@@ -128,7 +129,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
             ? await auth.fromSessionCookie(cookie)
             : undefined;
         if (!principal) throw unauthorized();
-        if (principal.user.role !== "admin" || !principal.scopes.includes("admin"))
+        if (principal.actor.role !== "admin" || !principal.actor.scopes.includes("admin"))
           throw forbidden("Administrators only (or the METRICS_TOKEN)");
       }
       reply.header("content-type", metrics.registry.contentType);

@@ -1,7 +1,9 @@
-import { type Selectable, sql } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { precompiledOn } from "../../platform/db/precompile.js";
-import type { DailyPagesTable, ProgressEntriesTable } from "../../platform/db/schema.js";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { DailyPagesTable, ProgressEntriesTable, ProgressTables } from "./progress.tables.js";
+
+type Db = Kysely<ProgressTables>;
 
 export type EntryRow = Selectable<ProgressEntriesTable>;
 type DailyRow = Selectable<DailyPagesTable>;
@@ -83,7 +85,11 @@ const addToDay = precompiledOn((db: Db, p: DailyRow) =>
  * its pages_delta to daily_pages (owner, local day, book), which calendar and stats read.
  */
 export class ProgressRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Db {
+    return this.scope.db;
+  }
 
   /** Appends an entry and adds it to its day's total; call inside a transaction. */
   async insert(row: EntryRow): Promise<void> {

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { EntrySource } from "../../platform/db/schema.js";
+import { actorOf } from "../../platform/http/actor.js";
 import { decodeCursor, Page, toPage } from "../../platform/http/pagination.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import { Entry, ProgressQuery, RecordBody, Recorded, toEntry } from "./progress.schemas.js";
 import type { ProgressService } from "./progress.service.js";
 
@@ -26,7 +25,7 @@ export const progressRoutes: FastifyPluginAsyncTypebox<{ progress: ProgressServi
     },
     async (request) => {
       const { limit, cursor, readingId } = request.query;
-      const rows = await progress.list(principalOf(request).user, request.params.id, {
+      const rows = await progress.list(actorOf(request), request.params.id, {
         limit,
         cursor: decodeCursor(cursor),
         readingId,
@@ -53,10 +52,7 @@ export const progressRoutes: FastifyPluginAsyncTypebox<{ progress: ProgressServi
       },
     },
     async (request, reply) => {
-      const r = await progress.record(principalOf(request).user, request.params.id, {
-        ...request.body,
-        source: request.body.source as EntrySource | undefined,
-      });
+      const r = await progress.record(actorOf(request), request.params.id, request.body);
       return reply.code(201).send({ ...r, entry: toEntry(r.entry) });
     },
   );

@@ -3,11 +3,9 @@ import { PageQuery } from "../../platform/http/pagination.js";
 import { Instant } from "../../platform/http/responses.js";
 import { LocalDateSchema } from "../books/books.schemas.js";
 import type { EntryRow } from "./progress.repo.js";
+import { ENTRY_SOURCES } from "./progress.tables.js";
 
-export const SourceSchema = Type.Union(
-  ["web", "api", "cli", "whatsapp", "telegram", "import"].map((s) => Type.Literal(s)),
-  { description: "Where the entry came from" },
-);
+export const SourceSchema = ENTRY_SOURCES.schema({ description: "Where the entry came from" });
 
 export const RecordBody = Type.Object(
   {

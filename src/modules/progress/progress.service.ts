@@ -1,13 +1,17 @@
+import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
-import { type Db, inTransaction } from "../../platform/db/database.js";
-import type { EntrySource } from "../../platform/db/schema.js";
-import { conflict, invalidField, notFound } from "../../platform/errors.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
+import { conflict, invalidField } from "../../platform/errors.js";
+import type { EventLog } from "../../platform/events/event-log.js";
 import { newId } from "../../platform/ids.js";
 import { checkPastDate, localDateOf } from "../../platform/local-date.js";
-import { type BookRow, BooksRepo } from "../books/books.repo.js";
-import type { ReadingRow } from "../readings/readings.repo.js";
-import type { Reader, ReadingsService } from "../readings/readings.service.js";
-import { type EntryRow, ProgressRepo } from "./progress.repo.js";
+import type { BookRow, BooksRepo } from "../books/books.repo.js";
+import type { BooksService } from "../books/books.service.js";
+import type { ReadingRow } from "../books/readings.repo.js";
+import type { ReadingsService } from "../books/readings.service.js";
+import { progressRecorded } from "./progress.events.js";
+import type { EntryRow, ProgressRepo } from "./progress.repo.js";
+import type { EntrySource } from "./progress.tables.js";
 
 export interface RecordInput {
   page?: number;
@@ -22,7 +26,7 @@ export interface RecordInput {
   note?: string;
 }
 
-/** Reads of `record` a caller made already in its transaction (see `record`'s `prior`). */
+/** Reads of `record` a caller made already in its unit of work (see `record`'s `prior`). */
 export interface Prior {
   book: BookRow;
   current: ReadingRow;
@@ -40,9 +44,15 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  */
 export class ProgressService {
   constructor(
-    private readonly db: Db,
-    private readonly readings: ReadingsService,
-    private readonly clock: Clock,
+    private readonly d: {
+      uow: UnitOfWork;
+      entries: ProgressRepo;
+      booksRepo: BooksRepo;
+      books: BooksService;
+      readings: ReadingsService;
+      clock: Clock;
+      events: EventLog;
+    },
   ) {}
 
   /**
@@ -51,50 +61,47 @@ export class ProgressService {
    * `at` overrides the recording instant (imports).
    */
   async record(
-    reader: Reader,
+    actor: Actor,
     bookId: string,
     input: RecordInput,
     opts: {
       at?: Date;
-      /** Runs inside the recording transaction after the entry is written (e.g. the text undo log). */
-      also?: (tx: Db, entry: EntryRow) => Promise<void>;
-      /** A transaction of the caller to record in (its unit of work commits as a whole); default: a new one. */
-      db?: Db;
       /**
-       * What the caller already read in `db` after `ReadingsService.currentOf` (which locks the read-through
-       * on PostgreSQL): the book, its current read-through and its last entries, so they are not read again.
+       * What the caller already read in its unit of work after `ReadingsService.currentOf` (which locks the
+       * read-through on PostgreSQL): the book, its current read-through and its last entries, so they are
+       * not read again.
        */
       prior?: Prior;
     } = {},
   ) {
     if (input.page === undefined && input.percent === undefined)
       throw invalidField("/body/page", "required", "Send page or percent");
-    const now = opts.at ?? this.clock.now();
-    const today = localDateOf(this.clock.now(), reader.timezone);
+    const now = opts.at ?? this.d.clock.now();
+    const today = localDateOf(this.d.clock.now(), actor.timezone);
     const date = input.date
-      ? checkPastDate(input.date, reader.timezone, this.clock.now(), "/body/date")
+      ? checkPastDate(input.date, actor.timezone, this.d.clock.now(), "/body/date")
       : undefined;
 
     const prior = opts.prior;
-    if (prior && (!opts.db?.isTransaction || prior.book.id !== bookId))
-      throw new Error("record: prior reads need the caller's transaction and the same book");
-    return inTransaction(opts.db ?? this.db, async (tx) => {
-      let { book, current } = prior ?? (await this.readings.current(tx, reader, bookId));
+    if (prior && (!this.d.uow.active || prior.book.id !== bookId))
+      throw new Error("record: prior reads need the caller's unit of work and the same book");
+    return this.d.uow.transaction(async () => {
+      let { book, current } = prior ?? (await this.d.readings.current(actor, bookId));
       if (current.status === "paused")
-        current = await this.readings.applyMove(tx, reader, book, current, "reading", date ?? today);
+        current = await this.d.readings.applyMove(actor, book, current, "reading", date ?? today);
       else if (current.status !== "reading")
         throw conflict(
           `Progress is recorded for a book being read; this one is on ${current.status} (start it first)`,
         );
       if (input.totalPages !== undefined && input.totalPages !== book.total_pages) {
-        await new BooksRepo(tx).update(reader.id, book.id, {
+        await this.d.booksRepo.update(book.owner_id, book.id, {
           total_pages: input.totalPages,
           updated_at: now.toISOString(),
         });
         book = { ...book, total_pages: input.totalPages };
       }
 
-      const repo = new ProgressRepo(tx);
+      const repo = this.d.entries;
       const last = prior ? prior.last : await repo.last(current.id);
       const lastPaged = prior
         ? prior.lastPaged
@@ -130,13 +137,13 @@ export class ProgressService {
       const at = !opts.at && now.getTime() <= lastAt ? new Date(lastAt + 1) : now;
       const row: EntryRow = {
         id: newId(at.getTime()),
-        owner_id: reader.id,
+        owner_id: book.owner_id,
         reading_id: current.id,
         book_id: book.id,
         page,
         percent,
         // A correction belongs to the day of the entry it corrects, so that day's total comes out right.
-        local_date: date ?? supersedes?.local_date ?? localDateOf(now, reader.timezone),
+        local_date: date ?? supersedes?.local_date ?? localDateOf(now, actor.timezone),
         recorded_at: at.toISOString(),
         source: input.source ?? "api",
         supersedes: supersedes?.id ?? null,
@@ -144,8 +151,20 @@ export class ProgressService {
         note: input.note ?? null,
       };
       await repo.insert(row);
-      await opts.also?.(tx, row);
-      const pagesToday = await repo.bookPagesOn(reader.id, book.id, today);
+      await this.d.events.record(
+        progressRecorded,
+        {
+          bookId: book.id,
+          readingId: current.id,
+          entryId: row.id,
+          page,
+          percent,
+          date: row.local_date,
+          correction: row.supersedes !== null,
+        },
+        { aggregateId: book.id, ownerId: book.owner_id },
+      );
+      const pagesToday = await repo.bookPagesOn(book.owner_id, book.id, today);
       return {
         entry: row,
         currentPage: page ?? lastPaged?.page ?? null,
@@ -153,14 +172,16 @@ export class ProgressService {
         totalPages: total,
         pagesToday,
         pagesThatDay:
-          row.local_date === today ? pagesToday : await repo.bookPagesOn(reader.id, book.id, row.local_date),
+          row.local_date === today
+            ? pagesToday
+            : await repo.bookPagesOn(book.owner_id, book.id, row.local_date),
       };
     });
   }
 
   /** A book's entries, newest first (limit + 1 rows, for paging); 404 when the book is not theirs. */
-  async list(reader: Reader, bookId: string, opts: { limit: number; cursor?: string; readingId?: string }) {
-    if (!(await new BooksRepo(this.db).byId(reader.id, bookId))) throw notFound("Book");
-    return new ProgressRepo(this.db).list(reader.id, bookId, { ...opts, limit: opts.limit + 1 });
+  async list(actor: Actor, bookId: string, opts: { limit: number; cursor?: string; readingId?: string }) {
+    const book = await this.d.books.get(actor, bookId);
+    return this.d.entries.list(book.owner_id, bookId, { ...opts, limit: opts.limit + 1 });
   }
 }

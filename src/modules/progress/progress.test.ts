@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { addBook, move, progress, readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
+import { actorOf } from "../../platform/access/actor.js";
 
 describe.each(ENGINES)("progress (%s)", (engine) => {
   let t: TestApp;
@@ -149,23 +150,23 @@ describe.each(ENGINES)("progress (%s)", (engine) => {
     expect(refused.json().detail).toContain("wishlist");
   });
 
-  it("records in a caller's transaction, which commits or rolls back as a whole", async () => {
+  it("records in a caller's unit of work, which commits or rolls back as a whole", async () => {
     const b = await readingBook(alice, { totalPages: 400 });
-    const reader = { id: alice.userId, timezone: "UTC" };
-    const svc = t.services.progress;
-    const rolledBack = t.services.db.transaction().execute(async (tx) => {
-      await svc.record(reader, b.id, { page: 30 }, { db: tx });
+    const reader = actorOf({ id: alice.userId, role: "member", timezone: "UTC" });
+    const { progress: svc, uow } = t.services;
+    const rolledBack = uow.transaction(async () => {
+      await svc.record(reader, b.id, { page: 30 });
       throw new Error("the caller's later write failed");
     });
     await expect(rolledBack).rejects.toThrow("later write failed");
     const list = () => alice.request({ method: "GET", url: `/api/books/${b.id}/progress` });
     expect((await list()).json().items).toEqual([]);
-    await t.services.db.transaction().execute((tx) => svc.record(reader, b.id, { page: 30 }, { db: tx }));
+    await uow.transaction(() => svc.record(reader, b.id, { page: 30 }));
     expect((await list()).json().items).toMatchObject([{ page: 30, pagesDelta: 30 }]);
-    // Reads passed as `prior` need the caller's transaction.
+    // Reads passed as `prior` need the caller's unit of work.
     const book = await t.services.books.get(reader, b.id);
     const prior = { book, current: {} as never, last: undefined, lastPaged: undefined };
-    await expect(svc.record(reader, b.id, { page: 40 }, { prior })).rejects.toThrow(/caller's transaction/);
+    await expect(svc.record(reader, b.id, { page: 40 }, { prior })).rejects.toThrow(/caller's unit of work/);
   });
 
   it("answers 404 for another user's book or an unknown one", async () => {

@@ -1,9 +1,10 @@
 import { Type } from "@sinclair/typebox";
+import type { Actor } from "../../platform/access/actor.js";
+import type { ChannelKind } from "../../platform/channels/channel.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
-import type { ChannelKind } from "../../platform/db/schema.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { defineJob, type JobHandler } from "../../platform/queue/queue.js";
-import type { OutboundMessage } from "../channels/outbox.js";
+import type { OutboundMessage } from "../channels/outbound.js";
 import type { ReviewService } from "../review/review.service.js";
 import { type ReviewSession, reviewDigest } from "../review/review-text.js";
 import { shortTitle } from "../text/reply-format.js";
@@ -27,8 +28,10 @@ export const remindersSend = defineJob({
 type Link = { kind: ChannelKind; address: string; last_inbound_at: string | null };
 
 export interface ReminderJobDeps {
+  uow: UnitOfWork;
   repo: RemindersRepo;
-  users: { byId(id: string): Promise<{ disabled_at: string | null; timezone: string } | undefined> };
+  /** The owner as an actor (undefined when gone or disabled: nothing is sent). */
+  users: { actor(id: string): Promise<Actor | undefined> };
   /** ChannelsService: sends to the linked channels (template outside WhatsApp's 24-hour window). */
   channels: {
     notify(
@@ -44,19 +47,17 @@ export interface ReminderJobDeps {
     ): OutboundMessage[];
   };
   links: { linksOf(ownerId: string): Promise<Link[]> };
-  /** Queues the messages of `messagesFor` on the transaction given; kick() starts their delivery. */
-  outbox: { enqueue(m: OutboundMessage, db: Db): Promise<string | null>; kick(): void };
+  /** Queues the messages of `messagesFor` (each with its send job) in the caller's unit of work. */
+  outbox: { enqueue(m: OutboundMessage): Promise<string | null> };
   text: {
-    rememberBook(userId: string, conversationKey: string, bookId: string, db?: Db): Promise<void>;
+    rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void>;
     startReview(userId: string, conversationKey: string, session: ReviewSession): Promise<void>;
   };
-  /** Group commit: the writes of one reminder share a transaction with those of reminders sent alongside. */
-  writes: { run<T>(work: (tx: Db) => Promise<T>): Promise<T> };
   clock: Clock;
   /** Due cards for `what: "review"` schedules; absent: those send nothing. */
   review?: ReviewService;
-  /** Called with the number of messages queued. */
-  onSent?: (n: number) => void;
+  /** Counts the messages queued (Prometheus). */
+  sent: { inc(n?: number): void };
 }
 
 /**
@@ -95,16 +96,16 @@ export function pagePrompt(books: ReadingBook[]): string {
 /**
  * The handler: idempotent. Everything it sends goes through the outbox keyed by (schedule, slot, channel),
  * so a retry after a crash or a timeout queues nothing twice. Its writes (the conversation that makes a
- * bare "142" mean the book asked about, and the outbox rows) are one unit, committed together with those
- * of other reminders handled at the same time: all of a reminder's writes or none.
+ * bare "142" mean the book asked about, the outbox rows and their send jobs) are one unit of work,
+ * committed together with those of other reminders handled at the same time: all of a reminder's writes or none.
  */
 export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remindersSend.payload> {
   return async ({ scheduleId, slot }) => {
     const row = await deps.repo.anyById(scheduleId);
     if (!row || superseded(row, slot, deps.clock.now())) return;
-    const user = await deps.users.byId(row.owner_id);
-    if (!user || user.disabled_at) return;
-    if (row.what === "review") return sendDigest(deps, row, user.timezone, `reminder:${scheduleId}:${slot}`);
+    const owner = await deps.users.actor(row.owner_id);
+    if (!owner) return;
+    if (row.what === "review") return sendDigest(deps, row, owner, `reminder:${scheduleId}:${slot}`);
     if (row.what !== "pages") return;
     const excluded = new Set(JSON.parse(row.exclude_book_ids) as string[]);
     const books = (await deps.repo.readingBooks(row.owner_id)).filter((b) => !excluded.has(b.id));
@@ -116,17 +117,16 @@ export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remind
       idempotencyKey: `reminder:${scheduleId}:${slot}`,
       ...(only ? { bookId: only } : {}),
     });
-    const queued = await deps.writes.run(async (tx) => {
+    const queued = await deps.uow.grouped(async () => {
       // A bare "142" in reply then means this book, on every channel the prompt goes to.
       if (only)
         for (const link of links)
-          await deps.text.rememberBook(row.owner_id, `${link.kind}:${link.address}`, only, tx);
+          await deps.text.rememberBook(row.owner_id, `${link.kind}:${link.address}`, only);
       let n = 0;
-      for (const m of messages) if (await deps.outbox.enqueue(m, tx)) n++;
+      for (const m of messages) if (await deps.outbox.enqueue(m)) n++;
       return n;
     });
-    if (queued > 0) deps.outbox.kick();
-    deps.onSent?.(queued);
+    deps.sent.inc(queued);
   };
 }
 
@@ -135,21 +135,26 @@ export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remind
  * sent like the page prompt (same key per schedule, slot and channel); each conversation it goes to holds
  * the review session, so `3` in reply grades that card and shows the next. Nothing due: nothing sent.
  */
-async function sendDigest(deps: ReminderJobDeps, row: ScheduleRow, timezone: string, key: string) {
-  if (!deps.review) return;
-  const digest = await reviewDigest(deps.review, { id: row.owner_id, timezone });
-  if (!digest?.session) return;
+async function sendDigest(deps: ReminderJobDeps, row: ScheduleRow, owner: Actor, key: string) {
+  const review = deps.review;
+  if (!review) return;
+  const digest = await reviewDigest(review, owner);
+  const session = digest?.session;
+  if (!digest || !session) return;
   const kinds = row.channels ? (JSON.parse(row.channels) as ChannelKind[]) : null;
-  for (const link of await deps.links.linksOf(row.owner_id))
-    if (!kinds || kinds.includes(link.kind))
-      await deps.text.startReview(row.owner_id, `${link.kind}:${link.address}`, digest.session);
-  let sent = 0;
-  for (const kind of kinds ?? [undefined])
-    sent += (
-      await deps.channels.notify(row.owner_id, digest.text, {
-        idempotencyKey: key,
-        ...(kind ? { kind } : {}),
-      })
-    ).length;
-  deps.onSent?.(sent);
+  const links = (await deps.links.linksOf(row.owner_id)).filter((l) => !kinds || kinds.includes(l.kind));
+  const sent = await deps.uow.grouped(async () => {
+    for (const link of links)
+      await deps.text.startReview(row.owner_id, `${link.kind}:${link.address}`, session);
+    let n = 0;
+    for (const kind of kinds ?? [undefined])
+      n += (
+        await deps.channels.notify(row.owner_id, digest.text, {
+          idempotencyKey: key,
+          ...(kind ? { kind } : {}),
+        })
+      ).length;
+    return n;
+  });
+  deps.sent.inc(sent);
 }

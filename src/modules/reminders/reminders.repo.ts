@@ -1,7 +1,10 @@
+import type { Kysely } from "kysely";
 import { type Insertable, type Selectable, sql, type Updateable } from "kysely";
-import type { Db, DbKind } from "../../platform/db/database.js";
 import { precompiledOn } from "../../platform/db/precompile.js";
-import type { SchedulesTable } from "../../platform/db/schema.js";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { RemindersTables, SchedulesTable } from "./reminders.tables.js";
+
+type Db = Kysely<RemindersTables>;
 
 export type ScheduleRow = Selectable<SchedulesTable>;
 
@@ -55,10 +58,11 @@ export interface Advance {
 
 /** SQL of reminder schedules. Every owner-facing query filters on owner_id. */
 export class RemindersRepo {
-  constructor(
-    private readonly db: Db,
-    private readonly kind: DbKind,
-  ) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Db {
+    return this.scope.db;
+  }
 
   list(ownerId: string): Promise<ScheduleRow[]> {
     return this.db
@@ -134,7 +138,7 @@ export class RemindersRepo {
     );
     // One UPDATE … FROM over the batch as JSON: on PostgreSQL one round trip instead of one per schedule.
     const r =
-      this.kind === "postgres"
+      this.scope.kind === "postgres"
         ? await sql`update schedules as s
             set next_slot_at = v.ns, next_fire_at = v.nf, last_slot_at = v.ls, updated_at = v.ua
             from jsonb_to_recordset(${rows}::jsonb)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import {
   CreateScheduleBody,
   PauseBody,
@@ -20,7 +20,7 @@ export const remindersRoutes: FastifyPluginAsyncTypebox<{ reminders: RemindersSe
   app,
   { reminders },
 ) => {
-  const me = (request: Parameters<typeof principalOf>[0]) => principalOf(request).user.id;
+  const me = actorOf;
 
   app.get(
     "/api/schedules",

@@ -1,7 +1,9 @@
 import { Type } from "@sinclair/typebox";
+import { CHANNEL_KINDS, type ChannelKind } from "../../platform/channels/channel.js";
 import { Instant } from "../../platform/http/responses.js";
 import { ChannelKindSchema } from "../channels/channels.schemas.js";
 import type { ScheduleRow } from "./reminders.repo.js";
+import { SCHEDULE_KINDS } from "./reminders.tables.js";
 import type { When } from "./schedule-time.js";
 
 const HhMm = Type.String({
@@ -47,7 +49,7 @@ const QuietHoursSchema = Type.Object(
 );
 
 const fields = {
-  what: Type.Union([Type.Literal("pages"), Type.Literal("review")], {
+  what: SCHEDULE_KINDS.schema({
     description:
       '"pages": ask for the pages of the books being read; "review": the review digest (the first due card, how many are due, reply 1–4) — nothing is sent on a day with no card due',
   }),
@@ -119,7 +121,9 @@ export function toSchedule(r: ScheduleRow) {
     what: r.what,
     when: JSON.parse(r.when_rule) as When,
     timezone: r.timezone,
-    channels: r.channels ? (JSON.parse(r.channels) as ("whatsapp" | "telegram")[]) : null,
+    channels: r.channels
+      ? (JSON.parse(r.channels) as unknown[]).filter((c): c is ChannelKind => CHANNEL_KINDS.is(c))
+      : null,
     quietHours: r.quiet_from && r.quiet_to ? { from: r.quiet_from, to: r.quiet_to } : null,
     excludeBookIds: JSON.parse(r.exclude_book_ids) as string[],
     pausedUntil: r.paused_until,

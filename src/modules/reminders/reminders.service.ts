@@ -1,9 +1,12 @@
+import { type Actor, requireScope } from "../../platform/access/actor.js";
+import type { AccessControl } from "../../platform/access/policy.js";
+import type { ChannelKind } from "../../platform/channels/channel.js";
 import type { Clock } from "../../platform/clock.js";
-import type { ChannelKind } from "../../platform/db/schema.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { invalidField, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
-import type { UsersRepo } from "../users/users.repo.js";
 import type { RemindersRepo, ScheduleRow } from "./reminders.repo.js";
+import { SCHEDULE_KINDS, type ScheduleKind } from "./reminders.tables.js";
 import {
   checkQuiet,
   checkWhen,
@@ -22,7 +25,7 @@ export const MAX_SNOOZE_MINUTES = 7 * 1440;
 export const MAX_PAUSE_DAYS = 365;
 
 export interface ScheduleInput {
-  what?: "pages" | "review";
+  what?: ScheduleKind;
   when: When;
   timezone?: string;
   channels?: ChannelKind[] | null;
@@ -54,25 +57,33 @@ export function plan(row: ScheduleRow, after: Date) {
 
 /** Reminder schedules: validation, next-fire computation, snooze, pause and resume. */
 export class RemindersService {
-  constructor(
-    private readonly repo: RemindersRepo,
-    private readonly users: UsersRepo,
-    private readonly clock: Clock,
-  ) {}
+  private readonly repo: RemindersRepo;
+  private readonly clock: Clock;
 
-  list(ownerId: string): Promise<ScheduleRow[]> {
-    return this.repo.list(ownerId);
+  constructor(
+    private readonly d: { uow: UnitOfWork; repo: RemindersRepo; clock: Clock; access: AccessControl },
+  ) {
+    this.repo = d.repo;
+    this.clock = d.clock;
   }
 
-  async get(ownerId: string, id: string): Promise<ScheduleRow> {
-    const row = await this.repo.byId(ownerId, id);
+  list(actor: Actor): Promise<ScheduleRow[]> {
+    return this.repo.list(actor.userId);
+  }
+
+  /** The actor's schedule; 404 when they may not `action` it. */
+  async get(actor: Actor, id: string, action = "schedule.read"): Promise<ScheduleRow> {
+    const row = await this.repo.byId(actor.userId, id);
     if (!row) throw notFound("Schedule");
+    await this.d.access.require(actor, action, id, [{ id, ownerId: row.owner_id }]);
     return row;
   }
 
-  async create(ownerId: string, input: ScheduleInput): Promise<ScheduleRow> {
+  async create(actor: Actor, input: ScheduleInput): Promise<ScheduleRow> {
+    requireScope(actor, "write");
+    const ownerId = actor.userId;
     const now = this.clock.now();
-    const zone = input.timezone ?? (await this.users.byId(ownerId))?.timezone ?? "UTC";
+    const zone = input.timezone ?? actor.timezone;
     const row: ScheduleRow = {
       id: newId(now.getTime()),
       owner_id: ownerId,
@@ -96,25 +107,26 @@ export class RemindersService {
     return row;
   }
 
-  async update(ownerId: string, id: string, patch: Partial<ScheduleInput>): Promise<ScheduleRow> {
-    const row = await this.get(ownerId, id);
+  async update(actor: Actor, id: string, patch: Partial<ScheduleInput>): Promise<ScheduleRow> {
+    const row = await this.get(actor, id, "schedule.update");
     await this.apply(row, patch);
     return this.save(row);
   }
 
-  async remove(ownerId: string, id: string): Promise<void> {
-    if (!(await this.repo.delete(ownerId, id))) throw notFound("Schedule");
+  async remove(actor: Actor, id: string): Promise<void> {
+    const row = await this.get(actor, id, "schedule.update");
+    await this.repo.delete(row.owner_id, id);
   }
 
   /** Asks again `minutes` from now; regular slots before then are skipped. */
-  async snooze(ownerId: string, id: string, minutes: number): Promise<ScheduleRow> {
-    const row = await this.get(ownerId, id);
+  async snooze(actor: Actor, id: string, minutes: number): Promise<ScheduleRow> {
+    const row = await this.get(actor, id, "schedule.update");
     return this.snoozeRow(row, minutes);
   }
 
   /** Pauses until an instant, or for whole days from now; neither: with no end. */
-  async pause(ownerId: string, id: string, by: { until?: string; days?: number }): Promise<ScheduleRow> {
-    const row = await this.get(ownerId, id);
+  async pause(actor: Actor, id: string, by: { until?: string; days?: number }): Promise<ScheduleRow> {
+    const row = await this.get(actor, id, "schedule.update");
     if (by.until !== undefined && by.days !== undefined)
       throw invalidField("days", "one-of", "give until or days, not both");
     const now = this.clock.now().getTime();
@@ -124,8 +136,8 @@ export class RemindersService {
     return this.save(row);
   }
 
-  async resume(ownerId: string, id: string): Promise<ScheduleRow> {
-    const row = await this.get(ownerId, id);
+  async resume(actor: Actor, id: string): Promise<ScheduleRow> {
+    const row = await this.get(actor, id, "schedule.update");
     row.paused_until = null;
     return this.save(row);
   }
@@ -133,8 +145,9 @@ export class RemindersService {
   // --- text commands: they act on the sender's schedules as a whole -----------------------------------
 
   /** `snooze 1h`: the schedule that asked last (or the next one due) asks again later. */
-  async snoozeLatest(ownerId: string, minutes: number): Promise<ScheduleRow | undefined> {
-    const rows = await this.repo.list(ownerId);
+  async snoozeLatest(actor: Actor, minutes: number): Promise<ScheduleRow | undefined> {
+    requireScope(actor, "write");
+    const rows = await this.repo.list(actor.userId);
     const asked = rows
       .filter((r) => r.last_slot_at)
       .sort((a, b) => (a.last_slot_at! < b.last_slot_at! ? 1 : -1))[0];
@@ -145,8 +158,9 @@ export class RemindersService {
   }
 
   /** `pause reminders [3d]`: every schedule of the sender. Returns how many. */
-  async pauseAll(ownerId: string, minutes?: number): Promise<number> {
-    const rows = await this.repo.list(ownerId);
+  async pauseAll(actor: Actor, minutes?: number): Promise<number> {
+    requireScope(actor, "write");
+    const rows = await this.repo.list(actor.userId);
     const until = minutes ? new Date(this.clock.now().getTime() + minutes * 60_000).toISOString() : FOREVER;
     for (const row of rows) {
       row.paused_until = until;
@@ -156,8 +170,9 @@ export class RemindersService {
   }
 
   /** `resume`: every paused or snoozed schedule of the sender. Returns how many. */
-  async resumeAll(ownerId: string): Promise<number> {
-    const rows = await this.repo.list(ownerId);
+  async resumeAll(actor: Actor): Promise<number> {
+    requireScope(actor, "write");
+    const rows = await this.repo.list(actor.userId);
     for (const row of rows) {
       row.paused_until = null;
       await this.save(row);
@@ -191,7 +206,7 @@ export class RemindersService {
   /** Validates and copies the given fields onto the row; problems name the failing field. */
   private async apply(row: ScheduleRow, input: Partial<ScheduleInput>): Promise<void> {
     if (input.what !== undefined) {
-      if (input.what !== "pages" && input.what !== "review")
+      if (!SCHEDULE_KINDS.is(input.what))
         throw invalidField("what", "enum", 'what must be "pages" or "review"');
       row.what = input.what;
     }

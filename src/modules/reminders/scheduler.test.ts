@@ -3,7 +3,6 @@ import { FakeTelegramApi, TG } from "../../../test/fakes/telegram.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
-import { GroupCommit } from "../../platform/db/group-commit.js";
 import { newId } from "../../platform/ids.js";
 import { SqlQueue } from "../../platform/queue/sql-queue.js";
 import { reminderHandler, remindersSend } from "./reminders.jobs.js";
@@ -54,7 +53,7 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
   const scheduler = (holder: string, opts: { batch?: number; repo?: RemindersRepo; log?: Log } = {}) => {
     const s = new Scheduler(
       {
-        db: t.services.db,
+        uow: t.services.uow,
         repo: opts.repo ?? t.services.remindersRepo,
         queue: t.services.queue,
         clock: t.clock,
@@ -65,13 +64,10 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
     schedulers.push(s);
     return s;
   };
-  /** Runs the queued reminders.send jobs, then delivers what they queued; returns the Telegram sends since. */
+  /** Runs the queued reminders.send jobs and the sends they queue; returns the Telegram sends since. */
   const runJobs = async () => {
     const before = telegram.sends.length;
-    await t.services.queue.start({ concurrency: 8 });
-    await waitFor(async () => (await jobs()).length === 0);
-    await t.services.queue.stop();
-    await t.services.outbox.flush();
+    await t.settle();
     return telegram.sends.slice(before);
   };
   /** The reminders queued in the outbox for these schedules, by idempotency key. */
@@ -174,12 +170,9 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
       await t.services.queue.enqueue(remindersSend, { scheduleId: s.id, slot }, { idempotencyKey: "x" });
     };
     await handler();
-    await t.services.queue.start({ concurrency: 1 });
-    await waitFor(async () => (await jobs()).length === 0);
+    await t.settle();
     await t.services.queue.enqueue(remindersSend, { scheduleId: s.id, slot });
-    await waitFor(async () => (await jobs()).length === 0);
-    await t.services.queue.stop();
-    await t.services.outbox.flush();
+    await t.settle();
     const sent = telegram.sends.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.chatId).toBe("4242");
@@ -210,19 +203,19 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
     expect(await jobs()).toHaveLength(7);
   });
 
-  it("a crash between enqueueing a batch and advancing it: no job twice, each reminder sent once", async () => {
+  it("a crash while advancing a batch: its jobs roll back with it, none twice, each reminder sent once", async () => {
     await ensureReadingBook();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await schedule({ daily: "07:00" })).id);
     t.clock.set("2026-03-08T07:00:05.000Z");
-    // The process dies after the jobs are stored, before the schedules move on.
+    // The process dies while the schedules move on: the batch's jobs were enqueued in the same transaction.
     const crashing = Object.create(t.services.remindersRepo) as RemindersRepo;
     crashing.advanceMany = async () => {
       throw new Error("killed");
     };
     await expect(scheduler("a", { repo: crashing, batch: 2 }).tick()).rejects.toThrow("killed");
-    expect(await jobs()).toHaveLength(2);
-    // Restarted: the same batch again (same keys: nothing stored twice), then the rest.
+    expect(await jobs()).toHaveLength(0);
+    // Restarted: the same batch again, then the rest.
     t.clock.advance(40_000);
     expect(await scheduler("b", { batch: 2 }).tick()).toBe(5);
     expect(await jobs()).toHaveLength(5);
@@ -242,11 +235,10 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
       throw new Error("killed");
     };
     await expect(scheduler("a", { repo: crashing }).tick()).rejects.toThrow("killed");
-    // Down for a day: the restarted scheduler fires the newest slot; the old slot's job is superseded.
+    // Down for a day: the restarted scheduler fires the newest slot only (the crashed round left no job).
     t.clock.set("2026-03-10T09:30:00.000Z");
     expect(await scheduler("b").tick()).toBe(1);
     expect((await jobs()).map((j) => JSON.parse(j.payload).slot).sort()).toEqual([
-      "2026-03-09T07:00:00.000Z",
       "2026-03-10T07:00:00.000Z",
     ]);
     const sent = await runJobs();
@@ -282,17 +274,18 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
     const before = telegram.sends.length;
     expect(await scheduler("a").tick()).toBe(6);
     // Another process takes the jobs; after queueing three messages its handlers hang, then it is killed.
-    const doomed = new SqlQueue(t.services.database, { clock: t.clock, pollIntervalMs: 10 });
+    const doomed = new SqlQueue(t.services.uow, { clock: t.clock, pollIntervalMs: 10 });
     const s = t.services;
     const real = reminderHandler({
+      uow: s.uow,
       repo: s.remindersRepo,
       users: s.users,
       channels: s.channels,
       links: s.channelsRepo,
       outbox: s.outbox,
       text: s.text,
-      writes: new GroupCommit(s.db),
       clock: t.clock,
+      sent: { inc() {} },
     });
     let handled = 0;
     let queued = 0;
@@ -307,7 +300,7 @@ describe.each(ENGINES)("reminder scheduler (%s)", (engine) => {
     await waitFor(async () => handled === 6 && queued === 3);
     await doomed.crash();
     expect(await outboxKeys(ids)).toHaveLength(3);
-    await t.services.outbox.flush();
+    await t.settle();
     // Their leases run out (job timeout + margin); this process's workers take the jobs back.
     t.clock.advance(remindersSend.policy.timeoutMs + 31_000);
     await runJobs();

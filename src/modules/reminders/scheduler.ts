@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { SqlLease } from "../../platform/lease.js";
 import type { Queue } from "../../platform/queue/queue.js";
 import { remindersSend } from "./reminders.jobs.js";
@@ -32,9 +32,8 @@ export const SCHEDULER_LEASE = "reminders.scheduler";
  * Turns due schedules into `reminders.send` jobs. Only the holder of the `reminders.scheduler` lease acts,
  * so several processes may run the scheduler role. Each due schedule gets ONE job for its latest missed
  * slot (idempotency key `reminder:<scheduleId>:<slotIso>`), however long the downtime was, and then moves
- * to its next slot. Due schedules are taken `batch` at a time: one write enqueues the batch's jobs, one
- * transaction advances its schedules. The jobs are enqueued before the schedules advance: a crash between
- * the two repeats the enqueue, which the key (and the outbox key) make harmless, and never loses a reminder.
+ * to its next slot. Due schedules are taken `batch` at a time: one transaction enqueues the batch's jobs and
+ * advances its schedules, so a reminder is neither lost nor enqueued twice by a crash.
  */
 export class Scheduler {
   private readonly lease: SqlLease;
@@ -48,14 +47,14 @@ export class Scheduler {
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Db; repo: RemindersRepo; queue: Queue; clock: Clock; log?: Log },
+    private readonly deps: { uow: UnitOfWork; repo: RemindersRepo; queue: Queue; clock: Clock; log?: Log },
     opts: SchedulerOptions = {},
   ) {
     this.tickMs = opts.tickMs ?? 1_000;
     this.renewMs = opts.renewMs ?? 10_000;
     this.batch = opts.batch ?? 500;
     const holder = opts.holder ?? `${process.pid}-${randomBytes(4).toString("hex")}`;
-    this.lease = new SqlLease(deps.db, SCHEDULER_LEASE, holder, deps.clock, opts.leaseMs ?? 30_000);
+    this.lease = new SqlLease(deps.uow, SCHEDULER_LEASE, holder, deps.clock, opts.leaseMs ?? 30_000);
   }
 
   get holder(): string {
@@ -122,20 +121,22 @@ export class Scheduler {
           this.deps.log?.error({ err, scheduleId: row.id }, "schedule could not be planned; skipped");
         }
       }
-      // Enqueue first, then advance: a crash between the two enqueues the same keys again next round
-      // (deduplicated while the job exists; the outbox key covers a job already done), never loses one.
-      await this.deps.queue.enqueueMany(
-        remindersSend,
-        fired.map(({ row, slot }) => ({
-          payload: { scheduleId: row.id, slot },
-          opts: { idempotencyKey: `reminder:${row.id}:${slot}` },
-        })),
-      );
-      enqueued += fired.length;
+      // The jobs and the schedules' advance commit together (the queue joins the transaction), so a crash
+      // neither loses a reminder nor enqueues one twice; the keys still guard a repeated round.
       const updatedAt = nowDate.toISOString();
-      const moved = await this.deps.repo.advanceMany(
-        fired.map(({ row, slot, next }) => ({ row, ...next, last_slot_at: slot, updated_at: updatedAt })),
-      );
+      const moved = await this.deps.uow.transaction(async () => {
+        await this.deps.queue.enqueueMany(
+          remindersSend,
+          fired.map(({ row, slot }) => ({
+            payload: { scheduleId: row.id, slot },
+            opts: { idempotencyKey: `reminder:${row.id}:${slot}` },
+          })),
+        );
+        return this.deps.repo.advanceMany(
+          fired.map(({ row, slot, next }) => ({ row, ...next, last_slot_at: slot, updated_at: updatedAt })),
+        );
+      });
+      enqueued += fired.length;
       if (rows.length < this.batch || moved === 0) break;
     }
     return enqueued;

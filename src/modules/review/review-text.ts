@@ -1,9 +1,9 @@
 import type { Grade } from "ts-fsrs";
-import type { ReviewSource } from "../../platform/db/schema.js";
+import type { Actor } from "../../platform/access/actor.js";
 import { addDays } from "../../platform/local-date.js";
-import type { Reader } from "../readings/readings.service.js";
 import type { CardRow } from "./review.repo.js";
 import type { ReviewService } from "./review.service.js";
+import type { ReviewSource } from "./review.tables.js";
 
 /** A review session held in the conversation: the card waiting for a grade and the ones skipped. */
 export interface ReviewSession {
@@ -35,7 +35,7 @@ const HOW = "Reply 1 again, 2 hard, 3 good, 4 easy — or skip, later, stop.";
  */
 export async function reviewText(
   review: ReviewService,
-  reader: Reader,
+  reader: Actor,
   session: ReviewSession | undefined,
   cmd: ReviewTextCommand,
   source: ReviewSource,
@@ -66,7 +66,7 @@ export async function reviewText(
 
 async function next(
   review: ReviewService,
-  reader: Reader,
+  reader: Actor,
   skipped: string[],
   head: string,
 ): Promise<ReviewTurn> {
@@ -100,7 +100,7 @@ function cards(n: number): string {
  * The daily review digest (a `what: "review"` reminder): the first due card, how many are due and how to
  * answer, with the session to hold in the conversation so a bare `3` grades that card. Undefined: nothing due.
  */
-export async function reviewDigest(review: ReviewService, reader: Reader): Promise<ReviewTurn | undefined> {
+export async function reviewDigest(review: ReviewService, reader: Actor): Promise<ReviewTurn | undefined> {
   const card = (await review.due(reader, [], 1))[0];
   if (!card) return undefined;
   const total = await review.countDue(reader);

@@ -1,16 +1,17 @@
-import type { Selectable } from "kysely";
-import type { Db, DbKind } from "../../platform/db/database.js";
-import type { ReviewCardsTable, ReviewLogsTable } from "../../platform/db/schema.js";
+import type { Kysely, Selectable } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { ReviewCardsTable, ReviewLogsTable, ReviewTables } from "./review.tables.js";
 
 export type CardRow = Selectable<ReviewCardsTable>;
 export type LogRow = Selectable<ReviewLogsTable>;
 
 /** SQL for review cards, review logs and review settings. Every query filters on the owner. */
 export class ReviewRepo {
-  constructor(
-    private readonly db: Db,
-    private readonly kind: DbKind = "sqlite",
-  ) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Kysely<ReviewTables> {
+    return this.scope.db;
+  }
 
   /** Inserts a card unless the owner already has one for the same subject; true when inserted. */
   async insertCard(card: CardRow): Promise<boolean> {
@@ -29,7 +30,7 @@ export class ReviewRepo {
       .selectAll()
       .where("owner_id", "=", ownerId)
       .where("id", "=", id);
-    if (lock && this.kind === "postgres") q = q.forUpdate();
+    if (lock && this.scope.kind === "postgres") q = q.forUpdate();
     return q.executeTakeFirst();
   }
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Grade } from "ts-fsrs";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import {
   DueCards,
   GRADE_NAMES,
@@ -22,7 +22,7 @@ const tags = ["reviews"];
 /** Spaced repetition: the day's due cards, grading, card settings and statistics. */
 export const reviewRoutes: FastifyPluginAsyncTypebox<{ review: ReviewService }> = async (app, { review }) => {
   app.addSchema(ReviewCard);
-  const me = (request: Parameters<typeof principalOf>[0]) => principalOf(request).user;
+  const me = actorOf;
 
   app.get(
     "/api/reviews/due",

@@ -1,13 +1,14 @@
 import { type Card, type FSRS, fsrs, type Grade, State } from "ts-fsrs";
+import { type Actor, requireScope } from "../../platform/access/actor.js";
+import type { AccessControl } from "../../platform/access/policy.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db, DbKind } from "../../platform/db/database.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
-import type { ReviewSource } from "../../platform/db/schema.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { conflict, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { addDays, localDateOf } from "../../platform/local-date.js";
-import type { Reader } from "../readings/readings.service.js";
-import { type CardRow, type LogRow, ReviewRepo } from "./review.repo.js";
+import type { CardRow, LogRow, ReviewRepo } from "./review.repo.js";
+import type { ReviewSource } from "./review.tables.js";
 
 export const DEFAULT_RETENTION = 0.9;
 const DAY_MS = 86_400_000;
@@ -41,18 +42,30 @@ export interface CardPatch {
 export class ReviewService {
   private readonly schedulers = new Map<number, FSRS>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly kind: DbKind,
-    private readonly clock: Clock,
-  ) {}
+  private readonly clock: Clock;
+  private readonly repo: ReviewRepo;
 
-  /** Inside `tx`: a card for a finished book unless it has one already; its first review is tomorrow. */
-  async ensureBookCard(tx: Db, reader: Reader, book: { id: string; title: string }): Promise<void> {
-    const repo = new ReviewRepo(tx, this.kind);
+  constructor(
+    private readonly d: { uow: UnitOfWork; repo: ReviewRepo; clock: Clock; access: AccessControl },
+  ) {
+    this.clock = d.clock;
+    this.repo = d.repo;
+  }
+
+  /**
+   * A card for a finished book unless it has one already; its first review is a day after `finishedAt` (when
+   * the book was finished, not when this runs), as a local day in the owner's zone.
+   */
+  async ensureBookCard(
+    owner: { id: string; timezone: string },
+    book: { id: string; title: string },
+    finishedAt: Date = this.clock.now(),
+  ): Promise<void> {
+    const repo = this.repo;
+    const reader = owner;
     if (await repo.cardFor(reader.id, "book", book.id)) return;
-    const now = this.clock.now();
-    const at = now.toISOString();
+    const now = finishedAt;
+    const at = this.clock.now().toISOString();
     const due = new Date(now.getTime() + DAY_MS);
     // Notes and highlights do not exist yet: their counts are 0 until those modules arrive.
     const counts = { notes: 0, highlights: 0 };
@@ -83,18 +96,19 @@ export class ReviewService {
   }
 
   /** Active cards due today or earlier in the reader's zone, oldest due first. */
-  async due(reader: Reader, exclude: readonly string[] = [], limit = DUE_LIMIT): Promise<CardRow[]> {
-    return new ReviewRepo(this.db, this.kind).due(reader.id, this.todayOf(reader), limit, exclude);
+  async due(reader: Actor, exclude: readonly string[] = [], limit = DUE_LIMIT): Promise<CardRow[]> {
+    return this.repo.due(reader.userId, this.todayOf(reader), limit, exclude);
   }
 
-  async countDue(reader: Reader): Promise<number> {
-    return new ReviewRepo(this.db, this.kind).countDue(reader.id, this.todayOf(reader));
+  async countDue(reader: Actor): Promise<number> {
+    return this.repo.countDue(reader.userId, this.todayOf(reader));
   }
 
-  /** The reader's card; 404 when not theirs. */
-  async card(reader: Reader, id: string): Promise<CardRow> {
-    const card = await new ReviewRepo(this.db, this.kind).card(reader.id, id);
+  /** The actor's card; 404 when they may not `action` it. */
+  async card(reader: Actor, id: string, action = "review-card.read"): Promise<CardRow> {
+    const card = await this.repo.card(reader.userId, id);
     if (!card) throw notFound("Review card");
+    await this.d.access.require(reader, action, id, [{ id, ownerId: card.owner_id }]);
     return card;
   }
 
@@ -102,14 +116,20 @@ export class ReviewService {
    * Grades a due card and schedules its next review. 404 when not theirs, 409 when suspended, retired
    * or not due yet. A key seen before answers that review again without recording another.
    */
-  async grade(reader: Reader, cardId: string, grade: Grade, opts: GradeOptions): Promise<GradeResult> {
+  async grade(reader: Actor, cardId: string, grade: Grade, opts: GradeOptions): Promise<GradeResult> {
+    // Joined to a caller's transaction, a unique violation has aborted that transaction (PostgreSQL): let
+    // it fail as a whole; the caller's retry then finds the review already recorded.
+    const joined = this.d.uow.active;
     try {
-      return await this.db.transaction().execute(async (tx) => {
-        const repo = new ReviewRepo(tx, this.kind);
-        const card = await repo.card(reader.id, cardId, true);
+      return await this.d.uow.transaction(async () => {
+        const repo = this.repo;
+        const card = await repo.card(reader.userId, cardId, true);
         if (!card) throw notFound("Review card");
+        await this.d.access.require(reader, "review-card.grade", card.id, [
+          { id: card.id, ownerId: card.owner_id },
+        ]);
         const key = opts.idempotencyKey ?? `${card.id}:${card.reps}`;
-        const seen = await repo.logByKey(reader.id, key);
+        const seen = await repo.logByKey(reader.userId, key);
         if (seen) return { card, log: seen, replayed: true };
         if (card.retired_at) throw conflict("This card is retired: it is not reviewed any more");
         if (card.suspended_at) throw conflict("This card is suspended: unsuspend it to review it");
@@ -119,13 +139,13 @@ export class ReviewService {
           throw conflict(
             `This card is not due yet: its next review is on ${card.due_on} (today is ${today})`,
           );
-        const retention = card.desired_retention ?? (await this.retention(tx, reader.id));
+        const retention = card.desired_retention ?? (await this.retention(reader.userId));
         const next = this.scheduler(retention).next(toFsrs(card), now, grade).card;
         const patch = fromFsrs(next, reader.timezone, now);
-        await repo.updateCard(reader.id, card.id, patch);
+        await repo.updateCard(reader.userId, card.id, patch);
         const log: LogRow = {
           id: newId(now.getTime()),
-          owner_id: reader.id,
+          owner_id: reader.userId,
           card_id: card.id,
           grade,
           state: card.state,
@@ -140,48 +160,48 @@ export class ReviewService {
       });
     } catch (err) {
       // The same key committed by a concurrent request: answer that one.
-      if (!isUniqueViolation(err)) throw err;
-      const repo = new ReviewRepo(this.db, this.kind);
-      const card = await repo.card(reader.id, cardId);
+      if (joined || !isUniqueViolation(err)) throw err;
+      const repo = this.repo;
+      const card = await repo.card(reader.userId, cardId);
       const key = opts.idempotencyKey ?? (card ? `${card.id}:${card.reps - 1}` : "");
-      const seen = card && (await repo.logByKey(reader.id, key));
+      const seen = card && (await repo.logByKey(reader.userId, key));
       if (!card || !seen) throw err;
       return { card, log: seen, replayed: true };
     }
   }
 
   /** Puts a due card off to tomorrow without a review (text `later`). */
-  async postpone(reader: Reader, cardId: string): Promise<CardRow> {
-    const card = await this.card(reader, cardId);
+  async postpone(reader: Actor, cardId: string): Promise<CardRow> {
+    const card = await this.card(reader, cardId, "review-card.grade");
     const now = this.clock.now();
     const tomorrow = addDays(this.todayOf(reader), 1);
     const due = new Date(Math.max(now.getTime() + DAY_MS, Date.parse(card.due_at)));
     const patch = { due_on: tomorrow, due_at: due.toISOString(), updated_at: now.toISOString() };
-    await new ReviewRepo(this.db, this.kind).updateCard(reader.id, card.id, patch);
+    await this.repo.updateCard(reader.userId, card.id, patch);
     return { ...card, ...patch };
   }
 
   /** Suspends/unsuspends, retires/unretires, or sets a card's own desired retention. */
-  async update(reader: Reader, cardId: string, input: CardPatch): Promise<CardRow> {
-    const card = await this.card(reader, cardId);
+  async update(reader: Actor, cardId: string, input: CardPatch): Promise<CardRow> {
+    const card = await this.card(reader, cardId, "review-card.update");
     const at = this.clock.now().toISOString();
     const patch: Partial<CardRow> = { updated_at: at };
     if (input.suspended !== undefined)
       patch.suspended_at = input.suspended ? (card.suspended_at ?? at) : null;
     if (input.retired !== undefined) patch.retired_at = input.retired ? (card.retired_at ?? at) : null;
     if (input.desiredRetention !== undefined) patch.desired_retention = input.desiredRetention;
-    await new ReviewRepo(this.db, this.kind).updateCard(reader.id, card.id, patch);
+    await this.repo.updateCard(reader.userId, card.id, patch);
     return { ...card, ...patch };
   }
 
   /** Reviews per day over the last `days` days, the share recalled (good or easy), cards due in the next 7 days. */
-  async stats(reader: Reader, days = 30) {
-    const repo = new ReviewRepo(this.db, this.kind);
+  async stats(reader: Actor, days = 30) {
+    const repo = this.repo;
     const today = this.todayOf(reader);
-    const perDay = await repo.reviewsPerDay(reader.id, addDays(today, -(days - 1)));
+    const perDay = await repo.reviewsPerDay(reader.userId, addDays(today, -(days - 1)));
     const reviews = perDay.reduce((n, d) => n + d.reviews, 0);
     const recalled = perDay.reduce((n, d) => n + d.recalled, 0);
-    const due = await repo.duePerDay(reader.id, addDays(today, 6));
+    const due = await repo.duePerDay(reader.userId, addDays(today, 6));
     const upcoming = Array.from({ length: 7 }, (_, i) => {
       const day = addDays(today, i);
       const cards = due
@@ -199,26 +219,23 @@ export class ReviewService {
     };
   }
 
-  async settings(reader: Reader) {
-    return { desiredRetention: await this.retention(this.db, reader.id) };
+  async settings(reader: Actor) {
+    return { desiredRetention: await this.retention(reader.userId) };
   }
 
-  async saveSettings(reader: Reader, desiredRetention: number) {
-    await new ReviewRepo(this.db, this.kind).saveSettings(
-      reader.id,
-      desiredRetention,
-      this.clock.now().toISOString(),
-    );
+  async saveSettings(reader: Actor, desiredRetention: number) {
+    requireScope(reader, "write");
+    await this.repo.saveSettings(reader.userId, desiredRetention, this.clock.now().toISOString());
     return { desiredRetention };
   }
 
   /** Today in the reader's zone. */
-  todayOf(reader: Reader): string {
+  todayOf(reader: { timezone: string }): string {
     return localDateOf(this.clock.now(), reader.timezone);
   }
 
-  private async retention(db: Db, ownerId: string): Promise<number> {
-    return (await new ReviewRepo(db, this.kind).desiredRetention(ownerId)) ?? DEFAULT_RETENTION;
+  private async retention(ownerId: string): Promise<number> {
+    return (await this.repo.desiredRetention(ownerId)) ?? DEFAULT_RETENTION;
   }
 
   private scheduler(retention: number): FSRS {

@@ -1,12 +1,16 @@
-import type { Selectable } from "kysely";
-import type { Db } from "../../platform/db/database.js";
-import type { GoalsTable } from "../../platform/db/schema.js";
+import type { Kysely, Selectable } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { GoalsTable, StatsTables } from "./stats.tables.js";
 
 export type GoalRow = Selectable<GoalsTable>;
 
 /** SQL for yearly goals: one row per owner and year. */
 export class GoalsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Kysely<StatsTables> {
+    return this.scope.db;
+  }
 
   get(ownerId: string, year: number): Promise<GoalRow | undefined> {
     return this.db

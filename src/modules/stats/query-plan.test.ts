@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWithAdmin, type Client, type TestApp } from "../../../test/support/app.js";
 import { move, progress, readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
-import type { Db } from "../../platform/db/database.js";
+import type { Database } from "../../platform/db/database.js";
+
+type Db = Database["db"];
+
 import { DaysRepo } from "../days/days.repo.js";
 import { ProgressRepo } from "../progress/progress.repo.js";
 import { StatsRepo } from "./stats.repo.js";
@@ -81,16 +84,29 @@ describe.each(ENGINES)("query plans of the hot queries (%s)", (engine) => {
   });
   afterAll(() => t.close());
 
-  const queries = (db: Db): Record<string, Compilable> => ({
-    day: new DaysRepo(db).dayQuery(ownerId, "2026-05-12"),
-    calendar: new DaysRepo(db).calendarQuery(ownerId, "2025-05-21", "2026-05-20"),
-    "stats: 7/30-day pages": new StatsRepo(db).pagesQuery(ownerId, "2026-04-21", "2026-05-14", "2026-05-20"),
-    "stats: pages per book": new StatsRepo(db).bookPagesQuery(ownerId, [bookId], "2026-05-07", "2026-05-20"),
-    "stats: streak days": new StatsRepo(db).activeDaysQuery(ownerId),
-    "stats: books being read": new StatsRepo(db).readingBooksQuery(ownerId),
-    "stats: finished books": new StatsRepo(db).finishedQuery(ownerId),
-    "stats: current page": new ProgressRepo(db).lastQuery(readingId, true),
-  });
+  const queries = (kysely: Db): Record<string, Compilable> => {
+    const db = { db: kysely, kind: engine };
+    return {
+      day: new DaysRepo(db).dayQuery(ownerId, "2026-05-12"),
+      calendar: new DaysRepo(db).calendarQuery(ownerId, "2025-05-21", "2026-05-20"),
+      "stats: 7/30-day pages": new StatsRepo(db).pagesQuery(
+        ownerId,
+        "2026-04-21",
+        "2026-05-14",
+        "2026-05-20",
+      ),
+      "stats: pages per book": new StatsRepo(db).bookPagesQuery(
+        ownerId,
+        [bookId],
+        "2026-05-07",
+        "2026-05-20",
+      ),
+      "stats: streak days": new StatsRepo(db).activeDaysQuery(ownerId),
+      "stats: books being read": new StatsRepo(db).readingBooksQuery(ownerId),
+      "stats: finished books": new StatsRepo(db).finishedQuery(ownerId),
+      "stats: current page": new ProgressRepo(db).lastQuery(readingId, true),
+    };
+  };
 
   it("never reads progress_entries, books or readings in full", async () => {
     const db = t.services.db;

@@ -1,5 +1,6 @@
-import { sql } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import { type Kysely, sql } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { StatsTables } from "./stats.tables.js";
 
 /**
  * SQL for statistics. Every query is a range of an index: page sums come from the daily_pages key (a few
@@ -7,7 +8,11 @@ import type { Db } from "../../platform/db/database.js";
  * readings_owner_finished_idx. The query builders are public so the query-plan test can EXPLAIN them.
  */
 export class StatsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Kysely<StatsTables> {
+    return this.scope.db;
+  }
 
   /** Pages in [from, to] and, of those, pages since `recentFrom` (7-day and 30-day averages in one pass). */
   pagesQuery(ownerId: string, from: string, recentFrom: string, to: string) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import { LocalDateSchema } from "../books/books.schemas.js";
 import type { StatsService } from "./stats.service.js";
 
@@ -71,7 +71,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
         response: { 200: Stats, ...problems(...AUTHED) },
       },
     },
-    async (request) => stats.stats(principalOf(request).user),
+    async (request) => stats.stats(actorOf(request)),
   );
 
   app.get(
@@ -85,7 +85,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
         response: { 200: Goal, ...problems(...AUTHED) },
       },
     },
-    async (request) => stats.goal(principalOf(request).user, request.params.year),
+    async (request) => stats.goal(actorOf(request), request.params.year),
   );
 
   app.put(
@@ -101,6 +101,6 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
         response: { 200: Goal, ...problems(...AUTHED) },
       },
     },
-    async (request) => stats.setGoal(principalOf(request).user, request.params.year, request.body),
+    async (request) => stats.setGoal(actorOf(request), request.params.year, request.body),
   );
 };

@@ -1,9 +1,8 @@
+import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db } from "../../platform/db/database.js";
 import { addDays, daysBetween, localDateOf } from "../../platform/local-date.js";
-import type { Reader } from "../readings/readings.service.js";
-import { GoalsRepo } from "./goals.repo.js";
-import { StatsRepo } from "./stats.repo.js";
+import type { GoalsRepo } from "./goals.repo.js";
+import type { StatsRepo } from "./stats.repo.js";
 
 /** Days of a book's own recent pace used to project its finish date. */
 export const PACE_DAYS = 14;
@@ -32,22 +31,19 @@ export function streaks(activeDays: string[], today: string) {
 
 /** Reading statistics and yearly goals, all derived from the progress log and the shelves. */
 export class StatsService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly d: { stats: StatsRepo; goals: GoalsRepo; clock: Clock }) {}
 
-  async stats(reader: Reader) {
-    const repo = new StatsRepo(this.db);
-    const today = localDateOf(this.clock.now(), reader.timezone);
+  async stats(actor: Actor) {
+    const repo = this.d.stats;
+    const today = localDateOf(this.d.clock.now(), actor.timezone);
     const [pages, activeDays, reading, finished] = await Promise.all([
-      repo.pages(reader.id, addDays(today, -29), addDays(today, -6), today),
-      repo.activeDays(reader.id),
-      repo.readingBooks(reader.id),
-      repo.finishedByMonth(reader.id),
+      repo.pages(actor.userId, addDays(today, -29), addDays(today, -6), today),
+      repo.activeDays(actor.userId),
+      repo.readingBooks(actor.userId),
+      repo.finishedByMonth(actor.userId),
     ]);
     const pace = await repo.bookPages(
-      reader.id,
+      actor.userId,
       reading.map((b) => b.id),
       addDays(today, -(PACE_DAYS - 1)),
       today,
@@ -86,23 +82,23 @@ export class StatsService {
         byMonth: finished,
         byYear: [...byYear].sort().map(([y, n]) => ({ year: Number(y), books: n })),
       },
-      goal: await this.goalWith(reader, year, byYear.get(String(year)) ?? 0),
+      goal: await this.goalWith(actor, year, byYear.get(String(year)) ?? 0),
     };
   }
 
   /** The goal of `year` (nulls when none is set) with the books finished and pages read that year so far. */
-  async goal(reader: Reader, year: number) {
-    const finished = await new StatsRepo(this.db).finishedByMonth(reader.id);
+  async goal(actor: Actor, year: number) {
+    const finished = await this.d.stats.finishedByMonth(actor.userId);
     const prefix = `${String(year).padStart(4, "0")}-`;
     const booksDone = finished.filter((m) => m.month.startsWith(prefix)).reduce((n, m) => n + m.books, 0);
-    return this.goalWith(reader, year, booksDone);
+    return this.goalWith(actor, year, booksDone);
   }
 
-  private async goalWith(reader: Reader, year: number, booksDone: number) {
+  private async goalWith(actor: Actor, year: number, booksDone: number) {
     const y = String(year).padStart(4, "0");
     const [goal, pages] = await Promise.all([
-      new GoalsRepo(this.db).get(reader.id, year),
-      new StatsRepo(this.db).pages(reader.id, `${y}-01-01`, `${y}-12-31`, `${y}-12-31`),
+      this.d.goals.get(actor.userId, year),
+      this.d.stats.pages(actor.userId, `${y}-01-01`, `${y}-12-31`, `${y}-12-31`),
     ]);
     return {
       year,
@@ -114,16 +110,16 @@ export class StatsService {
   }
 
   /** Sets the goal of `year`; a field left out keeps its value, null clears it. */
-  async setGoal(reader: Reader, year: number, input: { books?: number | null; pages?: number | null }) {
-    const repo = new GoalsRepo(this.db);
-    const current = await repo.get(reader.id, year);
+  async setGoal(actor: Actor, year: number, input: { books?: number | null; pages?: number | null }) {
+    const repo = this.d.goals;
+    const current = await repo.get(actor.userId, year);
     await repo.put({
-      owner_id: reader.id,
+      owner_id: actor.userId,
       year,
       books: input.books !== undefined ? input.books : (current?.books ?? null),
       pages: input.pages !== undefined ? input.pages : (current?.pages ?? null),
-      updated_at: this.clock.now().toISOString(),
+      updated_at: this.d.clock.now().toISOString(),
     });
-    return this.goal(reader, year);
+    return this.goal(actor, year);
   }
 }

@@ -1,5 +1,14 @@
-import type { ReminderControl, TextReply } from "./text.service.js";
+import type { Actor } from "../../platform/access/actor.js";
 import type { TextCommand } from "./text-command.js";
+
+/** What text commands may do to the sender's reminder schedules (RemindersService implements it). */
+export interface ReminderControl {
+  /** Returns when the snoozed schedule asks again, or undefined when the sender has no schedule. */
+  snoozeLatest(actor: Actor, minutes: number): Promise<{ next_fire_at: string | null } | undefined>;
+  /** Returns how many schedules were paused (minutes undefined: with no end). */
+  pauseAll(actor: Actor, minutes?: number): Promise<number>;
+  resumeAll(actor: Actor): Promise<number>;
+}
 
 type ReminderCommand = Extract<TextCommand, { kind: "snooze" | "pauseReminders" | "resumeReminders" }>;
 
@@ -13,18 +22,18 @@ const span = (minutes: number) =>
 /** `snooze 1h`, `pause reminders 3d`, `resume`: acts on the sender's schedules and says what changed. */
 export async function reminderReply(
   reminders: ReminderControl | undefined,
-  userId: string,
+  actor: Actor,
   cmd: ReminderCommand,
-): Promise<TextReply> {
+): Promise<{ text: string }> {
   if (!reminders) return { text: "Reminders are not available on this server." };
   const none = { text: "You have no reminders yet. Create one in the app or with POST /api/schedules." };
   switch (cmd.kind) {
     case "snooze": {
-      const row = await reminders.snoozeLatest(userId, cmd.minutes);
+      const row = await reminders.snoozeLatest(actor, cmd.minutes);
       return row ? { text: `Snoozed: I'll ask again in ${span(cmd.minutes)}.` } : none;
     }
     case "pauseReminders": {
-      const n = await reminders.pauseAll(userId, cmd.minutes);
+      const n = await reminders.pauseAll(actor, cmd.minutes);
       if (n === 0) return none;
       return {
         text:
@@ -34,7 +43,7 @@ export async function reminderReply(
       };
     }
     case "resumeReminders": {
-      const n = await reminders.resumeAll(userId);
+      const n = await reminders.resumeAll(actor);
       return n === 0 ? none : { text: "Reminders are back on." };
     }
   }

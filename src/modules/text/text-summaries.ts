@@ -1,7 +1,7 @@
+import type { Actor } from "../../platform/access/actor.js";
 import { addDays } from "../../platform/local-date.js";
 import type { BookRow } from "../books/books.repo.js";
 import type { DaysService } from "../days/days.service.js";
-import type { Reader } from "../readings/readings.service.js";
 import type { StatsService } from "../stats/stats.service.js";
 import { shortTitle } from "./reply-format.js";
 import type { SummaryKind } from "./text-command.js";
@@ -12,7 +12,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 export async function summary(
   what: SummaryKind,
   deps: { days: DaysService; stats: StatsService },
-  reader: Reader,
+  reader: Actor,
   today: string,
   books: () => Promise<BookRow[]>,
 ): Promise<{ text: string; bookId?: string }> {

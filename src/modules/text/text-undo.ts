@@ -13,15 +13,26 @@
  * - book: a book created by `start`/`want` is deleted if no progress was recorded for it.
  * - links: the saved links are deleted.
  */
-import type { Db, DbKind } from "../../platform/db/database.js";
-import type { EntrySource, ReadingStatus } from "../../platform/db/schema.js";
+import type { Actor } from "../../platform/access/actor.js";
 import { newId } from "../../platform/ids.js";
-import { BooksRepo } from "../books/books.repo.js";
-import { ProgressRepo } from "../progress/progress.repo.js";
-import { ReadingsRepo } from "../readings/readings.repo.js";
-import type { Reader, ReadingsService } from "../readings/readings.service.js";
+import type { BooksRepo } from "../books/books.repo.js";
+import type { ReadingStatus } from "../books/books.tables.js";
+import type { ReadingsRepo } from "../books/readings.repo.js";
+import type { ReadingsService } from "../books/readings.service.js";
+import type { ProgressRepo } from "../progress/progress.repo.js";
+import type { EntrySource } from "../progress/progress.tables.js";
 import { shortTitle } from "./reply-format.js";
-import { TextRepo, TextUndoRepo, type UndoRow } from "./text.repo.js";
+import type { TextRepo, TextUndoRepo, UndoRow } from "./text.repo.js";
+
+/** The repositories and services `undo` acts through, in the message's unit of work. */
+export interface UndoDeps {
+  readings: ReadingsService;
+  books: BooksRepo;
+  readingsRepo: ReadingsRepo;
+  progress: ProgressRepo;
+  text: TextRepo;
+  undo: TextUndoRepo;
+}
 
 /** What one text change recorded so it can be reverted. */
 export type UndoPayload =
@@ -43,25 +54,22 @@ export const UNDO_NOTE = "undo";
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Reverts one change inside `tx`; answers the reply. Throws nothing expected: refusals are replies. */
+/** Reverts one change in the caller's unit of work; answers the reply. Throws nothing expected: refusals are replies. */
 export async function revert(
-  tx: Db,
-  kind: DbKind,
-  readings: ReadingsService,
-  reader: Reader,
+  d: UndoDeps,
+  reader: Actor,
   row: UndoRow,
   ctx: { now: Date; today: string; source: EntrySource },
 ): Promise<{ text: string; bookId?: string }> {
   const p = JSON.parse(row.payload) as UndoPayload;
-  const undo = new TextUndoRepo(tx);
-  const books = new BooksRepo(tx);
+  const { undo, books, readings } = d;
   const at = ctx.now.toISOString();
   switch (p.kind) {
     case "progress": {
-      const entry = await undo.entry(reader.id, p.entryId);
+      const entry = await undo.entry(reader.userId, p.entryId);
       if (!entry) return { text: "That change is gone already (the book was deleted)." };
-      const { book, current } = await readings.current(tx, reader, entry.book_id);
-      const progress = new ProgressRepo(tx);
+      const { book, current } = await readings.current(reader, entry.book_id);
+      const progress = d.progress;
       // Entries after it must all be undone ones (or the undo entries themselves).
       const after = await undo.entriesAfter(entry);
       const reverted = new Set(after.filter((e) => e.note === UNDO_NOTE).map((e) => e.supersedes));
@@ -79,7 +87,7 @@ export async function revert(
       const when = ctx.now.getTime() <= lastAt ? new Date(lastAt + 1) : ctx.now;
       await progress.insert({
         id: newId(when.getTime()),
-        owner_id: reader.id,
+        owner_id: reader.userId,
         reading_id: entry.reading_id,
         book_id: entry.book_id,
         page,
@@ -92,29 +100,29 @@ export async function revert(
         note: UNDO_NOTE,
       });
       if (p.prevTotalPages !== undefined)
-        await books.update(reader.id, book.id, { total_pages: p.prevTotalPages, updated_at: at });
+        await books.update(reader.userId, book.id, { total_pages: p.prevTotalPages, updated_at: at });
       if (p.resumed && current.id === entry.reading_id && current.status === "reading")
-        await readings.applyMove(tx, reader, book, current, "paused", ctx.today);
+        await readings.applyMove(reader, book, current, "paused", ctx.today);
       const where = page ? `p.${page}` : "the start";
       return { text: `Undone: ${shortTitle(book.title)} is back to ${where}.`, bookId: book.id };
     }
     case "shelf": {
-      const book = await books.byId(reader.id, p.bookId);
+      const book = await books.byId(reader.userId, p.bookId);
       if (!book) return { text: "That change is gone already (the book was deleted)." };
       const title = shortTitle(book.title);
       if (book.current_reading_id !== p.readingId || book.status !== p.to)
         return { text: `${title} has moved since, so I left it where it is.`, bookId: book.id };
       if (p.previousReadingId) {
-        if (await undo.hasEntries(reader.id, { readingId: p.readingId }))
+        if (await undo.hasEntries(reader.userId, { readingId: p.readingId }))
           return { text: `Pages were logged on ${title} since, so I left it as it is.`, bookId: book.id };
-        const repo = new ReadingsRepo(tx, kind);
-        const previous = await repo.byId(reader.id, p.previousReadingId);
+        const repo = d.readingsRepo;
+        const previous = await repo.byId(reader.userId, p.previousReadingId);
         if (!previous) return { text: "That change is gone already.", bookId: book.id };
-        await undo.deleteReading(reader.id, p.readingId);
+        await undo.deleteReading(reader.userId, p.readingId);
         await books.setCurrent(book.id, previous.id, previous.status, at);
         return { text: `Undone: ${title} is back on ${shelfName(previous.status)}.`, bookId: book.id };
       }
-      const repo = new ReadingsRepo(tx, kind);
+      const repo = d.readingsRepo;
       await repo.update(p.readingId, {
         status: p.before.status,
         started_on: p.before.startedOn,
@@ -123,7 +131,7 @@ export async function revert(
       });
       await repo.insertChange({
         id: newId(ctx.now.getTime()),
-        owner_id: reader.id,
+        owner_id: reader.userId,
         reading_id: p.readingId,
         from_status: p.to,
         to_status: p.before.status,
@@ -134,18 +142,18 @@ export async function revert(
       return { text: `Undone: ${title} is back on ${shelfName(p.before.status)}.`, bookId: book.id };
     }
     case "book": {
-      const book = await books.byId(reader.id, p.bookId);
+      const book = await books.byId(reader.userId, p.bookId);
       if (!book) return { text: "That book is gone already." };
-      if (await undo.hasEntries(reader.id, { bookId: book.id }))
+      if (await undo.hasEntries(reader.userId, { bookId: book.id }))
         return {
           text: `Pages were logged on ${shortTitle(book.title)} since, so I kept it.`,
           bookId: book.id,
         };
-      await books.delete(reader.id, book.id);
+      await books.delete(reader.userId, book.id);
       return { text: `Undone: removed ${shortTitle(book.title)}.` };
     }
     case "links": {
-      const n = await new TextRepo(tx).deleteLinks(reader.id, p.ids);
+      const n = await d.text.deleteLinks(reader.userId, p.ids);
       return {
         text: n
           ? `Undone: removed ${n === 1 ? "the saved link" : `${n} saved links`}.`

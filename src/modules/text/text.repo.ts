@@ -1,7 +1,9 @@
-import type { Selectable } from "kysely";
-import type { Db } from "../../platform/db/database.js";
+import type { Kysely, Selectable } from "kysely";
 import { precompiledOn } from "../../platform/db/precompile.js";
-import type { ConversationsTable, LinksTable, TextUndoTable } from "../../platform/db/schema.js";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { ConversationsTable, LinksTable, TextTables, TextUndoTable } from "./text.tables.js";
+
+type Db = Kysely<TextTables>;
 
 export type ConversationRow = Selectable<ConversationsTable>;
 export type UndoRow = Selectable<TextUndoTable>;
@@ -38,7 +40,11 @@ const insertUndoRow = precompiledOn((db: Db, r: UndoRow) =>
 
 /** SQL for text conversations, the undo log and saved links. Every query filters on owner_id. */
 export class TextRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Db {
+    return this.scope.db;
+  }
 
   /** The conversation's state, or undefined before its first message. */
   async conversation(ownerId: string, key: string): Promise<ConversationRow | undefined> {
@@ -123,7 +129,11 @@ export class TextRepo {
 
 /** Reads and deletes `undo` needs beyond the other modules' repositories. */
 export class TextUndoRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Db {
+    return this.scope.db;
+  }
 
   /** The owner's progress entry, or undefined. */
   entry(ownerId: string, id: string) {

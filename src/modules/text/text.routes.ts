@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
-import { principalOf } from "../auth/auth.hook.js";
 import type { TextService } from "./text.service.js";
 
 /** Longest `text` accepted; the parser itself answers politely past 2,000 characters. */
@@ -42,8 +42,9 @@ export const textRoutes: FastifyPluginAsyncTypebox<{ text: TextService }> = asyn
     },
     async (request) => {
       const channel = request.body.channel ?? "api";
+      const actor = actorOf(request);
       const r = await text.handle(
-        { userId: principalOf(request).user.id, channel, conversationKey: channel },
+        { userId: actor.userId, actor, channel, conversationKey: channel },
         request.body.text,
       );
       return r.bookId ? { reply: r.text, bookId: r.bookId } : { reply: r.text };

@@ -1,16 +1,18 @@
+import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
-import { type Db, type DbKind, inTransaction } from "../../platform/db/database.js";
-import type { EntrySource, ReadingStatus } from "../../platform/db/schema.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { AppError } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { addDays, localDateOf } from "../../platform/local-date.js";
-import { type BookRow, BooksRepo } from "../books/books.repo.js";
+import type { BookRow, BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
+import type { ReadingStatus } from "../books/books.tables.js";
+import type { ReadingsRepo } from "../books/readings.repo.js";
+import type { ReadingsService } from "../books/readings.service.js";
 import type { DaysService } from "../days/days.service.js";
-import { ProgressRepo } from "../progress/progress.repo.js";
+import type { ProgressRepo } from "../progress/progress.repo.js";
 import type { ProgressService, RecordInput } from "../progress/progress.service.js";
-import { ReadingsRepo } from "../readings/readings.repo.js";
-import type { Reader, ReadingsService } from "../readings/readings.service.js";
+import type { EntrySource } from "../progress/progress.tables.js";
 import type { ReviewService } from "../review/review.service.js";
 import { type ReviewSession, type ReviewTextCommand, reviewText } from "../review/review-text.js";
 import { PACE_DAYS, type StatsService } from "../stats/stats.service.js";
@@ -24,9 +26,9 @@ import {
   shortDate,
   shortTitle,
 } from "./reply-format.js";
-import { type ConversationRow, TextRepo, TextUndoRepo } from "./text.repo.js";
+import type { ConversationRow, TextRepo, TextUndoRepo } from "./text.repo.js";
 import { resolveBareNumber, type ShelfAction, type TextCommand } from "./text-command.js";
-import { reminderReply } from "./text-reminders.js";
+import { type ReminderControl, reminderReply } from "./text-reminders.js";
 import { summary } from "./text-summaries.js";
 import { revert, shelfName, type UndoPayload } from "./text-undo.js";
 import { matchTitle } from "./title-match.js";
@@ -44,6 +46,8 @@ export interface TextContext {
   replyTo?: { bookId?: string };
   /** When the message was sent: its local day is the day pages are logged for (defaults to now). */
   receivedAt?: Date;
+  /** The sender as an actor, when the caller has it (an API request: the credential's scopes); else looked up. */
+  actor?: Actor;
 }
 
 /** The answer to send back. */
@@ -73,10 +77,8 @@ type Pending = { command: ProgressCommand | ShelfCommand; choices: string[] } | 
 
 /** One message being handled. */
 interface Turn {
-  /** Where its queries run: the message's transaction, or the database for commands that keep their own. */
-  db: Db;
   cmd: TextCommand;
-  reader: Reader;
+  reader: Actor;
   ctx: TextContext;
   key: string;
   source: EntrySource;
@@ -95,58 +97,28 @@ interface Turn {
 
 type Found = { book: BookRow } | { reply: TextReply };
 
-/**
- * What a channel does around one message, in the message's transaction (see `TextService.handleMessage`):
- * e.g. record the delivery first and queue the reply last, so that a message is handled entirely or not at all.
- */
-export interface MessageHooks {
-  /** Runs first; false: the message was handled before (a redelivery), so nothing else is done. */
-  before(db: Db): Promise<boolean>;
-  /** Runs last, with the reply. */
-  after(db: Db, reply: TextReply): Promise<void>;
-}
-
-const NO_HOOKS: MessageHooks = { before: async () => true, after: async () => {} };
-
-/** A command failed: its writes are rolled back and the failure is answered. */
-class CommandFailed extends Error {
-  constructor(readonly error: unknown) {
-    super("text command failed");
-  }
-}
-
 /** All the shelves (a pool of every status is the whole library). */
 const ALL_SHELVES = 5;
 
 export interface TextDeps {
-  db: Db;
-  kind: DbKind;
+  uow: UnitOfWork;
   clock: Clock;
   users: UsersRepo;
   books: BooksService;
+  booksRepo: BooksRepo;
   readings: ReadingsService;
+  readingsRepo: ReadingsRepo;
   progress: ProgressService;
+  entries: ProgressRepo;
+  text: TextRepo;
+  undoRepo: TextUndoRepo;
   days: DaysService;
   stats: StatsService;
   /** Reminder control by text (`snooze 1h`, `pause reminders 3d`, `resume`); absent: not offered. */
   reminders?: ReminderControl;
   /** Spaced-repetition reviews by text (`review`, then grades); absent: not offered. */
   review?: ReviewService;
-  /**
-   * Runs a message's unit of work in a transaction it may share with other messages' units, one commit for
-   * many (GroupCommit: a unit may run twice, the first run rolled back); absent: a transaction per message.
-   */
-  writes?: { run<T>(work: (tx: Db) => Promise<T>): Promise<T> };
   log?: { error(obj: object, msg: string): void };
-}
-
-/** What text commands may do to the sender's reminder schedules (RemindersService implements it). */
-export interface ReminderControl {
-  /** Returns when the snoozed schedule asks again, or undefined when the sender has no schedule. */
-  snoozeLatest(ownerId: string, minutes: number): Promise<{ next_fire_at: string | null } | undefined>;
-  /** Returns how many schedules were paused (minutes undefined: with no end). */
-  pauseAll(ownerId: string, minutes?: number): Promise<number>;
-  resumeAll(ownerId: string): Promise<number>;
 }
 
 /**
@@ -157,74 +129,31 @@ export interface ReminderControl {
 export class TextService {
   constructor(private readonly deps: TextDeps) {}
 
-  /** Handles one message and answers the reply to send back. Never throws. */
-  async handle(ctx: TextContext, input: string): Promise<TextReply> {
-    try {
-      // Without hooks there is always a reply (`before` never refuses).
-      return (await this.handleMessage(ctx, input, NO_HOOKS))!;
-    } catch (err) {
-      return this.failure(err, ctx);
-    }
+  /** Offers reminder control by text (the reminders module, built after this one, attaches itself). */
+  attachReminders(reminders: ReminderControl): void {
+    this.deps.reminders = reminders;
   }
 
   /**
-   * Handles one message as one unit of work: `hooks.before`, the command's reads and writes, the
-   * conversation's state and `hooks.after` (given the reply) run in one transaction, one commit. A command
-   * that fails is rolled back and its failure answered (`before` and `after` then run in a transaction of
-   * their own). Summaries, reviews and reminder control act through services that run their own queries, so
-   * for them `before` commits first, then the command runs, then `after` in a second transaction.
-   * Answers undefined when `before` said the message was handled before; throws only what the hooks or the
-   * commit throw (then nothing of the message was written).
+   * Handles one message and answers the reply to send back; never throws. The message is one unit of work:
+   * in the caller's when there is one (a webhook records the delivery and queues the reply in it), else in
+   * one of its own shared with other messages (group commit). A command that fails half-way is rolled back
+   * to a savepoint — nothing of it stays — and the failure is answered.
    */
-  async handleMessage(ctx: TextContext, input: string, hooks: MessageHooks): Promise<TextReply | undefined> {
-    const db = this.deps.db;
-    let t: Turn | TextReply;
+  async handle(ctx: TextContext, input: string): Promise<TextReply> {
     try {
-      t = await this.begin(ctx, typeof input === "string" ? input : "");
+      return await this.deps.uow.grouped(async () => {
+        const t = await this.begin(ctx, typeof input === "string" ? input : "");
+        if (!("cmd" in t)) return t;
+        try {
+          return await this.deps.uow.savepoint(() => this.finish(t));
+        } catch (err) {
+          return this.failure(err, ctx);
+        }
+      });
     } catch (err) {
-      t = this.failure(err, ctx);
+      return this.failure(err, ctx);
     }
-    if (!("cmd" in t)) return this.answerOnly(hooks, t);
-    const turn = t;
-    if (this.keepsOwnTransactions(turn)) {
-      if (!(await inTransaction(db, (tx) => hooks.before(tx)))) return undefined;
-      let reply: TextReply;
-      try {
-        reply = await this.finish(turn);
-      } catch (err) {
-        reply = this.failure(err, ctx);
-      }
-      await inTransaction(db, (tx) => hooks.after(tx, reply));
-      return reply;
-    }
-    const unit = async (tx: Db): Promise<TextReply | undefined> => {
-      if (!(await hooks.before(tx))) return undefined;
-      // Fresh per run: a unit may run again alone after its group was rolled back.
-      const run: Turn = { ...turn, db: tx, books: undefined, nextPending: undefined };
-      let reply: TextReply;
-      try {
-        reply = await this.finish(run);
-      } catch (err) {
-        throw new CommandFailed(err);
-      }
-      await hooks.after(tx, reply);
-      return reply;
-    };
-    try {
-      return await (this.deps.writes ? this.deps.writes.run(unit) : db.transaction().execute(unit));
-    } catch (err) {
-      if (!(err instanceof CommandFailed)) throw err;
-      return this.answerOnly(hooks, this.failure(err.error, ctx));
-    }
-  }
-
-  /** A reply without a command (or after a failed one): `before` and `after` in one transaction. */
-  private answerOnly(hooks: MessageHooks, reply: TextReply): Promise<TextReply | undefined> {
-    return this.deps.db.transaction().execute(async (tx) => {
-      if (!(await hooks.before(tx))) return undefined;
-      await hooks.after(tx, reply);
-      return reply;
-    });
   }
 
   /** The reply to a command that threw: a service's refusal as a sentence, anything else logged. */
@@ -238,14 +167,9 @@ export class TextService {
    * Remembers `bookId` as the book the conversation last asked about (e.g. a reminder), so `142` means it;
    * on `db` when given (a caller's transaction).
    */
-  async rememberBook(
-    userId: string,
-    conversationKey: string,
-    bookId: string,
-    db = this.deps.db,
-  ): Promise<void> {
-    if (!(await new BooksRepo(db).byId(userId, bookId))) return;
-    await new TextRepo(db).saveConversation({
+  async rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void> {
+    if (!(await this.deps.booksRepo.byId(userId, bookId))) return;
+    await this.deps.text.saveConversation({
       owner_id: userId,
       conversation_key: conversationKey,
       pending: null,
@@ -256,7 +180,7 @@ export class TextService {
 
   /** Opens a review session in the conversation (the review digest), so `3` in reply grades its card. */
   async startReview(userId: string, conversationKey: string, session: ReviewSession): Promise<void> {
-    const repo = new TextRepo(this.deps.db);
+    const repo = this.deps.text;
     const conv = await repo.conversation(userId, conversationKey);
     await repo.saveConversation({
       owner_id: userId,
@@ -269,17 +193,16 @@ export class TextService {
 
   /** Reads the sender and the conversation and parses the message (no writes). */
   private async begin(ctx: TextContext, input: string): Promise<Turn | TextReply> {
-    const user = await this.deps.users.byId(ctx.userId);
-    if (!user || user.disabled_at) return { text: "This account is not available." };
+    const reader = ctx.actor ?? (await this.deps.users.actor(ctx.userId));
+    if (!reader || reader.userId !== ctx.userId) return { text: "This account is not available." };
     const now = this.deps.clock.now();
-    const reader: Reader = { id: user.id, timezone: user.timezone };
-    const today = localDateOf(now, user.timezone);
-    const sent = ctx.receivedAt && ctx.receivedAt < now ? localDateOf(ctx.receivedAt, user.timezone) : today;
+    const today = localDateOf(now, reader.timezone);
+    const sent =
+      ctx.receivedAt && ctx.receivedAt < now ? localDateOf(ctx.receivedAt, reader.timezone) : today;
     const key = ctx.conversationKey.trim().slice(0, 200) || ctx.channel;
-    const conv = await new TextRepo(this.deps.db).conversation(reader.id, key);
+    const conv = await this.deps.text.conversation(reader.userId, key);
     const cmd = parseText(input, { today: sent });
     const t: Turn = {
-      db: this.deps.db,
       cmd,
       reader,
       ctx,
@@ -298,27 +221,6 @@ export class TextService {
     return t;
   }
 
-  /**
-   * Whether the command acts through services bound to the database (summaries, reviews, reminder control):
-   * those cannot run inside the message's transaction (on SQLite its one connection is held by it).
-   */
-  private keepsOwnTransactions(t: Turn): boolean {
-    switch (t.cmd.kind) {
-      case "summary":
-      case "review":
-      case "grade":
-      case "reviewControl":
-      case "snooze":
-      case "pauseReminders":
-      case "resumeReminders":
-        return true;
-      case "number":
-        return this.bareNumber(t, t.cmd.value).kind === "grade";
-      default:
-        return false;
-    }
-  }
-
   private bareNumber(t: Turn, value: number) {
     return resolveBareNumber(value, {
       pendingChoices: t.pending?.choices.length,
@@ -326,15 +228,15 @@ export class TextService {
     });
   }
 
-  /** Runs the command on `t.db` and saves the conversation's state; the reply. */
+  /** Runs the command and saves the conversation's state; the reply. */
   private async finish(t: Turn): Promise<TextReply> {
     const { conv, reader, key, now } = t;
     const reply = await this.dispatch(t, t.cmd);
     const lastBook = reply.bookId ?? conv?.last_book_id ?? null;
     const pending = t.nextPending ? JSON.stringify(t.nextPending) : null;
     if (!conv || conv.pending !== pending || conv.last_book_id !== lastBook || pending)
-      await new TextRepo(t.db).saveConversation({
-        owner_id: reader.id,
+      await this.deps.text.saveConversation({
+        owner_id: reader.userId,
         conversation_key: key,
         pending,
         last_book_id: lastBook,
@@ -378,7 +280,7 @@ export class TextService {
       case "snooze":
       case "pauseReminders":
       case "resumeReminders":
-        return reminderReply(this.deps.reminders, t.reader.id, cmd);
+        return reminderReply(this.deps.reminders, t.reader, cmd);
       case "undo":
         return this.undo(t);
       case "help":
@@ -398,7 +300,7 @@ export class TextService {
   }
 
   private async allBooks(t: Turn): Promise<BookRow[]> {
-    t.books ??= await new BooksRepo(t.db).list(t.reader.id, { limit: MAX_BOOKS });
+    t.books ??= await this.deps.booksRepo.list(t.reader.userId, { limit: MAX_BOOKS });
     return t.books;
   }
 
@@ -406,11 +308,11 @@ export class TextService {
   private onShelves(t: Turn, pool: readonly ReadingStatus[]): Promise<BookRow[]> {
     if (t.books || pool.length >= ALL_SHELVES)
       return this.allBooks(t).then((books) => books.filter((b) => pool.includes(b.status)));
-    return new BooksRepo(t.db).onShelves(t.reader.id, pool, MAX_BOOKS);
+    return this.deps.booksRepo.onShelves(t.reader.userId, pool, MAX_BOOKS);
   }
 
   private async byId(t: Turn, bookId: string): Promise<Found> {
-    const book = await new BooksRepo(t.db).byId(t.reader.id, bookId);
+    const book = await this.deps.booksRepo.byId(t.reader.userId, bookId);
     return book ? { book } : { reply: { text: "That book is not on your shelves any more." } };
   }
 
@@ -434,13 +336,13 @@ export class TextService {
       if (m.kind === "many") return this.ask(t, command, m.candidates);
       return { none: title };
     }
-    const books = new BooksRepo(t.db);
+    const books = this.deps.booksRepo;
     const replied = t.ctx.replyTo?.bookId;
-    const mine = replied ? await books.byId(t.reader.id, replied) : undefined;
+    const mine = replied ? await books.byId(t.reader.userId, replied) : undefined;
     if (mine) return { book: mine };
     if (inPool.length === 1) return { book: inPool[0]! };
     const lastId = t.conv?.last_book_id;
-    const last = lastId ? await books.byId(t.reader.id, lastId) : undefined;
+    const last = lastId ? await books.byId(t.reader.userId, lastId) : undefined;
     if (last) return { book: last };
     if (inPool.length > 1) return this.ask(t, command, inPool.slice(0, 5));
     return {
@@ -473,8 +375,8 @@ export class TextService {
         bookId: book.id,
       };
     // Locks the read-through on PostgreSQL; what is read from here on is passed to `record` as is.
-    const current = await this.deps.readings.currentOf(t.db, t.reader, book);
-    const entries = new ProgressRepo(t.db);
+    const current = await this.deps.readings.currentOf(t.reader, book);
+    const entries = this.deps.entries;
     const lastAny = await entries.last(current.id);
     const lastPaged = lastAny?.page != null ? lastAny : await entries.last(current.id, true);
     const lastPage = lastPaged?.page ?? 0;
@@ -497,21 +399,15 @@ export class TextService {
     }
     const prevTotalPages = book.total_pages;
     const resumed = book.status === "paused";
-    // In the message's transaction, with the undo log entry.
+    // In the message's unit of work, with the undo log entry.
     const r = await this.deps.progress.record(t.reader, book.id, input, {
-      db: t.db,
       prior: { book, current, last: lastAny, lastPaged },
-      also: (tx, entry) =>
-        this.logUndo(
-          t,
-          {
-            kind: "progress",
-            entryId: entry.id,
-            ...(totalChanges ? { prevTotalPages } : {}),
-            ...(resumed ? { resumed: true } : {}),
-          },
-          tx,
-        ),
+    });
+    await this.logUndo(t, {
+      kind: "progress",
+      entryId: r.entry.id,
+      ...(totalChanges ? { prevTotalPages } : {}),
+      ...(resumed ? { resumed: true } : {}),
     });
     let text: string;
     if (r.currentPage === null) text = `${title}: ${r.percent ?? 0}%.`;
@@ -540,7 +436,7 @@ export class TextService {
 
   private async pace(t: Turn, bookId: string): Promise<number> {
     const from = addDays(t.today, -(PACE_DAYS - 1));
-    const pages = await new ProgressRepo(t.db).bookPagesBetween(t.reader.id, bookId, from, t.today);
+    const pages = await this.deps.entries.bookPagesBetween(t.reader.userId, bookId, from, t.today);
     return pages / PACE_DAYS;
   }
 
@@ -572,9 +468,9 @@ export class TextService {
     if (to === "wishlist")
       return { text: `${title} is already on ${shelfName(book.status)}.`, bookId: book.id };
     const before = book.current_reading_id
-      ? await new ReadingsRepo(t.db, this.deps.kind).byId(t.reader.id, book.current_reading_id)
+      ? await this.deps.readingsRepo.byId(t.reader.userId, book.current_reading_id)
       : undefined;
-    const { reading } = await this.deps.readings.move(t.reader, book.id, { status: to }, t.db);
+    const { reading } = await this.deps.readings.move(t.reader, book.id, { status: to });
     if (before)
       await this.logUndo(t, {
         kind: "shelf",
@@ -597,7 +493,7 @@ export class TextService {
   }
 
   private async create(t: Turn, title: string, status: ReadingStatus): Promise<TextReply> {
-    const { book } = await this.deps.books.create(t.reader, { title }, { reading: { status }, db: t.db });
+    const { book } = await this.deps.books.create(t.reader, { title }, { reading: { status } });
     await this.logUndo(t, { kind: "book", bookId: book.id });
     const short = shortTitle(book.title);
     return status === "reading"
@@ -609,21 +505,21 @@ export class TextService {
   }
 
   private async saveLinks(t: Turn, urls: string[], comment?: string): Promise<TextReply> {
-    const undo = new TextUndoRepo(t.db);
     const fresh: string[] = [];
-    for (const url of new Set(urls)) if (!(await undo.linkByUrl(t.reader.id, url))) fresh.push(url);
+    for (const url of new Set(urls))
+      if (!(await this.deps.undoRepo.linkByUrl(t.reader.userId, url))) fresh.push(url);
     if (fresh.length === 0)
       return { text: urls.length === 1 ? "Already saved for later." : "Those links are already saved." };
     const rows = fresh.map((url) => ({
       id: newId(t.now.getTime()),
-      owner_id: t.reader.id,
+      owner_id: t.reader.userId,
       url,
       status: "saved" as const,
       comment: comment ?? null,
       source: t.source,
       created_at: t.now.toISOString(),
     }));
-    await new TextRepo(t.db).insertLinks(rows);
+    await this.deps.text.insertLinks(rows);
     await this.logUndo(t, { kind: "links", ids: rows.map((r) => r.id) });
     return {
       text:
@@ -634,27 +530,34 @@ export class TextService {
   }
 
   private async undo(t: Turn): Promise<TextReply> {
-    const row = await new TextRepo(t.db).lastUndo(t.reader.id, t.key);
+    const row = await this.deps.text.lastUndo(t.reader.userId, t.key);
     if (!row) return { text: "Nothing to undo." };
-    return inTransaction(t.db, async (tx) => {
-      if (!(await new TextRepo(tx).markUndone(t.reader.id, row.id, t.now.toISOString())))
-        return { text: "That was undone already." };
-      return revert(tx, this.deps.kind, this.deps.readings, t.reader, row, {
-        now: t.now,
-        today: t.today,
-        source: t.source,
-      });
-    });
+    if (!(await this.deps.text.markUndone(t.reader.userId, row.id, t.now.toISOString())))
+      return { text: "That was undone already." };
+    const d = this.deps;
+    return revert(
+      {
+        readings: d.readings,
+        books: d.booksRepo,
+        readingsRepo: d.readingsRepo,
+        progress: d.entries,
+        text: d.text,
+        undo: d.undoRepo,
+      },
+      t.reader,
+      row,
+      { now: t.now, today: t.today, source: t.source },
+    );
   }
 
-  private async logUndo(t: Turn, payload: UndoPayload, db: Db = t.db): Promise<void> {
-    const repo = new TextRepo(db);
+  private async logUndo(t: Turn, payload: UndoPayload): Promise<void> {
+    const repo = this.deps.text;
     // Ids order the log: keep their time part strictly increasing within a conversation.
-    const newest = await repo.newestUndo(t.reader.id, t.key);
+    const newest = await repo.newestUndo(t.reader.userId, t.key);
     const at = Math.max(t.now.getTime(), newest ? Date.parse(newest.created_at) + 1 : 0);
     await repo.insertUndo({
       id: newId(at),
-      owner_id: t.reader.id,
+      owner_id: t.reader.userId,
       conversation_key: t.key,
       kind: payload.kind,
       payload: JSON.stringify(payload),

@@ -239,31 +239,18 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect(await entries(bob, secret.id)).toHaveLength(0);
   });
 
-  it("handles a message with the caller's hooks as one unit of work", async () => {
+  it("handles a message in the caller's unit of work: the caller's failure undoes all of it", async () => {
     const c = await user();
     const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
-    const ctx = { userId: c.userId, channel: "api" as const, conversationKey: "hooks" };
-    const text = t.services.text;
+    const ctx = { userId: c.userId, channel: "api" as const, conversationKey: "unit" };
+    const { text, uow } = t.services;
     const undoRows = () =>
       t.services.db.selectFrom("text_undo").select("id").where("owner_id", "=", c.userId).execute();
-    const seen: string[] = [];
-    // A redelivery: `before` refuses, nothing runs.
-    const dup = await text.handleMessage(ctx, "dune 40", {
-      before: async () => false,
-      after: async () => void seen.push("after"),
-    });
-    expect(dup).toBeUndefined();
-    expect(seen).toEqual([]);
-    expect(await entries(c, dune.id)).toHaveLength(0);
-    // `after` fails (e.g. the reply cannot be queued): the entry, its day total and undo log go with it.
-    const failing = text.handleMessage(ctx, "dune 40", {
-      before: async (db) => {
-        await db.insertInto("links").values(linkRow(c.userId, "https://example.com/before")).execute();
-        return true;
-      },
-      after: async () => {
-        throw new Error("cannot queue the reply");
-      },
+    // The caller (e.g. a webhook) records something first, then cannot queue the reply: everything goes.
+    const failing = uow.transaction(async () => {
+      await uow.db.insertInto("links").values(linkRow(c.userId, "https://example.com/before")).execute();
+      await text.handle(ctx, "dune 40");
+      throw new Error("cannot queue the reply");
     });
     await expect(failing).rejects.toThrow("cannot queue the reply");
     expect(await entries(c, dune.id)).toHaveLength(0);
@@ -280,21 +267,21 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
       .where("book_id", "=", dune.id)
       .execute();
     expect(day).toEqual([]);
-    // Both hooks see the reply's transaction; the command's writes are there when `after` runs.
-    const ok = await text.handleMessage(ctx, "dune 40", {
-      before: async () => true,
-      after: async (db, reply) => {
-        seen.push(reply.text);
-        const rows = await db
-          .selectFrom("progress_entries")
-          .select("page")
-          .where("book_id", "=", dune.id)
-          .execute();
-        seen.push(`entries ${rows.length}`);
-      },
+    // The command's writes are there for the caller's own queries in the same unit.
+    const seen: string[] = [];
+    const ok = await uow.transaction(async () => {
+      const reply = await text.handle(ctx, "dune 40");
+      seen.push(reply.text);
+      const rows = await uow.db
+        .selectFrom("progress_entries")
+        .select("page")
+        .where("book_id", "=", dune.id)
+        .execute();
+      seen.push(`entries ${rows.length}`);
+      return reply;
     });
-    expect(ok?.text).toMatch(/^Dune: p\.40 /);
-    expect(seen).toEqual([ok?.text, "entries 1"]);
+    expect(ok.text).toMatch(/^Dune: p\.40 /);
+    expect(seen).toEqual([ok.text, "entries 1"]);
     expect(await entries(c, dune.id)).toHaveLength(1);
     expect(await undoRows()).toHaveLength(1);
   });
@@ -303,15 +290,19 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     const [a, b] = [await user(), await user()];
     const duneA = await readingBook(a, { title: "Dune", totalPages: 412 });
     const duneB = await readingBook(b, { title: "Dune", totalPages: 412 });
-    const text = t.services.text;
+    const { text, uow } = t.services;
     const afters: string[] = [];
     const send = (c: Client, page: number, fail: boolean) =>
-      text.handleMessage({ userId: c.userId, channel: "api", conversationKey: "together" }, `dune ${page}`, {
-        before: async () => true,
-        after: async (_db, reply) => {
-          if (fail) throw new Error("cannot queue the reply");
+      uow.grouped(async () => {
+        const reply = await text.handle(
+          { userId: c.userId, channel: "api", conversationKey: "together" },
+          `dune ${page}`,
+        );
+        if (fail) throw new Error("cannot queue the reply");
+        uow.afterCommit(() => {
           afters.push(reply.text);
-        },
+        });
+        return reply;
       });
     // Started in the same turn, so that on SQLite they share a transaction (and its rollback, then a rerun).
     const [okA, failB, okA2] = await Promise.allSettled([
@@ -334,16 +325,16 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     // Both recorded; on PostgreSQL they run in parallel on the pool, so either may commit first.
     expect((await entries(a, duneA.id)).map((e) => Number(e.page)).sort((x, y) => x - y)).toEqual([10, 30]);
     expect(await entries(b, duneB.id)).toEqual([]);
-    // (On SQLite the three shared a transaction: `after` of the first ran again after its rollback.)
-    expect(new Set(afters)).toEqual(
-      new Set([
+    // What runs after commit ran once per committed message (a rolled-back attempt's hooks are dropped).
+    expect(afters.sort()).toEqual(
+      [
         (okA as PromiseFulfilledResult<{ text: string }>).value.text,
         (okA2 as PromiseFulfilledResult<{ text: string }>).value.text,
-      ]),
+      ].sort(),
     );
   });
 
-  it("rolls back a command that fails half-way and answers the failure", async () => {
+  it("rolls back a command that fails half-way and answers the failure; the caller's unit goes on", async () => {
     const c = await user();
     const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
     const progress = t.services.progress;
@@ -353,15 +344,19 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
       await record.apply(this, args);
       throw new Error("broken after writing");
     };
+    const { uow } = t.services;
     const after: string[] = [];
     try {
-      const r = await t.services.text.handleMessage(
-        { userId: c.userId, channel: "api", conversationKey: "half-way" },
-        "dune 40",
-        { before: async () => true, after: async (_db, reply) => void after.push(reply.text) },
-      );
-      expect(r?.text).toMatch(/^Something went wrong on my side/);
-      expect(after).toEqual([r?.text]);
+      const r = await uow.transaction(async () => {
+        const reply = await t.services.text.handle(
+          { userId: c.userId, channel: "api", conversationKey: "half-way" },
+          "dune 40",
+        );
+        after.push(reply.text);
+        return reply;
+      });
+      expect(r.text).toMatch(/^Something went wrong on my side/);
+      expect(after).toEqual([r.text]);
     } finally {
       progress.record = record;
     }

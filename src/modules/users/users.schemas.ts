@@ -1,10 +1,12 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { USER_ROLES } from "../../platform/access/actor.js";
 import { Instant } from "../../platform/http/responses.js";
-import { PASSWORD_MAX } from "../auth/password.js";
-import type { UserRow } from "./users.repo.js";
+import type { UserProfile } from "./users.repo.js";
 
 export const Email = Type.String({ format: "email", maxLength: 254 });
 // The policy (length counted in characters, common passwords) is checked by the service; this bounds the bytes.
+/** Longest password in characters (NIST allows at least 64; argon2 hashes any length). */
+export const PASSWORD_MAX = 256;
 export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX * 4 });
 export const TimeZone = Type.String({
   minLength: 1,
@@ -18,7 +20,7 @@ export const User = Type.Object(
     id: Type.String(),
     email: Type.String(),
     name: Type.String(),
-    role: Type.Union([Type.Literal("admin"), Type.Literal("member")]),
+    role: USER_ROLES.schema(),
     timezone: Type.String(),
     createdAt: Instant,
     disabledAt: Type.Union([Instant, Type.Null()]),
@@ -27,7 +29,7 @@ export const User = Type.Object(
 );
 export type User = Static<typeof User>;
 
-export function toUser(row: UserRow): User {
+export function toUser(row: UserProfile): User {
   return {
     id: row.id,
     email: row.email,

@@ -1,6 +1,29 @@
 import http from "node:http";
 import https from "node:https";
-import type { ChannelKind } from "../db/schema.js";
+import { type EnumValue, enumeration } from "../enum.js";
+
+/** The messaging providers Readlog speaks. */
+export const CHANNEL_KINDS = enumeration(["whatsapp", "telegram"]);
+export type ChannelKind = EnumValue<typeof CHANNEL_KINDS>;
+
+/** WhatsApp Business Cloud API settings. */
+export interface WhatsAppConfig {
+  graphUrl: string;
+  apiVersion: string;
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  /** The approved template used outside the 24-hour window. */
+  template: { name: string; language: string };
+}
+
+/** Telegram bot settings. */
+export interface TelegramConfig {
+  apiUrl: string;
+  botToken: string;
+  webhookSecret: string;
+}
 
 /** A template message: needed on WhatsApp outside the 24-hour window. */
 export interface TemplateMessage {

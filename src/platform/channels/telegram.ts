@@ -1,10 +1,10 @@
-import type { TelegramConfig } from "../../config.js";
 import {
   type Channel,
   ChannelSendError,
   postJson,
   retryable,
   type SendResult,
+  type TelegramConfig,
   type TemplateMessage,
 } from "./channel.js";
 

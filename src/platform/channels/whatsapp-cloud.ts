@@ -1,4 +1,3 @@
-import type { WhatsAppConfig } from "../../config.js";
 import {
   type Channel,
   ChannelSendError,
@@ -6,6 +5,7 @@ import {
   retryable,
   type SendResult,
   type TemplateMessage,
+  type WhatsAppConfig,
 } from "./channel.js";
 
 const TIMEOUT_MS = 10_000;

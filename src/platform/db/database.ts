@@ -3,15 +3,16 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
-import type { Config } from "../../config.js";
-import type { Tables } from "./schema.js";
 
-export type Db = Kysely<Tables>;
-export type DbKind = Config["database"]["kind"];
+/** Which database: an SQLite file (":memory:" for tests) or a PostgreSQL URL. */
+export type DatabaseOptions = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+export type DbKind = DatabaseOptions["kind"];
 
 /** The database handle plus the facts about it that repositories may need. */
 export interface Database {
-  db: Db;
+  /** Typed per module by its repositories (each knows its own tables). */
+  // biome-ignore lint/suspicious/noExplicitAny: every module's tables
+  db: Kysely<any>;
   kind: DbKind;
   /** Closes every connection; idempotent. */
   close(): Promise<void>;
@@ -35,21 +36,12 @@ function loadPg(): typeof import("pg") {
   return pg;
 }
 
-/**
- * Runs `fn` in a transaction: in `db` itself when it already is one (a caller's unit of work, which commits
- * or rolls back as a whole), else in a new one. On SQLite, code running inside a transaction must use the
- * handle it was given: the database has one connection, so a query on the outer handle would wait forever.
- */
-export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
-}
-
 /** Opens the configured database (SQLite file by default, PostgreSQL when DATABASE_URL says so). */
-export function openDatabase(config: Pick<Config, "database">): Database {
+export function openDatabase(config: { database: DatabaseOptions }): Database {
   const cfg = config.database;
   if (cfg.kind === "postgres") {
     const pool = new (loadPg().Pool)({ connectionString: cfg.url, max: 10 });
-    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: once(() => db.destroy()) };
   }
   if (cfg.file !== ":memory:") mkdirSync(path.dirname(cfg.file), { recursive: true });
@@ -58,7 +50,7 @@ export function openDatabase(config: Pick<Config, "database">): Database {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, kind: "sqlite", close: once(() => db.destroy()) };
 }
 

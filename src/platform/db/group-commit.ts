@@ -1,18 +1,27 @@
-import type { Db } from "./database.js";
+import type { AsyncLocalStorage } from "node:async_hooks";
+import type { Kysely, Transaction } from "kysely";
+import type { CommitHook } from "./commit-hook.js";
+
+interface UnitScope {
+  tx: Transaction<unknown>;
+  hooks: CommitHook[];
+}
 
 interface Unit {
-  work: (tx: Db) => Promise<unknown>;
-  resolve: (value: unknown) => void;
+  work: () => Promise<unknown>;
+  resolve: (value: { result: unknown; hooks: CommitHook[] }) => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Group commit: small write units from concurrent callers (e.g. job handlers) run together in one
- * transaction, so many callers pay for one commit instead of one each. Units queued while a group commits
- * form the next group. A caller's promise settles once the transaction holding its unit has committed,
- * with that unit's result. When a group's transaction fails, each of its units runs again alone in its own
- * transaction, so a bad unit fails only its own caller: a unit must therefore do nothing but database work
- * on the `tx` it is given (it may run twice, the first run rolled back).
+ * Group commit: small write units from concurrent callers (e.g. webhook messages, job handlers) run
+ * together in one transaction, so many callers pay for one commit instead of one each. Units queued while a
+ * group commits form the next group. A caller's promise settles once the transaction holding its unit has
+ * committed, with that unit's result and the after-commit hooks it registered. When a group's transaction
+ * fails, each of its units runs again alone in its own transaction, so a bad unit fails only its own caller:
+ * a unit must therefore do nothing but database work (it may run twice, the first run rolled back; the
+ * hooks of a rolled-back run are dropped). Each unit runs with the transaction in `scope`, so the
+ * repositories it calls find it (see UnitOfWork).
  */
 export class GroupCommit {
   private queue: Unit[] = [];
@@ -20,15 +29,17 @@ export class GroupCommit {
   private scheduled = false;
 
   constructor(
-    private readonly db: Db,
+    // biome-ignore lint/suspicious/noExplicitAny: any database schema
+    private readonly db: Kysely<any>,
+    private readonly scope: AsyncLocalStorage<UnitScope>,
     /** Most units in one transaction. */
     private readonly maxUnits = 256,
   ) {}
 
   /** Runs `work` in a transaction shared with other callers' units; resolves after it commits. */
-  run<T>(work: (tx: Db) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+  run<T>(work: () => Promise<T>): Promise<{ result: T; hooks: CommitHook[] }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as Unit["resolve"], reject });
       this.schedule();
     });
   }
@@ -50,12 +61,19 @@ export class GroupCommit {
     while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.maxUnits));
   }
 
+  /** Runs one unit in `tx` with a fresh list of hooks. */
+  private async attempt(tx: Transaction<unknown>, unit: Unit) {
+    const hooks: CommitHook[] = [];
+    const result = await this.scope.run({ tx, hooks }, unit.work);
+    return { result, hooks };
+  }
+
   private async commit(group: Unit[]): Promise<void> {
-    let results: unknown[];
+    let results: { result: unknown; hooks: CommitHook[] }[];
     try {
       results = await this.db.transaction().execute(async (tx) => {
-        const out: unknown[] = [];
-        for (const unit of group) out.push(await unit.work(tx));
+        const out: { result: unknown; hooks: CommitHook[] }[] = [];
+        for (const unit of group) out.push(await this.attempt(tx, unit));
         return out;
       });
     } catch (err) {
@@ -63,16 +81,16 @@ export class GroupCommit {
         group[0]!.reject(err);
         return;
       }
-      // Rolled back as a whole: find the culprit by running each unit alone.
+      // Rolled back as a whole (hooks dropped): find the culprit by running each unit alone.
       for (const unit of group) {
         try {
-          unit.resolve(await this.db.transaction().execute((tx) => unit.work(tx)));
+          unit.resolve(await this.db.transaction().execute((tx) => this.attempt(tx, unit)));
         } catch (e) {
           unit.reject(e);
         }
       }
       return;
     }
-    for (const [i, unit] of group.entries()) unit.resolve(results[i]);
+    for (const [i, unit] of group.entries()) unit.resolve(results[i]!);
   }
 }

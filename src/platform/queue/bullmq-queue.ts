@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Static, TSchema } from "@sinclair/typebox";
+import type { TSchema } from "@sinclair/typebox";
 import {
   type BackendFactory,
   Queue as BQueue,
@@ -10,22 +10,21 @@ import {
   Worker,
 } from "bullmq";
 import { Redis } from "ioredis";
+import type { Kysely } from "kysely";
 import { type Clock, systemClock } from "../clock.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
 import { newId } from "../ids.js";
-import { JobRegistry } from "./job-registry.js";
 import {
   backoffDelay,
   type DeadJob,
   dueAt,
-  type EnqueueOptions,
+  type EnqueueItem,
   type JobDef,
-  type JobHandler,
   type Queue,
   type QueueCounts,
-  QueueError,
-  type StartOptions,
-  type StopOptions,
 } from "./queue.js";
+import type { QueueTables } from "./queue.tables.js";
+import { QueueCore, settledWithin } from "./queue-core.js";
 import { Slots } from "./slots.js";
 
 interface Log {
@@ -46,7 +45,18 @@ export interface BullMqQueueOptions {
   random?: () => number;
   clock?: Clock;
   log?: Log;
+  /**
+   * The database's unit of work: a job enqueued inside one of its transactions is written to the
+   * `queue_outbox` table in that transaction and handed to BullMQ once it commits (never for a write that
+   * rolled back, never lost for one that committed). Without it, enqueue always adds at once.
+   */
+  uow?: UnitOfWork;
+  /** How often rows left in `queue_outbox` by a process that died before handing them over are swept (default 5 s). */
+  sweepMs?: number;
 }
+
+/** Rows per hand-over of `queue_outbox` to BullMQ. */
+const HAND_OVER_BATCH = 500;
 
 interface Active {
   stop: AbortController;
@@ -78,9 +88,8 @@ function signal(): { fired: Promise<void>; fire: () => void } {
  * idempotency key becomes the BullMQ job id, which BullMQ deduplicates while the job exists. Completed
  * jobs are removed; failed jobs (attempts exhausted or invalid payload) are the dead ones.
  */
-export class BullMqQueue implements Queue {
+export class BullMqQueue extends QueueCore implements Queue {
   readonly kind: string;
-  private readonly registry = new JobRegistry();
   private readonly producers = new Map<string, BullQueue>();
   private workers: BullWorker[] = [];
   private readonly active = new Set<Active>();
@@ -89,87 +98,133 @@ export class BullMqQueue implements Queue {
   /** Fired by a stopping process once the grace period is over: what it still holds is given back. */
   private release = signal();
   private slots = new Slots(1);
-  private state: "idle" | "running" | "stopping" | "crashed" | "closed" = "idle";
-  private stopping: Promise<void> | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private redis: Redis | undefined;
   private readonly clock: Clock;
   private readonly random: () => number;
 
   constructor(private readonly opts: BullMqQueueOptions) {
+    super();
     this.kind = `bullmq-${opts.backend.kind}`;
     this.clock = opts.clock ?? systemClock;
     this.random = opts.random ?? Math.random;
   }
 
-  declare(...jobs: JobDef[]): void {
-    this.registry.declare(...jobs);
-  }
-
-  handle<S extends TSchema>(job: JobDef<S>, handler: JobHandler<S>): void {
-    this.registry.handle(job, handler);
-  }
-
-  async enqueue<S extends TSchema>(
+  protected async store<S extends TSchema>(
     job: JobDef<S>,
-    payload: Static<S>,
-    opts: EnqueueOptions = {},
-  ): Promise<string> {
-    this.registry.checkEnqueue(job, payload);
-    const now = this.clock.now();
-    const jobId =
-      opts.idempotencyKey === undefined
-        ? newId(now.getTime())
-        : `k-${createHash("sha256").update(opts.idempotencyKey).digest("hex").slice(0, 40)}`;
-    const added = await this.producer(job.name).add(job.name, payload, {
-      jobId,
-      delay: Math.max(0, dueAt(now, opts).getTime() - now.getTime()),
-      attempts: job.policy.attempts,
-      backoff: { type: BACKOFF_TYPE },
-      removeOnComplete: true,
-      removeOnFail: false,
-    });
-    return `${job.name}/${added.id ?? jobId}`;
-  }
-
-  async enqueueMany<S extends TSchema>(
-    job: JobDef<S>,
-    items: readonly { payload: Static<S>; opts?: EnqueueOptions }[],
+    items: readonly EnqueueItem<S>[],
   ): Promise<string[]> {
-    for (const item of items) this.registry.checkEnqueue(job, item.payload);
-    if (items.length === 0) return [];
     const now = this.clock.now();
-    const jobIds = items.map(({ opts }) =>
-      opts?.idempotencyKey === undefined
-        ? newId(now.getTime())
-        : `k-${createHash("sha256").update(opts.idempotencyKey).digest("hex").slice(0, 40)}`,
-    );
-    // One round trip; a job id already present (or repeated in the list) is kept, as with add().
-    const added = await this.producer(job.name).addBulk(
-      items.map(({ payload, opts }, i) => ({
+    const planned = items.map(({ payload, opts }) => ({
+      payload,
+      jobId:
+        opts?.idempotencyKey === undefined
+          ? newId(now.getTime())
+          : `k-${createHash("sha256").update(opts.idempotencyKey).digest("hex").slice(0, 40)}`,
+      delayMs: Math.max(0, dueAt(now, opts).getTime() - now.getTime()),
+    }));
+    const uow = this.opts.uow;
+    if (uow?.active) {
+      // In the caller's transaction; BullMQ gets them once it has committed.
+      const rows = planned.map((p) => ({
+        id: newId(now.getTime()),
         name: job.name,
-        data: payload,
+        payload: JSON.stringify(p.payload),
+        opts: JSON.stringify({ jobId: p.jobId, delayMs: p.delayMs }),
+        created_at: now.toISOString(),
+      }));
+      const db: Kysely<QueueTables> = uow.db;
+      for (let i = 0; i < rows.length; i += HAND_OVER_BATCH)
+        await db
+          .insertInto("queue_outbox")
+          .values(rows.slice(i, i + HAND_OVER_BATCH))
+          .execute();
+      const ids = rows.map((r) => r.id);
+      uow.afterCommit(() => this.handOver(ids));
+      return planned.map((p) => `${job.name}/${p.jobId}`);
+    }
+    return this.add(job.name, planned);
+  }
+
+  /** Adds jobs to BullMQ in one round trip; a job id already present (or repeated in the list) is kept. */
+  private async add(
+    name: string,
+    planned: { payload: unknown; jobId: string; delayMs: number }[],
+  ): Promise<string[]> {
+    const def = this.registry.get(name);
+    if (!def) throw new Error(`job "${name}" is not declared in this process`);
+    const added = await this.producer(name).addBulk(
+      planned.map((p) => ({
+        name,
+        data: p.payload,
         opts: {
-          jobId: jobIds[i],
-          delay: Math.max(0, dueAt(now, opts).getTime() - now.getTime()),
-          attempts: job.policy.attempts,
+          jobId: p.jobId,
+          delay: p.delayMs,
+          attempts: def.policy.attempts,
           backoff: { type: BACKOFF_TYPE },
           removeOnComplete: true,
           removeOnFail: false,
         },
       })),
     );
-    return added.map((a, i) => `${job.name}/${a.id ?? jobIds[i]}`);
+    return added.map((a, i) => `${name}/${a.id ?? planned[i]!.jobId}`);
   }
 
-  async start(opts: StartOptions = {}): Promise<void> {
-    if (this.state !== "idle") throw new QueueError(`workers are already ${this.state}`);
-    this.registry.assertComplete();
-    const concurrency = opts.concurrency ?? 4;
-    if (!(Number.isInteger(concurrency) && concurrency >= 1))
-      throw new QueueError("concurrency must be a whole number ≥ 1");
-    this.state = "running";
+  /**
+   * Hands rows of `queue_outbox` to BullMQ and deletes them: the given ids (just committed), or every row
+   * older than a few seconds (left by a process that died between its commit and its hand-over). A row
+   * handed over twice is one job: its BullMQ job id was fixed when it was enqueued.
+   */
+  async handOver(ids?: readonly string[]): Promise<void> {
+    const uow = this.opts.uow;
+    if (!uow) return;
+    await uow.outside(async () => {
+      const db: Kysely<QueueTables> = uow.db;
+      for (;;) {
+        let q = db.selectFrom("queue_outbox").selectAll().orderBy("id").limit(HAND_OVER_BATCH);
+        if (ids) q = q.where("id", "in", ids.length > 0 ? ids : [""]);
+        else q = q.where("created_at", "<", new Date(this.clock.now().getTime() - 5_000).toISOString());
+        const rows = await q.execute();
+        if (rows.length === 0) return;
+        const byName = new Map<string, typeof rows>();
+        for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+        for (const [name, list] of byName) {
+          if (!this.registry.get(name)) continue;
+          await this.add(
+            name,
+            list.map((r) => {
+              const o = JSON.parse(r.opts) as { jobId: string; delayMs: number };
+              const age = this.clock.now().getTime() - Date.parse(r.created_at);
+              return {
+                payload: JSON.parse(r.payload),
+                jobId: o.jobId,
+                delayMs: Math.max(0, o.delayMs - age),
+              };
+            }),
+          );
+        }
+        await db
+          .deleteFrom("queue_outbox")
+          .where(
+            "id",
+            "in",
+            rows.filter((r) => this.registry.get(r.name)).map((r) => r.id),
+          )
+          .execute();
+        if (ids || rows.length < HAND_OVER_BATCH) return;
+      }
+    });
+  }
+
+  protected async startWorkers(concurrency: number): Promise<void> {
     this.release = signal();
     this.slots = new Slots(concurrency);
+    if (this.opts.uow) {
+      this.sweeper = setInterval(() => {
+        this.handOver().catch((err) => this.opts.log?.error({ err }, "queue outbox sweep failed"));
+      }, this.opts.sweepMs ?? 5_000);
+      this.sweeper.unref();
+    }
     const factory = this.backendFactory();
     this.workers = this.registry.all().map((def) => {
       const opts = {
@@ -195,19 +250,10 @@ export class BullMqQueue implements Queue {
       w.on("error", (err: Error) => this.opts.log?.error({ err, queue: this.kind }, "queue worker error"));
   }
 
-  stop(opts: StopOptions = {}): Promise<void> {
-    if (this.state === "running") {
-      this.state = "stopping";
-      this.stopping = this.drain(opts.graceMs ?? 10_000).finally(() => {
-        if (this.state === "stopping") this.state = "idle";
-      });
-    }
-    return this.stopping ?? Promise.resolve();
-  }
-
   /** Test hook: stops like `kill -9` — workers vanish, their jobs keep their locks until those expire. */
   async crash(): Promise<void> {
     this.state = "crashed";
+    clearInterval(this.sweeper);
     await Promise.all(this.workers.map((w) => w.close(true)));
     this.workers = [];
   }
@@ -417,20 +463,14 @@ export class BullMqQueue implements Queue {
     );
   }
 
-  private async drain(graceMs: number): Promise<void> {
+  protected async drainWorkers(graceMs: number): Promise<void> {
+    clearInterval(this.sweeper);
     // Stop taking new jobs first; close() below waits for the processors, which we bound by graceMs.
     for (const w of this.workers) void w.pause(true).catch(() => undefined);
-    const running = [...this.active];
-    if (running.length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled(running.map((a) => a.settled)),
-        new Promise<void>((r) => {
-          timer = setTimeout(r, graceMs);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
+    await settledWithin(
+      [...this.active].map((a) => a.settled),
+      graceMs,
+    );
     this.release.fire();
     for (const a of this.active) {
       a.released = true;

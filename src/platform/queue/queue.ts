@@ -94,13 +94,18 @@ export interface Queue {
   declare(...jobs: JobDef[]): void;
   /** Registers the handler of a job type (declaring it if needed); a second handler for the same name throws. */
   handle<S extends TSchema>(job: JobDef<S>, handler: JobHandler<S>): void;
-  /** Stores a job durably and returns its id; with an idempotency key already present, returns that job's id. */
+  /**
+   * Stores a job durably and returns its id; with an idempotency key already present, returns that job's id.
+   * Inside a unit of work's transaction the job joins it: it exists exactly when that transaction commits
+   * (SQL queue: a row in the same transaction; BullMQ: handed over after the commit), and workers are woken
+   * after the commit.
+   */
   enqueue<S extends TSchema>(job: JobDef<S>, payload: Static<S>, opts?: EnqueueOptions): Promise<string>;
   /**
-   * Stores several jobs of one type in one write (SQL: one transaction; BullMQ: one addBulk) and returns
-   * their ids in order; each behaves like `enqueue` (a key already present, or repeated in the list, gives
-   * that job's id). Every payload is checked first; if the write fails, some jobs may be stored, so callers
-   * that try again should give keys.
+   * Stores several jobs of one type in one write (SQL: one transaction, or the caller's; BullMQ: one addBulk)
+   * and returns their ids in order; each behaves like `enqueue` (a key already present, or repeated in the
+   * list, gives that job's id). Every payload is checked first; outside a transaction, if the write fails,
+   * some jobs may be stored, so callers that try again should give keys.
    */
   enqueueMany<S extends TSchema>(job: JobDef<S>, items: readonly EnqueueItem<S>[]): Promise<string[]>;
   /** Starts taking jobs; rejects when a declared job has no handler or workers are already started. */

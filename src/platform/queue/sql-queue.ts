@@ -1,25 +1,23 @@
 import { randomBytes } from "node:crypto";
-import type { Static, TSchema } from "@sinclair/typebox";
+import type { TSchema } from "@sinclair/typebox";
+import type { Kysely } from "kysely";
 import { type Selectable, sql } from "kysely";
 import { type Clock, systemClock } from "../clock.js";
-import type { Database } from "../db/database.js";
-import type { JobsTable } from "../db/schema.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
 import { newId } from "../ids.js";
-import { type AttemptOutcome, describeError, JobRegistry } from "./job-registry.js";
+import { type AttemptOutcome, describeError } from "./job-registry.js";
 import {
   backoffDelay,
   type DeadJob,
   dueAt,
   type EnqueueItem,
-  type EnqueueOptions,
   type JobDef,
-  type JobHandler,
   type Queue,
   type QueueCounts,
   QueueError,
-  type StartOptions,
-  type StopOptions,
 } from "./queue.js";
+import type { JobsTable, QueueTables } from "./queue.tables.js";
+import { QueueCore, settledWithin } from "./queue-core.js";
 
 type Row = Selectable<JobsTable>;
 
@@ -51,6 +49,8 @@ interface Active {
 /** Rows per INSERT of enqueueMany: 8 parameters each, well under SQLite's and PostgreSQL's limits. */
 const ENQUEUE_CHUNK = 500;
 
+type NewRow = Omit<Row, "attempts" | "locked_by" | "locked_until" | "last_error" | "died_at">;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -59,19 +59,16 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * other), held under a lease, deleted when done. A worker that dies leaves its lease to expire; any worker
  * then takes the job back. Enqueue wakes this process's workers at once; other processes poll.
  */
-export class SqlQueue implements Queue {
+export class SqlQueue extends QueueCore implements Queue {
   readonly kind: string;
-  private readonly registry = new JobRegistry();
   private readonly clock: Clock;
   private readonly pollIntervalMs: number;
   private readonly leaseMarginMs: number;
   private readonly reapIntervalMs: number;
-  private state: "idle" | "running" | "stopping" | "crashed" = "idle";
   private concurrency = 4;
   private readonly active = new Map<string, Active>();
   private readonly runningByName = new Map<string, number>();
   private loopDone: Promise<void> | undefined;
-  private stopping: Promise<void> | undefined;
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
   private lastReap = 0;
@@ -80,76 +77,30 @@ export class SqlQueue implements Queue {
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly database: Database,
+    private readonly uow: UnitOfWork,
     private readonly opts: SqlQueueOptions = {},
   ) {
-    this.kind = `sql-${database.kind}`;
+    super();
+    this.kind = `sql-${uow.kind}`;
     this.clock = opts.clock ?? systemClock;
     this.pollIntervalMs = opts.pollIntervalMs ?? 200;
     this.leaseMarginMs = opts.leaseMarginMs ?? 30_000;
     this.reapIntervalMs = opts.reapIntervalMs ?? 1000;
   }
 
-  private get db() {
-    return this.database.db;
+  /** The caller's transaction when there is one: jobs enqueued there commit or roll back with it. */
+  private get db(): Kysely<QueueTables> {
+    return this.uow.db;
   }
 
-  declare(...jobs: JobDef[]): void {
-    this.registry.declare(...jobs);
-  }
-
-  handle<S extends TSchema>(job: JobDef<S>, handler: JobHandler<S>): void {
-    this.registry.handle(job, handler);
-  }
-
-  async enqueue<S extends TSchema>(
+  /**
+   * Joins the caller's unit of work: a job enqueued in a transaction exists exactly when it commits, and this
+   * process's workers are woken after that commit.
+   */
+  protected async store<S extends TSchema>(
     job: JobDef<S>,
-    payload: Static<S>,
-    opts: EnqueueOptions = {},
-  ): Promise<string> {
-    this.registry.checkEnqueue(job, payload);
-    const now = this.clock.now();
-    const row = {
-      id: newId(now.getTime()),
-      name: job.name,
-      payload: JSON.stringify(payload),
-      status: "waiting" as const,
-      run_at: dueAt(now, opts).toISOString(),
-      max_attempts: job.policy.attempts,
-      idempotency_key: opts.idempotencyKey ?? null,
-      created_at: now.toISOString(),
-    };
-    if (row.idempotency_key === null) {
-      await this.db.insertInto("jobs").values(row).execute();
-      this.wake();
-      return row.id;
-    }
-    // Insert-or-find; the loop covers the existing job completing between the two statements.
-    for (let i = 0; i < 5; i++) {
-      const inserted = await this.db
-        .insertInto("jobs")
-        .values(row)
-        .onConflict((oc) => oc.columns(["name", "idempotency_key"]).doNothing())
-        .returning("id")
-        .executeTakeFirst();
-      if (inserted) {
-        this.wake();
-        return inserted.id;
-      }
-      const existing = await this.db
-        .selectFrom("jobs")
-        .select("id")
-        .where("name", "=", job.name)
-        .where("idempotency_key", "=", row.idempotency_key)
-        .executeTakeFirst();
-      if (existing) return existing.id;
-    }
-    throw new QueueError(`enqueue of "${job.name}" with key "${row.idempotency_key}" kept racing; try again`);
-  }
-
-  async enqueueMany<S extends TSchema>(job: JobDef<S>, items: readonly EnqueueItem<S>[]): Promise<string[]> {
-    for (const item of items) this.registry.checkEnqueue(job, item.payload);
-    if (items.length === 0) return [];
+    items: readonly EnqueueItem<S>[],
+  ): Promise<string[]> {
     const now = this.clock.now();
     const rows = items.map((item) => ({
       id: newId(now.getTime()),
@@ -161,69 +112,116 @@ export class SqlQueue implements Queue {
       idempotency_key: item.opts?.idempotencyKey ?? null,
       created_at: now.toISOString(),
     }));
-    const ids = await this.db.transaction().execute(async (tx) => {
-      // Job id holding each key; a key repeated in the list is inserted once.
-      const held = new Map<string, string>();
-      const seen = new Set<string>();
-      let pending = rows.filter((r) => {
-        if (r.idempotency_key === null) return true;
-        if (seen.has(r.idempotency_key)) return false;
-        seen.add(r.idempotency_key);
-        return true;
-      });
-      // Insert-or-find as in enqueue; the loop covers a job completing between the two statements.
-      for (let round = 0; pending.length > 0; round++) {
-        if (round === 5)
-          throw new QueueError(`enqueueMany of "${job.name}" kept racing on idempotency keys; try again`);
-        for (let i = 0; i < pending.length; i += ENQUEUE_CHUNK) {
-          const inserted = await tx
-            .insertInto("jobs")
-            .values(pending.slice(i, i + ENQUEUE_CHUNK))
-            .onConflict((oc) => oc.columns(["name", "idempotency_key"]).doNothing())
-            .returning(["id", "idempotency_key"])
-            .execute();
-          for (const r of inserted) if (r.idempotency_key !== null) held.set(r.idempotency_key, r.id);
-        }
-        const keys = pending.flatMap((r) =>
-          r.idempotency_key !== null && !held.has(r.idempotency_key) ? [r.idempotency_key] : [],
-        );
-        for (let i = 0; i < keys.length; i += ENQUEUE_CHUNK) {
-          const found = await tx
-            .selectFrom("jobs")
-            .select(["id", "idempotency_key"])
-            .where("name", "=", job.name)
-            .where("idempotency_key", "in", keys.slice(i, i + ENQUEUE_CHUNK))
-            .execute();
-          for (const r of found) if (r.idempotency_key !== null) held.set(r.idempotency_key, r.id);
-        }
-        pending = pending.filter((r) => r.idempotency_key !== null && !held.has(r.idempotency_key));
-      }
-      return rows.map((r) => (r.idempotency_key === null ? r.id : (held.get(r.idempotency_key) as string)));
-    });
-    this.wake();
+    const ids =
+      rows.length === 1 && !this.uow.active
+        ? [await this.insertOne(job, rows[0]!)]
+        : await this.uow.transaction(() => this.insertMany(job, rows));
+    this.uow.afterCommit(() => this.wake());
     return ids;
   }
 
-  async start(opts: StartOptions = {}): Promise<void> {
-    if (this.state !== "idle") throw new QueueError(`workers are already ${this.state}`);
-    this.registry.assertComplete();
-    const concurrency = opts.concurrency ?? 4;
-    if (!(Number.isInteger(concurrency) && concurrency >= 1))
-      throw new QueueError("concurrency must be a whole number ≥ 1");
-    this.concurrency = concurrency;
-    this.state = "running";
-    this.lastReap = 0;
-    this.loopDone = this.loop();
+  private async insertOne(job: JobDef, row: NewRow): Promise<string> {
+    if (row.idempotency_key === null) {
+      await this.db.insertInto("jobs").values(row).execute();
+      return row.id;
+    }
+    // Insert-or-find; the loop covers the existing job completing between the two statements.
+    for (let i = 0; i < 5; i++) {
+      const inserted = await this.db
+        .insertInto("jobs")
+        .values(row)
+        .onConflict((oc) => oc.columns(["name", "idempotency_key"]).doNothing())
+        .returning("id")
+        .executeTakeFirst();
+      if (inserted) return inserted.id;
+      const existing = await this.db
+        .selectFrom("jobs")
+        .select("id")
+        .where("name", "=", job.name)
+        .where("idempotency_key", "=", row.idempotency_key)
+        .executeTakeFirst();
+      if (existing) return existing.id;
+    }
+    throw new QueueError(`enqueue of "${job.name}" with key "${row.idempotency_key}" kept racing; try again`);
   }
 
-  stop(opts: StopOptions = {}): Promise<void> {
-    if (this.state === "running") {
-      this.state = "stopping";
-      this.stopping = this.drain(opts.graceMs ?? 10_000).finally(() => {
-        this.state = "idle";
-      });
+  /** Inside a transaction: inserts the rows, each with its key once; a key already held gives that job's id. */
+  private async insertMany(job: JobDef, rows: NewRow[]): Promise<string[]> {
+    const tx = this.db;
+    // Job id holding each key; a key repeated in the list is inserted once.
+    const held = new Map<string, string>();
+    const seen = new Set<string>();
+    let pending = rows.filter((r) => {
+      if (r.idempotency_key === null) return true;
+      if (seen.has(r.idempotency_key)) return false;
+      seen.add(r.idempotency_key);
+      return true;
+    });
+    // Insert-or-find as in enqueue; the loop covers a job completing between the two statements.
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === 5)
+        throw new QueueError(`enqueueMany of "${job.name}" kept racing on idempotency keys; try again`);
+      for (let i = 0; i < pending.length; i += ENQUEUE_CHUNK) {
+        const inserted = await tx
+          .insertInto("jobs")
+          .values(pending.slice(i, i + ENQUEUE_CHUNK))
+          .onConflict((oc) => oc.columns(["name", "idempotency_key"]).doNothing())
+          .returning(["id", "idempotency_key"])
+          .execute();
+        for (const r of inserted) if (r.idempotency_key !== null) held.set(r.idempotency_key, r.id);
+      }
+      const keys = pending.flatMap((r) =>
+        r.idempotency_key !== null && !held.has(r.idempotency_key) ? [r.idempotency_key] : [],
+      );
+      for (let i = 0; i < keys.length; i += ENQUEUE_CHUNK) {
+        const found = await tx
+          .selectFrom("jobs")
+          .select(["id", "idempotency_key"])
+          .where("name", "=", job.name)
+          .where("idempotency_key", "in", keys.slice(i, i + ENQUEUE_CHUNK))
+          .execute();
+        for (const r of found) if (r.idempotency_key !== null) held.set(r.idempotency_key, r.id);
+      }
+      pending = pending.filter((r) => r.idempotency_key !== null && !held.has(r.idempotency_key));
     }
-    return this.stopping ?? Promise.resolve();
+    return rows.map((r) => (r.idempotency_key === null ? r.id : (held.get(r.idempotency_key) as string)));
+  }
+
+  protected async startWorkers(concurrency: number): Promise<void> {
+    this.concurrency = concurrency;
+    this.lastReap = 0;
+    // The loop and the handlers it runs never inherit a caller's transaction.
+    this.loopDone = this.uow.outside(() => this.loop());
+  }
+
+  /**
+   * Runs every job that is due now, in this process, until none is left, and resolves with how many ran
+   * (tests, and one-shot commands). Workers must not be started; jobs they enqueue that are due at once run
+   * too, delayed ones do not.
+   */
+  async runDue(maxJobs = 100_000): Promise<number> {
+    if (this.state !== "idle") throw new QueueError(`runDue needs idle workers (they are ${this.state})`);
+    this.registry.assertComplete();
+    this.state = "running";
+    this.concurrency = 16;
+    let total = 0;
+    try {
+      for (;;) {
+        const claimed = await this.uow.outside(async () => {
+          await this.reapExpiredLeases();
+          return this.claimAndRun(this.concurrency);
+        });
+        await Promise.all([...this.active.values()].map((a) => a.done));
+        await this.flushing;
+        total += claimed;
+        if (claimed === 0) break;
+        if (total > maxJobs)
+          throw new QueueError(`runDue ran more than ${maxJobs} jobs; is a job re-enqueueing itself?`);
+      }
+    } finally {
+      this.state = "idle";
+    }
+    return total;
   }
 
   /** Test hook: stops like `kill -9` — no more claims, running jobs keep their leases and nothing is written. */
@@ -379,7 +377,7 @@ export class SqlQueue implements Queue {
       .limit(limit);
     // SQLite runs the whole UPDATE under its single writer lock; PostgreSQL needs row locks that concurrent
     // claimers skip instead of waiting for.
-    if (this.database.kind === "postgres") pick = pick.forUpdate().skipLocked();
+    if (this.uow.kind === "postgres") pick = pick.forUpdate().skipLocked();
     const rows = await this.db
       .updateTable("jobs")
       .set({
@@ -521,20 +519,13 @@ export class SqlQueue implements Queue {
     await expired.set({ status: "waiting" }).execute();
   }
 
-  private async drain(graceMs: number): Promise<void> {
+  protected async drainWorkers(graceMs: number): Promise<void> {
     this.wake();
     await this.loopDone;
-    const running = [...this.active.values()];
-    if (running.length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled(running.map((a) => a.done)),
-        new Promise<void>((r) => {
-          timer = setTimeout(r, graceMs);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
+    await settledWithin(
+      [...this.active.values()].map((a) => a.done),
+      graceMs,
+    );
     for (const a of [...this.active.values()]) {
       a.released = true;
       a.stop.abort(new Error("worker stopping"));

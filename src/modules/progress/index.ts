@@ -1,0 +1,31 @@
+import { defineModule } from "../../platform/module/module.js";
+import type { BooksRepo } from "../books/books.repo.js";
+import type { BooksService } from "../books/books.service.js";
+import type { ReadingsService } from "../books/readings.service.js";
+import * as dailyPages from "./migrations/0004-daily-pages.js";
+import { ProgressRepo } from "./progress.repo.js";
+import { progressRoutes } from "./progress.routes.js";
+import { ProgressService } from "./progress.service.js";
+
+/** The append-only progress log and the pages-per-day rollup kept with it. */
+export const progressModule = defineModule({
+  name: "progress",
+  // The progress_entries table itself was created by 0002-readlog (the books module's).
+  migrations: { "0004-daily-pages": dailyPages },
+  create(ctx, deps: { books: BooksService; booksRepo: BooksRepo; readings: ReadingsService }) {
+    const entries = new ProgressRepo(ctx.uow);
+    const progress = new ProgressService({
+      ...deps,
+      uow: ctx.uow,
+      entries,
+      clock: ctx.clock,
+      events: ctx.events,
+    });
+    return {
+      services: { progress, entries },
+      routes: async (app) => {
+        await app.register(progressRoutes, { progress });
+      },
+    };
+  },
+});

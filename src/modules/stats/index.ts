@@ -1,0 +1,24 @@
+import { defineModule } from "../../platform/module/module.js";
+import { GoalsRepo } from "./goals.repo.js";
+import { StatsRepo } from "./stats.repo.js";
+import { statsRoutes } from "./stats.routes.js";
+import { StatsService } from "./stats.service.js";
+
+/** Reading statistics and yearly goals, derived from the progress log and the shelves. */
+export const statsModule = defineModule({
+  name: "stats",
+  // The goals table was created by 0002-readlog (the books module's).
+  create(ctx) {
+    const stats = new StatsService({
+      stats: new StatsRepo(ctx.uow),
+      goals: new GoalsRepo(ctx.uow),
+      clock: ctx.clock,
+    });
+    return {
+      services: { stats },
+      routes: async (app) => {
+        await app.register(statsRoutes, { stats });
+      },
+    };
+  },
+});

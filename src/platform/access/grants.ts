@@ -1,0 +1,132 @@
+import type { Kysely } from "kysely";
+import type { Clock } from "../clock.js";
+import type { DbScope } from "../db/unit-of-work.js";
+import { newId } from "../ids.js";
+import type { Actor } from "./actor.js";
+import type { Relation } from "./policy.js";
+
+/** Instants are ISO-8601 UTC strings on both engines. */
+export interface GrantsTable {
+  id: string;
+  resource_type: string;
+  resource_id: string;
+  subject_type: string;
+  subject_id: string;
+  relation: string;
+  granted_by: string | null;
+  created_at: string;
+  expires_at: string | null;
+}
+export interface AccessTables {
+  grants: GrantsTable;
+}
+
+/** The groups (of one kind, e.g. "club") a user belongs to; registered by the module that owns the groups. */
+export type GroupMembership = (userId: string) => Promise<string[]>;
+
+/**
+ * Shares of objects: `relation` on one object for a user or for every member of a group. The set-based
+ * lookup is what policies of shareable objects call for the ids the actor does not own.
+ */
+export class GrantsRepo {
+  private readonly groups = new Map<string, GroupMembership>();
+
+  constructor(
+    private readonly scope: DbScope,
+    private readonly clock: Clock,
+  ) {}
+
+  private get db(): Kysely<AccessTables> {
+    return this.scope.db;
+  }
+
+  /** Lets grants to groups of `kind` reach their members. */
+  registerGroups(kind: string, membership: GroupMembership): void {
+    if (kind === "user") throw new Error('"user" is not a group kind');
+    this.groups.set(kind, membership);
+  }
+
+  /** Gives `subject` the relation on the object (replacing the relation it had). */
+  async grant(g: {
+    resourceType: string;
+    resourceId: string;
+    subjectType: string;
+    subjectId: string;
+    relation: Relation;
+    grantedBy?: string;
+    expiresAt?: string | null;
+  }): Promise<void> {
+    const row = {
+      id: newId(this.clock.now().getTime()),
+      resource_type: g.resourceType,
+      resource_id: g.resourceId,
+      subject_type: g.subjectType,
+      subject_id: g.subjectId,
+      relation: g.relation,
+      granted_by: g.grantedBy ?? null,
+      created_at: this.clock.now().toISOString(),
+      expires_at: g.expiresAt ?? null,
+    };
+    await this.db
+      .insertInto("grants")
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(["resource_type", "resource_id", "subject_type", "subject_id"])
+          .doUpdateSet({ relation: row.relation, expires_at: row.expires_at, granted_by: row.granted_by }),
+      )
+      .execute();
+  }
+
+  async revoke(
+    resourceType: string,
+    resourceId: string,
+    subjectType: string,
+    subjectId: string,
+  ): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom("grants")
+      .where("resource_type", "=", resourceType)
+      .where("resource_id", "=", resourceId)
+      .where("subject_type", "=", subjectType)
+      .where("subject_id", "=", subjectId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Removes every share of these objects (when they are deleted). */
+  async revokeAll(resourceType: string, resourceIds: readonly string[]): Promise<void> {
+    if (resourceIds.length === 0) return;
+    await this.db
+      .deleteFrom("grants")
+      .where("resource_type", "=", resourceType)
+      .where("resource_id", "in", resourceIds)
+      .execute();
+  }
+
+  /** The actor's unexpired relations to each of these objects through shares (to them or their groups). */
+  async relations(
+    actor: Actor,
+    resourceType: string,
+    ids: readonly string[],
+  ): Promise<Map<string, Relation[]>> {
+    const out = new Map<string, Relation[]>();
+    if (ids.length === 0) return out;
+    const subjects: Array<{ type: string; id: string }> = [{ type: "user", id: actor.userId }];
+    for (const [kind, membership] of this.groups)
+      for (const id of await membership(actor.userId)) subjects.push({ type: kind, id });
+    const now = this.clock.now().toISOString();
+    const rows = await this.db
+      .selectFrom("grants")
+      .select(["resource_id", "relation"])
+      .where("resource_type", "=", resourceType)
+      .where("resource_id", "in", ids)
+      .where((eb) =>
+        eb.or(subjects.map((s) => eb.and([eb("subject_type", "=", s.type), eb("subject_id", "=", s.id)]))),
+      )
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
+      .execute();
+    for (const r of rows) out.set(r.resource_id, [...(out.get(r.resource_id) ?? []), r.relation]);
+    return out;
+  }
+}

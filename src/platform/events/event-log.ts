@@ -1,0 +1,114 @@
+import type { Static, TSchema } from "@sinclair/typebox";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
+import type { Kysely } from "kysely";
+import type { Clock } from "../clock.js";
+import { precompiledOn } from "../db/precompile.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
+import { newId } from "../ids.js";
+import type { DomainEvent, EventDef } from "./event.js";
+import type { EventTables } from "./events.tables.js";
+
+export type CommittedHandler = (event: DomainEvent) => void | Promise<void>;
+
+interface Log {
+  error(obj: object, msg: string): void;
+}
+
+// Every write of the app records through this insert: compiled once per dialect.
+const insertEvent = precompiledOn(
+  (
+    db: Kysely<EventTables>,
+    p: {
+      id: string;
+      name: string;
+      aggregate_id: string;
+      owner_id: string | null;
+      payload: string;
+      at: string;
+    },
+  ) =>
+    db.insertInto("events").values({
+      id: p.id,
+      name: p.name,
+      aggregate_id: p.aggregate_id,
+      owner_id: p.owner_id,
+      payload: p.payload,
+      created_at: p.at,
+      published_at: null,
+    }),
+);
+
+/**
+ * Records domain events in the caller's transaction (the `events` table), so an event exists exactly when
+ * the write it describes committed. After that commit, in this process, the `onCommitted` handlers run
+ * (for what must be exact at once here: dropping cached credentials, waking the relay); the relay then
+ * delivers every event durably to other processes and to job subscribers.
+ */
+export class EventLog {
+  private readonly committed = new Map<string, CommittedHandler[]>();
+  private readonly checks = new Map<string, TypeCheck<TSchema>>();
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly log?: Log,
+  ) {}
+
+  /** Calls `handler` in this process after each commit that recorded an event named `name` ("*": every event). */
+  onCommitted(name: string, handler: CommittedHandler): void {
+    this.committed.set(name, [...(this.committed.get(name) ?? []), handler]);
+  }
+
+  /**
+   * Records an event in the current transaction (opening one if there is none). Throws when the payload
+   * does not match the event's schema: that is a programming error, and the write is rolled back with it.
+   */
+  async record<S extends TSchema>(
+    def: EventDef<S>,
+    payload: Static<S>,
+    meta: { aggregateId: string; ownerId: string | null },
+  ): Promise<DomainEvent<Static<S>>> {
+    let check = this.checks.get(def.name);
+    if (!check) {
+      check = TypeCompiler.Compile(def.payload);
+      this.checks.set(def.name, check);
+    }
+    if (!check.Check(payload)) {
+      const first = [...check.Errors(payload)][0];
+      throw new Error(
+        `event ${def.name}: payload does not match its schema (${first?.path}: ${first?.message})`,
+      );
+    }
+    const now = this.clock.now();
+    const event: DomainEvent<Static<S>> = {
+      id: newId(now.getTime()),
+      name: def.name,
+      aggregateId: meta.aggregateId,
+      ownerId: meta.ownerId,
+      payload,
+      at: now.toISOString(),
+    };
+    await this.uow.transaction(async () => {
+      await insertEvent(this.uow.db, {
+        id: event.id,
+        name: event.name,
+        aggregate_id: event.aggregateId,
+        owner_id: event.ownerId,
+        payload: JSON.stringify(payload),
+        at: event.at,
+      });
+      this.uow.afterCommit(() => this.afterCommit(event));
+    });
+    return event;
+  }
+
+  private async afterCommit(event: DomainEvent): Promise<void> {
+    for (const handler of [...(this.committed.get(event.name) ?? []), ...(this.committed.get("*") ?? [])]) {
+      try {
+        await handler(event);
+      } catch (err) {
+        this.log?.error({ err, event: event.name, eventId: event.id }, "after-commit event handler failed");
+      }
+    }
+  }
+}
