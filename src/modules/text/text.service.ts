@@ -69,7 +69,22 @@ const TARGET: Record<ShelfAction, ReadingStatus> = {
 
 type ProgressCommand = Extract<TextCommand, { kind: "page" | "delta" | "percent" }>;
 type ShelfCommand = Extract<TextCommand, { kind: "shelf" }>;
-type Pending = { command: ProgressCommand | ShelfCommand; choices: string[] } | { review: ReviewSession };
+/**
+ * A question waiting for `yes`: recording `command` on the book would lower its page (from `from`) or take
+ * it off the paused shelf. Held so a confirmation applies only to the situation it was asked about.
+ */
+interface Confirmation {
+  command: ProgressCommand;
+  bookId: string;
+  /** The book's page when asked. */
+  from: number;
+  /** Whether the book was paused when asked. */
+  paused: boolean;
+}
+type Pending =
+  | { command: ProgressCommand | ShelfCommand; choices: string[] }
+  | { review: ReviewSession }
+  | { confirm: Confirmation };
 
 /** One message being handled. */
 interface Turn {
@@ -88,6 +103,8 @@ interface Turn {
   pending?: Extract<Pending, { choices: string[] }>;
   /** The review session the conversation is in, if any. */
   reviewing?: ReviewSession;
+  /** The question the last reply asked, waiting for `yes`. */
+  confirming?: Confirmation;
   /** What the conversation waits for after this message. */
   nextPending?: Pending;
   books?: BookRow[];
@@ -293,6 +310,7 @@ export class TextService {
     if (conv?.pending && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS) {
       const p = JSON.parse(conv.pending) as Pending;
       if ("review" in p) t.reviewing = p.review;
+      else if ("confirm" in p) t.confirming = p.confirm;
       else t.pending = p;
     }
     return t;
@@ -381,6 +399,8 @@ export class TextService {
         return reminderReply(this.deps.reminders, t.reader.id, cmd);
       case "undo":
         return this.undo(t);
+      case "answer":
+        return this.answer(t, cmd.yes);
       case "help":
         return { text: helpText(cmd.topic) };
       case "unknown":
@@ -455,7 +475,27 @@ export class TextService {
     return { reply: { text: formatChoicePrompt(candidates.map((b) => b.title)) } };
   }
 
-  private async progress(t: Turn, cmd: ProgressCommand, chosen?: BookRow): Promise<TextReply> {
+  /** `yes` or `no` to the question the last reply asked. */
+  private async answer(t: Turn, yes: boolean): Promise<TextReply> {
+    const asked = t.confirming;
+    if (!asked) return { text: "Nothing is waiting for a yes or no." };
+    if (!yes) return { text: "OK, nothing changed.", bookId: asked.bookId };
+    const found = await this.byId(t, asked.bookId);
+    if ("reply" in found) return found.reply;
+    return this.progress(t, asked.command, found.book, asked);
+  }
+
+  /**
+   * Records a page, delta or percent. Never guesses (DESIGN §5): a page below the last one is recorded only
+   * with the correction word (`correct dune 90`) or after asking and a `yes`, and so is progress on a paused
+   * book (which puts it back on the reading shelf); until then nothing changes.
+   */
+  private async progress(
+    t: Turn,
+    cmd: ProgressCommand,
+    chosen?: BookRow,
+    confirmed?: Confirmation,
+  ): Promise<TextReply> {
     let book = chosen;
     if (!book) {
       const found = await this.resolve(t, cmd, { pool: ["reading", "paused"], prefer: "reading" });
@@ -486,17 +526,42 @@ export class TextService {
     const totalChanges = input.totalPages !== undefined && input.totalPages !== book.total_pages;
     if (input.page !== undefined && lastAny && lastAny.page === input.page && !totalChanges && !date)
       return { text: `${title}: already at p.${input.page}. Nothing changed.`, bookId: book.id };
-    let corrected = false;
-    if (input.page !== undefined && input.page < lastPage) {
-      if (date)
-        return {
-          text: `p.${input.page} is below your last page of ${title} (p.${lastPage}): log past days in order, or send \`${shortTitle(book.title, 40)} ${input.page}\` to correct it.`,
-          bookId: book.id,
-        };
-      input.correction = corrected = true;
+    const newPage =
+      input.page ??
+      (input.percent !== undefined && (input.totalPages ?? book.total_pages)
+        ? Math.round((input.percent * (input.totalPages ?? book.total_pages)!) / 100)
+        : undefined);
+    const lowers =
+      newPage !== undefined
+        ? newPage < lastPage
+        : input.percent !== undefined && lastAny?.percent != null && input.percent < lastAny.percent;
+    const explicit = cmd.kind !== "delta" && cmd.correction === true;
+    const short = shortTitle(book.title, 40);
+    const what = cmd.kind === "percent" ? `${cmd.percent}%` : String(input.page);
+    if (lowers && date && !explicit)
+      return {
+        text: `${what} is below your last page of ${title} (p.${lastPage}): log past days in order, or send \`correct ${short} ${what}\` to correct the last entry.`,
+        bookId: book.id,
+      };
+    const paused = book.status === "paused";
+    const asks = (lowers && !explicit) || paused;
+    // A `yes` answers the question as it was asked: if the book moved since, ask again.
+    const answered = confirmed && confirmed.from === lastPage && (!paused || confirmed.paused);
+    if (asks && !answered) {
+      t.nextPending = { confirm: { command: cmd, bookId: book.id, from: lastPage, paused } };
+      const position = lastPage > 0 || lastAny?.percent == null ? `p.${lastPage}` : `${lastAny.percent}%`;
+      const text =
+        lowers && !explicit
+          ? paused
+            ? `${title} is paused on ${position} — is ${what} a correction, and back to reading? reply yes`
+            : `${title} is on ${position} — is ${what} a correction? reply yes`
+          : `${title} is paused — log ${cmd.kind === "percent" ? what : `p.${what}`} and put it back on your reading shelf? reply yes`;
+      return { text, bookId: book.id };
     }
+    const corrected = lowers || explicit;
+    if (corrected) input.correction = true;
     const prevTotalPages = book.total_pages;
-    const resumed = book.status === "paused";
+    const resumed = paused;
     // In the message's transaction, with the undo log entry.
     const r = await this.deps.progress.record(t.reader, book.id, input, {
       db: t.db,

@@ -83,6 +83,72 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect((await say(c, "pause the silmarillion")).reply).toMatch(/no book matching/);
   });
 
+  it("never lowers a page without the correction word or a yes, and changes nothing until then", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const pages = async () => (await entries(c, dune.id)).map((e) => e.page);
+    await say(c, "dune 100");
+    expect(await say(c, "dune 90")).toEqual({
+      reply: "Dune is on p.100 — is 90 a correction? reply yes",
+      bookId: dune.id,
+    });
+    expect(await pages()).toEqual([100]);
+    expect((await say(c, "yes")).reply).toMatch(/^Dune: p\.90 .*\(corrected from p\.100\)$/);
+    expect(await pages()).toEqual([100, 90]);
+    const [first, second] = (await c.request({ method: "GET", url: `/api/books/${dune.id}/progress` })).json()
+      .items as { id: string; supersedes: string | null }[];
+    expect(first!.supersedes).toBe(second!.id);
+    // `no`, or any other message, drops the question; a late `yes` then confirms nothing.
+    expect((await say(c, "dune 80")).reply).toBe("Dune is on p.90 — is 80 a correction? reply yes");
+    expect((await say(c, "no")).reply).toBe("OK, nothing changed.");
+    expect((await say(c, "dune 70")).reply).toMatch(/is 70 a correction\?/);
+    expect((await say(c, "dune 95")).reply).toMatch(/^Dune: p\.95 /);
+    expect((await say(c, "yes")).reply).toBe("Nothing is waiting for a yes or no.");
+    expect(await pages()).toEqual([100, 90, 95]);
+    // The correction word records at once; so does a percent below the last one after a yes.
+    expect((await say(c, "correct dune 85")).reply).toMatch(/^Dune: p\.85 .*\(corrected from p\.95\)$/);
+    expect((await say(c, "dune 10%")).reply).toBe("Dune is on p.85 — is 10% a correction? reply yes");
+    expect((await say(c, "yes")).reply).toMatch(/^Dune: p\.41 .*\(corrected from p\.85\)$/);
+    expect(await pages()).toEqual([100, 90, 95, 85, 41]);
+    // A yes answers the question as asked: when the page moved meanwhile, it asks again.
+    expect((await say(c, "dune 30")).reply).toMatch(/is 30 a correction\?/);
+    await t.services.text.handle(
+      { userId: c.userId, channel: "telegram", conversationKey: "telegram:8" },
+      "dune 120",
+    );
+    expect((await say(c, "yes")).reply).toBe("Dune is on p.120 — is 30 a correction? reply yes");
+    expect(await pages()).toEqual([100, 90, 95, 85, 41, 120]);
+    // A past day below the last page is refused, pointing at the correction word.
+    expect((await say(c, "yesterday dune 20")).reply).toMatch(
+      /log past days in order, or send `correct Dune 20`/,
+    );
+    expect(await pages()).toEqual([100, 90, 95, 85, 41, 120]);
+  });
+
+  it("asks before progress takes a book off the paused shelf", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    await say(c, "dune 50");
+    await say(c, "pause dune");
+    expect(await say(c, "dune 60")).toEqual({
+      reply: "Dune is paused — log p.60 and put it back on your reading shelf? reply yes",
+      bookId: dune.id,
+    });
+    expect((await book(c, dune.id)).status).toBe("paused");
+    expect((await say(c, "yes")).reply).toMatch(/^Dune: p\.60 .*Back on your reading shelf\.$/);
+    expect((await book(c, dune.id)).status).toBe("reading");
+    expect((await entries(c, dune.id)).map((e) => e.page)).toEqual([50, 60]);
+  });
+
+  it("reads `review 3` and `review banana` as review answers, never as pages or titles", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    await say(c, "dune 50");
+    expect(await say(c, "review 3")).toEqual({ reply: "No review is running: send `review` to start one." });
+    expect((await say(c, "review banana")).reply).toMatch(/^`review` takes 1–4/);
+    expect((await entries(c, dune.id)).map((e) => e.page)).toEqual([50]);
+  });
+
   it("answers numbered choices for an ambiguous title, and `2` resolves it", async () => {
     const c = await user();
     const truth = await readingBook(c, { title: "Wind and Truth", totalPages: 1300 });
