@@ -6,7 +6,7 @@ import { newId } from "../../platform/ids.js";
 import type { OpenReading, Reader, ReadingsService } from "../readings/readings.service.js";
 import { type BookPatch, type BookRow, BooksRepo } from "./books.repo.js";
 import { type Isbns, parseIsbn } from "./isbn.js";
-import type { BookMetadata, MetadataLookup } from "./metadata.js";
+import { type BookMetadata, type MetadataLookup, noMetadata } from "./metadata.js";
 
 export interface BookFields {
   title?: string;
@@ -26,6 +26,11 @@ export interface CreateOptions {
   reading?: OpenReading;
   /** metadata_source to record when no lookup supplied it, e.g. "goodreads". */
   metadataSource?: string | null;
+  /**
+   * Metadata the caller looked up already (`lookup`), used as a lookup's answer: it fills the fields not
+   * given. Lets a caller look up before opening its transaction.
+   */
+  metadata?: BookMetadata;
   /** A transaction of the caller to create the book in (its unit of work); default: a new one. */
   db?: Db;
 }
@@ -71,19 +76,32 @@ export class BooksService {
     private readonly log: { warn(obj: object, msg: string): void } = { warn() {} },
   ) {}
 
+  /** Whether metadata lookups are on (OPENLIBRARY_URL set). */
+  get lookupsEnabled(): boolean {
+    return this.metadata !== noMetadata;
+  }
+
+  /** Asks the metadata service; never throws (a failure is logged and answered as `failed`). */
+  async lookup(query: { isbn13?: string; title?: string }): Promise<{
+    outcome: LookupOutcome;
+    found?: BookMetadata;
+  }> {
+    try {
+      const found = await this.metadata.find(query);
+      return found ? { outcome: "found", found } : { outcome: "not-found" };
+    } catch (err) {
+      this.log.warn({ err: String(err) }, "metadata lookup failed; creating the book without it");
+      return { outcome: "failed" };
+    }
+  }
+
   /** Creates a book and its first read-through (wishlist unless `opts.reading` says otherwise). */
   async create(reader: Reader, input: BookFields, opts: CreateOptions = {}) {
     const isbns = normaliseIsbns(input);
-    let found: BookMetadata | undefined;
-    let lookup: LookupOutcome = "skipped";
-    if (opts.lookup && (isbns || input.title)) {
-      try {
-        found = await this.metadata.find({ isbn13: isbns?.isbn13, title: input.title });
-        lookup = found ? "found" : "not-found";
-      } catch (err) {
-        lookup = "failed";
-        this.log.warn({ err: String(err) }, "metadata lookup failed; creating the book without it");
-      }
+    let found: BookMetadata | undefined = opts.metadata;
+    let lookup: LookupOutcome = found ? "found" : "skipped";
+    if (!found && opts.lookup && (isbns || input.title)) {
+      ({ outcome: lookup, found } = await this.lookup({ isbn13: isbns?.isbn13, title: input.title }));
     }
     const title = input.title?.trim() || found?.title;
     if (!title)

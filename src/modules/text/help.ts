@@ -9,7 +9,6 @@ export const HELP_TEXT = [
   "• 142 — page of the book you are reading (or the one I asked about)",
   "• correct dune 90 — a page below the last one (else I ask first)",
   "• start / want / finished / pause / drop / resume <title> — move a book",
-  '• note dune: … · quote dune p12: "…" — notes and highlights',
   "• any link, or save <link> — read it later",
   "• today · week · books · streak — summaries",
   "• review, then 1–4 or again / hard / good / easy (skip, later, stop)",
@@ -23,7 +22,6 @@ const TOPICS: Record<string, string> = {
   corrections:
     "A page below the last one: correct dune 90 (or send dune 90 and reply yes when I ask). undo takes back the last change.",
   shelf: "start dune, want dune, finished dune, pause dune, drop dune, resume dune.",
-  notes: 'note dune: your thought · quote dune p12: "the quoted text".',
   review: "Send review, then grade each card 1–4 (again, hard, good, easy), or skip, later, stop.",
   reminders: "snooze 30m / 1h / 2 hours · pause reminders 3d / 1 week · resume.",
 };
@@ -35,9 +33,6 @@ const TOPIC_ALIASES: Record<string, string> = {
   correct: "corrections",
   correction: "corrections",
   books: "shelf",
-  note: "notes",
-  quote: "notes",
-  quotes: "notes",
   grades: "review",
   reminder: "reminders",
   snooze: "reminders",

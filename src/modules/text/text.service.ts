@@ -6,6 +6,7 @@ import { newId } from "../../platform/ids.js";
 import { addDays, localDateOf } from "../../platform/local-date.js";
 import { type BookRow, BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
+import type { BookMetadata } from "../books/metadata.js";
 import type { DaysService } from "../days/days.service.js";
 import { ProgressRepo } from "../progress/progress.repo.js";
 import type { ProgressService, RecordInput } from "../progress/progress.service.js";
@@ -29,7 +30,7 @@ import { resolveBareNumber, type ShelfAction, type TextCommand } from "./text-co
 import { reminderReply } from "./text-reminders.js";
 import { summary } from "./text-summaries.js";
 import { revert, shelfName, type UndoPayload } from "./text-undo.js";
-import { matchTitle } from "./title-match.js";
+import { matchTitle, sameTitle } from "./title-match.js";
 
 /** Where a message came from; also the `source` of what it records. */
 export type TextChannel = "api" | "cli" | "web" | "whatsapp" | "telegram";
@@ -107,6 +108,8 @@ interface Turn {
   confirming?: Confirmation;
   /** What the conversation waits for after this message. */
   nextPending?: Pending;
+  /** Open Library's record for the title of a `start`/`want` that creates a book, looked up beforehand. */
+  found?: BookMetadata;
   books?: BookRow[];
 }
 
@@ -203,6 +206,7 @@ export class TextService {
     }
     if (!("cmd" in t)) return this.answerOnly(hooks, t);
     const turn = t;
+    turn.found = await this.lookupNewTitle(turn);
     if (this.keepsOwnTransactions(turn)) {
       if (!(await inTransaction(db, (tx) => hooks.before(tx)))) return undefined;
       let reply: TextReply;
@@ -233,6 +237,24 @@ export class TextService {
       if (!(err instanceof CommandFailed)) throw err;
       return this.answerOnly(hooks, this.failure(err.error, ctx));
     }
+  }
+
+  /**
+   * For `start <title>` / `want <title>` naming none of the sender's books: Open Library's record when its
+   * title is the one typed (`dune` → "Dune"), so the new book gets the proper title, authors and length.
+   * Looked up here, before the message's transaction: a lookup may take up to OPENLIBRARY_TIMEOUT_MS.
+   */
+  private async lookupNewTitle(t: Turn): Promise<BookMetadata | undefined> {
+    const { cmd } = t;
+    if (cmd.kind !== "shelf" || cmd.title === undefined || !this.deps.books.lookupsEnabled) return undefined;
+    if (cmd.action !== "start" && cmd.action !== "want") return undefined;
+    try {
+      if (matchTitle(cmd.title, await this.allBooks(t)).kind !== "none") return undefined;
+    } finally {
+      t.books = undefined; // read again inside the transaction
+    }
+    const { found } = await this.deps.books.lookup({ title: cmd.title });
+    return found?.title && sameTitle(cmd.title, found.title) ? found : undefined;
   }
 
   /** A reply without a command (or after a failed one): `before` and `after` in one transaction. */
@@ -661,16 +683,22 @@ export class TextService {
     return { text, bookId: book.id };
   }
 
+  /** A book created by `start`/`want`: Open Library's title and details when it knew the title, else as typed. */
   private async create(t: Turn, title: string, status: ReadingStatus): Promise<TextReply> {
-    const { book } = await this.deps.books.create(t.reader, { title }, { reading: { status }, db: t.db });
+    const found = t.found;
+    const { book } = await this.deps.books.create(
+      t.reader,
+      { title: found?.title ?? title },
+      { reading: { status }, db: t.db, ...(found ? { metadata: found } : {}) },
+    );
     await this.logUndo(t, { kind: "book", bookId: book.id });
     const short = shortTitle(book.title);
-    return status === "reading"
-      ? {
-          text: `Started ${short} (new book). Send \`${shortTitle(book.title, 40)} 10/412\` to log a page and set its length.`,
-          bookId: book.id,
-        }
-      : { text: `Added ${short} to your want-to-read list.`, bookId: book.id };
+    const cmd = shortTitle(book.title, 40);
+    if (status !== "reading") return { text: `Added ${short} to your want-to-read list.`, bookId: book.id };
+    const text = book.total_pages
+      ? `Started ${short} (new book, ${book.total_pages} pages). Send \`${cmd} 10\` as you read.`
+      : `Started ${short} (new book). Send \`${cmd} 10\` as you read; \`${cmd} 10/N\` also sets its length to N pages.`;
+    return { text, bookId: book.id };
   }
 
   private async saveLinks(t: Turn, urls: string[], comment?: string): Promise<TextReply> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeOpenLibrary } from "../../../test/fakes/openlibrary.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { addBook, readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
@@ -67,6 +68,12 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
 
   it("moves books between shelves, creating them on start/want", async () => {
     const c = await user();
+    // Without a lookup the title is kept as typed, and the reply makes up no length.
+    const typed = await say(c, "start the left hand of darkness");
+    expect(typed.reply).toBe(
+      "Started the left hand of darkness (new book). Send `the left hand of darkness 10` as you read; `the left hand of darkness 10/N` also sets its length to N pages.",
+    );
+    expect((await book(c, typed.bookId!)).title).toBe("the left hand of darkness");
     const want = await say(c, "want The Hobbit");
     expect(want.reply).toBe("Added The Hobbit to your want-to-read list.");
     expect((await book(c, want.bookId!)).status).toBe("wishlist");
@@ -455,3 +462,43 @@ function linkRow(ownerId: string, url: string) {
     created_at: new Date().toISOString(),
   };
 }
+
+describe("text commands with Open Library lookups", () => {
+  const ol = new FakeOpenLibrary();
+  let t: TestApp;
+  let admin: Client;
+  beforeAll(async () => {
+    await ol.start();
+    ol.books.push(
+      { title: "Dune", authors: ["Frank Herbert"], isbn13: "9780441172719", pages: 412 },
+      { title: "The Hobbit", authors: ["J. R. R. Tolkien"], isbn13: "9780547928227" },
+      { title: "Dune Messiah", authors: ["Frank Herbert"], isbn13: "9780593098233", pages: 256 },
+    );
+    ({ t, admin } = await appWithAdmin("sqlite", { openLibraryUrl: ol.url, openLibraryTimeoutMs: 2000 }));
+  });
+  afterAll(async () => {
+    await t.close();
+    await ol.stop();
+  });
+
+  it("`start dune` takes Open Library's title and length when its title is the one typed", async () => {
+    const c = await newUser(t, { admin });
+    const say = async (text: string) =>
+      (await c.request({ method: "POST", url: "/api/text", payload: { text } })).json();
+    const dune = await say("start dune");
+    expect(dune.reply).toBe("Started Dune (new book, 412 pages). Send `Dune 10` as you read.");
+    const row = (await c.request({ method: "GET", url: `/api/books/${dune.bookId}` })).json();
+    expect(row).toMatchObject({ title: "Dune", authors: ["Frank Herbert"], totalPages: 412 });
+    expect(row.metadataSource).toBe("openlibrary");
+    // "hobbit" is "The Hobbit"; its length is unknown, so the reply makes none up.
+    expect((await say("want hobbit")).reply).toBe("Added The Hobbit to your want-to-read list.");
+    // A lookup answering another book ("Dune Messiah" for "messiah of dune") is not used.
+    const other = await say("start Messiah");
+    expect(other.reply).toMatch(/^Started Messiah \(new book\)\./);
+    // A title already on the shelves is found without asking Open Library.
+    const asked = ol.requests.length;
+    expect((await say("start hobbit")).reply).toMatch(/^Started The Hobbit\./);
+    expect(ol.requests.length).toBe(asked);
+    expect(ol.unexpected).toEqual([]);
+  });
+});
