@@ -8,7 +8,9 @@ export const StatusSchema = Type.Union(
   ["wishlist", "reading", "paused", "finished", "abandoned"].map((s) => Type.Literal(s)),
   { description: "The shelf: wishlist, reading, paused, finished or abandoned" },
 );
+// `format: "date"` checks the calendar (2026-02-30 and 9999-99-99 are refused); the pattern keeps it YYYY-MM-DD.
 export const LocalDateSchema = Type.String({
+  format: "date",
   pattern: LOCAL_DATE_PATTERN,
   description: "A local day, YYYY-MM-DD",
 });

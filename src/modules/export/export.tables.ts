@@ -2,6 +2,8 @@ import { type TObject, type TSchema, Type } from "@sinclair/typebox";
 import { sql } from "kysely";
 import type { Db } from "../../platform/db/database.js";
 import type { Tables } from "../../platform/db/schema.js";
+import { Instant } from "../../platform/http/responses.js";
+import { LocalDateSchema } from "../books/books.schemas.js";
 
 /**
  * THE list of what a user owns, in the order it is exported and restored (parents before children).
@@ -26,8 +28,9 @@ export interface ExportedTable {
 }
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
-const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
-const At = Type.String({ minLength: 1, maxLength: 40, description: "RFC 3339 instant, UTC" });
+// The API's own rules: a real calendar day, an instant that parses (issue 11: "2026-02-30", a leap second).
+const Day = LocalDateSchema;
+const At = Instant;
 const Status = Type.Union(
   ["wishlist", "reading", "paused", "finished", "abandoned"].map((s) => Type.Literal(s)),
 );
