@@ -3,9 +3,10 @@ import { type Db, inTransaction } from "../../platform/db/database.js";
 import type { ReadingStatus } from "../../platform/db/schema.js";
 import { invalidField, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
+import { checkTotalPages } from "../progress/progress.service.js";
 import type { OpenReading, Reader, ReadingsService } from "../readings/readings.service.js";
 import { type BookPatch, type BookRow, BooksRepo } from "./books.repo.js";
-import { type Isbns, parseIsbn } from "./isbn.js";
+import { type Isbns, isbnOfLength, parseIsbn } from "./isbn.js";
 import { type BookMetadata, type MetadataLookup, noMetadata } from "./metadata.js";
 
 export interface BookFields {
@@ -49,9 +50,8 @@ export function normaliseIsbns(f: Pick<BookFields, "isbn" | "isbn10" | "isbn13">
     ["isbn13", f.isbn13, 13],
   ] as const) {
     if (value === undefined || value === "") continue;
-    const p = parseIsbn(value);
-    const compact = value.replace(/[\s-]/g, "");
-    if (!p || (len !== 0 && compact.length !== len))
+    const p = isbnOfLength(value, len);
+    if (!p)
       throw invalidField(
         `/body/${field}`,
         "isbn",
@@ -154,6 +154,8 @@ export class BooksService {
     const isbns = normaliseIsbns(input);
     if (isbns) Object.assign(patch, { isbn10: isbns.isbn10, isbn13: isbns.isbn13 });
     if (input.totalPages !== undefined) patch.total_pages = input.totalPages;
+    if (typeof input.totalPages === "number" && book.current_reading_id)
+      await checkTotalPages(this.db, book.current_reading_id, input.totalPages);
     if (input.coverUrl !== undefined) patch.cover_url = input.coverUrl;
     const updated_at = this.clock.now().toISOString();
     await new BooksRepo(this.db).update(reader.id, id, { ...patch, updated_at });

@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { type Kysely, sql } from "kysely";
 import type { Clock } from "../../platform/clock.js";
 import type { Db, DbKind } from "../../platform/db/database.js";
-import { badRequest, conflict, invalidField } from "../../platform/errors.js";
+import { conflict, invalidField } from "../../platform/errors.js";
 import type { CredentialChanges } from "../auth/principal-cache.js";
 import { orderedIds } from "../imports/ordered-ids.js";
 import { checkTimeZone } from "../users/timezone.js";
@@ -17,6 +17,7 @@ import {
   toDatabaseRow,
   toDocumentRow,
 } from "./export.tables.js";
+import { checkDocument, type DocTables } from "./restore-checks.js";
 
 /** Rows per query while exporting and per INSERT while restoring. */
 const PAGE = 500;
@@ -113,9 +114,16 @@ export class ExportService {
       );
     checkTimeZone(doc.user.timezone, "/body/user/timezone");
     const tables = EXPORTED_TABLES.map((t) => ({ t, rows: (doc[t.key] ?? []) as DocRow[] }));
-    checkLinks(tables);
+    checkDocument(tables, { zone: doc.user.timezone, now: this.clock.now() }).throwIfAny();
 
-    const result = await this.db.transaction().execute(async (tx) => {
+    const result = await this.write(user, doc, tables);
+    await this.credentials.userChanged(user.id);
+    return result;
+  }
+
+  /** Writes a checked document in one transaction. */
+  private async write(user: UserRow, doc: ExportDocumentValue, tables: DocTables): Promise<RestoreResult> {
+    return this.db.transaction().execute(async (tx) => {
       const any = tx as unknown as AnyDb;
       for (const { t } of tables) {
         const owned = await any
@@ -149,8 +157,6 @@ export class ExportService {
       for (const d of DERIVED) await d.rebuild(tx, user.id);
       return { counts, idsKept };
     });
-    await this.credentials.userChanged(user.id);
-    return result;
   }
 
   private async anyIdTaken(db: AnyDb, tables: { t: ExportedTable; rows: DocRow[] }[]): Promise<boolean> {
@@ -192,37 +198,6 @@ async function* pages(db: Db, t: ExportedTable, ownerId: string): AsyncGenerator
     const last = rows[rows.length - 1]!;
     after = t.orderBy.map((c) => last[c]);
   }
-}
-
-/** Every id unique per table and every link naming a row of the document; 400 naming the first that is not. */
-function checkLinks(tables: { t: ExportedTable; rows: DocRow[] }[]): void {
-  const ids = new Map<string, Set<string>>();
-  for (const { t, rows } of tables) {
-    if (!("id" in t.row.properties)) continue;
-    const set = new Set<string>();
-    rows.forEach((r, i) => {
-      const id = r.id as string;
-      if (set.has(id)) throw invalidField(`/body/${t.key}/${i}/id`, "unique", `Duplicate ${t.key} id ${id}`);
-      set.add(id);
-    });
-    ids.set(t.key, set);
-  }
-  for (const { t, rows } of tables)
-    rows.forEach((r, i) => {
-      for (const [field, target] of Object.entries(t.refs)) {
-        const v = r[field];
-        if (v === null || v === undefined) continue;
-        if (!ids.get(target)?.has(v as string))
-          throw invalidField(
-            `/body/${t.key}/${i}/${field}`,
-            "reference",
-            `${field} ${String(v)} names no row of ${target}`,
-          );
-      }
-    });
-  const goals = tables.find(({ t }) => t.key === "goals")?.rows ?? [];
-  if (new Set(goals.map((g) => g.year)).size !== goals.length)
-    throw badRequest("Two goals for the same year");
 }
 
 type IdMaps = Map<string, Map<string, string>>;

@@ -273,6 +273,26 @@ describe.each(ENGINES)("Goodreads and StoryGraph imports (%s)", (engine) => {
     expect((await counts(c)).books).toBe(2);
   });
 
+  it("refuses rows the API would refuse: long titles, too many authors, future days (issue 11, item 2)", async () => {
+    const c = await newUser(t, { admin });
+    t.clock.set("2026-05-01T12:00:00Z");
+    const many = Array.from({ length: 21 }, (_, i) => `Author ${i}`).join(", ");
+    const file = gr([
+      grRow({ id: "1", title: "x".repeat(501) }),
+      grRow({ id: "2", title: "Crowded", author: "One" }).replace('"One",,,', `"One",,"${many}",`),
+      grRow({ id: "3", title: "Tomorrow", read: "2026/05/02" }),
+      grRow({ id: "4", title: "Fine", read: "2026/05/01" }),
+    ]);
+    const body = (await post(c, "goodreads", file)).json();
+    expect(body).toMatchObject({ rows: 4, created: 1, rowsWithProblems: 3 });
+    expect(body.problems.map((p: { line: number; field: string }) => [p.line, p.field])).toEqual([
+      [2, "Title"],
+      [3, "Author"],
+      [4, "Date Read"],
+    ]);
+    t.clock.set(new Date());
+  });
+
   it("refuses a whole file that is not the export (400), not UTF-8-safe, too large (413) — writing nothing", async () => {
     const c = await newUser(t, { admin });
     const wrong = await post(c, "goodreads", "Title,Author\nDune,Herbert\n");

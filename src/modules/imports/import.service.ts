@@ -6,6 +6,7 @@ import { readImportRows } from "./csv-source.js";
 import { ImportRepo } from "./import.repo.js";
 import { LibraryMerge, type RowOutcome } from "./import-merge.js";
 import type { ImportFormat, ImportProblem, ImportRecord } from "./import-record.js";
+import { recordProblems } from "./import-rules.js";
 import { orderedIds } from "./ordered-ids.js";
 
 /** How many problems and row outcomes a report lists; the counts are always complete. */
@@ -57,12 +58,16 @@ export class ImportService {
   ): Promise<ImportReport> {
     const records: ImportRecord[] = [];
     const problems: ImportProblem[] = [];
+    const now = this.clock.now();
     for await (const row of readImportRows(stream, format, { maxBytes: opts.maxBytes })) {
-      if ("record" in row) records.push(row.record);
-      else problems.push(row.problem);
+      if (!("record" in row)) problems.push(row.problem);
+      else {
+        const refused = recordProblems(row.record, reader.timezone, now);
+        if (refused.length === 0) records.push(row.record);
+        else problems.push(...refused);
+      }
     }
 
-    const now = this.clock.now();
     const merge = new LibraryMerge(
       reader,
       orderedIds(now.getTime()),

@@ -87,6 +87,12 @@ export class ProgressService {
           `Progress is recorded for a book being read; this one is on ${current.status} (start it first)`,
         );
       if (input.totalPages !== undefined && input.totalPages !== book.total_pages) {
+        const replaced = input.correction
+          ? prior
+            ? prior.last
+            : await new ProgressRepo(tx).last(current.id)
+          : undefined;
+        await checkTotalPages(tx, current.id, input.totalPages, replaced?.id);
         await new BooksRepo(tx).update(reader.id, book.id, {
           total_pages: input.totalPages,
           updated_at: now.toISOString(),
@@ -143,6 +149,12 @@ export class ProgressService {
         pages_delta: page !== null ? page - prevPage : 0,
         note: input.note ?? null,
       };
+      if (current.started_on && row.local_date < current.started_on)
+        throw invalidField(
+          "/body/date",
+          "after-start",
+          `${row.local_date} is before this read-through started (${current.started_on})`,
+        );
       await repo.insert(row);
       await opts.also?.(tx, row);
       const pagesToday = await repo.bookPagesOn(reader.id, book.id, today);
@@ -163,4 +175,24 @@ export class ProgressService {
     if (!(await new BooksRepo(this.db).byId(reader.id, bookId))) throw notFound("Book");
     return new ProgressRepo(this.db).list(reader.id, bookId, { ...opts, limit: opts.limit + 1 });
   }
+}
+
+/**
+ * A book's total pages are never below a page of its current read-through still in effect (one that no
+ * later entry corrected; `except`: the entry a correction being recorded replaces), so no entry is ever
+ * beyond its book (the restore checks the same).
+ */
+export async function checkTotalPages(
+  db: Db,
+  readingId: string,
+  total: number,
+  except?: string,
+): Promise<void> {
+  const highest = await new ProgressRepo(db).highestPageInEffect(readingId, except);
+  if (highest > total)
+    throw invalidField(
+      "/body/totalPages",
+      "not-below-progress",
+      `p.${highest} is recorded for this read-through: total pages cannot be below it (correct that page first)`,
+    );
 }

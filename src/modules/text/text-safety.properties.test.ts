@@ -66,7 +66,8 @@ describe("text commands: no silent page lowering or shelf move (property)", () =
     });
     const reader = { id, timezone: "UTC" };
     const add = async (title: string, status: "reading" | "wishlist", totalPages: number, at?: number) => {
-      const { book } = await t.services.books.create(reader, { title, totalPages }, { reading: { status } });
+      const reading = { status, ...(status === "reading" ? { startedOn: "2026-11-01" } : {}) };
+      const { book } = await t.services.books.create(reader, { title, totalPages }, { reading });
       if (at) await t.services.progress.record(reader, book.id, { page: at, date: "2026-11-24" });
       return book.id;
     };
