@@ -9,6 +9,7 @@ import * as m0006 from "./migrations/0006-channels.js";
 import * as m0007 from "./migrations/0007-text.js";
 import * as m0008 from "./migrations/0008-reminders.js";
 import * as m0009 from "./migrations/0009-review.js";
+import * as m0010 from "./migrations/0010-login-throttle.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 type Step = { up(db: Kysely<any>, kind: DbKind): Promise<void> };
@@ -24,6 +25,7 @@ const STEPS: Record<string, Step> = {
   "0007-text": m0007,
   "0008-reminders": m0008,
   "0009-review": m0009,
+  "0010-login-throttle": m0010,
 };
 
 function provider(kind: DbKind) {

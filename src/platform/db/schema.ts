@@ -55,10 +55,22 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface LoginThrottleTable {
+/** Login attempts per key ("acct:<email>", "addr:<ip>", "dev:<hash>") in a one-hour window (ADR 0401). */
+export interface LoginAttemptsTable {
   key: string;
-  window_start: Instant;
-  failures: Generated<number>;
+  /** Epoch milliseconds. */
+  window_start_ms: number;
+  attempts: number;
+  /** Epoch milliseconds: the next attempt is admitted from then on. */
+  next_at_ms: number;
+}
+
+/** Devices (a long-lived cookie) an account logged in from: exempt from the account's delays. */
+export interface TrustedDevicesTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Instant;
+  last_used_at: Instant;
 }
 
 /** A local calendar day, 'YYYY-MM-DD' on both engines (date on PostgreSQL, TEXT on SQLite). */
@@ -279,7 +291,8 @@ export interface Tables {
   api_tokens: ApiTokensTable;
   invites: InvitesTable;
   settings: SettingsTable;
-  login_throttle: LoginThrottleTable;
+  login_attempts: LoginAttemptsTable;
+  trusted_devices: TrustedDevicesTable;
   books: BooksTable;
   readings: ReadingsTable;
   status_changes: StatusChangesTable;

@@ -37,6 +37,7 @@ import { tokensRoutes } from "../../modules/tokens/tokens.routes.js";
 import { meRoutes } from "../../modules/users/me.routes.js";
 import { User } from "../../modules/users/users.schemas.js";
 import { Problem, registerProblemHandlers } from "./problem.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 import { schemaController } from "./serializers.js";
 import { validatorCompiler } from "./validation.js";
 
@@ -105,6 +106,7 @@ export async function buildServer(
     done();
   });
   registerProblemHandlers(app);
+  registerSecurityHeaders(app);
   app.addSchema(Problem);
   app.addSchema(User);
 
