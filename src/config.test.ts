@@ -31,7 +31,7 @@ describe("configuration from the environment", () => {
     [{ PORT: "70000" }, 'PORT: must be between 0 and 65535 (got "70000")'],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL: must be one of"],
     [{ TRUST_PROXY: "maybe" }, 'TRUST_PROXY: must be true or false (got "maybe")'],
-    [{ LOGIN_MAX_FAILURES_PER_ACCOUNT: "500" }, "LOGIN_MAX_FAILURES_PER_ACCOUNT: must be between 1 and 100"],
+    [{ LOGIN_MAX_FAILURES_PER_ACCOUNT: "500" }, "LOGIN_MAX_FAILURES_PER_ACCOUNT: must be between 1 and 80"],
   ])("stops on a bad value with one line naming variable, value and rule: %o", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -142,15 +142,20 @@ export const VARIABLES = {
   },
   LOGIN_MAX_FAILURES_PER_ACCOUNT: {
     name: "LOGIN_MAX_FAILURES_PER_ACCOUNT",
-    default: "50",
-    doc: "Failed logins allowed per account per hour before further attempts are refused (429)",
-    parse: int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 100),
+    default: "10",
+    doc:
+      "Login attempts per account per hour, from devices that never logged in to it, before each further one " +
+      "waits a growing delay (1 s, 2 s, 4 s … 15 min; 429 with Retry-After): never a lock, and a device that " +
+      "logged in before is counted on its own (ADR 0401). At most this + 15 password checks an hour",
+    parse: int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 80),
   },
   LOGIN_MAX_FAILURES_PER_ADDRESS: {
     name: "LOGIN_MAX_FAILURES_PER_ADDRESS",
-    default: "20",
-    doc: "Failed logins allowed per client address per hour (tighter than per account)",
-    parse: int("LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 100),
+    default: "100",
+    doc:
+      "Login attempts per client address per hour before its attempts wait the same growing delays; far " +
+      "above the per-account figure, since many people may share an address (trusted devices are exempt)",
+    parse: int("LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 10_000),
   },
   SHUTDOWN_TIMEOUT_MS: {
     name: "SHUTDOWN_TIMEOUT_MS",

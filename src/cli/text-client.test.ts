@@ -98,6 +98,22 @@ describe("the readlog client commands against a server on a loopback port", { ti
     const stats = await alice.request({ method: "GET", url: "/api/reviews/stats" });
     const perDay = stats.json().reviewsPerDay as { reviews: number }[];
     expect(perDay.reduce((n, d) => n + d.reviews, 0)).toBe(1);
+    // With no review running, `readlog review 3` is still an answer to a review: never page 3 of a book.
+    const before = (await alice.request({ method: "GET", url: "/api/books?status=reading" })).json().items;
+    const [late, banana] = await Promise.all([
+      readlog(["review", "3"], { home: home(), env }),
+      readlog(["review", "banana"], { home: home(), env }),
+    ]);
+    expect(late.code, late.stderr).toBe(0);
+    expect(late.stdout.trim()).toBe("No review is running: send `review` to start one.");
+    expect(banana.code).toBe(2);
+    expect(banana.stderr).toMatch(/value 'banana' is invalid.*Allowed choices are 1, 2, 3, 4, again/s);
+    const after = (await alice.request({ method: "GET", url: "/api/books?status=reading" })).json().items;
+    for (const b of before as { id: string }[]) {
+      const progress = await alice.request({ method: "GET", url: `/api/books/${b.id}/progress` });
+      expect(progress.json().items.every((e: { page: number }) => e.page !== 3)).toBe(true);
+    }
+    expect(after).toEqual(before);
   });
 
   it("exits 4 when not logged in or the login is refused, 2 on usage errors, 1 when the server is unreachable", async () => {

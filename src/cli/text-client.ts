@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { createInterface } from "node:readline";
-import type { Command } from "commander";
+import { Argument, type Command } from "commander";
+import { REVIEW_ANSWER_WORDS } from "../modules/text/parser.js";
 import { loadClientConfig, normaliseServer, saveClientConfig } from "./client-config.js";
 
 /** Exit codes of the client commands: 0 ok, 1 failure, 2 usage error, 4 not logged in / authentication failed. */
@@ -180,8 +181,13 @@ export function registerTextClient(cli: Command): void {
       "Review the books due today: without an answer, shows the next due card; then answer with " +
         "readlog review 1-4 | again | hard | good | easy | skip | later | stop",
     )
-    .argument("[answer]", "your grade for the card shown, or skip / later / stop")
-    .action(run((answer?: string) => sendText(answer ?? "review")));
+    .addArgument(
+      new Argument("[answer]", "your grade for the card shown, or skip / later / stop").choices(
+        REVIEW_ANSWER_WORDS,
+      ),
+    )
+    // `review 3`, not a bare `3`: with no review running a bare number would be a page.
+    .action(run((answer?: string) => sendText(answer === undefined ? "review" : `review ${answer}`)));
 
   for (const [name, what] of [
     ["today", "Pages read today"],

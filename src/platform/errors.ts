@@ -17,8 +17,39 @@ export class AppError extends Error {
     detail?: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** Field errors found beyond those listed in `errors` (answers stay bounded whatever the input). */
+    readonly errorsOmitted?: number,
   ) {
     super(detail ?? title);
+  }
+}
+
+/** Most field errors one answer lists; the rest are counted (`errorsOmitted`). */
+export const MAX_LISTED_ERRORS = 20;
+
+/**
+ * Field errors gathered while checking a document: the first MAX_LISTED_ERRORS are kept, the others only
+ * counted, so a document with a million bad rows costs a counter, not a million objects.
+ */
+export class FieldErrors {
+  readonly listed: FieldError[] = [];
+  omitted = 0;
+
+  add(field: string, rule: string, message: string): void {
+    if (this.listed.length < MAX_LISTED_ERRORS) this.listed.push({ field, rule, message });
+    else this.omitted++;
+  }
+
+  get count(): number {
+    return this.listed.length + this.omitted;
+  }
+
+  /** Throws the 400 naming every listed field (and how many more there are); returns when there is none. */
+  throwIfAny(): void {
+    if (this.count === 0) return;
+    const more = this.omitted > 0 ? `; and ${this.omitted} more` : "";
+    const detail = `${this.listed.map((e) => `${e.field} ${e.message}`).join("; ")}${more}`;
+    throw new AppError(400, "validation", "Invalid request", detail, this.listed, undefined, this.omitted);
   }
 }
 

@@ -39,8 +39,13 @@ export function daysBetween(a: LocalDate, b: LocalDate): number {
  */
 export function checkPastDate(date: string, zone: string, now: Date, field: string): LocalDate {
   if (!isLocalDate(date)) throw invalidField(field, "format", `"${date}" is not a date (YYYY-MM-DD)`);
-  const today = localDateOf(now, zone);
-  if (date > today)
-    throw invalidField(field, "not-future", `${date} is in the future (today is ${today} in ${zone})`);
+  const problem = futureDateProblem(date, zone, now);
+  if (problem) throw invalidField(field, "not-future", problem);
   return date;
+}
+
+/** Why a day is refused for being after today in the user's zone, or undefined when it is not. */
+export function futureDateProblem(date: LocalDate, zone: string, now: Date): string | undefined {
+  const today = localDateOf(now, zone);
+  return date > today ? `${date} is in the future (today is ${today} in ${zone})` : undefined;
 }

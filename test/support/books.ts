@@ -21,9 +21,15 @@ export function move(c: Client, bookId: string, status: string, date?: string) {
   });
 }
 
-/** A book already on the reading shelf. */
-export async function readingBook(c: Client, body: Record<string, unknown> = {}) {
-  return addBook(c, { status: "reading", ...body });
+/**
+ * A book already on the reading shelf, started on `startedOn` (default 2000-01-01, so tests may log any past
+ * day: progress dated before its read-through started is refused).
+ */
+export async function readingBook(c: Client, body: Record<string, unknown> = {}, startedOn = "2000-01-01") {
+  const book = await addBook(c, body);
+  const r = await move(c, book.id, "reading", startedOn);
+  expect(r.statusCode, r.body).toBe(200);
+  return (await c.request({ method: "GET", url: `/api/books/${book.id}` })).json();
 }
 
 /** Records progress; returns the response. */

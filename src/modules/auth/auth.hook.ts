@@ -9,6 +9,15 @@ import type { Principal } from "./principal.js";
 export const SESSION_COOKIE = "readlog_session";
 export const CSRF_COOKIE = "readlog_csrf";
 export const CSRF_HEADER = "x-csrf-token";
+/** Marks a device its account logged in from before (ADR 0401); sent to /api/auth only. */
+export const DEVICE_COOKIE = "readlog_device";
+
+/** Throws 403 unless a cookie-authenticated write carries the session's CSRF token. */
+export function checkCsrf(request: FastifyRequest, sessionCookie: string): void {
+  const sent = request.headers[CSRF_HEADER];
+  if (typeof sent !== "string" || !safeEqual(sent, csrfTokenFor(sessionCookie)))
+    throw forbidden(`Missing or wrong ${CSRF_HEADER} header (cookie-authenticated writes need it)`);
+}
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -86,11 +95,7 @@ function admit(request: FastifyRequest, principal: Principal, sessionCookie?: st
   if (needed === "admin" && principal.actor.role !== "admin") throw forbidden("Administrators only");
   if (!principal.actor.scopes.includes(needed)) throw forbidden(`This token lacks the "${needed}" scope`);
 
-  if (sessionCookie && !SAFE_METHODS.has(request.method)) {
-    const sent = request.headers[CSRF_HEADER];
-    if (typeof sent !== "string" || !safeEqual(sent, csrfTokenFor(sessionCookie)))
-      throw forbidden(`Missing or wrong ${CSRF_HEADER} header (cookie-authenticated writes need it)`);
-  }
+  if (sessionCookie && !SAFE_METHODS.has(request.method)) checkCsrf(request, sessionCookie);
   request.actor = principal.actor;
   request.credential = principal.credential;
   request.profile = principal.user;

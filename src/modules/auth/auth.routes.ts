@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { problems } from "../../platform/http/responses.js";
 import { toUser } from "../users/users.schemas.js";
-import { CSRF_COOKIE, SESSION_COOKIE } from "./auth.hook.js";
+import { CSRF_COOKIE, checkCsrf, DEVICE_COOKIE, SESSION_COOKIE } from "./auth.hook.js";
 import { LoginBody, LoginResult, RegisterBody, RegisterResult } from "./auth.schemas.js";
 import type { AuthService, NewSession } from "./auth.service.js";
+import { DEVICE_TTL_MS } from "./login-throttle.repo.js";
 
 function setSessionCookies(request: FastifyRequest, reply: FastifyReply, s: NewSession): void {
   const common = {
@@ -16,6 +17,14 @@ function setSessionCookies(request: FastifyRequest, reply: FastifyReply, s: NewS
   reply.setCookie(SESSION_COOKIE, s.cookie, { ...common, httpOnly: true });
   // Readable by the web app so it can echo it in the x-csrf-token header.
   reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...common, httpOnly: false });
+  // Outlives sessions and logouts: it is what lets the owner in while strangers are being throttled.
+  reply.setCookie(DEVICE_COOKIE, s.deviceCookie, {
+    path: "/api/auth",
+    sameSite: "strict",
+    secure: request.protocol === "https",
+    httpOnly: true,
+    maxAge: DEVICE_TTL_MS / 1000,
+  });
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
@@ -50,6 +59,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
       schema: {
         tags: ["auth"],
         summary: "Log in and receive a session cookie",
+        description:
+          "Failed logins are throttled per account and per client address with growing delays (429 with " +
+          "Retry-After), never a lock: a device that logged in to the account before (the `readlog_device` " +
+          "cookie) is counted on its own, so its owner gets in while strangers guess. A disabled account " +
+          "answers as a wrong password does.",
         body: LoginBody,
         response: { 200: LoginResult, ...problems(400, 401, 403, 429) },
       },
@@ -60,6 +74,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
         address: request.ip,
         userAgent: request.headers["user-agent"],
         previousCookie: request.cookies[SESSION_COOKIE],
+        deviceCookie: request.cookies[DEVICE_COOKIE],
       });
       setSessionCookies(request, reply, session);
       return {
@@ -74,11 +89,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
     "/api/auth/logout",
     {
       config: { auth: "public" },
-      schema: { tags: ["auth"], summary: "End the current session", response: { 204: { type: "null" } } },
+      schema: {
+        tags: ["auth"],
+        summary: "End the current session",
+        description:
+          "With a session cookie this is a cookie-authenticated write: it needs the x-csrf-token header.",
+        response: { 204: { type: "null" }, ...problems(403) },
+      },
     },
     async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE];
-      if (cookie) await auth.logout(cookie);
+      if (cookie) {
+        // Else any page could log its visitors out (a cross-site form post carries the cookie).
+        checkCsrf(request, cookie);
+        await auth.logout(cookie);
+      }
       reply.clearCookie(SESSION_COOKIE, { path: "/" }).clearCookie(CSRF_COOKIE, { path: "/" });
       return reply.code(204).send();
     },

@@ -47,7 +47,14 @@ export interface NewSession {
   csrfToken: string;
   expiresAt: Date;
   user: UserProfile;
+  /** The trusted-device cookie to set (ADR 0401): new at a login from a device not known yet, else the same. */
+  deviceCookie: string;
 }
+
+/** Wrong passwords a trusted device may send per hour before its own delays start (ADR 0401). */
+export const DEVICE_FREE_FAILURES = 10;
+/** Throttle rows of ended windows are deleted at most this often (per process). */
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Records, in the current transaction, that the user's credentials must be looked up again. */
 export function credentialsChanged(
@@ -127,49 +134,73 @@ export class AuthService {
     }
   }
 
-  /** Verifies credentials and opens a new session (any session cookie sent along is ended: rotation). */
+  /**
+   * Verifies credentials and opens a new session (any session cookie sent along is ended: rotation).
+   * Throttled as ADR 0401 says: every attempt is counted before the password is checked (so concurrent
+   * guesses cannot outrun the limits); past the limits, attempts wait growing delays instead of a lock.
+   * A device the account logged in from before (its `deviceCookie`) is counted on its own, so strangers
+   * guessing can never keep the owner out. A disabled account answers exactly as a wrong password does.
+   */
   async login(input: {
     email: string;
     password: string;
     address: string;
     userAgent?: string;
     previousCookie?: string;
-  }) {
+    deviceCookie?: string;
+  }): Promise<NewSession> {
     const email = normaliseEmail(input.email);
     const now = this.d.clock.now();
-    const accountKey = `acct:${email}`;
-    const addressKey = `addr:${input.address}`;
-    const [acct, addr] = await Promise.all([
-      this.d.throttle.failures(accountKey, now),
-      this.d.throttle.failures(addressKey, now),
-    ]);
-    const blocked =
-      acct.count >= this.d.config.loginMaxFailuresPerAccount
-        ? acct
-        : addr.count >= this.d.config.loginMaxFailuresPerAddress
-          ? addr
-          : undefined;
-    if (blocked) {
-      const retry = Math.max(1, Math.ceil((blocked.resetsAt.getTime() - now.getTime()) / 1000));
-      throw tooManyRequests("Too many failed logins; try again later", retry);
+    await this.pruneThrottle(now);
+    const user = await this.d.users.withSecretByEmail(email);
+    const deviceHash = input.deviceCookie ? sha256(`device:${input.deviceCookie}`) : undefined;
+    const trusted =
+      user !== undefined &&
+      deviceHash !== undefined &&
+      (await this.d.throttle.deviceOwner(deviceHash)) === user.id;
+    const keys = trusted
+      ? [{ key: `dev:${deviceHash}`, free: DEVICE_FREE_FAILURES }]
+      : [
+          { key: `addr:${input.address}`, free: this.d.config.loginMaxFailuresPerAddress },
+          { key: `acct:${email}`, free: this.d.config.loginMaxFailuresPerAccount },
+        ];
+    for (const { key, free } of keys) {
+      const verdict = await this.d.throttle.admit(key, now, free);
+      if (!verdict.admitted)
+        throw tooManyRequests(
+          "Too many failed logins; try again later",
+          Math.ceil(verdict.retryAfterMs / 1000),
+        );
     }
 
-    const user = await this.d.users.withSecretByEmail(email);
     let ok = false;
     if (user) ok = await verifyPassword(user.password_hash, input.password);
     else await verifyAgainstNothing(input.password);
-    if (!user || !ok) {
-      await this.d.throttle.recordFailure(accountKey, now);
-      await this.d.throttle.recordFailure(addressKey, now);
-      throw unauthorized("Invalid email or password");
+    if (!user || !ok || user.disabled_at) throw unauthorized("Invalid email or password");
+    if (trusted) await this.d.throttle.reset(`dev:${deviceHash}`);
+    else {
+      await this.d.throttle.reset(`acct:${email}`);
+      await this.d.throttle.forgive(`addr:${input.address}`);
     }
-    if (user.disabled_at) throw forbidden("This account is disabled");
-    await this.d.throttle.reset(accountKey);
+    const deviceCookie = trusted ? input.deviceCookie! : randomSecret(32);
+    await this.d.throttle.trustDevice(sha256(`device:${deviceCookie}`), user.id, now);
     if (input.previousCookie) await this.endSession(input.previousCookie);
-    return this.openSession(profileOf(user), input.userAgent);
+    return { ...(await this.openSession(profileOf(user), input.userAgent)), deviceCookie };
   }
 
-  private async openSession(user: UserProfile, userAgent?: string): Promise<NewSession> {
+  private lastPrune = Number.NEGATIVE_INFINITY;
+
+  /** Deletes ended throttle windows now and then, so the table holds only live ones. */
+  private async pruneThrottle(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now.getTime();
+    await this.d.throttle.prune(now);
+  }
+
+  private async openSession(
+    user: UserProfile,
+    userAgent?: string,
+  ): Promise<Omit<NewSession, "deviceCookie">> {
     const now = this.d.clock.now();
     const cookie = randomSecret(32);
     const expiresAt = new Date(now.getTime() + this.d.config.sessionTtlDays * 86_400_000);

@@ -1,4 +1,3 @@
-import type { Generated } from "kysely";
 import type { UsersTables } from "../users/users.tables.js";
 
 type Instant = string;
@@ -44,10 +43,22 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface LoginThrottleTable {
+/** Login attempts per key ("acct:<email>", "addr:<ip>", "dev:<hash>") in a one-hour window (ADR 0401). */
+export interface LoginAttemptsTable {
   key: string;
-  window_start: Instant;
-  failures: Generated<number>;
+  /** Epoch milliseconds. */
+  window_start_ms: number;
+  attempts: number;
+  /** Epoch milliseconds: the next attempt is admitted from then on. */
+  next_at_ms: number;
+}
+
+/** Devices (a long-lived cookie) an account logged in from: exempt from the account's delays. */
+export interface TrustedDevicesTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Instant;
+  last_used_at: Instant;
 }
 
 /** The auth module's tables, with the users table its lookups join. */
@@ -56,5 +67,6 @@ export interface AuthTables extends UsersTables {
   api_tokens: ApiTokensTable;
   invites: InvitesTable;
   settings: SettingsTable;
-  login_throttle: LoginThrottleTable;
+  login_attempts: LoginAttemptsTable;
+  trusted_devices: TrustedDevicesTable;
 }

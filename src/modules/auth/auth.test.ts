@@ -8,6 +8,7 @@ import {
   type TestApp,
 } from "../../../test/support/app.js";
 import { ENGINES } from "../../../test/support/engines.js";
+import { loadConfig } from "../../config.js";
 import { sha256 } from "../../platform/secrets.js";
 
 const json = { "content-type": "application/json" };
@@ -226,10 +227,23 @@ describe.each(ENGINES)("login, sessions and CSRF (%s)", (engine) => {
       (await t.app.inject({ method: "GET", url: "/api/me", cookies: { readlog_session: cookie } }))
         .statusCode,
     ).toBe(200);
+    // A cookie-authenticated write like any other: without the CSRF header (a cross-site form) it is refused.
+    const forged = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      cookies: { readlog_session: cookie },
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.headers["content-type"]).toContain("application/problem+json");
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/me", cookies: { readlog_session: cookie } }))
+        .statusCode,
+    ).toBe(200);
     const out = await t.app.inject({
       method: "POST",
       url: "/api/auth/logout",
       cookies: { readlog_session: cookie },
+      headers: { "x-csrf-token": r.json().csrfToken },
     });
     expect(out.statusCode).toBe(204);
     expect(
@@ -355,5 +369,161 @@ describe.each(ENGINES)("password change (%s)", (engine) => {
     });
     expect(weak.json().errors[0]).toMatchObject({ field: "/body/newPassword", rule: "commonPassword" });
     expect((await login(t, user.email)).statusCode).toBe(200);
+  });
+});
+
+describe.each(ENGINES)("login throttling: counted first, delays not locks (ADR 0401) (%s)", (engine) => {
+  let t: TestApp;
+  let admin: Client;
+  beforeAll(async () => {
+    ({ t, admin } = await appWithAdmin(engine, {
+      trustProxy: true,
+      loginMaxFailuresPerAccount: 5,
+      loginMaxFailuresPerAddress: 20,
+    }));
+  });
+  afterAll(() => t.close());
+
+  const from = (address: string, extra: Record<string, string> = {}) => ({
+    "x-forwarded-for": address,
+    ...extra,
+  });
+  const deviceOf = (r: { cookies: { name: string; value: string }[] }) =>
+    r.cookies.find((c) => c.name === "readlog_device")?.value;
+
+  it("counts every attempt before the password check: 150 concurrent guesses get 5 checks (was 149)", async () => {
+    const victim = await newUser(t, { admin });
+    const all = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        login(t, victim.email, `wrong password ${i}`, from(`198.51.100.${i}`)),
+      ),
+    );
+    const codes = all.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401)).toHaveLength(5);
+    expect(codes.filter((c) => c === 429)).toHaveLength(145);
+    for (const r of all.filter((x) => x.statusCode === 429)) {
+      expect(r.headers["content-type"]).toContain("application/problem+json");
+      expect(Number(r.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("counts per address the same way: 60 concurrent guesses from one address get 20 checks (was 60)", async () => {
+    const all = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        login(t, `nobody${i}@example.com`, "wrong password!", from("203.0.113.50")),
+      ),
+    );
+    expect(all.filter((r) => r.statusCode === 401)).toHaveLength(20);
+    expect(all.filter((r) => r.statusCode === 429)).toHaveLength(40);
+  });
+
+  it("never locks the owner out: strangers' guesses wait growing delays, the owner's device gets in", async () => {
+    const owner = await newUser(t, { admin });
+    const first = await login(t, owner.email, PASSWORD, from("192.0.2.1"));
+    const device = deviceOf(first)!;
+    expect(first.cookies.find((c) => c.name === "readlog_device")).toMatchObject({
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/api/auth",
+    });
+    // 50 wrong logins from 50 addresses: after 5, each further attempt waits 1 s, 2 s, 4 s…
+    for (let i = 0; i < 50; i++) await login(t, owner.email, "wrong password!", from(`10.9.0.${i}`));
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await login(t, owner.email, "wrong password!", from("10.9.1.1"));
+      expect(r.statusCode).toBe(429);
+      const wait = Number(r.headers["retry-after"]);
+      waits.push(wait);
+      t.clock.advance(wait * 1000);
+      expect((await login(t, owner.email, "wrong password!", from("10.9.1.2"))).statusCode).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4, 8]);
+    // The owner, from the device that logged in before, with the right password: in at once.
+    const back = await login(
+      t,
+      owner.email,
+      PASSWORD,
+      from("10.9.1.3", { cookie: `readlog_device=${device}` }),
+    );
+    expect(back.statusCode, back.body).toBe(200);
+    expect(deviceOf(back)).toBe(device);
+    // A new device waits the delay (not an hour), then the right password works and that device is known.
+    const fresh = await login(t, owner.email, PASSWORD, from("10.9.1.4"));
+    expect(fresh.statusCode).toBe(429);
+    expect(Number(fresh.headers["retry-after"])).toBeLessThanOrEqual(16);
+    t.clock.advance(Number(fresh.headers["retry-after"]) * 1000);
+    const later = await login(t, owner.email, PASSWORD, from("10.9.1.4"));
+    expect(later.statusCode).toBe(200);
+    expect(deviceOf(later)).not.toBe(device);
+    t.clock.set(new Date());
+  });
+
+  it("counts a known device's wrong passwords on that device alone, and a device cookie of another account is no help", async () => {
+    const owner = await newUser(t, { admin });
+    const other = await newUser(t, { admin });
+    const device = deviceOf(await login(t, owner.email, PASSWORD, from("192.0.2.7")))!;
+    const cookie = { cookie: `readlog_device=${device}` };
+    for (let i = 0; i < 10; i++)
+      expect((await login(t, owner.email, "wrong password!", from("192.0.2.7", cookie))).statusCode).toBe(
+        401,
+      );
+    expect((await login(t, owner.email, PASSWORD, from("192.0.2.7", cookie))).statusCode).toBe(429);
+    // The account itself was not throttled by the device's mistakes.
+    expect((await login(t, owner.email, PASSWORD, from("192.0.2.8"))).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) await login(t, other.email, "wrong password!", from(`10.8.0.${i}`));
+    expect((await login(t, other.email, PASSWORD, from("10.8.1.1", cookie))).statusCode).toBe(429);
+  });
+
+  it("lets a known device in from an address over its limit; the address limit is far above the account's", async () => {
+    const owner = await newUser(t, { admin });
+    const device = deviceOf(await login(t, owner.email, PASSWORD, from("203.0.113.99")))!;
+    for (let i = 0; i < 25; i++)
+      await login(t, `spray${i}@example.com`, "wrong password!", from("203.0.113.99"));
+    expect((await login(t, owner.email, PASSWORD, from("203.0.113.99"))).statusCode).toBe(429);
+    const known = await login(
+      t,
+      owner.email,
+      PASSWORD,
+      from("203.0.113.99", { cookie: `readlog_device=${device}` }),
+    );
+    expect(known.statusCode).toBe(200);
+    const defaults = loadConfig({});
+    expect(defaults.loginMaxFailuresPerAddress).toBeGreaterThanOrEqual(
+      10 * defaults.loginMaxFailuresPerAccount,
+    );
+  });
+
+  it("prunes windows that ended, so the throttle table only holds live ones", async () => {
+    const rows = () => t.services.db.selectFrom("login_attempts").select("key").execute();
+    for (let i = 0; i < 5; i++)
+      await login(t, `gone${i}@example.com`, "wrong password!", from(`10.7.0.${i}`));
+    expect((await rows()).length).toBeGreaterThan(5);
+    t.clock.advance(2 * 3600_000);
+    await login(t, "late@example.com", "wrong password!", from("10.7.9.9"));
+    expect((await rows()).map((r) => r.key).sort()).toEqual(["acct:late@example.com", "addr:10.7.9.9"]);
+    t.clock.set(new Date());
+  });
+});
+
+describe("security headers", () => {
+  let t: TestApp;
+  let admin: Client;
+  beforeAll(async () => {
+    ({ t, admin } = await appWithAdmin());
+  });
+  afterAll(() => t.close());
+
+  it("sends Cache-Control: no-store and X-Content-Type-Options: nosniff with authenticated and auth answers", async () => {
+    const answers = [
+      await admin.request({ method: "GET", url: "/api/me" }),
+      await admin.request({ method: "GET", url: "/api/books" }),
+      await admin.request({ method: "GET", url: "/api/books/nope" }),
+      await t.app.inject({ method: "GET", url: "/api/me" }),
+      await login(t, admin.email),
+    ];
+    for (const r of answers) {
+      expect(r.headers["cache-control"], r.body).toBe("no-store");
+      expect(r.headers["x-content-type-options"]).toBe("nosniff");
+    }
   });
 });

@@ -8,6 +8,7 @@ import { authRoutes } from "./auth.routes.js";
 import { type AuthConfig, AuthService } from "./auth.service.js";
 import { LoginThrottleRepo } from "./login-throttle.repo.js";
 import { meRoutes } from "./me.routes.js";
+import * as loginThrottle from "./migrations/0013-login-throttle.js";
 import { PrincipalCache } from "./principal-cache.js";
 import { RegistrationRepo } from "./registration.repo.js";
 import { SessionsRepo } from "./sessions.repo.js";
@@ -18,6 +19,8 @@ import { TokensService } from "./tokens.service.js";
 /** Accounts' credentials: registration, sessions, login limits, personal API tokens, the request's actor. */
 export const authModule = defineModule({
   name: "auth",
+  // The auth tables themselves were created by 0001-accounts (the users module's).
+  migrations: { "0013-login-throttle": loginThrottle },
   create(ctx, { users, config }: { users: UsersRepo; config: AuthConfig }) {
     const principals = new PrincipalCache({ ttlMs: config.authCacheSeconds * 1000, clock: ctx.clock });
     const tokensRepo = new TokensRepo(ctx.uow);

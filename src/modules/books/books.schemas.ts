@@ -8,16 +8,32 @@ import { READING_STATUSES } from "./books.tables.js";
 export const StatusSchema = READING_STATUSES.schema({
   description: "The shelf: wishlist, reading, paused, finished or abandoned",
 });
+// `format: "date"` checks the calendar (2026-02-30 and 9999-99-99 are refused); the pattern keeps it YYYY-MM-DD.
 export const LocalDateSchema = Type.String({
+  format: "date",
   pattern: LOCAL_DATE_PATTERN,
   description: "A local day, YYYY-MM-DD",
 });
 
-const Title = Type.String({ minLength: 1, maxLength: 500 });
-const Authors = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20 });
+/*
+ * The rules of a book's fields, defined once: the API's bodies, the restore document (export.tables.ts)
+ * and the CSV imports (imports/import-rules.ts) all use these.
+ */
+export const TITLE_MAX = 500;
+export const AUTHORS_MAX = 20;
+export const AUTHOR_MAX = 200;
+export const PAGES_MAX = 100_000;
+/** A title has a letter, digit or sign, not only spaces (the service trims it). */
+export const Title = Type.String({ minLength: 1, maxLength: TITLE_MAX, pattern: "\\S" });
+export const Authors = Type.Array(Type.String({ minLength: 1, maxLength: AUTHOR_MAX, pattern: "\\S" }), {
+  maxItems: AUTHORS_MAX,
+});
 const IsbnText = Type.String({ maxLength: 20, description: "Hyphens and spaces are ignored" });
-const TotalPages = Type.Integer({ minimum: 1, maximum: 100_000 });
-const CoverUrl = Type.String({ format: "uri", pattern: "^https?://", maxLength: 2000 });
+export const TotalPages = Type.Integer({ minimum: 1, maximum: PAGES_MAX });
+/** http(s) only: a stored `javascript:` URL would be an XSS for any client that links the cover. */
+export const CoverUrl = Type.String({ format: "uri", pattern: "^https?://", maxLength: 2000 });
+/** Which service filled a book's fields (openlibrary, goodreads, storygraph…). */
+export const MetadataSource = Type.String({ pattern: "^[a-z][a-z0-9-]{0,49}$" });
 
 const fields = {
   authors: Type.Optional(Authors),

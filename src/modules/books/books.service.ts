@@ -8,10 +8,18 @@ import { newId } from "../../platform/ids.js";
 import { bookCreated, bookDeleted, bookUpdated } from "./books.events.js";
 import type { BookPatch, BookRow, BooksRepo } from "./books.repo.js";
 import type { ReadingStatus } from "./books.tables.js";
-import { type Isbns, parseIsbn } from "./isbn.js";
-import type { BookMetadata, MetadataLookup } from "./metadata.js";
+import { type Isbns, isbnOfLength, parseIsbn } from "./isbn.js";
+import { type BookMetadata, type MetadataLookup, noMetadata } from "./metadata.js";
 import type { OpenReading, ReadingsService } from "./readings.service.js";
 
+/**
+ * What the module that keeps the progress log says about a read-through's pages: a book's total pages may
+ * not go below a page still in effect (the progress module registers itself; see `usePageBounds`).
+ */
+export interface PageBounds {
+  /** Throws a field error on /body/totalPages when `total` is below a page recorded for the read-through. */
+  checkTotalPages(readingId: string, total: number): Promise<void>;
+}
 export interface BookFields {
   title?: string;
   authors?: string[];
@@ -30,6 +38,11 @@ export interface CreateOptions {
   reading?: OpenReading;
   /** metadata_source to record when no lookup supplied it, e.g. "goodreads". */
   metadataSource?: string | null;
+  /**
+   * Metadata the caller looked up already (`lookup`), used as a lookup's answer: it fills the fields not
+   * given. Lets a caller look up before opening its unit of work.
+   */
+  metadata?: BookMetadata;
 }
 
 export type LookupOutcome = "found" | "not-found" | "failed" | "skipped";
@@ -46,9 +59,8 @@ export function normaliseIsbns(f: Pick<BookFields, "isbn" | "isbn10" | "isbn13">
     ["isbn13", f.isbn13, 13],
   ] as const) {
     if (value === undefined || value === "") continue;
-    const p = parseIsbn(value);
-    const compact = value.replace(/[\s-]/g, "");
-    if (!p || (len !== 0 && compact.length !== len))
+    const p = isbnOfLength(value, len);
+    if (!p)
       throw invalidField(
         `/body/${field}`,
         "isbn",
@@ -78,20 +90,40 @@ export class BooksService {
     },
   ) {}
 
+  private pageBounds: PageBounds | undefined;
+
+  /** Lets the progress module guard total pages against the pages it has recorded. */
+  usePageBounds(bounds: PageBounds): void {
+    this.pageBounds = bounds;
+  }
+
+  /** Whether metadata lookups are on (OPENLIBRARY_URL set). */
+  get lookupsEnabled(): boolean {
+    return this.d.metadata !== noMetadata;
+  }
+
+  /** Asks the metadata service; never throws (a failure is logged and answered as `failed`). */
+  async lookup(query: { isbn13?: string; title?: string }): Promise<{
+    outcome: LookupOutcome;
+    found?: BookMetadata;
+  }> {
+    try {
+      const found = await this.d.metadata.find(query);
+      return found ? { outcome: "found", found } : { outcome: "not-found" };
+    } catch (err) {
+      this.d.log?.warn({ err: String(err) }, "metadata lookup failed; creating the book without it");
+      return { outcome: "failed" };
+    }
+  }
+
   /** Creates a book and its first read-through (wishlist unless `opts.reading` says otherwise). */
   async create(actor: Actor, input: BookFields, opts: CreateOptions = {}) {
     requireScope(actor, "write");
     const isbns = normaliseIsbns(input);
-    let found: BookMetadata | undefined;
-    let lookup: LookupOutcome = "skipped";
-    if (opts.lookup && (isbns || input.title)) {
-      try {
-        found = await this.d.metadata.find({ isbn13: isbns?.isbn13, title: input.title });
-        lookup = found ? "found" : "not-found";
-      } catch (err) {
-        lookup = "failed";
-        this.d.log?.warn({ err: String(err) }, "metadata lookup failed; creating the book without it");
-      }
+    let found: BookMetadata | undefined = opts.metadata;
+    let lookup: LookupOutcome = found ? "found" : "skipped";
+    if (!found && opts.lookup && (isbns || input.title)) {
+      ({ outcome: lookup, found } = await this.lookup({ isbn13: isbns?.isbn13, title: input.title }));
     }
     const title = input.title?.trim() || found?.title;
     if (!title)
@@ -150,6 +182,8 @@ export class BooksService {
     const isbns = normaliseIsbns(input);
     if (isbns) Object.assign(patch, { isbn10: isbns.isbn10, isbn13: isbns.isbn13 });
     if (input.totalPages !== undefined) patch.total_pages = input.totalPages;
+    if (typeof input.totalPages === "number" && book.current_reading_id)
+      await this.pageBounds?.checkTotalPages(book.current_reading_id, input.totalPages);
     if (input.coverUrl !== undefined) patch.cover_url = input.coverUrl;
     const updated_at = this.d.clock.now().toISOString();
     await this.d.uow.transaction(async () => {

@@ -53,3 +53,9 @@ export function parseIsbn(raw: string): Isbns | undefined {
   if (s.length === 13 && isValidIsbn13(s)) return { isbn10: isbn13To10(s), isbn13: s };
   return undefined;
 }
+
+/** `parseIsbn`, when the ISBN is also of the given kind (10 or 13 digits once compacted; 0: either). */
+export function isbnOfLength(raw: string, length: 0 | 10 | 13): Isbns | undefined {
+  const parsed = parseIsbn(raw);
+  return parsed && (length === 0 || compactIsbn(raw).length === length) ? parsed : undefined;
+}

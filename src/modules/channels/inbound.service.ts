@@ -72,7 +72,7 @@ export class InboundService {
       repo: ChannelsRepo;
       channels: ChannelsService;
       outbox: OutboundMessages;
-      text: Pick<TextService, "handle">;
+      text: Pick<TextService, "prepare" | "run">;
       clock: Clock;
       log: Log;
     },
@@ -206,9 +206,14 @@ export class InboundService {
         content: { type: "text", body: reply.text },
       });
     };
+    const link = await this.repo.findLink(m.channel, m.address, m.userKey);
+    // Parsed and looked up (the network) before the unit of work opens.
+    const prepared =
+      link && m.text !== null && !m.linkCode
+        ? await this.d.text.prepare(this.context(link, m, await this.repliedBook(link, m)), m.text)
+        : undefined;
     // The delivery, what its command records and the queued reply: one unit of work.
     return this.d.uow.grouped(async () => {
-      const link = await this.repo.findLink(m.channel, m.address, m.userKey);
       if (!(await record(link))) return false;
       if (m.linkCode) {
         const owner = await this.d.channels.redeem(m.channel, m.linkCode, m.address, m.userKey, m.display);
@@ -216,12 +221,8 @@ export class InboundService {
         await queue(linked, { text: owner ? REPLIES.linked : REPLIES.badCode }, false);
         return true;
       }
-      if (link && m.text !== null) {
-        const reply = await this.d.text.handle(
-          this.context(link, m, await this.repliedBook(link, m)),
-          m.text,
-        );
-        await queue(link, reply, true);
+      if (link && prepared) {
+        await queue(link, await this.d.text.run(prepared), true);
         return true;
       }
       await queue(link, { text: link ? REPLIES.onlyText : REPLIES.onboarding(m.channel) }, true);

@@ -54,7 +54,7 @@ export const daysRoutes: FastifyPluginAsyncTypebox<{ days: DaysService }> = asyn
       schema: {
         tags: ["days"],
         summary: "One local day: every entry and the pages read per book",
-        params: Type.Object({ date: Type.String({ maxLength: 10, description: "YYYY-MM-DD" }) }),
+        params: Type.Object({ date: LocalDateSchema }),
         response: { 200: Day, ...problems(...AUTHED) },
       },
     },

@@ -57,7 +57,10 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
         summary: "Restore a Readlog export into this (empty) account",
         description:
           "Losslessly, in one transaction. 409 when the account already has books or other data; 400 for " +
-          "another export version or a document whose links do not hold. Ids are kept when free on this " +
+          "another export version, or when any row breaks a rule the API itself applies where it creates " +
+          "such a row (field limits, real days and instants, http(s) URLs, links between rows, one current " +
+          "read-through per book, corrections of earlier entries only…): the problem names each row and " +
+          "field (the first 20, and how many more), and nothing is written. Ids are kept when free on this " +
           "server, else replaced with every link rewritten. Your name and time zone are taken from it.",
         body: Document,
         response: { 201: Restored, ...problems(...AUTHED, 409, 413) },

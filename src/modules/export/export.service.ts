@@ -4,7 +4,7 @@ import { type Kysely, sql } from "kysely";
 import { type Actor, requireScope } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
-import { badRequest, conflict, invalidField } from "../../platform/errors.js";
+import { conflict, invalidField } from "../../platform/errors.js";
 import type { EventLog } from "../../platform/events/event-log.js";
 import { credentialsChanged } from "../auth/auth.service.js";
 import { orderedIds } from "../imports/ordered-ids.js";
@@ -19,6 +19,7 @@ import {
   toDatabaseRow,
   toDocumentRow,
 } from "./export.tables.js";
+import { checkDocument, type DocTables } from "./restore-checks.js";
 
 /** Rows per query while exporting and per INSERT while restoring. */
 const PAGE = 500;
@@ -121,8 +122,17 @@ export class ExportService {
       );
     checkTimeZone(doc.user.timezone, "/body/user/timezone");
     const tables = EXPORTED_TABLES.map((t) => ({ t, rows: (doc[t.key] ?? []) as DocRow[] }));
-    checkLinks(tables);
+    checkDocument(tables, { zone: doc.user.timezone, now: this.clock.now() }).throwIfAny();
 
+    return this.write(user, doc, tables);
+  }
+
+  /** Writes a checked document in one unit of work, with the user.changed event (the profile is replaced). */
+  private async write(
+    user: { id: string },
+    doc: ExportDocumentValue,
+    tables: DocTables,
+  ): Promise<RestoreResult> {
     return this.d.uow.transaction(async () => {
       const any: AnyDb = this.d.uow.db;
       const tx = any;
@@ -200,37 +210,6 @@ async function* pages(db: Db, t: ExportedTable, ownerId: string): AsyncGenerator
     const last = rows[rows.length - 1]!;
     after = t.orderBy.map((c) => last[c]);
   }
-}
-
-/** Every id unique per table and every link naming a row of the document; 400 naming the first that is not. */
-function checkLinks(tables: { t: ExportedTable; rows: DocRow[] }[]): void {
-  const ids = new Map<string, Set<string>>();
-  for (const { t, rows } of tables) {
-    if (!("id" in t.row.properties)) continue;
-    const set = new Set<string>();
-    rows.forEach((r, i) => {
-      const id = r.id as string;
-      if (set.has(id)) throw invalidField(`/body/${t.key}/${i}/id`, "unique", `Duplicate ${t.key} id ${id}`);
-      set.add(id);
-    });
-    ids.set(t.key, set);
-  }
-  for (const { t, rows } of tables)
-    rows.forEach((r, i) => {
-      for (const [field, target] of Object.entries(t.refs)) {
-        const v = r[field];
-        if (v === null || v === undefined) continue;
-        if (!ids.get(target)?.has(v as string))
-          throw invalidField(
-            `/body/${t.key}/${i}/${field}`,
-            "reference",
-            `${field} ${String(v)} names no row of ${target}`,
-          );
-      }
-    });
-  const goals = tables.find(({ t }) => t.key === "goals")?.rows ?? [];
-  if (new Set(goals.map((g) => g.year)).size !== goals.length)
-    throw badRequest("Two goals for the same year");
 }
 
 type IdMaps = Map<string, Map<string, string>>;

@@ -5,6 +5,27 @@ import { sql } from "kysely";
 // biome-ignore lint/suspicious/noExplicitAny: every exported module's tables
 type Db = Kysely<any>;
 
+import { Id, Instant } from "../../platform/http/responses.js";
+import {
+  Authors,
+  CoverUrl,
+  LocalDateSchema,
+  MetadataSource,
+  PAGES_MAX,
+  StatusSchema,
+  TITLE_MAX,
+  Title,
+  TotalPages,
+} from "../books/books.schemas.js";
+import { EXTERNAL_ID_MAX, IMPORT_FORMATS, REVIEW_MAX } from "../imports/import-record.js";
+import { EntryNote, Page, Percent, SourceSchema } from "../progress/progress.schemas.js";
+import { IdempotencyKey, Retention } from "../review/review.schemas.js";
+import { GoalBooks, GoalPages, GoalYear } from "../stats/goals.schemas.js";
+import { MAX_INPUT_CHARS } from "../text/parser.js";
+import { Name, TimeZone } from "../users/users.schemas.js";
+
+const ExternalId = Type.String({ minLength: 1, maxLength: EXTERNAL_ID_MAX });
+
 /**
  * THE list of what a user owns, in the order it is exported and restored (parents before children).
  * A new user-owned table gets one entry here and is then exported, restored and round-trip tested.
@@ -27,18 +48,20 @@ export interface ExportedTable {
   json?: readonly string[];
 }
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
-const At = Type.String({ minLength: 1, maxLength: 40, description: "RFC 3339 instant, UTC" });
-const Status = Type.Union(
-  ["wishlist", "reading", "paused", "finished", "abandoned"].map((s) => Type.Literal(s)),
-);
-const Source = Type.Union(
-  ["web", "api", "cli", "whatsapp", "telegram", "import"].map((s) => Type.Literal(s)),
-);
+/*
+ * Each field uses the rule the API applies where it creates the value (one definition per rule, imported
+ * from the owning module): a restore accepts only what the API could have stored (issue 11). The rules
+ * between rows (links, one current read-through, no correction cycles…) are in restore-checks.ts.
+ */
+const Day = LocalDateSchema;
+const At = Instant;
 const orNull = (t: TSchema) => Type.Union([t, Type.Null()]);
 const Text = (max: number) => Type.String({ maxLength: max });
 const row = (props: Record<string, TSchema>) => Type.Object(props, { additionalProperties: false });
+/** Most rows of one table in a document: far above any library, and a cap for the validator. */
+const ROWS_MAX = 1_000_000;
+/** FSRS's longest interval (ts-fsrs maximum_interval), in days. */
+const DAYS_MAX = 36_500;
 
 export const EXPORTED_TABLES: readonly ExportedTable[] = [
   {
@@ -47,15 +70,15 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     orderBy: ["id"],
     row: row({
       id: Id,
-      title: Type.String({ minLength: 1, maxLength: 2000 }),
-      authors: Type.Array(Text(500), { maxItems: 100 }),
+      title: Title,
+      authors: Authors,
       isbn10: orNull(Type.String({ pattern: "^\\d{9}[\\dX]$" })),
-      isbn13: orNull(Type.String({ pattern: "^\\d{13}$" })),
-      totalPages: orNull(Type.Integer({ minimum: 1 })),
-      coverUrl: orNull(Text(2000)),
-      metadataSource: orNull(Text(100)),
-      status: Status,
-      currentReadingId: orNull(Id),
+      isbn13: orNull(Type.String({ pattern: "^97[89]\\d{10}$" })),
+      totalPages: orNull(TotalPages),
+      coverUrl: orNull(CoverUrl),
+      metadataSource: orNull(MetadataSource),
+      status: StatusSchema,
+      currentReadingId: Id,
       createdAt: At,
       updatedAt: At,
     }),
@@ -69,11 +92,11 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     row: row({
       id: Id,
       bookId: Id,
-      status: Status,
+      status: StatusSchema,
       startedOn: orNull(Day),
       finishedOn: orNull(Day),
       rating: orNull(Type.Number({ minimum: 0, maximum: 5 })),
-      review: orNull(Text(100_000)),
+      review: orNull(Text(REVIEW_MAX)),
       createdAt: At,
       updatedAt: At,
     }),
@@ -86,8 +109,8 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     row: row({
       id: Id,
       readingId: Id,
-      fromStatus: orNull(Status),
-      toStatus: Status,
+      fromStatus: orNull(StatusSchema),
+      toStatus: StatusSchema,
       localDate: Day,
       changedAt: At,
     }),
@@ -101,14 +124,14 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
       id: Id,
       readingId: Id,
       bookId: Id,
-      page: orNull(Type.Integer({ minimum: 0 })),
-      percent: orNull(Type.Number({ minimum: 0, maximum: 100 })),
+      page: orNull(Page),
+      percent: orNull(Percent),
       localDate: Day,
       recordedAt: At,
-      source: Source,
+      source: SourceSchema,
       supersedes: orNull(Id),
-      pagesDelta: Type.Integer(),
-      note: orNull(Text(10_000)),
+      pagesDelta: Type.Integer({ minimum: -PAGES_MAX, maximum: PAGES_MAX }),
+      note: orNull(EntryNote),
     }),
     refs: { readingId: "readings", bookId: "books", supersedes: "progressEntries" },
   },
@@ -116,12 +139,7 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     key: "goals",
     table: "goals",
     orderBy: ["year"],
-    row: row({
-      year: Type.Integer({ minimum: 1900, maximum: 3000 }),
-      books: orNull(Type.Integer({ minimum: 0 })),
-      pages: orNull(Type.Integer({ minimum: 0 })),
-      updatedAt: At,
-    }),
+    row: row({ year: GoalYear, books: orNull(GoalBooks), pages: orNull(GoalPages), updatedAt: At }),
     refs: {},
   },
   {
@@ -129,8 +147,8 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     table: "import_keys",
     orderBy: ["source", "external_id"],
     row: row({
-      source: Text(50),
-      externalId: Text(200),
+      source: Type.Union(IMPORT_FORMATS.map((f) => Type.Literal(f))),
+      externalId: ExternalId,
       bookId: Id,
       createdAt: At,
     }),
@@ -142,10 +160,11 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     orderBy: ["id"],
     row: row({
       id: Id,
-      url: Text(8192),
+      // Links are saved from text messages (at most MAX_INPUT_CHARS); restore-checks.ts applies isHttpUrl.
+      url: Type.String({ minLength: 1, maxLength: MAX_INPUT_CHARS }),
       status: Type.Literal("saved"),
-      comment: orNull(Text(10_000)),
-      source: Source,
+      comment: orNull(Text(MAX_INPUT_CHARS)),
+      source: SourceSchema,
       createdAt: At,
     }),
     refs: {},
@@ -155,7 +174,7 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     table: "review_settings",
     // One row per owner.
     orderBy: ["owner_id"],
-    row: row({ desiredRetention: Type.Number({ minimum: 0.7, maximum: 0.99 }), updatedAt: At }),
+    row: row({ desiredRetention: Retention, updatedAt: At }),
     refs: {},
   },
   {
@@ -164,23 +183,23 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
     orderBy: ["id"],
     row: row({
       id: Id,
-      kind: Type.Union(["book", "note", "highlight"].map((k) => Type.Literal(k))),
       // Book cards only so far: when note and highlight cards arrive, their subjects need their own refs.
+      kind: Type.Literal("book"),
       subjectId: Id,
       bookId: Id,
-      prompt: Text(10_000),
+      prompt: Type.String({ minLength: 1, maxLength: TITLE_MAX + 200 }),
       dueOn: Day,
       dueAt: At,
-      stability: Type.Number({ minimum: 0 }),
-      difficulty: Type.Number({ minimum: 0 }),
-      elapsedDays: Type.Integer({ minimum: 0 }),
-      scheduledDays: Type.Integer({ minimum: 0 }),
-      learningSteps: Type.Integer({ minimum: 0 }),
-      reps: Type.Integer({ minimum: 0 }),
-      lapses: Type.Integer({ minimum: 0 }),
+      stability: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+      difficulty: Type.Number({ minimum: 0, maximum: 10 }),
+      elapsedDays: Type.Integer({ minimum: 0, maximum: DAYS_MAX * 10 }),
+      scheduledDays: Type.Integer({ minimum: 0, maximum: DAYS_MAX }),
+      learningSteps: Type.Integer({ minimum: 0, maximum: 100 }),
+      reps: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+      lapses: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
       state: Type.Integer({ minimum: 0, maximum: 3 }),
       lastReview: orNull(At),
-      desiredRetention: orNull(Type.Number({ minimum: 0.7, maximum: 0.99 })),
+      desiredRetention: orNull(Retention),
       suspendedAt: orNull(At),
       retiredAt: orNull(At),
       createdAt: At,
@@ -197,11 +216,11 @@ export const EXPORTED_TABLES: readonly ExportedTable[] = [
       cardId: Id,
       grade: Type.Integer({ minimum: 1, maximum: 4 }),
       state: Type.Integer({ minimum: 0, maximum: 3 }),
-      scheduledDays: Type.Integer({ minimum: 0 }),
+      scheduledDays: Type.Integer({ minimum: 0, maximum: DAYS_MAX }),
       reviewedAt: At,
       localDate: Day,
-      source: Source,
-      idempotencyKey: Text(300),
+      source: SourceSchema,
+      idempotencyKey: IdempotencyKey,
     }),
     refs: { cardId: "reviewCards" },
   },
@@ -238,16 +257,32 @@ export function toDocumentRow(t: ExportedTable, dbRow: Record<string, unknown>):
   return out;
 }
 
-/** A document row as a database row of `ownerId`. */
+/** The fields of a row schema that hold an instant (alone or nullable). */
+function instantFields(t: ExportedTable): Set<string> {
+  const isInstant = (s: TSchema): boolean =>
+    s.format === "date-time" || ((s.anyOf ?? []) as TSchema[]).some((x) => x.format === "date-time");
+  return new Set(Object.entries(t.row.properties).flatMap(([f, s]) => (isInstant(s) ? [f] : [])));
+}
+const INSTANTS = new Map(EXPORTED_TABLES.map((t) => [t.key, instantFields(t)]));
+
+/**
+ * A document row as a database row of `ownerId`. Instants are stored as the API stores them (UTC,
+ * `toISOString`), so that rows compare in time order on SQLite too ("…T10:00:00+02:00" would not).
+ */
 export function toDatabaseRow(
   t: ExportedTable,
   docRow: Record<string, unknown>,
   ownerId: string,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { owner_id: ownerId };
+  const instants = INSTANTS.get(t.key);
   for (const field of Object.keys(t.row.properties)) {
     const v = docRow[field];
-    out[toColumn(field)] = t.json?.includes(field) ? JSON.stringify(v) : v;
+    out[toColumn(field)] = t.json?.includes(field)
+      ? JSON.stringify(v)
+      : typeof v === "string" && instants?.has(field)
+        ? new Date(v).toISOString()
+        : v;
   }
   return out;
 }
@@ -265,13 +300,13 @@ export const ExportDocument = Type.Object(
     }),
     exportedAt: At,
     user: Type.Object({
-      id: Type.String(),
-      email: Type.String(),
-      name: Type.String({ maxLength: 100 }),
-      timezone: Type.String({ minLength: 1, maxLength: 64 }),
+      id: Type.String({ maxLength: 64 }),
+      email: Type.String({ maxLength: 254 }),
+      name: Name,
+      timezone: TimeZone,
       createdAt: At,
     }),
-    ...Object.fromEntries(EXPORTED_TABLES.map((t) => [t.key, Type.Array(t.row)])),
+    ...Object.fromEntries(EXPORTED_TABLES.map((t) => [t.key, Type.Array(t.row, { maxItems: ROWS_MAX })])),
   },
   { $id: "ReadlogExport", description: "Everything one user owns (no password, sessions or tokens)" },
 );

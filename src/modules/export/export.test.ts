@@ -89,6 +89,21 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
         payload: generateGoodreadsCsv(40, 11),
       }),
     );
+    // StoryGraph re-reads (several read-throughs, a StoryGraph id), and progress by text: a correction
+    // confirmed with yes, then undone (an entry superseding another).
+    const sg =
+      "Title,Authors,Contributors,ISBN/UID,Format,Read Status,Date Added,Last Date Read,Dates Read,Read Count,Moods,Pace,Character- or Plot-Driven?,Strong Character Development?,Loveable Characters?,Diverse Characters?,Flawed Characters?,Star Rating,Review,Content Warnings,Content Warning Description,Tags,Owned?\n" +
+      'Solaris,Stanisław Lem,,sg-8812,paperback,read,2020/01/01,2025/03/01,"2019/05/01-2019/06/01, 2025/02/01-2025/03/01",2,,,,,,,,4.5,Strange.,,,,No\n';
+    await ok(
+      alice.request({
+        method: "POST",
+        url: "/api/imports/storygraph",
+        headers: { "content-type": "text/csv" },
+        payload: sg,
+      }),
+    );
+    for (const text of ["start The Cyberiad", "cyberiad 50", "cyberiad 40", "yes", "cyberiad 60", "undo"])
+      await ok(alice.request({ method: "POST", url: "/api/text", payload: { text } }));
     // A link saved by text.
     await ok(
       alice.request({

@@ -28,6 +28,10 @@ interface IBook {
   isNew: boolean;
   dirty: Set<keyof BookRow>;
   readings: IReading[];
+  /** The import sources (goodreads, storygraph) this book has an outside id from. */
+  sources: Set<string>;
+  /** Whether a row of the file being imported was matched to this book (or created it). */
+  inThisFile: boolean;
 }
 
 /** Shelf moves an import may make on the current read-through: forward only, never back. */
@@ -40,9 +44,12 @@ const ADVANCE: Partial<Record<ReadingStatus, readonly ReadingStatus[]>> = {
 const keyOf = (source: string, externalId: string) => `${source}\u0000${externalId}`;
 
 /**
- * The owner's library in memory, matched and merged row by row, then written in bulk. Matching: ISBN-13,
- * else the outside id (Goodreads `Book Id`, StoryGraph UID), else title (series marker, case, accents and
- * punctuation ignored) + first author when the ISBNs do not contradict it. A match only ever gains: empty
+ * The owner's library in memory, matched and merged row by row, then written in bulk. Matching: the outside
+ * id (Goodreads `Book Id`, StoryGraph UID), else ISBN-13 — unless that book carries another id from the same
+ * source —, else title (series marker, case, accents and punctuation ignored) + first author when the ISBNs
+ * do not contradict it, and only for a book with no id from this source that no earlier row of the file
+ * matched: rows of one file are different books (two editions with their own Goodreads ids stay two
+ * books, whatever their titles). A match only ever gains: empty
  * book fields are filled, missing dated read-throughs added, the current read-through moved forward
  * (wishlist → finished, reading → finished…); what Readlog already knows is never overwritten.
  */
@@ -79,6 +86,8 @@ export class LibraryMerge {
         isNew: false,
         dirty: new Set(),
         readings: [],
+        sources: new Set(),
+        inThisFile: false,
       };
       byId.set(b.id, book);
       this.index(book);
@@ -91,7 +100,9 @@ export class LibraryMerge {
       });
     for (const k of lib.keys) {
       const book = byId.get(k.book_id);
-      if (book) this.byKey.set(keyOf(k.source, k.external_id), book);
+      if (!book) continue;
+      this.byKey.set(keyOf(k.source, k.external_id), book);
+      book.sources.add(k.source);
     }
   }
 
@@ -100,8 +111,10 @@ export class LibraryMerge {
     const book = this.find(rec);
     if (!book) {
       const created = this.create(rec);
+      created.inThisFile = true;
       return { line: rec.line, title: rec.title, action: "created", bookId: created.row.id, changes: [] };
     }
+    book.inThisFile = true;
     const changes = this.update(book, rec);
     return {
       line: rec.line,
@@ -135,16 +148,21 @@ export class LibraryMerge {
   }
 
   private find(rec: ImportRecord): IBook | undefined {
-    if (rec.isbn13) {
-      const b = this.byIsbn.get(rec.isbn13);
-      if (b) return b;
-    }
     if (rec.externalId) {
       const b = this.byKey.get(keyOf(rec.source, rec.externalId));
       if (b) return b;
     }
+    // A book with another id from this source is another record of that source, whatever else agrees.
+    const free = (b: IBook) => !rec.externalId || !b.sources.has(rec.source);
+    if (rec.isbn13) {
+      const b = this.byIsbn.get(rec.isbn13);
+      if (b && free(b)) return b;
+    }
     const t = titleKey(rec.title, rec.authors);
-    return t ? this.byTitle.get(t)?.find((b) => !rec.isbn13 || !b.row.isbn13) : undefined;
+    if (!t) return undefined;
+    return this.byTitle
+      .get(t)
+      ?.find((b) => (!rec.isbn13 || !b.row.isbn13) && !b.sources.has(rec.source) && !b.inThisFile);
   }
 
   private create(rec: ImportRecord): IBook {
@@ -168,6 +186,8 @@ export class LibraryMerge {
       isNew: true,
       dirty: new Set(),
       readings: [],
+      sources: new Set(),
+      inThisFile: false,
     };
     for (const p of plannedReadings(rec)) this.addReading(book, p, true);
     this.index(book);
@@ -224,6 +244,7 @@ export class LibraryMerge {
     const key = keyOf(rec.source, rec.externalId);
     if (this.byKey.has(key)) return false;
     this.byKey.set(key, book);
+    book.sources.add(rec.source);
     this.newKeys.push({ source: rec.source, external_id: rec.externalId, book_id: book.row.id });
     return true;
   }

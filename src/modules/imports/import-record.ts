@@ -2,7 +2,12 @@
 export type ReadingStatus = "wishlist" | "reading" | "paused" | "finished" | "abandoned";
 
 /** Formats `readImportRows` can read. */
-export type ImportFormat = "goodreads" | "storygraph";
+export const IMPORT_FORMATS = ["goodreads", "storygraph"] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** Longest outside id (Goodreads `Book Id`, StoryGraph UID) kept from a file. */
+export const EXTERNAL_ID_MAX = 200;
+/** Longest review kept from a file. */
+export const REVIEW_MAX = 100_000;
 
 /** One read-through's local days (`YYYY-MM-DD`); either end may be unknown. */
 export interface ReadDates {

@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOODREADS_HEADER, generateGoodreadsCsv } from "../../../bench/support/goodreads-csv.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { ENGINES } from "../../../test/support/engines.js";
-import { PROJECT_ROOT } from "./imports.test-helpers.js";
+import { PROJECT_ROOT, readAll } from "./imports.test-helpers.js";
 
-const SHARED = resolve(PROJECT_ROOT, "../shared/data/imports/goodreads/vancelle-goodreads-1.csv");
+const SHARED_DIR = resolve(PROJECT_ROOT, "../shared/data/imports/goodreads");
+const SHARED = resolve(SHARED_DIR, "vancelle-goodreads-1.csv");
 const hasShared = existsSync(SHARED);
 if (!hasShared) console.log(`[readlog] real Goodreads import test skipped: ${SHARED} is absent`);
 
@@ -110,6 +111,55 @@ describe.each(ENGINES)("Goodreads and StoryGraph imports (%s)", (engine) => {
     const again = await post(c, "goodreads", file);
     expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     expect(await counts(c)).toEqual(before);
+  });
+
+  it.skipIf(!hasShared)(
+    "makes one book per Goodreads Book Id of every real export in ../shared",
+    async () => {
+      for (const name of readdirSync(SHARED_DIR).filter((f) => f.endsWith(".csv"))) {
+        const c = await newUser(t, { admin });
+        const file = readFileSync(resolve(SHARED_DIR, name));
+        const { records } = await readAll(file, "goodreads");
+        const ids = new Set(records.map((r) => r.externalId));
+        const r = await post(c, "goodreads", file);
+        expect(r.statusCode, r.body).toBe(200);
+        expect(r.json(), name).toMatchObject({ rows: records.length, created: ids.size });
+        expect((await counts(c)).books, name).toBe(ids.size);
+      }
+    },
+  );
+
+  it("never merges rows with different source ids: two editions stay two books", async () => {
+    const c = await newUser(t, { admin });
+    // Two editions of one book, as Goodreads exports them: their own Book Ids, one with an ISBN.
+    const file = gr([
+      grRow({ id: "44767458", title: "Dune", isbn13: "9780593099322", read: "2021/01/02", rating: 5 }),
+      grRow({ id: "234225", title: "Dune", read: "2012/06/01", rating: 4 }),
+      grRow({ id: "999", title: "Dune", isbn13: "9780593099322" }), // same ISBN, another id: another row
+    ]);
+    const r = (await post(c, "goodreads", file)).json();
+    expect(r).toMatchObject({ rows: 3, created: 3, updated: 0 });
+    expect(new Set(r.results.map((o: { bookId: string }) => o.bookId)).size).toBe(3);
+    expect((await post(c, "goodreads", file)).json()).toMatchObject({ created: 0, unchanged: 3 });
+    expect((await counts(c)).books).toBe(3);
+    // Title and author still find a book that has no Goodreads id yet (created by hand, or by StoryGraph).
+    const d = await newUser(t, { admin });
+    const mine = await d.request({
+      method: "POST",
+      url: "/api/books",
+      payload: { title: "Kindred", authors: ["Octavia E. Butler"] },
+    });
+    const matched = (
+      await post(d, "goodreads", gr([grRow({ id: "60931", title: "Kindred", author: "Octavia E. Butler" })]))
+    ).json();
+    expect(matched).toMatchObject({ created: 0, updated: 1 });
+    expect(matched.results[0].bookId).toBe(mine.json().id);
+    // …but within one file a second row with the same title is another book.
+    const twice = gr([
+      grRow({ id: "7", title: "Beloved", author: "Toni Morrison" }),
+      grRow({ id: "8", title: "Beloved", author: "Toni Morrison" }),
+    ]);
+    expect((await post(d, "goodreads", twice)).json()).toMatchObject({ created: 2 });
   });
 
   it("is idempotent over a generated 300-row export; dry run reports and writes nothing", async () => {
@@ -221,6 +271,26 @@ describe.each(ENGINES)("Goodreads and StoryGraph imports (%s)", (engine) => {
     expect(body.problems.map((p: { line: number }) => p.line)).toEqual([3, 4, 5]);
     expect(body.problems[0]).toMatchObject({ field: "Title" });
     expect((await counts(c)).books).toBe(2);
+  });
+
+  it("refuses rows the API would refuse: long titles, too many authors, future days (issue 11, item 2)", async () => {
+    const c = await newUser(t, { admin });
+    t.clock.set("2026-05-01T12:00:00Z");
+    const many = Array.from({ length: 21 }, (_, i) => `Author ${i}`).join(", ");
+    const file = gr([
+      grRow({ id: "1", title: "x".repeat(501) }),
+      grRow({ id: "2", title: "Crowded", author: "One" }).replace('"One",,,', `"One",,"${many}",`),
+      grRow({ id: "3", title: "Tomorrow", read: "2026/05/02" }),
+      grRow({ id: "4", title: "Fine", read: "2026/05/01" }),
+    ]);
+    const body = (await post(c, "goodreads", file)).json();
+    expect(body).toMatchObject({ rows: 4, created: 1, rowsWithProblems: 3 });
+    expect(body.problems.map((p: { line: number; field: string }) => [p.line, p.field])).toEqual([
+      [2, "Title"],
+      [3, "Author"],
+      [4, "Date Read"],
+    ]);
+    t.clock.set(new Date());
   });
 
   it("refuses a whole file that is not the export (400), not UTF-8-safe, too large (413) — writing nothing", async () => {

@@ -7,6 +7,7 @@ import { readImportRows } from "./csv-source.js";
 import type { ImportRepo } from "./import.repo.js";
 import { LibraryMerge, type RowOutcome } from "./import-merge.js";
 import type { ImportFormat, ImportProblem, ImportRecord } from "./import-record.js";
+import { recordProblems } from "./import-rules.js";
 import { libraryImported } from "./imports.events.js";
 import { orderedIds } from "./ordered-ids.js";
 
@@ -56,13 +57,17 @@ export class ImportService {
   ): Promise<ImportReport> {
     const records: ImportRecord[] = [];
     const problems: ImportProblem[] = [];
+    const now = this.d.clock.now();
     for await (const row of readImportRows(stream, format, { maxBytes: opts.maxBytes })) {
-      if ("record" in row) records.push(row.record);
-      else problems.push(row.problem);
+      if (!("record" in row)) problems.push(row.problem);
+      else {
+        const refused = recordProblems(row.record, actor.timezone, now);
+        if (refused.length === 0) records.push(row.record);
+        else problems.push(...refused);
+      }
     }
 
     if (!opts.dryRun) requireScope(actor, "write");
-    const now = this.d.clock.now();
     const merge = new LibraryMerge(
       { id: actor.userId, timezone: actor.timezone },
       orderedIds(now.getTime()),

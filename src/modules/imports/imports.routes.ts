@@ -36,8 +36,9 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportService; 
           summary: `Import a ${LABEL[format]} library export`,
           description:
             `Send the CSV as the raw body with \`Content-Type: text/csv\` (multipart is not accepted). Books ` +
-            "are matched by ISBN-13, else by the export's own id, else by title and first author; importing the " +
-            "same file again changes nothing. Rows that cannot be used are listed with their line and the rest " +
+            "are matched by the export's own id, else by ISBN-13, else by title and first author (only a book " +
+            "with no id from this export yet): rows with different ids are different books, even with the " +
+            "same title. Importing the same file again changes nothing. Rows that cannot be used are listed with their line and the rest " +
             "is imported, in one transaction. A file that is not this export, not UTF-8, or larger than " +
             "IMPORT_MAX_BYTES is refused whole (400 / 413) and nothing is written.",
           consumes: ["text/csv"],

@@ -5,7 +5,7 @@ import type { ReadingsService } from "../books/readings.service.js";
 import * as dailyPages from "./migrations/0004-daily-pages.js";
 import { ProgressRepo } from "./progress.repo.js";
 import { progressRoutes } from "./progress.routes.js";
-import { ProgressService } from "./progress.service.js";
+import { checkTotalPages, ProgressService } from "./progress.service.js";
 
 /** The append-only progress log and the pages-per-day rollup kept with it. */
 export const progressModule = defineModule({
@@ -20,6 +20,10 @@ export const progressModule = defineModule({
       entries,
       clock: ctx.clock,
       events: ctx.events,
+    });
+    // A book's total pages never go below a page this module recorded for its current read-through.
+    deps.books.usePageBounds({
+      checkTotalPages: (readingId, total) => checkTotalPages(entries, readingId, total),
     });
     return {
       services: { progress, entries },

@@ -141,6 +141,31 @@ export class ProgressRepo {
     return (await (withPage ? lastPagedOf : lastOf)(this.db, { readingId }))[0];
   }
 
+  /**
+   * The highest page of a read-through still in effect (recorded and not corrected by a later entry),
+   * leaving out `except` (the entry a correction being recorded replaces); 0 without any.
+   */
+  async highestPageInEffect(readingId: string, except?: string): Promise<number> {
+    let q = this.db
+      .selectFrom("progress_entries as e")
+      .select(sql<number | null>`max(e.page)`.as("page"))
+      .where("e.reading_id", "=", readingId)
+      .where("e.page", "is not", null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("progress_entries as s")
+              .select("s.id")
+              .whereRef("s.reading_id", "=", "e.reading_id")
+              .whereRef("s.supersedes", "=", "e.id"),
+          ),
+        ),
+      );
+    if (except) q = q.where("e.id", "!=", except);
+    const r = await q.executeTakeFirst();
+    return Number(r?.page ?? 0);
+  }
+
   lastQuery(readingId: string, withPage = false) {
     let q = this.db
       .selectFrom("progress_entries")

@@ -1,19 +1,25 @@
 import { Type } from "@sinclair/typebox";
 import { PageQuery } from "../../platform/http/pagination.js";
 import { Instant } from "../../platform/http/responses.js";
-import { LocalDateSchema } from "../books/books.schemas.js";
+import { LocalDateSchema, PAGES_MAX, TotalPages } from "../books/books.schemas.js";
 import type { EntryRow } from "./progress.repo.js";
 import { ENTRY_SOURCES } from "./progress.tables.js";
 
 export const SourceSchema = ENTRY_SOURCES.schema({ description: "Where the entry came from" });
 
+/** The rules of an entry's fields, defined once (the API's body and the restore document use them). */
+export const Page = Type.Integer({ minimum: 0, maximum: PAGES_MAX });
+export const Percent = Type.Number({ minimum: 0, maximum: 100 });
+export const EntryNote = Type.String({ maxLength: 2000 });
+
 export const RecordBody = Type.Object(
   {
-    page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-    percent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    page: Type.Optional(Page),
+    percent: Type.Optional(Percent),
     date: Type.Optional(
       Type.Union([LocalDateSchema], {
-        description: "Backfill a past day (your time zone); default today. Not in the future.",
+        description:
+          "Backfill a past day (your time zone); default today. Not in the future, nor before the read-through started.",
       }),
     ),
     correction: Type.Optional(
@@ -24,10 +30,12 @@ export const RecordBody = Type.Object(
       }),
     ),
     totalPages: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 100_000, description: "Sets the book's total pages" }),
+      Type.Union([TotalPages], {
+        description: "Sets the book's total pages (not below a page of this read-through still in effect)",
+      }),
     ),
     source: Type.Optional(SourceSchema),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(EntryNote),
   },
   { additionalProperties: false },
 );

@@ -94,6 +94,12 @@ export class ProgressService {
           `Progress is recorded for a book being read; this one is on ${current.status} (start it first)`,
         );
       if (input.totalPages !== undefined && input.totalPages !== book.total_pages) {
+        const replaced = input.correction
+          ? prior
+            ? prior.last
+            : await this.d.entries.last(current.id)
+          : undefined;
+        await checkTotalPages(this.d.entries, current.id, input.totalPages, replaced?.id);
         await this.d.booksRepo.update(book.owner_id, book.id, {
           total_pages: input.totalPages,
           updated_at: now.toISOString(),
@@ -150,6 +156,12 @@ export class ProgressService {
         pages_delta: page !== null ? page - prevPage : 0,
         note: input.note ?? null,
       };
+      if (current.started_on && row.local_date < current.started_on)
+        throw invalidField(
+          "/body/date",
+          "after-start",
+          `${row.local_date} is before this read-through started (${current.started_on})`,
+        );
       await repo.insert(row);
       await this.d.events.record(
         progressRecorded,
@@ -184,4 +196,24 @@ export class ProgressService {
     const book = await this.d.books.get(actor, bookId);
     return this.d.entries.list(book.owner_id, bookId, { ...opts, limit: opts.limit + 1 });
   }
+}
+
+/**
+ * A book's total pages are never below a page of its current read-through still in effect (one that no
+ * later entry corrected; `except`: the entry a correction being recorded replaces), so no entry is ever
+ * beyond its book (the restore checks the same).
+ */
+export async function checkTotalPages(
+  entries: Pick<ProgressRepo, "highestPageInEffect">,
+  readingId: string,
+  total: number,
+  except?: string,
+): Promise<void> {
+  const highest = await entries.highestPageInEffect(readingId, except);
+  if (highest > total)
+    throw invalidField(
+      "/body/totalPages",
+      "not-below-progress",
+      `p.${highest} is recorded for this read-through: total pages cannot be below it (correct that page first)`,
+    );
 }

@@ -136,6 +136,34 @@ describe.each(ENGINES)("progress (%s)", (engine) => {
     expect((await progress(ny, nb.id, { page: 31, date: "2026-13-01" })).statusCode).toBe(400);
   });
 
+  it("refuses progress dated before its read-through started (issue 11, item 10)", async () => {
+    t.clock.set("2026-04-10T09:00:00Z");
+    const b = await readingBook(alice, { totalPages: 400 }, "2026-04-05");
+    const early = await progress(alice, b.id, { page: 10, date: "2026-04-04" });
+    expect(early.statusCode, early.body).toBe(400);
+    expect(early.json().errors[0]).toMatchObject({ field: "/body/date", rule: "after-start" });
+    expect(early.json().detail).toContain("2026-04-05");
+    expect((await progress(alice, b.id, { page: 10, date: "2026-04-05" })).statusCode).toBe(201);
+  });
+
+  it("keeps a book's total pages at or above the pages in effect (issue 11, item 2)", async () => {
+    t.clock.set("2026-04-11T09:00:00Z");
+    const b = await readingBook(alice, { totalPages: 400 });
+    expect((await progress(alice, b.id, { page: 300 })).statusCode).toBe(201);
+    const patch = (totalPages: number) =>
+      alice.request({ method: "PATCH", url: `/api/books/${b.id}`, payload: { totalPages } });
+    const low = await patch(250);
+    expect(low.statusCode, low.body).toBe(400);
+    expect(low.json().errors[0]).toMatchObject({ field: "/body/totalPages", rule: "not-below-progress" });
+    const viaProgress = await progress(alice, b.id, { page: 310, totalPages: 250 });
+    expect(viaProgress.statusCode).toBe(400);
+    // Once p.300 is corrected, it is no longer in effect: the shorter edition's length is accepted.
+    t.clock.advance(1000);
+    const corrected = await progress(alice, b.id, { page: 200, totalPages: 250, correction: true });
+    expect(corrected.statusCode, corrected.body).toBe(201);
+    expect((await patch(220)).statusCode).toBe(200);
+  });
+
   it("resumes a paused book and refuses other shelves", async () => {
     t.clock.set("2026-04-07T09:00:00Z");
     const b = await readingBook(alice);

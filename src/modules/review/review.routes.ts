@@ -8,6 +8,7 @@ import {
   GRADE_NAMES,
   GradeBody,
   GradeResult,
+  IdempotencyKey,
   PatchCardBody,
   ReviewCard,
   ReviewSettings,
@@ -53,7 +54,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox<{ review: ReviewService }> 
         params: IdParams,
         body: GradeBody,
         headers: Type.Object({
-          "idempotency-key": Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          "idempotency-key": Type.Optional(IdempotencyKey),
         }),
         response: { 200: GradeResult, ...problems(...AUTHED, 404, 409) },
       },

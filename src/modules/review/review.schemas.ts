@@ -4,7 +4,7 @@ import type { CardRow } from "./review.repo.js";
 import { STATE_NAMES } from "./review.service.js";
 
 const Day = Type.String({ format: "date", description: "Local day YYYY-MM-DD in your zone" });
-const Retention = Type.Number({
+export const Retention = Type.Number({
   minimum: 0.7,
   maximum: 0.99,
   description:
@@ -63,6 +63,9 @@ export const DueCards = Type.Object({
   items: Type.Array(Type.Ref("ReviewCard")),
 });
 
+/** A review's idempotency key (the API's body, the header and the restore document). */
+export const IdempotencyKey = Type.String({ minLength: 1, maxLength: 200 });
+
 export const GRADE_NAMES = { again: 1, hard: 2, good: 3, easy: 4 } as const;
 
 export const GradeBody = Type.Object(
@@ -75,9 +78,7 @@ export const GradeBody = Type.Object(
       { description: "1 again, 2 hard, 3 good, 4 easy (or the word)" },
     ),
     idempotencyKey: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 200,
+      Type.Union([IdempotencyKey], {
         description:
           "Sending the same key again answers the first review and records nothing (also read from the Idempotency-Key header)",
       }),

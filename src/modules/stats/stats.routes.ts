@@ -3,6 +3,7 @@ import { Type } from "@sinclair/typebox";
 import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
 import { LocalDateSchema } from "../books/books.schemas.js";
+import { GoalBooks, GoalPages, GoalYear } from "./goals.schemas.js";
 import type { StatsService } from "./stats.service.js";
 
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -48,11 +49,11 @@ const Stats = Type.Object({
   goal: Goal,
 });
 
-const YearParams = Type.Object({ year: Type.Integer({ minimum: 1900, maximum: 2200 }) });
+const YearParams = Type.Object({ year: GoalYear });
 const GoalBody = Type.Object(
   {
-    books: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10_000 }), Type.Null()])),
-    pages: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10_000_000 }), Type.Null()])),
+    books: Type.Optional(Type.Union([GoalBooks, Type.Null()])),
+    pages: Type.Optional(Type.Union([GoalPages, Type.Null()])),
   },
   { additionalProperties: false },
 );

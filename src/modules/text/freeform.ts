@@ -78,7 +78,8 @@ function trimUrl(u: string): string {
   }
 }
 
-function isHttpUrl(u: string): boolean {
+/** An absolute http(s) URL with a host: the only links Readlog saves (text and restore alike). */
+export function isHttpUrl(u: string): boolean {
   try {
     const parsed = new URL(u);
     return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname.length > 0;

@@ -7,8 +7,8 @@ export const HELP_TEXT = [
   "• +20 dune — 20 pages more · dune 55% — percent",
   "• yesterday dune 120 · 2026-11-20 dune 120 — log a past day",
   "• 142 — page of the book you are reading (or the one I asked about)",
+  "• correct dune 90 — a page below the last one (else I ask first)",
   "• start / want / finished / pause / drop / resume <title> — move a book",
-  '• note dune: … · quote dune p12: "…" — notes and highlights',
   "• any link, or save <link> — read it later",
   "• today · week · books · streak — summaries",
   "• review, then 1–4 or again / hard / good / easy (skip, later, stop)",
@@ -19,8 +19,9 @@ export const HELP_TEXT = [
 const TOPICS: Record<string, string> = {
   pages: "Send the title and page: dune 142, 142 dune, dune p142, dune 142/412, +20 dune, dune 55%.",
   dates: "Put a day first or last: yesterday dune 120, 2026-11-20 dune 120, 3 days ago dune 90.",
+  corrections:
+    "A page below the last one: correct dune 90 (or send dune 90 and reply yes when I ask). undo takes back the last change.",
   shelf: "start dune, want dune, finished dune, pause dune, drop dune, resume dune.",
-  notes: 'note dune: your thought · quote dune p12: "the quoted text".',
   review: "Send review, then grade each card 1–4 (again, hard, good, easy), or skip, later, stop.",
   reminders: "snooze 30m / 1h / 2 hours · pause reminders 3d / 1 week · resume.",
 };
@@ -29,10 +30,9 @@ const TOPIC_ALIASES: Record<string, string> = {
   progress: "pages",
   date: "dates",
   yesterday: "dates",
+  correct: "corrections",
+  correction: "corrections",
   books: "shelf",
-  note: "notes",
-  quote: "notes",
-  quotes: "notes",
   grades: "review",
   reminder: "reminders",
   snooze: "reminders",

@@ -160,6 +160,60 @@ describe("parseText: forgiving forms", () => {
   });
 });
 
+describe("parseText: explicit review answers, corrections and confirmations", () => {
+  const table: [string, TextCommand][] = [
+    // `review <answer>` is always about the review, never a page or a book called "review".
+    ["review 3", { kind: "grade", grade: 3 }],
+    ["review 1", { kind: "grade", grade: 1 }],
+    ["review good", { kind: "grade", grade: 3 }],
+    ["Review EASY", { kind: "grade", grade: 4 }],
+    ["review skip", { kind: "reviewControl", action: "skip" }],
+    ["review stop", { kind: "reviewControl", action: "stop" }],
+    ["/review 2", { kind: "grade", grade: 2 }],
+    // A page below the last one needs the word (or a confirmation).
+    ["correct dune 90", { kind: "page", page: 90, title: "dune", correction: true }],
+    ["correction: dune 90", { kind: "page", page: 90, title: "dune", correction: true }],
+    ["Correct 90", { kind: "page", page: 90, correction: true }],
+    ["correct dune 20%", { kind: "percent", percent: 20, title: "dune", correction: true }],
+    [
+      "correct yesterday dune 90",
+      {
+        kind: "page",
+        page: 90,
+        title: "dune",
+        correction: true,
+        on: { kind: "yesterday", date: "2026-11-20" },
+      },
+    ],
+    ["yes", { kind: "answer", yes: true }],
+    ["Yes!", { kind: "answer", yes: true }],
+    ["y", { kind: "answer", yes: true }],
+    ["ok", { kind: "answer", yes: true }],
+    ["no", { kind: "answer", yes: false }],
+    ["cancel", { kind: "answer", yes: false }],
+    // Titles that start with these words still work with the page first, or as longer titles.
+    ["yes please 12", { kind: "page", page: 12, title: "yes please" }],
+  ];
+  it.each(table)("%j", (input, expected) => {
+    expect(parse(input)).toEqual(expected);
+  });
+
+  const bad: [string, string][] = [
+    ["review banana", "not_understood"],
+    ["review 5", "not_understood"],
+    ["review dune 3", "not_understood"],
+    ["correct", "missing_argument"],
+    ["correct dune", "missing_argument"],
+    ["correct +20 dune", "not_understood"],
+    ["correct finished dune", "missing_argument"],
+  ];
+  it.each(bad)("%j is unknown (%s)", (input, code) => {
+    const r = parse(input);
+    expect(r).toMatchObject({ kind: "unknown", code });
+    expect(r.kind === "unknown" && r.reason.length).toBeGreaterThan(5);
+  });
+});
+
 describe("parseText: scripts, emoji and hostile text", () => {
   const table: [string, TextCommand][] = [
     ["كثيب 142", { kind: "page", page: 142, title: "كثيب" }],

@@ -44,6 +44,7 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   ...["note", "quote", "highlight", "save", "start", "started", "begin", "want", "wishlist", "tbr"],
   ...["finish", "finished", "done", "drop", "dropped", "abandon", "abandoned", "dnf", "resumed"],
   ...["yesterday", "yday", "yest", "on", "this", "my", "mute", "unmute", "unpause"],
+  ...["correct", "correction", "yes", "no", "ok", "cancel"],
 ]);
 
 const EXACT: Record<string, TextCommand> = {
@@ -67,7 +68,38 @@ const EXACT: Record<string, TextCommand> = {
   stop: { kind: "reviewControl", action: "stop" },
   resume: { kind: "resumeReminders" },
   snooze: { kind: "snooze", minutes: DEFAULT_SNOOZE_MINUTES },
+  yes: { kind: "answer", yes: true },
+  y: { kind: "answer", yes: true },
+  yeah: { kind: "answer", yes: true },
+  yep: { kind: "answer", yes: true },
+  ok: { kind: "answer", yes: true },
+  okay: { kind: "answer", yes: true },
+  confirm: { kind: "answer", yes: true },
+  no: { kind: "answer", yes: false },
+  n: { kind: "answer", yes: false },
+  nope: { kind: "answer", yes: false },
+  cancel: { kind: "answer", yes: false },
 };
+
+/** What `review <answer>` may say: a grade or a way to leave the card (the CLI's `readlog review 3`). */
+const REVIEW_ANSWERS: Record<string, TextCommand> = {
+  "1": { kind: "grade", grade: 1 },
+  "2": { kind: "grade", grade: 2 },
+  "3": { kind: "grade", grade: 3 },
+  "4": { kind: "grade", grade: 4 },
+  again: { kind: "grade", grade: 1 },
+  hard: { kind: "grade", grade: 2 },
+  good: { kind: "grade", grade: 3 },
+  easy: { kind: "grade", grade: 4 },
+  skip: { kind: "reviewControl", action: "skip" },
+  later: { kind: "reviewControl", action: "later" },
+  stop: { kind: "reviewControl", action: "stop" },
+};
+/** Every answer `review <answer>` takes, in the order help lists them. */
+export const REVIEW_ANSWER_WORDS: readonly string[] = Object.keys(REVIEW_ANSWERS);
+
+/** Words that mark a page as a correction of the last one. */
+const CORRECTION_VERBS = new Set(["correct", "correction"]);
 
 const SHELF_VERBS: Record<string, ShelfAction> = {
   start: "start",
@@ -120,17 +152,51 @@ export function parseText(input: string, opts: ParseOptions = {}): TextCommand {
   const core = stripDecorations(foldDigits(flat));
   if (!hasWordChars(core))
     return fail("not_understood", `I could not find a command in that message. ${HINT}`);
-  return parseKeyword(core) ?? parseProgress(core, opts.today);
+  return parseKeyword(core, opts.today) ?? parseProgress(core, opts.today);
 }
 
-function parseKeyword(core: string): TextCommand | undefined {
+/** `review 3`, `review good`, `review skip`: an answer to the review card shown, whatever else is pending. */
+function reviewAnswer(rest: string): TextCommand {
+  const answer = lookup(REVIEW_ANSWERS, rest.toLowerCase());
+  if (answer) return { ...answer };
+  return fail(
+    "not_understood",
+    "`review` takes 1–4 (again, hard, good, easy), skip, later or stop, e.g. `review 3`. Send `review` alone to see the next card.",
+  );
+}
+
+/** `correct dune 90`: a page (or percent) that replaces the last one, even when it is lower. */
+function correction(rest: string, today: string | undefined): TextCommand {
+  const example = "e.g. `correct dune 120`";
+  if (rest === "") return fail("missing_argument", `Correct to which page? ${example}.`);
+  const cmd = parseProgress(rest, today);
+  switch (cmd.kind) {
+    case "number":
+      return { kind: "page", page: cmd.value, correction: true };
+    case "page":
+    case "percent":
+      return { ...cmd, correction: true };
+    case "unknown":
+      return cmd.code === "missing_argument"
+        ? fail("missing_argument", `Correct to which page? ${example}.`)
+        : cmd;
+    default:
+      return fail("not_understood", `A correction names the right page, ${example}.`);
+  }
+}
+
+function parseKeyword(core: string, today: string | undefined): TextCommand | undefined {
   const lower = core.toLowerCase();
   const exact = lookup(EXACT, lower);
   if (exact) return { ...exact };
   if (RESUME_REMINDERS.test(lower)) return { kind: "resumeReminders" };
-  const [verb = ""] = lower.split(" ", 1);
-  const rest = core.slice(verb.length).trim();
+  const [word = ""] = lower.split(" ", 1);
+  // `correction: dune 90` as well as `correct dune 90`.
+  const verb = word.replace(/:$/u, "");
+  const rest = core.slice(word.length).trim();
   if (verb === "help") return { kind: "help", topic: rest };
+  if (verb === "review") return reviewAnswer(rest);
+  if (CORRECTION_VERBS.has(verb)) return correction(rest, today);
   if (verb === "snooze") {
     const minutes = parseDuration(rest);
     if (minutes === undefined)

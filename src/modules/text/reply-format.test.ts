@@ -108,8 +108,7 @@ describe("help", () => {
       "55%",
       "yesterday",
       "start",
-      "note",
-      "quote",
+      "correct",
       "save",
       "today",
       "review",
@@ -119,6 +118,9 @@ describe("help", () => {
     for (const word of ["snooze", "pause reminders", "resume", "undo", "help"])
       expect(HELP_TEXT).toContain(word);
     expect(HELP_TEXT.length).toBeLessThan(1000);
+    // Nothing that does not exist yet is advertised (notes and highlights arrive with their own issue).
+    expect(HELP_TEXT).not.toMatch(/\b(?:note|quote|highlight)s?\b/i);
+    expect(helpText("notes")).toBe(HELP_TEXT);
   });
 
   it("answers a topic, or the list for an unknown one", () => {

@@ -45,12 +45,15 @@ export type UnknownCode =
  * `matchTitle`. An absent `title` means "the only book being read, or the one the last prompt asked about".
  */
 export type TextCommand =
-  /** Reached `page` (and, with `totalPages`, the book has that many pages). */
-  | { kind: "page"; page: number; title?: string; totalPages?: number; on?: DayRef }
+  /**
+   * Reached `page` (and, with `totalPages`, the book has that many pages). `correction`: the sender said
+   * the page corrects the last one (`correct dune 90`), so a page below it is recorded without asking.
+   */
+  | { kind: "page"; page: number; title?: string; totalPages?: number; on?: DayRef; correction?: true }
   /** Read `pages` more than the last entry. */
   | { kind: "delta"; pages: number; title?: string; on?: DayRef }
-  /** Reached `percent` (0–100, up to two decimals) of the book. */
-  | { kind: "percent"; percent: number; title?: string; on?: DayRef }
+  /** Reached `percent` (0–100, up to two decimals) of the book; `correction` as for `page`. */
+  | { kind: "percent"; percent: number; title?: string; on?: DayRef; correction?: true }
   /** A bare positive integer: a numbered-choice answer, a review grade or a page. See `resolveBareNumber`. */
   | { kind: "number"; value: number }
   | { kind: "shelf"; action: ShelfAction; title?: string }
@@ -68,6 +71,8 @@ export type TextCommand =
   | { kind: "pauseReminders"; minutes?: number }
   | { kind: "resumeReminders" }
   | { kind: "undo" }
+  /** `yes` / `no` to the question the last reply asked (e.g. "is 90 a correction?"). */
+  | { kind: "answer"; yes: boolean }
   | { kind: "help"; topic?: string }
   | { kind: "unknown"; code: UnknownCode; reason: string };
 
@@ -104,6 +109,7 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const isStr = (v: unknown): v is string => typeof v === "string";
 const isOptStr = (v: unknown) => v === undefined || (isStr(v) && v.trim().length > 0);
 const isPosInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+const isOptCorrection = (v: unknown) => v === undefined || v === true;
 const isOptDay = (v: unknown): boolean => {
   if (v === undefined) return true;
   if (typeof v !== "object" || v === null) return false;
@@ -124,6 +130,7 @@ export function isTextCommand(v: unknown): v is TextCommand {
         isPosInt(c.page) &&
         isOptStr(c.title) &&
         isOptDay(c.on) &&
+        isOptCorrection(c.correction) &&
         (c.totalPages === undefined || (isPosInt(c.totalPages) && c.totalPages >= c.page))
       );
     case "delta":
@@ -134,7 +141,8 @@ export function isTextCommand(v: unknown): v is TextCommand {
         c.percent >= 0 &&
         c.percent <= 100 &&
         isOptStr(c.title) &&
-        isOptDay(c.on)
+        isOptDay(c.on) &&
+        isOptCorrection(c.correction)
       );
     case "number":
       return isPosInt(c.value);
@@ -166,6 +174,8 @@ export function isTextCommand(v: unknown): v is TextCommand {
       return isPosInt(c.minutes);
     case "pauseReminders":
       return c.minutes === undefined || isPosInt(c.minutes);
+    case "answer":
+      return typeof c.yes === "boolean";
     case "help":
       return isOptStr(c.topic);
     case "review":

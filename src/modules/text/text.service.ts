@@ -7,6 +7,7 @@ import { addDays, localDateOf } from "../../platform/local-date.js";
 import type { BookRow, BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
 import type { ReadingStatus } from "../books/books.tables.js";
+import type { BookMetadata } from "../books/metadata.js";
 import type { ReadingsRepo } from "../books/readings.repo.js";
 import type { ReadingsService } from "../books/readings.service.js";
 import type { DaysService } from "../days/days.service.js";
@@ -28,10 +29,10 @@ import {
 } from "./reply-format.js";
 import type { ConversationRow, TextRepo, TextUndoRepo } from "./text.repo.js";
 import { resolveBareNumber, type ShelfAction, type TextCommand } from "./text-command.js";
-import { type ReminderControl, reminderReply } from "./text-reminders.js";
+import { reminderReply } from "./text-reminders.js";
 import { summary } from "./text-summaries.js";
 import { revert, shelfName, type UndoPayload } from "./text-undo.js";
-import { matchTitle } from "./title-match.js";
+import { matchTitle, sameTitle } from "./title-match.js";
 
 /** Where a message came from; also the `source` of what it records. */
 export type TextChannel = "api" | "cli" | "web" | "whatsapp" | "telegram";
@@ -48,6 +49,12 @@ export interface TextContext {
   receivedAt?: Date;
   /** The sender as an actor, when the caller has it (an API request: the credential's scopes); else looked up. */
   actor?: Actor;
+}
+
+/** A message read and parsed, its lookups made: `TextService.run` acts on it inside a unit of work. */
+export interface PreparedMessage {
+  ctx: TextContext;
+  turn: Turn | TextReply;
 }
 
 /** The answer to send back. */
@@ -73,7 +80,22 @@ const TARGET: Record<ShelfAction, ReadingStatus> = {
 
 type ProgressCommand = Extract<TextCommand, { kind: "page" | "delta" | "percent" }>;
 type ShelfCommand = Extract<TextCommand, { kind: "shelf" }>;
-type Pending = { command: ProgressCommand | ShelfCommand; choices: string[] } | { review: ReviewSession };
+/**
+ * A question waiting for `yes`: recording `command` on the book would lower its page (from `from`) or take
+ * it off the paused shelf. Held so a confirmation applies only to the situation it was asked about.
+ */
+interface Confirmation {
+  command: ProgressCommand;
+  bookId: string;
+  /** The book's page when asked. */
+  from: number;
+  /** Whether the book was paused when asked. */
+  paused: boolean;
+}
+type Pending =
+  | { command: ProgressCommand | ShelfCommand; choices: string[] }
+  | { review: ReviewSession }
+  | { confirm: Confirmation };
 
 /** One message being handled. */
 interface Turn {
@@ -90,8 +112,12 @@ interface Turn {
   pending?: Extract<Pending, { choices: string[] }>;
   /** The review session the conversation is in, if any. */
   reviewing?: ReviewSession;
+  /** The question the last reply asked, waiting for `yes`. */
+  confirming?: Confirmation;
   /** What the conversation waits for after this message. */
   nextPending?: Pending;
+  /** Open Library's record for the title of a `start`/`want` that creates a book, looked up beforehand. */
+  found?: BookMetadata;
   books?: BookRow[];
 }
 
@@ -121,6 +147,15 @@ export interface TextDeps {
   log?: { error(obj: object, msg: string): void };
 }
 
+/** What text commands may do to the sender's reminder schedules (RemindersService implements it). */
+export interface ReminderControl {
+  /** Returns when the snoozed schedule asks again, or undefined when the sender has no schedule. */
+  snoozeLatest(actor: Actor, minutes: number): Promise<{ next_fire_at: string | null } | undefined>;
+  /** Returns how many schedules were paused (minutes undefined: with no end). */
+  pauseAll(actor: Actor, minutes?: number): Promise<number>;
+  resumeAll(actor: Actor): Promise<number>;
+}
+
 /**
  * Text commands (DESIGN.md §5) for every channel: parses a message, resolves titles among the sender's
  * books (reading first), acts through the books/readings/progress services and answers one short reply.
@@ -136,24 +171,62 @@ export class TextService {
 
   /**
    * Handles one message and answers the reply to send back; never throws. The message is one unit of work:
-   * in the caller's when there is one (a webhook records the delivery and queues the reply in it), else in
-   * one of its own shared with other messages (group commit). A command that fails half-way is rolled back
-   * to a savepoint — nothing of it stays — and the failure is answered.
+   * in the caller's when there is one, else one of its own shared with other messages (group commit). What
+   * may wait on the network (a metadata lookup) is done first, outside any transaction — so a caller that
+   * holds one (a webhook) calls `prepare` before opening it and `run` inside it.
    */
   async handle(ctx: TextContext, input: string): Promise<TextReply> {
+    const prepared = await this.prepare(ctx, input);
     try {
-      return await this.deps.uow.grouped(async () => {
-        const t = await this.begin(ctx, typeof input === "string" ? input : "");
-        if (!("cmd" in t)) return t;
-        try {
-          return await this.deps.uow.savepoint(() => this.finish(t));
-        } catch (err) {
-          return this.failure(err, ctx);
-        }
-      });
+      return await this.deps.uow.grouped(() => this.run(prepared));
     } catch (err) {
       return this.failure(err, ctx);
     }
+  }
+
+  /** Reads the sender and the conversation, parses the message and makes its lookups; writes nothing. */
+  async prepare(ctx: TextContext, input: string): Promise<PreparedMessage> {
+    try {
+      const t = await this.begin(ctx, typeof input === "string" ? input : "");
+      if ("cmd" in t) t.found = await this.lookupNewTitle(t);
+      return { ctx, turn: t };
+    } catch (err) {
+      return { ctx, turn: this.failure(err, ctx) };
+    }
+  }
+
+  /**
+   * Runs a prepared message in the caller's unit of work. A command that fails half-way is rolled back to a
+   * savepoint — nothing of it stays — and the failure is answered; the caller's unit goes on.
+   */
+  async run(prepared: PreparedMessage): Promise<TextReply> {
+    const t = prepared.turn;
+    if (!("cmd" in t)) return t;
+    // Fresh per run: under group commit a unit may run again after its group rolled back.
+    const turn: Turn = { ...t, books: undefined, nextPending: undefined };
+    try {
+      return await this.deps.uow.savepoint(() => this.finish(turn));
+    } catch (err) {
+      return this.failure(err, prepared.ctx);
+    }
+  }
+
+  /**
+   * For `start <title>` / `want <title>` naming none of the sender's books: Open Library's record when its
+   * title is the one typed (`dune` → "Dune"), so the new book gets the proper title, authors and length.
+   * Looked up before the message's unit of work: a lookup may take up to OPENLIBRARY_TIMEOUT_MS.
+   */
+  private async lookupNewTitle(t: Turn): Promise<BookMetadata | undefined> {
+    const { cmd } = t;
+    if (cmd.kind !== "shelf" || cmd.title === undefined || !this.deps.books.lookupsEnabled) return undefined;
+    if (cmd.action !== "start" && cmd.action !== "want") return undefined;
+    try {
+      if (matchTitle(cmd.title, await this.allBooks(t)).kind !== "none") return undefined;
+    } finally {
+      t.books = undefined; // read again inside the unit of work
+    }
+    const { found } = await this.deps.books.lookup({ title: cmd.title });
+    return found?.title && sameTitle(cmd.title, found.title) ? found : undefined;
   }
 
   /** The reply to a command that threw: a service's refusal as a sentence, anything else logged. */
@@ -216,6 +289,7 @@ export class TextService {
     if (conv?.pending && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS) {
       const p = JSON.parse(conv.pending) as Pending;
       if ("review" in p) t.reviewing = p.review;
+      else if ("confirm" in p) t.confirming = p.confirm;
       else t.pending = p;
     }
     return t;
@@ -283,6 +357,8 @@ export class TextService {
         return reminderReply(this.deps.reminders, t.reader, cmd);
       case "undo":
         return this.undo(t);
+      case "answer":
+        return this.answer(t, cmd.yes);
       case "help":
         return { text: helpText(cmd.topic) };
       case "unknown":
@@ -357,7 +433,27 @@ export class TextService {
     return { reply: { text: formatChoicePrompt(candidates.map((b) => b.title)) } };
   }
 
-  private async progress(t: Turn, cmd: ProgressCommand, chosen?: BookRow): Promise<TextReply> {
+  /** `yes` or `no` to the question the last reply asked. */
+  private async answer(t: Turn, yes: boolean): Promise<TextReply> {
+    const asked = t.confirming;
+    if (!asked) return { text: "Nothing is waiting for a yes or no." };
+    if (!yes) return { text: "OK, nothing changed.", bookId: asked.bookId };
+    const found = await this.byId(t, asked.bookId);
+    if ("reply" in found) return found.reply;
+    return this.progress(t, asked.command, found.book, asked);
+  }
+
+  /**
+   * Records a page, delta or percent. Never guesses (DESIGN §5): a page below the last one is recorded only
+   * with the correction word (`correct dune 90`) or after asking and a `yes`, and so is progress on a paused
+   * book (which puts it back on the reading shelf); until then nothing changes.
+   */
+  private async progress(
+    t: Turn,
+    cmd: ProgressCommand,
+    chosen?: BookRow,
+    confirmed?: Confirmation,
+  ): Promise<TextReply> {
     let book = chosen;
     if (!book) {
       const found = await this.resolve(t, cmd, { pool: ["reading", "paused"], prefer: "reading" });
@@ -388,17 +484,42 @@ export class TextService {
     const totalChanges = input.totalPages !== undefined && input.totalPages !== book.total_pages;
     if (input.page !== undefined && lastAny && lastAny.page === input.page && !totalChanges && !date)
       return { text: `${title}: already at p.${input.page}. Nothing changed.`, bookId: book.id };
-    let corrected = false;
-    if (input.page !== undefined && input.page < lastPage) {
-      if (date)
-        return {
-          text: `p.${input.page} is below your last page of ${title} (p.${lastPage}): log past days in order, or send \`${shortTitle(book.title, 40)} ${input.page}\` to correct it.`,
-          bookId: book.id,
-        };
-      input.correction = corrected = true;
+    const newPage =
+      input.page ??
+      (input.percent !== undefined && (input.totalPages ?? book.total_pages)
+        ? Math.round((input.percent * (input.totalPages ?? book.total_pages)!) / 100)
+        : undefined);
+    const lowers =
+      newPage !== undefined
+        ? newPage < lastPage
+        : input.percent !== undefined && lastAny?.percent != null && input.percent < lastAny.percent;
+    const explicit = cmd.kind !== "delta" && cmd.correction === true;
+    const short = shortTitle(book.title, 40);
+    const what = cmd.kind === "percent" ? `${cmd.percent}%` : String(input.page);
+    if (lowers && date && !explicit)
+      return {
+        text: `${what} is below your last page of ${title} (p.${lastPage}): log past days in order, or send \`correct ${short} ${what}\` to correct the last entry.`,
+        bookId: book.id,
+      };
+    const paused = book.status === "paused";
+    const asks = (lowers && !explicit) || paused;
+    // A `yes` answers the question as it was asked: if the book moved since, ask again.
+    const answered = confirmed && confirmed.from === lastPage && (!paused || confirmed.paused);
+    if (asks && !answered) {
+      t.nextPending = { confirm: { command: cmd, bookId: book.id, from: lastPage, paused } };
+      const position = lastPage > 0 || lastAny?.percent == null ? `p.${lastPage}` : `${lastAny.percent}%`;
+      const text =
+        lowers && !explicit
+          ? paused
+            ? `${title} is paused on ${position} — is ${what} a correction, and back to reading? reply yes`
+            : `${title} is on ${position} — is ${what} a correction? reply yes`
+          : `${title} is paused — log ${cmd.kind === "percent" ? what : `p.${what}`} and put it back on your reading shelf? reply yes`;
+      return { text, bookId: book.id };
     }
+    const corrected = lowers || explicit;
+    if (corrected) input.correction = true;
     const prevTotalPages = book.total_pages;
-    const resumed = book.status === "paused";
+    const resumed = paused;
     // In the message's unit of work, with the undo log entry.
     const r = await this.deps.progress.record(t.reader, book.id, input, {
       prior: { book, current, last: lastAny, lastPaged },
@@ -492,16 +613,22 @@ export class TextService {
     return { text, bookId: book.id };
   }
 
+  /** A book created by `start`/`want`: Open Library's title and details when it knew the title, else as typed. */
   private async create(t: Turn, title: string, status: ReadingStatus): Promise<TextReply> {
-    const { book } = await this.deps.books.create(t.reader, { title }, { reading: { status } });
+    const found = t.found;
+    const { book } = await this.deps.books.create(
+      t.reader,
+      { title: found?.title ?? title },
+      { reading: { status }, ...(found ? { metadata: found } : {}) },
+    );
     await this.logUndo(t, { kind: "book", bookId: book.id });
     const short = shortTitle(book.title);
-    return status === "reading"
-      ? {
-          text: `Started ${short} (new book). Send \`${shortTitle(book.title, 40)} 10/412\` to log a page and set its length.`,
-          bookId: book.id,
-        }
-      : { text: `Added ${short} to your want-to-read list.`, bookId: book.id };
+    const cmd = shortTitle(book.title, 40);
+    if (status !== "reading") return { text: `Added ${short} to your want-to-read list.`, bookId: book.id };
+    const text = book.total_pages
+      ? `Started ${short} (new book, ${book.total_pages} pages). Send \`${cmd} 10\` as you read.`
+      : `Started ${short} (new book). Send \`${cmd} 10\` as you read; \`${cmd} 10/N\` also sets its length to N pages.`;
+    return { text, bookId: book.id };
   }
 
   private async saveLinks(t: Turn, urls: string[], comment?: string): Promise<TextReply> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeOpenLibrary } from "../../../test/fakes/openlibrary.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { addBook, readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
@@ -67,6 +68,12 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
 
   it("moves books between shelves, creating them on start/want", async () => {
     const c = await user();
+    // Without a lookup the title is kept as typed, and the reply makes up no length.
+    const typed = await say(c, "start the left hand of darkness");
+    expect(typed.reply).toBe(
+      "Started the left hand of darkness (new book). Send `the left hand of darkness 10` as you read; `the left hand of darkness 10/N` also sets its length to N pages.",
+    );
+    expect((await book(c, typed.bookId!)).title).toBe("the left hand of darkness");
     const want = await say(c, "want The Hobbit");
     expect(want.reply).toBe("Added The Hobbit to your want-to-read list.");
     expect((await book(c, want.bookId!)).status).toBe("wishlist");
@@ -81,6 +88,72 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect((await say(c, "drop dune")).reply).toBe("Dropped Dune.");
     expect((await book(c, dune.id)).status).toBe("abandoned");
     expect((await say(c, "pause the silmarillion")).reply).toMatch(/no book matching/);
+  });
+
+  it("never lowers a page without the correction word or a yes, and changes nothing until then", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    const pages = async () => (await entries(c, dune.id)).map((e) => e.page);
+    await say(c, "dune 100");
+    expect(await say(c, "dune 90")).toEqual({
+      reply: "Dune is on p.100 — is 90 a correction? reply yes",
+      bookId: dune.id,
+    });
+    expect(await pages()).toEqual([100]);
+    expect((await say(c, "yes")).reply).toMatch(/^Dune: p\.90 .*\(corrected from p\.100\)$/);
+    expect(await pages()).toEqual([100, 90]);
+    const [first, second] = (await c.request({ method: "GET", url: `/api/books/${dune.id}/progress` })).json()
+      .items as { id: string; supersedes: string | null }[];
+    expect(first!.supersedes).toBe(second!.id);
+    // `no`, or any other message, drops the question; a late `yes` then confirms nothing.
+    expect((await say(c, "dune 80")).reply).toBe("Dune is on p.90 — is 80 a correction? reply yes");
+    expect((await say(c, "no")).reply).toBe("OK, nothing changed.");
+    expect((await say(c, "dune 70")).reply).toMatch(/is 70 a correction\?/);
+    expect((await say(c, "dune 95")).reply).toMatch(/^Dune: p\.95 /);
+    expect((await say(c, "yes")).reply).toBe("Nothing is waiting for a yes or no.");
+    expect(await pages()).toEqual([100, 90, 95]);
+    // The correction word records at once; so does a percent below the last one after a yes.
+    expect((await say(c, "correct dune 85")).reply).toMatch(/^Dune: p\.85 .*\(corrected from p\.95\)$/);
+    expect((await say(c, "dune 10%")).reply).toBe("Dune is on p.85 — is 10% a correction? reply yes");
+    expect((await say(c, "yes")).reply).toMatch(/^Dune: p\.41 .*\(corrected from p\.85\)$/);
+    expect(await pages()).toEqual([100, 90, 95, 85, 41]);
+    // A yes answers the question as asked: when the page moved meanwhile, it asks again.
+    expect((await say(c, "dune 30")).reply).toMatch(/is 30 a correction\?/);
+    await t.services.text.handle(
+      { userId: c.userId, channel: "telegram", conversationKey: "telegram:8" },
+      "dune 120",
+    );
+    expect((await say(c, "yes")).reply).toBe("Dune is on p.120 — is 30 a correction? reply yes");
+    expect(await pages()).toEqual([100, 90, 95, 85, 41, 120]);
+    // A past day below the last page is refused, pointing at the correction word.
+    expect((await say(c, "yesterday dune 20")).reply).toMatch(
+      /log past days in order, or send `correct Dune 20`/,
+    );
+    expect(await pages()).toEqual([100, 90, 95, 85, 41, 120]);
+  });
+
+  it("asks before progress takes a book off the paused shelf", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    await say(c, "dune 50");
+    await say(c, "pause dune");
+    expect(await say(c, "dune 60")).toEqual({
+      reply: "Dune is paused — log p.60 and put it back on your reading shelf? reply yes",
+      bookId: dune.id,
+    });
+    expect((await book(c, dune.id)).status).toBe("paused");
+    expect((await say(c, "yes")).reply).toMatch(/^Dune: p\.60 .*Back on your reading shelf\.$/);
+    expect((await book(c, dune.id)).status).toBe("reading");
+    expect((await entries(c, dune.id)).map((e) => e.page)).toEqual([50, 60]);
+  });
+
+  it("reads `review 3` and `review banana` as review answers, never as pages or titles", async () => {
+    const c = await user();
+    const dune = await readingBook(c, { title: "Dune", totalPages: 412 });
+    await say(c, "dune 50");
+    expect(await say(c, "review 3")).toEqual({ reply: "No review is running: send `review` to start one." });
+    expect((await say(c, "review banana")).reply).toMatch(/^`review` takes 1–4/);
+    expect((await entries(c, dune.id)).map((e) => e.page)).toEqual([50]);
   });
 
   it("answers numbered choices for an ambiguous title, and `2` resolves it", async () => {
@@ -289,14 +362,16 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
   it("commits messages handled together once each, even when one of them fails", async () => {
     const [a, b] = [await user(), await user()];
     const duneA = await readingBook(a, { title: "Dune", totalPages: 412 });
+    const emmaA = await readingBook(a, { title: "Emma", totalPages: 412 });
     const duneB = await readingBook(b, { title: "Dune", totalPages: 412 });
     const { text, uow } = t.services;
     const afters: string[] = [];
-    const send = (c: Client, page: number, fail: boolean) =>
+    // a's two messages are about two books, so either may commit first (a lower page would be a question).
+    const send = (c: Client, page: number, fail: boolean, title = "dune") =>
       uow.grouped(async () => {
         const reply = await text.handle(
           { userId: c.userId, channel: "api", conversationKey: "together" },
-          `dune ${page}`,
+          `${title} ${page}`,
         );
         if (fail) throw new Error("cannot queue the reply");
         uow.afterCommit(() => {
@@ -308,7 +383,7 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     const [okA, failB, okA2] = await Promise.allSettled([
       send(a, 10, false),
       send(b, 20, true),
-      send(a, 30, false),
+      send(a, 30, false, "emma"),
     ]);
     expect(okA).toMatchObject({
       status: "fulfilled",
@@ -320,10 +395,11 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     });
     expect(okA2).toMatchObject({
       status: "fulfilled",
-      value: { text: expect.stringMatching(/^Dune: p\.30 /) },
+      value: { text: expect.stringMatching(/^Emma: p\.30 /) },
     });
     // Both recorded; on PostgreSQL they run in parallel on the pool, so either may commit first.
-    expect((await entries(a, duneA.id)).map((e) => Number(e.page)).sort((x, y) => x - y)).toEqual([10, 30]);
+    expect((await entries(a, duneA.id)).map((e) => Number(e.page))).toEqual([10]);
+    expect((await entries(a, emmaA.id)).map((e) => Number(e.page))).toEqual([30]);
     expect(await entries(b, duneB.id)).toEqual([]);
     // What runs after commit ran once per committed message (a rolled-back attempt's hooks are dropped).
     expect(afters.sort()).toEqual(
@@ -384,3 +460,43 @@ function linkRow(ownerId: string, url: string) {
     created_at: new Date().toISOString(),
   };
 }
+
+describe("text commands with Open Library lookups", () => {
+  const ol = new FakeOpenLibrary();
+  let t: TestApp;
+  let admin: Client;
+  beforeAll(async () => {
+    await ol.start();
+    ol.books.push(
+      { title: "Dune", authors: ["Frank Herbert"], isbn13: "9780441172719", pages: 412 },
+      { title: "The Hobbit", authors: ["J. R. R. Tolkien"], isbn13: "9780547928227" },
+      { title: "Dune Messiah", authors: ["Frank Herbert"], isbn13: "9780593098233", pages: 256 },
+    );
+    ({ t, admin } = await appWithAdmin("sqlite", { openLibraryUrl: ol.url, openLibraryTimeoutMs: 2000 }));
+  });
+  afterAll(async () => {
+    await t.close();
+    await ol.stop();
+  });
+
+  it("`start dune` takes Open Library's title and length when its title is the one typed", async () => {
+    const c = await newUser(t, { admin });
+    const say = async (text: string) =>
+      (await c.request({ method: "POST", url: "/api/text", payload: { text } })).json();
+    const dune = await say("start dune");
+    expect(dune.reply).toBe("Started Dune (new book, 412 pages). Send `Dune 10` as you read.");
+    const row = (await c.request({ method: "GET", url: `/api/books/${dune.bookId}` })).json();
+    expect(row).toMatchObject({ title: "Dune", authors: ["Frank Herbert"], totalPages: 412 });
+    expect(row.metadataSource).toBe("openlibrary");
+    // "hobbit" is "The Hobbit"; its length is unknown, so the reply makes none up.
+    expect((await say("want hobbit")).reply).toBe("Added The Hobbit to your want-to-read list.");
+    // A lookup answering another book ("Dune Messiah" for "messiah of dune") is not used.
+    const other = await say("start Messiah");
+    expect(other.reply).toMatch(/^Started Messiah \(new book\)\./);
+    // A title already on the shelves is found without asking Open Library.
+    const asked = ol.requests.length;
+    expect((await say("start hobbit")).reply).toMatch(/^Started The Hobbit\./);
+    expect(ol.requests.length).toBe(asked);
+    expect(ol.unexpected).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { foldForMatch } from "./normalize.js";
-import { type BookRef, editDistance, MAX_CANDIDATES, matchTitle } from "./title-match.js";
+import { type BookRef, editDistance, MAX_CANDIDATES, matchTitle, sameTitle } from "./title-match.js";
 
 const book = (id: string, title: string, status = "reading"): BookRef => ({ id, title, status });
 const dune = book("1", "Dune", "finished");
@@ -164,5 +164,17 @@ describe("matchTitle: properties", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("sameTitle", () => {
+  it("ignores case, accents, punctuation, articles and a subtitle, but not other words", () => {
+    expect(sameTitle("dune", "Dune")).toBe(true);
+    expect(sameTitle("hobbit", "The Hobbit")).toBe(true);
+    expect(sameTitle("cien anos de soledad", "Cien años de soledad")).toBe(true);
+    expect(sameTitle("dune", "Dune: Deluxe Edition")).toBe(true);
+    expect(sameTitle("dune", "Dune Messiah")).toBe(false);
+    expect(sameTitle("messiah", "Dune Messiah")).toBe(false);
+    expect(sameTitle("the", "The")).toBe(false);
   });
 });

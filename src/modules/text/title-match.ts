@@ -151,3 +151,19 @@ export function matchTitle<B extends BookRef>(
   if (preferred.length === 1) return { kind: "one", book: preferred[0]!.book };
   return { kind: "many", candidates: scored.slice(0, MAX_CANDIDATES).map((s) => s.book) };
 }
+
+/**
+ * Whether two titles name the same book as a person would say it: the same words once case, accents,
+ * punctuation and articles are ignored, a subtitle after a colon optional (`hobbit` = "The Hobbit",
+ * `dune` = "Dune: Deluxe Edition", but `dune` ≠ "Dune Messiah").
+ */
+export function sameTitle(typed: string, title: string): boolean {
+  const words = (s: string) =>
+    foldForMatch(s)
+      .split(" ")
+      .filter((w) => w !== "" && !STOP_WORDS.has(w))
+      .join(" ");
+  const want = words(typed);
+  if (want === "") return false;
+  return want === words(title) || want === words(title.split(":")[0] ?? "");
+}

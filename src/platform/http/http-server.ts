@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from "fastify";
 import { Problem, registerProblemHandlers } from "./problem.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 import { schemaController } from "./serializers.js";
 import { validatorCompiler } from "./validation.js";
 import "./route-config.js";
@@ -92,6 +93,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
       done();
     });
   registerProblemHandlers(app);
+  registerSecurityHeaders(app);
   app.addSchema(Problem);
   return app;
 }

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { AppError, type FieldError } from "../errors.js";
+import { AppError, type FieldError, MAX_LISTED_ERRORS } from "../errors.js";
 
 /** RFC 9457 problem document, the body of every error response. */
 export const Problem = Type.Object(
@@ -11,7 +11,13 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(
-      Type.Array(Type.Object({ field: Type.String(), rule: Type.String(), message: Type.String() })),
+      Type.Array(Type.Object({ field: Type.String(), rule: Type.String(), message: Type.String() }), {
+        maxItems: MAX_LISTED_ERRORS,
+        description: `The failing fields, at most ${MAX_LISTED_ERRORS}`,
+      }),
+    ),
+    errorsOmitted: Type.Optional(
+      Type.Integer({ description: "How many more failing fields were found than `errors` lists" }),
     ),
   },
   { $id: "Problem", description: "An RFC 9457 problem document" },
@@ -31,6 +37,7 @@ export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
       detail: err.message,
       instance: reply.request.url,
       ...(err.errors ? { errors: err.errors } : {}),
+      ...(err.errorsOmitted ? { errorsOmitted: err.errorsOmitted } : {}),
     });
 }
 

@@ -1,6 +1,18 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 import type { FastifySchemaCompiler } from "fastify";
+
+const rfc3339 = fullFormats["date-time"] as { validate(s: string): boolean };
+
+/**
+ * An RFC 3339 date-time that also names an instant: the grammar alone admits leap seconds
+ * (`2030-12-31T23:59:60Z`), which `Date` cannot hold, so such a value would pass validation and fail later
+ * (`new Date(v).toISOString()` throws). Every `format: "date-time"` field is checked with this.
+ */
+export function isInstant(s: string): boolean {
+  return rfc3339.validate(s) && Number.isFinite(Date.parse(s));
+}
 
 // Bodies are validated strictly: no type coercion, unknown fields are errors (not silently dropped),
 // every failing field reported. Query strings and path params are text on the wire, so they coerce.
@@ -13,6 +25,7 @@ function makeAjv(coerce: boolean): Ajv {
     strict: false,
   });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
+  ajv.addFormat("date-time", { type: "string", validate: isInstant });
   return ajv;
 }
 
