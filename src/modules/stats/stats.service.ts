@@ -4,6 +4,7 @@ import { addDays, daysBetween, localDateOf } from "../../platform/local-date.js"
 import type { Reader } from "../readings/readings.service.js";
 import { GoalsRepo } from "./goals.repo.js";
 import { StatsRepo } from "./stats.repo.js";
+import { YearInBooksRepo } from "./year-in-books.repo.js";
 
 /** Days of a book's own recent pace used to project its finish date. */
 export const PACE_DAYS = 14;
@@ -87,6 +88,31 @@ export class StatsService {
         byYear: [...byYear].sort().map(([y, n]) => ({ year: Number(y), books: n })),
       },
       goal: await this.goalWith(reader, year, byYear.get(String(year)) ?? 0),
+    };
+  }
+
+  /** Pages per month over all time (months with pages only), for the dashboard's month and year charts. */
+  async pagesByMonth(reader: Reader) {
+    return { items: await new YearInBooksRepo(this.db).pagesByMonth(reader.id) };
+  }
+
+  /** A year in books: every read-through finished that year with its book, oldest first. */
+  async yearInBooks(reader: Reader, year: number) {
+    const y = String(year).padStart(4, "0");
+    const rows = await new YearInBooksRepo(this.db).finishedIn(reader.id, `${y}-01-01`, `${y}-12-31`);
+    return {
+      year,
+      books: rows.map((r) => ({
+        readingId: r.reading_id,
+        bookId: r.book_id,
+        title: r.title,
+        authors: JSON.parse(r.authors) as string[],
+        coverUrl: r.cover_url,
+        totalPages: r.total_pages,
+        startedOn: r.started_on,
+        finishedOn: r.finished_on ?? `${y}-12-31`,
+        rating: r.rating,
+      })),
     };
   }
 
