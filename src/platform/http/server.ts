@@ -14,6 +14,7 @@ declare module "fastify" {
   }
 }
 
+import { WEB_DIST, webAssets } from "../../app/web-assets.js";
 import type { Config } from "../../config.js";
 import type { Services } from "../../container.js";
 import { adminRoutes } from "../../modules/admin/admin.routes.js";
@@ -166,5 +167,7 @@ export async function buildServer(
     auth: services.auth,
     metricsToken: config.metricsToken,
   });
+  // The web app at / (last: its catch-all route must not shadow an API route).
+  await app.register(webAssets, { root: WEB_DIST });
   return app;
 }
