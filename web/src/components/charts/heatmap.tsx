@@ -6,12 +6,10 @@ const GAP = 3;
 const LEFT = 28;
 const TOP = 16;
 
-/** Level 0–4 of a day: 0 for none, then quartiles of the year's reading days (GitHub-style). */
+/** Level 0–4 of a day: 0 for none, then quarters of the year's busiest day (GitHub-style). */
 export function levels(values: number[]): (v: number) => number {
-  const sorted = values.filter((v) => v > 0).sort((a, b) => a - b);
-  const q = (f: number) => sorted[Math.floor((sorted.length - 1) * f)] ?? 0;
-  const [q1, q2, q3] = [q(0.25), q(0.5), q(0.75)];
-  return (v) => (v <= 0 ? 0 : v <= q1 ? 1 : v <= q2 ? 2 : v <= q3 ? 3 : 4);
+  const max = Math.max(0, ...values);
+  return (v) => (v <= 0 || max === 0 ? 0 : Math.min(4, Math.max(1, Math.ceil((v / max) * 4))));
 }
 
 /** Monday-first weekday (0–6) of a local day. */
