@@ -169,7 +169,7 @@ export function BookPage() {
   const progress = useQuery({
     queryKey: [...keys.book(id), "progress"],
     queryFn: () =>
-      unwrap(api.GET("/api/books/{id}/progress", { params: { path: { id }, query: { limit: 500 } } })),
+      unwrap(api.GET("/api/books/{id}/progress", { params: { path: { id }, query: { limit: 200 } } })),
   });
   const stats = useStats();
   const remove = useMutation({

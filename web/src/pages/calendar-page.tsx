@@ -47,15 +47,14 @@ function MonthView({
             type="button"
             className={n > 0 ? "month-day has-pages" : "month-day"}
             aria-pressed={d === selected}
-            aria-label={`${formatDay(d, { dateStyle: "full" })}: ${n > 0 ? `${formatNumber(n)} pages` : "no pages"}`}
             onClick={() => onSelect(d)}
           >
             <span aria-hidden="true">{Number(d.slice(8))}</span>
-            {n > 0 && (
-              <span className="pages" aria-hidden="true">
-                {formatNumber(n)}
-              </span>
-            )}
+            <span className="visually-hidden">{formatDay(d, { dateStyle: "full" })}:</span>
+            <span className={n > 0 ? "pages" : "visually-hidden"}>
+              {n > 0 ? formatNumber(n) : "no"}
+              <span className="visually-hidden"> pages</span>
+            </span>
           </button>
         );
       })}
