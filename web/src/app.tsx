@@ -8,18 +8,37 @@ import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
 import { TodayPage } from "./pages/today-page";
 
-// The first page (Today, or sign-in) is in the entry chunk; every other page loads when first opened.
-const OnboardingPage = lazy(() =>
-  import("./pages/onboarding-page").then((m) => ({ default: m.OnboardingPage })),
-);
-const LibraryPage = lazy(() => import("./pages/library-page").then((m) => ({ default: m.LibraryPage })));
-const ImportPage = lazy(() => import("./pages/import-page").then((m) => ({ default: m.ImportPage })));
-const BookPage = lazy(() => import("./pages/book-page").then((m) => ({ default: m.BookPage })));
-const CalendarPage = lazy(() => import("./pages/calendar-page").then((m) => ({ default: m.CalendarPage })));
-const StatsPage = lazy(() => import("./pages/stats-page").then((m) => ({ default: m.StatsPage })));
-const ReviewsPage = lazy(() => import("./pages/reviews-page").then((m) => ({ default: m.ReviewsPage })));
-const SettingsPage = lazy(() => import("./pages/settings-page").then((m) => ({ default: m.SettingsPage })));
-const AdminPage = lazy(() => import("./pages/admin-page").then((m) => ({ default: m.AdminPage })));
+// The first page (Today, or sign-in) is in the entry chunk; every other page loads when first opened, or at
+// once when the app starts on it (preloadRoute), in parallel with the session check.
+const loaders = {
+  "/onboarding": () => import("./pages/onboarding-page"),
+  "/library/import": () => import("./pages/import-page"),
+  "/library": () => import("./pages/library-page"),
+  "/books": () => import("./pages/book-page"),
+  "/calendar": () => import("./pages/calendar-page"),
+  "/stats": () => import("./pages/stats-page"),
+  "/reviews": () => import("./pages/reviews-page"),
+  "/settings": () => import("./pages/settings-page"),
+  "/admin": () => import("./pages/admin-page"),
+};
+
+/** Starts loading the chunk of the page at `path` (the browser caches the module; lazy() then finds it). */
+export function preloadRoute(path: string): void {
+  const match = Object.entries(loaders).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+  void match?.[1]().catch(() => {
+    // A failed preload is retried by lazy() when the page renders, which shows its error.
+  });
+}
+
+const OnboardingPage = lazy(() => loaders["/onboarding"]().then((m) => ({ default: m.OnboardingPage })));
+const LibraryPage = lazy(() => loaders["/library"]().then((m) => ({ default: m.LibraryPage })));
+const ImportPage = lazy(() => loaders["/library/import"]().then((m) => ({ default: m.ImportPage })));
+const BookPage = lazy(() => loaders["/books"]().then((m) => ({ default: m.BookPage })));
+const CalendarPage = lazy(() => loaders["/calendar"]().then((m) => ({ default: m.CalendarPage })));
+const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.StatsPage })));
+const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
+const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
+const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
 
 const NAV = [
   { href: "/", label: "Today" },
@@ -58,6 +77,10 @@ function Shell({ children }: { children: ReactNode }) {
   const first = useRef(true);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each navigation (location is the trigger)
   useEffect(() => {
+    // On a phone the menu scrolls sideways: keep the current page's entry in view.
+    document
+      .querySelector('.topbar nav [aria-current="page"]')
+      ?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
     if (first.current) {
       first.current = false;
       return;

@@ -2,7 +2,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ProblemError } from "./api/problem";
-import { App } from "./app";
+import { App, preloadRoute } from "./app";
+import { prefetchFor } from "./lib/prefetch";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -16,6 +17,10 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Start the page's code and data now, not after the session check answers (it is the same round trip).
+prefetchFor(queryClient, window.location.pathname);
+preloadRoute(window.location.pathname);
 
 const root = document.getElementById("root");
 if (root)

@@ -44,10 +44,11 @@ export function useDay(date: string | undefined) {
   });
 }
 
-export function useDays(from: string, to: string) {
+export function useDays(from: string, to: string, enabled = true) {
   return useQuery({
     queryKey: keys.days(from, to),
     queryFn: () => unwrap(api.GET("/api/days", { params: { query: { from, to } } })),
+    enabled,
   });
 }
 

@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from "react";
+import { type ReactNode, useId, useState } from "react";
 
 export interface TableColumn<T> {
   label: string;
@@ -27,6 +27,9 @@ export function ChartFrame<T>({
   legend?: ReactNode;
 }) {
   const id = useId();
+  // The table is built when first opened: a closed <details> shows nothing, and a dashboard of charts would
+  // otherwise render thousands of cells nobody asked for.
+  const [opened, setOpened] = useState(false);
   return (
     <figure className="chart" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
@@ -35,34 +38,36 @@ export function ChartFrame<T>({
       </p>
       {legend}
       {children({ labelledBy: `${id}-title ${id}-summary`, title })}
-      <details>
+      <details onToggle={(e) => e.currentTarget.open && setOpened(true)}>
         <summary>Show as a table</summary>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c.label} scope="col" className={c.numeric ? "num" : undefined}>
-                    {c.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: rows are in a fixed order
-                <tr key={i}>
+        {opened && (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">{title}</caption>
+              <thead>
+                <tr>
                   {columns.map((c) => (
-                    <td key={c.label} className={c.numeric ? "num" : undefined}>
-                      {c.value(r)}
-                    </td>
+                    <th key={c.label} scope="col" className={c.numeric ? "num" : undefined}>
+                      {c.label}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {rows.map((r, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: rows are in a fixed order
+                  <tr key={i}>
+                    {columns.map((c) => (
+                      <td key={c.label} className={c.numeric ? "num" : undefined}>
+                        {c.value(r)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </details>
     </figure>
   );
