@@ -94,7 +94,8 @@ async function visitStats(context: BrowserContext, base: string): Promise<Visit>
   return {
     chartsMs: Math.round(chartsMs),
     api,
-    wire: { jsKB: round(wire.js / 1024), cssKB: round(wire.css / 1024) },
+    // A response from the HTTP cache has no body on the wire (Chromium reports it as negative).
+    wire: { jsKB: round(Math.max(0, wire.js) / 1024), cssKB: round(Math.max(0, wire.css) / 1024) },
   };
 }
 
