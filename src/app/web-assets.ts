@@ -115,7 +115,12 @@ export const webAssets: FastifyPluginAsync<WebAssetsOptions> = async (app, { roo
 
   app.get("/", (_request, reply) => sendIndex(reply));
   app.get("/*", (request, reply) => {
-    const path = decodeURIComponent(request.url.split("?")[0] ?? "/");
+    let path: string;
+    try {
+      path = decodeURIComponent(request.url.split("?")[0] ?? "/");
+    } catch {
+      return reply.callNotFound(); // malformed %-escapes name no file and no client route
+    }
     if (files.has(path)) return reply.sendFile(path.slice(1));
     // /api/… keeps the API's problem+json 404; a missing file (old hashed asset) is a 404 too, not the app.
     if (isApiPath(path) || /\.[^/]*$/.test(path)) return reply.callNotFound();
