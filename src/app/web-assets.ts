@@ -97,9 +97,11 @@ export const webAssets: FastifyPluginAsync<WebAssetsOptions> = async (app, { roo
     cacheControl: false,
     etag: true,
     lastModified: true,
-    setHeaders(reply, path) {
+    setHeaders(res, path) {
       const isAsset = relative(root, path).split(sep)[0] === "assets";
-      reply.header("cache-control", isAsset ? IMMUTABLE : "no-cache");
+      res.setHeader("cache-control", isAsset ? IMMUTABLE : "no-cache");
+      // The body depends on Accept-Encoding (a .br or .gz copy, or the file): shared caches must know.
+      res.setHeader("vary", "Accept-Encoding");
     },
   });
 
