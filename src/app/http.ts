@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { SESSION_COOKIE } from "../modules/auth/auth.hook.js";
 import { createHttpServer } from "../platform/http/http-server.js";
 import type { Assembly } from "./assemble.js";
+import { WEB_DIST, webAssets } from "./web-assets.js";
 
 export const API_INFO = {
   title: "Readlog API",
@@ -55,5 +56,7 @@ export async function buildHttpApp(app: Assembly): Promise<FastifyInstance> {
 
   for (const m of app.modules) m.httpHooks?.(http);
   for (const m of app.modules) if (m.routes) await http.register(m.routes);
+  // Last: its catch-all (client routes fall back to index.html) must not shadow the API.
+  await http.register(webAssets, { root: WEB_DIST });
   return http;
 }

@@ -2,6 +2,7 @@ import pino from "pino";
 import { collectDefaultMetrics } from "prom-client";
 import { type Config, loadConfig } from "../config.js";
 import { assemble } from "./assemble.js";
+import { startBackground } from "./background.js";
 import { buildHttpApp } from "./http.js";
 import { ROLES, type Role } from "./roles.js";
 
@@ -19,13 +20,9 @@ export async function serve(
   const log = pino({ level: config.logLevel });
   const app = await assemble(config, { log });
   collectDefaultMetrics({ register: app.metrics.registry, prefix: "readlog_" });
-  await app.listen();
   const http = roles.includes("api") ? await buildHttpApp(app) : undefined;
   if (http) await http.listen({ port: config.port, host: config.host });
-  if (roles.includes("worker")) await app.queue.start({ concurrency: config.workerConcurrency });
-  if (roles.includes("api") || roles.includes("worker")) await app.relay.start();
-  const tasks = app.modules.flatMap((m) => m.tasks ?? []).filter((t) => roles.includes(t.role as Role));
-  for (const t of tasks) await t.start();
+  const background = await startBackground(app, roles, config);
   // Without the HTTP server nothing else holds the event loop open.
   const keepAlive = http ? undefined : setInterval(() => {}, 1 << 30);
   log.info({ roles }, "readlog started");
@@ -42,9 +39,8 @@ export async function serve(
     timer.unref();
     try {
       clearInterval(keepAlive);
-      for (const t of tasks) await t.stop();
       await http?.close();
-      await app.queue.stop({ graceMs: Math.max(0, config.shutdownTimeoutMs - 2_000) });
+      await background.stop(Math.max(0, config.shutdownTimeoutMs - 2_000));
       await app.close();
       log.info("stopped cleanly");
       process.exit(0);

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { problems } from "../../platform/http/responses.js";
 import { toUser } from "../users/users.schemas.js";
 import { CSRF_COOKIE, checkCsrf, DEVICE_COOKIE, SESSION_COOKIE } from "./auth.hook.js";
-import { LoginBody, LoginResult, RegisterBody, RegisterResult } from "./auth.schemas.js";
+import { LoginBody, LoginResult, RegisterBody, RegisterResult, RegistrationInfo } from "./auth.schemas.js";
 import type { AuthService, NewSession } from "./auth.service.js";
 import { DEVICE_TTL_MS } from "./login-throttle.repo.js";
 
@@ -28,6 +28,20 @@ function setSessionCookies(request: FastifyRequest, reply: FastifyReply, s: NewS
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
+  app.get(
+    "/api/auth/registration",
+    {
+      config: { auth: "public" },
+      schema: {
+        tags: ["auth"],
+        summary: "How registration works on this server",
+        description: "Lets a sign-up page say whether it is open, needs an invitation or is closed.",
+        response: { 200: RegistrationInfo },
+      },
+    },
+    async () => ({ mode: await auth.registrationMode() }),
+  );
+
   app.post(
     "/api/auth/register",
     {

@@ -24,3 +24,14 @@ export const LoginResult = Type.Object({
   csrfToken: Type.String({ description: `Send as the x-csrf-token header on cookie-authenticated writes` }),
   expiresAt: Type.String({ format: "date-time" }),
 });
+
+export const RegistrationInfo = Type.Object({
+  mode: Type.Union(
+    [Type.Literal("bootstrap"), Type.Literal("open"), Type.Literal("invite"), Type.Literal("closed")],
+    {
+      description:
+        "bootstrap: no account yet, the next one becomes the administrator; open: anyone may register; " +
+        "invite: registering needs an invitation code; closed: only an administrator creates accounts",
+    },
+  ),
+});

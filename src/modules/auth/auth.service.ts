@@ -86,6 +86,11 @@ const TOUCH_EVERY_MS = 60_000;
 export class AuthService {
   constructor(private readonly d: AuthDeps) {}
 
+  /** How registration works right now, for the sign-up page (public: it reveals no account). */
+  registrationMode() {
+    return this.d.registration.mode();
+  }
+
   /**
    * Registers an account. The answer is the same whether or not the email was already taken,
    * so registration cannot be used to discover accounts; both paths cost one argon2 hash.

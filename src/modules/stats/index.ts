@@ -3,6 +3,7 @@ import { GoalsRepo } from "./goals.repo.js";
 import { StatsRepo } from "./stats.repo.js";
 import { statsRoutes } from "./stats.routes.js";
 import { StatsService } from "./stats.service.js";
+import { YearInBooksRepo } from "./year-in-books.repo.js";
 
 /** Reading statistics and yearly goals, derived from the progress log and the shelves. */
 export const statsModule = defineModule({
@@ -12,6 +13,7 @@ export const statsModule = defineModule({
     const stats = new StatsService({
       stats: new StatsRepo(ctx.uow),
       goals: new GoalsRepo(ctx.uow),
+      years: new YearInBooksRepo(ctx.uow),
       clock: ctx.clock,
     });
     return {

@@ -49,6 +49,30 @@ const Stats = Type.Object({
   goal: Goal,
 });
 
+const PagesByMonth = Type.Object({
+  items: Type.Array(Type.Object({ month: Type.String({ description: "YYYY-MM" }), pages: Type.Integer() }), {
+    description: "Months with pages only, in order",
+  }),
+});
+
+const YearInBooks = Type.Object({
+  year: Type.Integer(),
+  books: Type.Array(
+    Type.Object({
+      readingId: Type.String(),
+      bookId: Type.String(),
+      title: Type.String(),
+      authors: Type.Array(Type.String()),
+      coverUrl: Type.Union([Type.String(), Type.Null()]),
+      totalPages: NullableInt,
+      startedOn: NullableDate,
+      finishedOn: LocalDateSchema,
+      rating: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    { description: "Read-throughs finished that year, oldest first (a book read twice appears twice)" },
+  ),
+});
+
 const YearParams = Type.Object({ year: GoalYear });
 const GoalBody = Type.Object(
   {
@@ -73,6 +97,34 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = a
       },
     },
     async (request) => stats.stats(actorOf(request)),
+  );
+
+  app.get(
+    "/api/stats/pages-by-month",
+    {
+      schema: {
+        tags: ["stats"],
+        summary: "Pages read per month, over all time",
+        description: "Months are of local days in your time zone; months without pages are left out.",
+        response: { 200: PagesByMonth, ...problems(...AUTHED) },
+      },
+    },
+    async (request) => stats.pagesByMonth(actorOf(request)),
+  );
+
+  app.get(
+    "/api/stats/years/:year",
+    {
+      config: { owns: "self" },
+      schema: {
+        tags: ["stats"],
+        summary: "A year in books: the read-throughs finished that year",
+        description: "With each book's title, authors, cover, pages, start and finish days and rating.",
+        params: YearParams,
+        response: { 200: YearInBooks, ...problems(...AUTHED) },
+      },
+    },
+    async (request) => stats.yearInBooks(actorOf(request), request.params.year),
   );
 
   app.get(

@@ -3,6 +3,7 @@ import type { Clock } from "../../platform/clock.js";
 import { addDays, daysBetween, localDateOf } from "../../platform/local-date.js";
 import type { GoalsRepo } from "./goals.repo.js";
 import type { StatsRepo } from "./stats.repo.js";
+import type { YearInBooksRepo } from "./year-in-books.repo.js";
 
 /** Days of a book's own recent pace used to project its finish date. */
 export const PACE_DAYS = 14;
@@ -31,7 +32,9 @@ export function streaks(activeDays: string[], today: string) {
 
 /** Reading statistics and yearly goals, all derived from the progress log and the shelves. */
 export class StatsService {
-  constructor(private readonly d: { stats: StatsRepo; goals: GoalsRepo; clock: Clock }) {}
+  constructor(
+    private readonly d: { stats: StatsRepo; goals: GoalsRepo; years: YearInBooksRepo; clock: Clock },
+  ) {}
 
   async stats(actor: Actor) {
     const repo = this.d.stats;
@@ -83,6 +86,31 @@ export class StatsService {
         byYear: [...byYear].sort().map(([y, n]) => ({ year: Number(y), books: n })),
       },
       goal: await this.goalWith(actor, year, byYear.get(String(year)) ?? 0),
+    };
+  }
+
+  /** Pages per month over all time (months with pages only), for the dashboard's month and year charts. */
+  async pagesByMonth(actor: Actor) {
+    return { items: await this.d.years.pagesByMonth(actor.userId) };
+  }
+
+  /** A year in books: every read-through finished that year with its book, oldest first. */
+  async yearInBooks(actor: Actor, year: number) {
+    const y = String(year).padStart(4, "0");
+    const rows = await this.d.years.finishedIn(actor.userId, `${y}-01-01`, `${y}-12-31`);
+    return {
+      year,
+      books: rows.map((r) => ({
+        readingId: r.reading_id,
+        bookId: r.book_id,
+        title: r.title,
+        authors: JSON.parse(r.authors) as string[],
+        coverUrl: r.cover_url,
+        totalPages: r.total_pages,
+        startedOn: r.started_on,
+        finishedOn: r.finished_on ?? `${y}-12-31`,
+        rating: r.rating,
+      })),
     };
   }
 

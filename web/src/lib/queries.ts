@@ -1,0 +1,73 @@
+/** Query keys and fetchers shared by several pages (so one page's write refreshes the others). */
+import { type QueryClient, useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import type { paths } from "../api/openapi.gen";
+
+export type Book = paths["/api/books/{id}"]["get"]["responses"]["200"]["content"]["application/json"];
+export type Stats = paths["/api/stats"]["get"]["responses"]["200"]["content"]["application/json"];
+export type Day = paths["/api/days/{date}"]["get"]["responses"]["200"]["content"]["application/json"];
+export type DayRange = paths["/api/days"]["get"]["responses"]["200"]["content"]["application/json"];
+export type Status = Book["status"];
+export type ProgressAnswer =
+  paths["/api/books/{id}/progress"]["post"]["responses"]["201"]["content"]["application/json"];
+export type ProgressBody = NonNullable<
+  paths["/api/books/{id}/progress"]["post"]["requestBody"]
+>["content"]["application/json"];
+
+export const SHELVES: { status: Status; label: string }[] = [
+  { status: "reading", label: "Reading" },
+  { status: "wishlist", label: "Want to read" },
+  { status: "paused", label: "Paused" },
+  { status: "finished", label: "Finished" },
+  { status: "abandoned", label: "Abandoned" },
+];
+
+export const shelfLabel = (s: Status) => SHELVES.find((x) => x.status === s)?.label ?? s;
+
+export const keys = {
+  stats: ["stats"] as const,
+  day: (date: string) => ["day", date] as const,
+  days: (from: string, to: string) => ["days", from, to] as const,
+  books: ["books"] as const,
+  book: (id: string) => ["book", id] as const,
+};
+
+export function useStats() {
+  return useQuery({ queryKey: keys.stats, queryFn: () => unwrap(api.GET("/api/stats")) });
+}
+
+export function useDay(date: string | undefined) {
+  return useQuery({
+    queryKey: keys.day(date ?? ""),
+    queryFn: () => unwrap(api.GET("/api/days/{date}", { params: { path: { date: date ?? "" } } })),
+    enabled: Boolean(date),
+  });
+}
+
+export function useDays(from: string, to: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.days(from, to),
+    queryFn: () => unwrap(api.GET("/api/days", { params: { query: { from, to } } })),
+    enabled,
+  });
+}
+
+export function logProgress(bookId: string, body: ProgressBody) {
+  return unwrap(
+    api.POST("/api/books/{id}/progress", {
+      params: { path: { id: bookId } },
+      body: { source: "web", ...body },
+    }),
+  );
+}
+
+/** After any change to the reading log: every derived view (stats, days, the book) is stale. */
+export function invalidateReadingLog(queryClient: QueryClient, bookId?: string) {
+  void queryClient.invalidateQueries({ queryKey: keys.stats });
+  void queryClient.invalidateQueries({ queryKey: ["day"] });
+  void queryClient.invalidateQueries({ queryKey: ["days"] });
+  void queryClient.invalidateQueries({ queryKey: ["stats-year"] });
+  void queryClient.invalidateQueries({ queryKey: ["pages-by-month"] });
+  void queryClient.invalidateQueries({ queryKey: keys.books });
+  if (bookId) void queryClient.invalidateQueries({ queryKey: keys.book(bookId) });
+}
