@@ -9,6 +9,9 @@ export const StatusSchema = READING_STATUSES.schema({
   description: "The shelf: wishlist, reading, paused, finished or abandoned",
 });
 // `format: "date"` checks the calendar (2026-02-30 and 9999-99-99 are refused); the pattern keeps it YYYY-MM-DD.
+/** Longest review of a read-through, in characters (imports bring reviews; the API keeps them). */
+export const REVIEW_MAX = 100_000;
+
 export const LocalDateSchema = Type.String({
   format: "date",
   pattern: LOCAL_DATE_PATTERN,

@@ -1,5 +1,6 @@
 import { ownedPolicy } from "../../platform/access/owned-policy.js";
 import { defineModule } from "../../platform/module/module.js";
+import { BOOKS_EXPORT } from "./books.export.js";
 import { BooksRepo } from "./books.repo.js";
 import { booksRoutes } from "./books.routes.js";
 import { BooksService } from "./books.service.js";
@@ -34,6 +35,7 @@ export const booksModule = defineModule({
     const books = new BooksService({ ...deps, books: booksRepo, readings, metadata, log: ctx.log });
     return {
       services: { books, readings, booksRepo, readingsRepo },
+      exportTables: BOOKS_EXPORT,
       routes: async (app) => {
         await app.register(booksRoutes, { books });
         await app.register(readingsRoutes, { readings });

@@ -4,26 +4,27 @@ import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
 import { profileOf } from "../auth/auth.hook.js";
 import type { ExportDocumentValue, ExportService } from "./export.service.js";
-import { EXPORTED_TABLES, ExportDocument } from "./export.tables.js";
-
-// Inline, not a shared schema: a plugin's addSchema gives it a schema controller whose body validator
-// coerces (null → ""), and a restore must keep every null.
-const { $id: _id, ...Document } = ExportDocument;
-
-const Restored = Type.Object({
-  counts: Type.Object(Object.fromEntries(EXPORTED_TABLES.map((t) => [t.key, Type.Integer()])), {
-    description: "Rows restored per part of the document",
-  }),
-  idsKept: Type.Boolean({
-    description: "False when some id was taken on this server and every id was replaced (links kept)",
-  }),
-});
+import { exportDocumentSchema } from "./export.tables.js";
 
 /** GET /api/export (streamed) and POST /api/import (restore into an empty account). */
 export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; maxBytes: number }> = async (
   app,
   { exporter, maxBytes },
 ) => {
+  // The document is made of every module's exported tables, known once the app is assembled. Inline, not a
+  // shared schema: a plugin's addSchema gives it a schema controller whose body validator coerces
+  // (null → ""), and a restore must keep every null.
+  const tables = exporter.tables();
+  const { $id: _id, ...Document } = exportDocumentSchema(tables);
+  const Restored = Type.Object({
+    counts: Type.Object(Object.fromEntries(tables.map((t) => [t.key, Type.Integer()])), {
+      description: "Rows restored per part of the document",
+    }),
+    idsKept: Type.Boolean({
+      description: "False when some id was taken on this server and every id was replaced (links kept)",
+    }),
+  });
+
   app.get(
     "/api/export",
     {

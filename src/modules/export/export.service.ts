@@ -6,15 +6,14 @@ import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { conflict, invalidField } from "../../platform/errors.js";
 import type { EventLog } from "../../platform/events/event-log.js";
+import type { DerivedTable } from "../../platform/portability/exported-table.js";
 import { credentialsChanged } from "../auth/auth.service.js";
 import { orderedIds } from "../imports/ordered-ids.js";
 import { checkTimeZone } from "../users/timezone.js";
 import type { UserProfile } from "../users/users.repo.js";
 import {
-  DERIVED,
   EXPORT_FORMAT,
   EXPORT_VERSION,
-  EXPORTED_TABLES,
   type ExportedTable,
   toDatabaseRow,
   toDocumentRow,
@@ -48,8 +47,32 @@ export interface RestoreResult {
 export class ExportService {
   private readonly clock: Clock;
 
+  private exported: readonly ExportedTable[] | undefined;
+  private derived: readonly DerivedTable[] = [];
+
   constructor(private readonly d: { uow: UnitOfWork; clock: Clock; events: EventLog }) {
     this.clock = d.clock;
+  }
+
+  /** Takes the tables every module exports (in module order: parents first) and the derived ones. */
+  useTables(tables: readonly ExportedTable[], derived: readonly DerivedTable[]): void {
+    const keys = new Set<string>();
+    for (const t of tables) {
+      if (keys.has(t.key)) throw new Error(`exported table "${t.key}" is declared twice`);
+      keys.add(t.key);
+    }
+    for (const t of tables)
+      for (const target of Object.values(t.refs))
+        if (!keys.has(target))
+          throw new Error(`exported table "${t.key}" refers to "${target}", which no module exports`);
+    this.exported = tables;
+    this.derived = derived;
+  }
+
+  /** What the export holds, in order (available once the app is assembled). */
+  tables(): readonly ExportedTable[] {
+    if (!this.exported) throw new Error("the exported tables are gathered when the app is assembled");
+    return this.exported;
   }
 
   /**
@@ -77,7 +100,7 @@ export class ExportService {
         },
       };
       await write(JSON.stringify(head).slice(0, -1));
-      for (const t of EXPORTED_TABLES) {
+      for (const t of this.tables()) {
         await write(`,${JSON.stringify(t.key)}:[`);
         let first = true;
         for await (const rows of pages(db, t, user.id)) {
@@ -121,7 +144,7 @@ export class ExportService {
         `Export version ${doc.version} is not supported: this server reads version ${EXPORT_VERSION}`,
       );
     checkTimeZone(doc.user.timezone, "/body/user/timezone");
-    const tables = EXPORTED_TABLES.map((t) => ({ t, rows: (doc[t.key] ?? []) as DocRow[] }));
+    const tables = this.tables().map((t) => ({ t, rows: (doc[t.key] ?? []) as DocRow[] }));
     checkDocument(tables, { zone: doc.user.timezone, now: this.clock.now() }).throwIfAny();
 
     return this.write(user, doc, tables);
@@ -165,7 +188,7 @@ export class ExportService {
         .set({ name: doc.user.name, timezone: doc.user.timezone })
         .where("id", "=", user.id)
         .execute();
-      for (const d of DERIVED) await d.rebuild(tx, user.id);
+      for (const d of this.derived) await d.rebuild(tx, user.id);
       await credentialsChanged(this.d.events, user.id, "restored");
       return { counts, idsKept };
     });

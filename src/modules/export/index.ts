@@ -9,6 +9,12 @@ export const exportModule = defineModule({
     const exporter = new ExportService({ uow: ctx.uow, clock: ctx.clock, events: ctx.events });
     return {
       services: { exporter },
+      // Every module's tables, in module order (parents before children).
+      assembled: (all) =>
+        exporter.useTables(
+          all.flatMap((m) => m.exportTables ?? []),
+          all.flatMap((m) => m.derivedTables ?? []),
+        ),
       routes: async (app) => {
         await app.register(exportRoutes, { exporter, maxBytes: config.importMaxBytes });
       },

@@ -6,8 +6,7 @@ export const IMPORT_FORMATS = ["goodreads", "storygraph"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 /** Longest outside id (Goodreads `Book Id`, StoryGraph UID) kept from a file. */
 export const EXTERNAL_ID_MAX = 200;
-/** Longest review kept from a file. */
-export const REVIEW_MAX = 100_000;
+export { REVIEW_MAX } from "../books/books.schemas.js";
 
 /** One read-through's local days (`YYYY-MM-DD`); either end may be unknown. */
 export interface ReadDates {

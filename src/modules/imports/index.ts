@@ -1,6 +1,7 @@
 import { defineModule } from "../../platform/module/module.js";
 import { ImportRepo } from "./import.repo.js";
 import { ImportService } from "./import.service.js";
+import { IMPORTS_EXPORT } from "./imports.export.js";
 import { importsRoutes } from "./imports.routes.js";
 import * as imports from "./migrations/0005-imports.js";
 
@@ -23,6 +24,7 @@ export const importsModule = defineModule({
     });
     return {
       services: { imports: service },
+      exportTables: IMPORTS_EXPORT,
       routes: async (app) => {
         await app.register(importsRoutes, { imports: service, maxBytes: config.importMaxBytes });
       },

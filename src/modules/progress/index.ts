@@ -3,6 +3,7 @@ import type { BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
 import type { ReadingsService } from "../books/readings.service.js";
 import * as dailyPages from "./migrations/0004-daily-pages.js";
+import { PROGRESS_DERIVED, PROGRESS_EXPORT } from "./progress.export.js";
 import { ProgressRepo } from "./progress.repo.js";
 import { progressRoutes } from "./progress.routes.js";
 import { checkTotalPages, ProgressService } from "./progress.service.js";
@@ -27,6 +28,8 @@ export const progressModule = defineModule({
     });
     return {
       services: { progress, entries },
+      exportTables: PROGRESS_EXPORT,
+      derivedTables: PROGRESS_DERIVED,
       routes: async (app) => {
         await app.register(progressRoutes, { progress });
       },

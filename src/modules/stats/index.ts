@@ -1,5 +1,6 @@
 import { defineModule } from "../../platform/module/module.js";
 import { GoalsRepo } from "./goals.repo.js";
+import { GOALS_EXPORT } from "./stats.export.js";
 import { StatsRepo } from "./stats.repo.js";
 import { statsRoutes } from "./stats.routes.js";
 import { StatsService } from "./stats.service.js";
@@ -18,6 +19,7 @@ export const statsModule = defineModule({
     });
     return {
       services: { stats },
+      exportTables: GOALS_EXPORT,
       routes: async (app) => {
         await app.register(statsRoutes, { stats });
       },

@@ -10,6 +10,7 @@ import type { ReviewService } from "../review/review.service.js";
 import type { StatsService } from "../stats/stats.service.js";
 import type { UsersRepo } from "../users/users.repo.js";
 import * as text from "./migrations/0007-text.js";
+import { LINKS_EXPORT } from "./text.export.js";
 import { TextRepo, TextUndoRepo } from "./text.repo.js";
 import { textRoutes } from "./text.routes.js";
 import { TextService } from "./text.service.js";
@@ -43,6 +44,7 @@ export const textModule = defineModule({
     });
     return {
       services: { text: service },
+      exportTables: LINKS_EXPORT,
       routes: async (app) => {
         await app.register(textRoutes, { text: service });
       },

@@ -9,6 +9,7 @@ import type { DomainEvent } from "../events/event.js";
 import type { CommittedHandler, EventLog } from "../events/event-log.js";
 import type { EventSubscriber } from "../events/event-relay.js";
 import type { Metrics } from "../metrics.js";
+import type { DerivedTable, ExportedTable } from "../portability/exported-table.js";
 import type { PubSub } from "../pubsub/pubsub.js";
 import type { JobDef, JobHandler, Queue } from "../queue/queue.js";
 
@@ -71,6 +72,10 @@ export interface ModuleParts {
   /** Every process, for each relayed event heard over pub/sub (e.g. caches in other processes). */
   relayed?: ReadonlyArray<{ event: string; handle: (event: DomainEvent) => void }>;
   policies?: readonly ResourcePolicy[];
+  /** What users own in this module's tables, for the full export and its restore (parents first). */
+  exportTables?: readonly ExportedTable[];
+  /** Tables derived from the exported ones, rebuilt by a restore. */
+  derivedTables?: readonly DerivedTable[];
   tasks?: readonly BackgroundTask[];
   /** Called once every module is built, with all of them (to collect what other modules contribute). */
   assembled?(all: readonly BuiltModule[]): void;
