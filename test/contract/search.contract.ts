@@ -102,6 +102,17 @@ export function searchContract(h: SearchHarness): void {
       expect(await ids("kind")).toEqual(["x", "x"]);
     });
 
+    it("a document upserted under another owner moves to that owner", async () => {
+      await index.upsert([doc("m1", "moving words"), doc("m2", "staying words")]);
+      await index.upsert(doc("m1", "moving words", { ownerId: B }));
+      expect(await ids("moving")).toEqual([]);
+      expect(await ids("moving", B)).toEqual(["m1"]);
+      expect(await ids("words")).toEqual(["m2"]);
+      expect([await index.count(A), await index.count(B)]).toEqual([1, 1]);
+      await index.removeOwner(A);
+      expect(await ids("moving", B)).toEqual(["m1"]);
+    });
+
     it("ranks a title match above a body mention, and many mentions above one", async () => {
       await index.upsert([
         doc("body-once", "A long passage that mentions Dune once among other things entirely."),

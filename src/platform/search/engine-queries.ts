@@ -23,20 +23,23 @@ function fts5Term(t: PlanTerm): string {
 }
 
 /** Hex of the UTF-8 bytes: an exact, single-token spelling of any id for the FTS5 `meta` column. */
-export const metaToken = (prefix: "o" | "k" | "b" | "t", value: string) =>
+export const metaToken = (prefix: "k" | "b" | "t", value: string) =>
   prefix + Buffer.from(value, "utf8").toString("hex");
 
-/** The FTS5 MATCH expression for a plan plus the filters that live in the `meta` column. */
-export function fts5Match(terms: readonly PlanTerm[], q: SearchQuery): string {
-  const pos = terms.filter((t) => !t.negated).map(fts5Term);
+/**
+ * The FTS5 MATCH expression for a plan plus the filters that live in the `meta` column (kind, book, tags).
+ * The owner is not in it: the adapter restricts the rowid range instead.
+ */
+export function fts5Match(terms: readonly PlanTerm[], q: Omit<SearchQuery, "ownerId" | "q">): string {
+  const pos = terms.filter((t) => !t.negated).map((t) => `(${fts5Term(t)})`);
   const neg = terms.filter((t) => t.negated).map(fts5Term);
-  const meta = [fts5Quote(metaToken("o", q.ownerId))];
+  const meta: string[] = [];
   if (q.kinds && q.kinds.length > 0)
     meta.push(`(${q.kinds.map((k) => fts5Quote(metaToken("k", k))).join(" OR ")})`);
   if (q.bookId !== undefined) meta.push(fts5Quote(metaToken("b", q.bookId)));
   for (const tag of q.tags ?? []) meta.push(fts5Quote(metaToken("t", foldText(tag))));
-  const filter = `meta : (${meta.join(" AND ")})`;
-  const positive = `${filter} AND ${pos.map((p) => `(${p})`).join(" AND ")}`;
+  if (meta.length > 0) pos.unshift(`meta : (${meta.join(" AND ")})`);
+  const positive = pos.join(" AND ");
   return neg.length === 0 ? positive : `(${positive}) NOT (${neg.join(" OR ")})`;
 }
 

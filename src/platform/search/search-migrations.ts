@@ -4,15 +4,21 @@ import { type Kysely, sql } from "kysely";
 export type SearchDbKind = "sqlite" | "postgres";
 
 /** Tables the search index owns (for a module definition's table list and export exclusions). */
-export const SEARCH_TABLES = { documents: "search_documents", fts: "search_fts" } as const;
+export const SEARCH_TABLES = {
+  documents: "search_documents",
+  fts: "search_fts",
+  owners: "search_owners",
+} as const;
 
 /**
  * Creates the search tables; attach as one migration step (`up(db, kind)`) of the module that owns search.
  *
- * SQLite: `search_documents` keeps each document (its text for snippets, its filters) under an integer
- * `seq`; `search_fts` is a contentless FTS5 table (rowid = seq) over pre-analysed terms in four columns:
- * title words, body words, stems (language-tagged) + lone CJK characters, and `meta` (owner, kind, book and
- * tag tokens, so filters intersect inside FTS5). `contentless_delete=1` needs SQLite ≥ 3.43.
+ * SQLite: `search_owners` numbers each owner; `search_documents` keeps each document (its text for snippets,
+ * its filters) under an integer `seq` = owner number × 2³² + n, so one owner's documents are one rowid range;
+ * `search_fts` is a contentless FTS5 table (rowid = seq) over pre-analysed terms in four columns: title
+ * words, body words, stems (language-tagged) + lone CJK characters, and `meta` (kind, book and tag tokens,
+ * so filters intersect inside FTS5). A search gives FTS5 the owner's rowid range, which it seeks to
+ * instead of ranking every owner's matches. `contentless_delete=1` needs SQLite ≥ 3.43.
  *
  * PostgreSQL: one table whose `terms` tsvector (weights A title, B body, C stems) has a GIN index; the
  * filters are ordinary columns. No extension is needed.
@@ -20,6 +26,11 @@ export const SEARCH_TABLES = { documents: "search_documents", fts: "search_fts" 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 export async function up(db: Kysely<any>, kind: SearchDbKind): Promise<void> {
   if (kind === "sqlite") {
+    await db.schema
+      .createTable("search_owners")
+      .addColumn("num", "integer", (c) => c.primaryKey())
+      .addColumn("owner_id", "text", (c) => c.notNull().unique())
+      .execute();
     await db.schema
       .createTable("search_documents")
       .addColumn("seq", "integer", (c) => c.primaryKey())
@@ -39,11 +50,6 @@ export async function up(db: Kysely<any>, kind: SearchDbKind): Promise<void> {
       .columns(["kind", "id"])
       .unique()
       .execute();
-    await db.schema
-      .createIndex("search_documents_owner_idx")
-      .on("search_documents")
-      .columns(["owner_id", "date"])
-      .execute();
     // Terms are already folded and split by text-analysis.ts; unicode61 only has to split on the spaces
     // (marks are token characters so that Devanagari or Thai vowel signs stay inside their terms).
     await sql`create virtual table search_fts using fts5(
@@ -52,10 +58,6 @@ export async function up(db: Kysely<any>, kind: SearchDbKind): Promise<void> {
       tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M*'",
       prefix='2 3'
     )`.execute(db);
-    // Title words weigh most; stems count for less than the word itself; meta tokens not at all.
-    await sql`insert into search_fts(search_fts, rank) values ('rank', 'bm25(4.0, 1.0, 0.5, 0.0)')`.execute(
-      db,
-    );
     return;
   }
   await db.schema

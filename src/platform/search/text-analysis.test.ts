@@ -53,9 +53,10 @@ describe("query parsing", () => {
 
   it("never lets query syntax through: every term is quoted for FTS5 and tsquery", () => {
     const plan = planQuery('NEAR("a b") OR col:x ^y "zz*');
-    const match = fts5Match(plan.terms, { ownerId: "o", q: "" });
+    const match = fts5Match(plan.terms, { tags: ["Tag"] });
     expect(match).not.toMatch(/NEAR|\^|col :/);
     expect(match).toContain('{title body} : "near"');
+    expect(match.startsWith(`meta : ("t${Buffer.from("tag").toString("hex")}")`)).toBe(true);
     const ts = tsQuery(plan.terms);
     expect(ts).toContain("'zz':*AB");
     expect(ts).not.toMatch(/[()]\s*[()]|:\s*\*\s*\*/);
