@@ -44,7 +44,10 @@ function* documents(
   const total = weights.reduce((a, b) => a + b, 0);
   const langOf = () => {
     let x = r() * total;
-    for (let i = 0; i < langs.length; i++) if ((x -= weights[i]!) < 0) return langs[i]!;
+    for (let i = 0; i < langs.length; i++) {
+      x -= weights[i]!;
+      if (x < 0) return langs[i]!;
+    }
     return langs[0]!;
   };
   const books = Array.from({ length: 300 }, (_, i) => ({ id: `${owner}-book-${i}`, lang: langOf() }));
