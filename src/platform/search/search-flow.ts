@@ -31,8 +31,12 @@ export interface StoredRow {
   score: number;
 }
 
-/** Validates and plans a query (every SearchQueryError is raised here, before any SQL runs). */
-export function prepareSearch(q: SearchQuery): PreparedSearch {
+/**
+ * Validates and plans a query (every SearchQueryError is raised here, before any SQL runs). `indexed` are
+ * the stemmer codes the owner's documents use, when the adapter knows them: stemming the query in other
+ * languages could not match anything.
+ */
+export function prepareSearch(q: SearchQuery, indexed?: readonly string[]): PreparedSearch {
   if (typeof q.ownerId !== "string" || q.ownerId === "") throw new TypeError("search needs an ownerId");
   if (typeof q.q !== "string") throw new SearchQueryError("q", "required", "q is required");
   checkFilters(q);
@@ -40,10 +44,9 @@ export function prepareSearch(q: SearchQuery): PreparedSearch {
   if (languages.some((l) => typeof l !== "string" || l.length > 35)) {
     throw new SearchQueryError("q", "languages", "languages must be BCP 47 tags");
   }
-  const { terms } = planQuery(
-    q.q,
-    languages.filter((l) => stemmerFor(l) !== undefined),
-  );
+  const wanted = languages.filter((l) => stemmerFor(l) !== undefined);
+  const codes = indexed ? wanted.filter((l) => indexed.includes(stemmerFor(l)!.code)) : wanted;
+  const { terms } = planQuery(q.q, codes);
   return { terms, limit: pageLimit(q), offset: decodeSearchCursor(q), dates: dateRange(q) };
 }
 

@@ -30,6 +30,8 @@ export async function up(db: Kysely<any>, kind: SearchDbKind): Promise<void> {
       .createTable("search_owners")
       .addColumn("num", "integer", (c) => c.primaryKey())
       .addColumn("owner_id", "text", (c) => c.notNull().unique())
+      // Stemmer codes of the owner's documents: a query is stemmed in these only (the same hits, fewer terms).
+      .addColumn("languages", "text", (c) => c.notNull().defaultTo("[]"))
       .execute();
     await db.schema
       .createTable("search_documents")

@@ -10,7 +10,7 @@ import type {
   SearchPage,
   SearchQuery,
 } from "./search-index.js";
-import { STEMMED_LANGUAGES } from "./stemmers.js";
+import { STEMMED_LANGUAGES, stemmerFor } from "./stemmers.js";
 
 /** Documents per owner: an owner's rowids are num × 2³² … num × 2³² + 2³² − 1. */
 const SPAN = 2 ** 32;
@@ -19,27 +19,68 @@ const MAX_OWNERS = 2 ** 21 - 1;
 // bm25 weights per column (title, body, stems, meta): a title word weighs most, a stem less than the word.
 const RANK = sql`bm25(search_fts, 4.0, 1.0, 0.5, 0.0)`;
 
+/**
+ * Most matches ranked by bm25. A query matching more of an owner's documents (a very common word) ranks the
+ * most recently indexed RANK_WINDOW of them: ranking costs ~2 µs per match and term, and without a bound a
+ * word like "that" in 200,000 highlights takes a tenth of a second.
+ */
+export const RANK_WINDOW = 5_000;
+
 const range = (num: number) => ({ lo: num * SPAN, hi: num * SPAN + SPAN - 1 });
 
-async function ownerNum(tx: SearchDb, ownerId: string): Promise<number | undefined> {
-  const r = await sql<{ num: number }>`select num from search_owners where owner_id = ${ownerId}`.execute(tx);
-  return r.rows[0]?.num;
+interface Owner {
+  num: number;
+  languages: string[];
 }
 
-async function ownerNumOrNew(tx: SearchDb, ownerId: string): Promise<number> {
-  const known = await ownerNum(tx, ownerId);
+async function owner(tx: SearchDb, ownerId: string): Promise<Owner | undefined> {
+  const r = await sql<{ num: number; languages: string }>`select num, languages from search_owners
+    where owner_id = ${ownerId}`.execute(tx);
+  const row = r.rows[0];
+  return row ? { num: row.num, languages: JSON.parse(row.languages) } : undefined;
+}
+
+async function ownerOrNew(tx: SearchDb, ownerId: string): Promise<Owner> {
+  const known = await owner(tx, ownerId);
   if (known !== undefined) return known;
   const r = await sql<{
     num: number;
   }>`insert into search_owners (owner_id) values (${ownerId}) returning num`.execute(tx);
   const num = r.rows[0]!.num;
   if (num > MAX_OWNERS) throw new Error(`the search index holds at most ${MAX_OWNERS} owners`);
-  return num;
+  return { num, languages: [] };
+}
+
+/** Records the stemmer languages of documents about to be written for an owner. */
+async function noteLanguages(
+  tx: SearchDb,
+  ownerId: string,
+  o: Owner,
+  docs: readonly SearchDocument[],
+): Promise<void> {
+  const seen = new Set(o.languages);
+  for (const d of docs) {
+    const code = stemmerFor(d.language ?? undefined)?.code;
+    if (code) seen.add(code);
+  }
+  if (seen.size === o.languages.length) return;
+  o.languages = [...seen].sort();
+  await sql`update search_owners set languages = ${JSON.stringify(o.languages)} where owner_id = ${ownerId}`.execute(
+    tx,
+  );
 }
 
 /** The FTS5 adapter of SearchIndex (tables from search-migrations.ts, kind "sqlite"). */
 export class SqliteSearchIndex implements SearchIndex {
-  constructor(private readonly source: SearchDbSource) {}
+  private readonly rankWindow: number;
+
+  /** `rankWindow`: most matches ranked (default RANK_WINDOW); the newest are ranked past it. */
+  constructor(
+    private readonly source: SearchDbSource,
+    options: { rankWindow?: number } = {},
+  ) {
+    this.rankWindow = options.rankWindow ?? RANK_WINDOW;
+  }
 
   private get db(): SearchDb {
     return resolveDb(this.source);
@@ -49,17 +90,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const list = documentList(docs);
     for (const d of list) checkDocument(d);
     if (list.length === 0) return;
-    await inSearchTransaction(this.db, async (tx) => {
-      const nums = new Map<string, number>();
-      for (const d of list) {
-        let num = nums.get(d.ownerId);
-        if (num === undefined) {
-          num = await ownerNumOrNew(tx, d.ownerId);
-          nums.set(d.ownerId, num);
-        }
-        await writeOne(tx, d, num);
-      }
-    });
+    await inSearchTransaction(this.db, (tx) => writeMany(tx, list));
   }
 
   async remove(kind: string, id: string): Promise<void> {
@@ -77,29 +108,33 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async removeOwner(ownerId: string): Promise<void> {
     await inSearchTransaction(this.db, async (tx) => {
-      const num = await ownerNum(tx, ownerId);
-      if (num !== undefined) await clearRange(tx, num);
+      const o = await owner(tx, ownerId);
+      if (o !== undefined) await clearRange(tx, o.num);
     });
   }
 
   async search(q: SearchQuery): Promise<SearchPage> {
-    const p = prepareSearch(q);
-    const num = await ownerNum(this.db, q.ownerId);
-    if (num === undefined) return { hits: [], nextCursor: null };
-    const { lo, hi } = range(num);
+    prepareSearch(q); // refuse a bad query before anything else, even for an owner with no documents
+    const o = await owner(this.db, q.ownerId);
+    if (o === undefined) return { hits: [], nextCursor: null };
+    const p = prepareSearch(q, o.languages);
     const match = fts5Match(p.terms, q);
+    const { hi } = range(o.num);
+    let { lo } = range(o.num);
     const { from, before } = p.dates;
     const dated = from !== undefined || before !== undefined;
+    const dateJoin = dated ? sql`join search_documents d2 on d2.seq = f.rowid` : sql``;
+    const dateWhere = sql`${from !== undefined ? sql`and d2.date >= ${from}` : sql``}
+      ${before !== undefined ? sql`and d2.date < ${before}` : sql``}`;
+    // Past RANK_WINDOW matches, rank the newest RANK_WINDOW (found in rowid order, which costs no ranking).
+    const edge = await sql<{ seq: number }>`select f.rowid as seq from search_fts f ${dateJoin}
+      where search_fts match ${match} and f.rowid between ${lo} and ${hi} ${dateWhere}
+      order by f.rowid desc limit 1 offset ${this.rankWindow - 1}`.execute(this.db);
+    if (edge.rows[0]) lo = edge.rows[0].seq;
     // Rank over rowids only (FTS5 seeks to the owner's rowid range), then read the page's texts.
-    const ranked = dated
-      ? sql`select f.rowid as seq, ${RANK} as rank from search_fts f join search_documents d2 on d2.seq = f.rowid
-          where search_fts match ${match} and f.rowid between ${lo} and ${hi}
-          ${from !== undefined ? sql`and d2.date >= ${from}` : sql``}
-          ${before !== undefined ? sql`and d2.date < ${before}` : sql``}
-          order by rank, f.rowid limit ${p.limit + 1} offset ${p.offset}`
-      : sql`select rowid as seq, ${RANK} as rank from search_fts
-          where search_fts match ${match} and rowid between ${lo} and ${hi}
-          order by rank, rowid limit ${p.limit + 1} offset ${p.offset}`;
+    const ranked = sql`select f.rowid as seq, ${RANK} as rank from search_fts f ${dateJoin}
+      where search_fts match ${match} and f.rowid between ${lo} and ${hi} ${dateWhere}
+      order by rank, f.rowid limit ${p.limit + 1} offset ${p.offset}`;
     const rows =
       await sql<StoredRow>`select d.kind, d.id, d.book_id, d.date, d.language, d.title, d.body, -r.rank as score
       from (${ranked}) r join search_documents d on d.seq = r.seq
@@ -113,30 +148,27 @@ export class SqliteSearchIndex implements SearchIndex {
     scope?: { ownerId: string },
   ): Promise<number> {
     return inSearchTransaction(this.db, async (tx) => {
-      let num: number | undefined;
       if (scope) {
-        num = await ownerNumOrNew(tx, scope.ownerId);
-        await clearRange(tx, num);
+        const o = await owner(tx, scope.ownerId);
+        if (o) {
+          await clearRange(tx, o.num);
+          await sql`update search_owners set languages = '[]' where num = ${o.num}`.execute(tx);
+        }
       } else {
         await sql`insert into search_fts(search_fts) values ('delete-all')`.execute(tx);
         await sql`delete from search_documents`.execute(tx);
+        await sql`update search_owners set languages = '[]'`.execute(tx);
       }
       let n = 0;
-      const nums = new Map<string, number>();
       for await (const batch of source) {
         for (const d of batch) {
           checkDocument(d);
           if (scope && d.ownerId !== scope.ownerId) {
             throw new TypeError(`rebuild for owner ${scope.ownerId} was given a document of another owner`);
           }
-          let owner = num ?? nums.get(d.ownerId);
-          if (owner === undefined) {
-            owner = await ownerNumOrNew(tx, d.ownerId);
-            nums.set(d.ownerId, owner);
-          }
-          await writeOne(tx, d, owner);
-          n++;
         }
+        await writeMany(tx, batch);
+        n += batch.length;
       }
       if (!scope) await sql`insert into search_fts(search_fts) values ('optimize')`.execute(tx);
       return n;
@@ -152,6 +184,20 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async capabilities(): Promise<SearchCapabilities> {
     return { engine: "sqlite-fts5", stemmedLanguages: STEMMED_LANGUAGES, cjk: true, notes: [] };
+  }
+}
+
+async function writeMany(tx: SearchDb, docs: readonly SearchDocument[]): Promise<void> {
+  const byOwner = new Map<string, SearchDocument[]>();
+  for (const d of docs) {
+    const list = byOwner.get(d.ownerId) ?? [];
+    list.push(d);
+    byOwner.set(d.ownerId, list);
+  }
+  for (const [ownerId, list] of byOwner) {
+    const o = await ownerOrNew(tx, ownerId);
+    await noteLanguages(tx, ownerId, o, list);
+    for (const d of list) await writeOne(tx, d, o.num);
   }
 }
 
