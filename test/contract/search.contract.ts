@@ -20,7 +20,8 @@ export interface SearchStore {
 
 export interface SearchHarness {
   name: string;
-  open(): Promise<SearchStore>;
+  /** `rankWindow`: the adapter's bound on ranked matches (small in the test that checks it). */
+  open(options?: { rankWindow?: number }): Promise<SearchStore>;
 }
 
 const A = "user-a";
@@ -417,6 +418,30 @@ export function searchContract(h: SearchHarness): void {
       expect(await ids("stale", B)).toEqual([]);
       expect(await ids("everything", B)).toEqual(["allb"]);
       expect(await ids("fresh")).toEqual([]);
+    });
+
+    it("ranks only the newest rankWindow matches of a very common query; filters still reach older ones", async () => {
+      const small = await h.open({ rankWindow: 20 });
+      try {
+        await small.index.upsert(
+          Array.from({ length: 60 }, (_, i) => ({
+            kind: "highlight",
+            id: `d${i}`,
+            ownerId: A,
+            body: i === 0 ? "common common common common" : `common word number ${i}`,
+            date: i === 0 ? "2020-01-01" : "2026-01-01",
+          })),
+        );
+        const page = await small.index.search({ ownerId: A, q: "common ", limit: 50 });
+        // 20 ranked, all among the newest 20: the oldest (the best match by score) is outside the window.
+        expect(page.hits).toHaveLength(20);
+        expect(page.hits.every((x) => Number(x.id.slice(1)) >= 40)).toBe(true);
+        expect(page.nextCursor).toBeNull();
+        const dated = await small.index.search({ ownerId: A, q: "common ", to: "2020-12-31" });
+        expect(dated.hits.map((x) => x.id)).toEqual(["d0"]);
+      } finally {
+        await small.dispose();
+      }
     });
 
     it("writes in the caller's transaction: a rollback leaves nothing indexed", async () => {

@@ -9,17 +9,19 @@ import { type SearchHarness, searchContract } from "./search.contract.js";
 class Rollback extends Error {}
 
 function harness(engine: EngineName): SearchHarness {
-  const make = (db: SearchDb) =>
-    engine === "sqlite" ? new SqliteSearchIndex(db) : new PostgresSearchIndex(db);
+  const make = (db: SearchDb, rankWindow?: number) =>
+    engine === "sqlite"
+      ? new SqliteSearchIndex(db, { rankWindow })
+      : new PostgresSearchIndex(db, { rankWindow });
   return {
     name: engine === "sqlite" ? "SQLite FTS5" : "PostgreSQL tsvector",
-    async open() {
+    async open(options = {}) {
       // The search tables only: the port needs nothing else of the app's schema.
       const database = openDatabase({ database: await freshDatabase(engine) });
       const db: SearchDb = database.db;
       await up(db, database.kind);
       return {
-        index: make(db),
+        index: make(db, options.rankWindow),
         async inRolledBackTransaction(fn) {
           await db
             .transaction()

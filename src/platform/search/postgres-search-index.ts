@@ -7,7 +7,7 @@ import {
   storedDate,
   storedText,
 } from "./document-terms.js";
-import { tsQuery } from "./engine-queries.js";
+import { pgStem, RANK_WINDOW, tsQuery } from "./engine-queries.js";
 import { inSearchTransaction, resolveDb, type SearchDb, type SearchDbSource } from "./search-db.js";
 import { prepareSearch, type StoredRow, toSearchPage } from "./search-flow.js";
 import type {
@@ -25,7 +25,7 @@ const MAX_POSITION = 16_383;
 const MAX_POSITIONS_PER_LEXEME = 256;
 /** Rows per INSERT when writing many documents. */
 const BATCH = 200;
-// ts_rank_cd weights in the order {D, C, B, A}: title words 1.0, body words 0.2, stems 0.1 (a title match
+// ts_rank weights in the order {D, C, B, A}: title words 1.0, body words 0.2, stems 0.1 (a title match
 // outranks a few body mentions, as bm25 weights 4 : 1 : 0.5 do on SQLite).
 const WEIGHTS = "{0.0, 0.1, 0.2, 1.0}";
 
@@ -54,7 +54,7 @@ export function tsvectorLiteral(t: DocumentTerms): string {
     add(term, bodyAt + i, "B");
   });
   t.stems.forEach((stem, i) => {
-    if (stem !== undefined) add(stem, i < t.title.length ? i + 1 : bodyAt + i - t.title.length, "C");
+    if (stem !== undefined) add(pgStem(stem), i < t.title.length ? i + 1 : bodyAt + i - t.title.length, "C");
   });
   for (const ch of t.chars) add(ch, 1, "C");
   let out = "";
@@ -64,7 +64,15 @@ export function tsvectorLiteral(t: DocumentTerms): string {
 
 /** The PostgreSQL adapter of SearchIndex (tables from search-migrations.ts, kind "postgres"). */
 export class PostgresSearchIndex implements SearchIndex {
-  constructor(private readonly source: SearchDbSource) {}
+  private readonly rankWindow: number;
+
+  /** `rankWindow`: most matches ranked (default RANK_WINDOW, as on SQLite); the newest are ranked past it. */
+  constructor(
+    private readonly source: SearchDbSource,
+    options: { rankWindow?: number } = {},
+  ) {
+    this.rankWindow = options.rankWindow ?? RANK_WINDOW;
+  }
 
   private get db(): SearchDb {
     return resolveDb(this.source);
@@ -91,19 +99,22 @@ export class PostgresSearchIndex implements SearchIndex {
     const { from, before } = p.dates;
     const kinds = q.kinds && q.kinds.length > 0 ? [...q.kinds] : undefined;
     const tags = q.tags && q.tags.length > 0 ? q.tags.map(foldText) : undefined;
-    // Rank over keys only, then read the page's texts.
-    const rows =
-      await sql<StoredRow>`select d.kind, d.id, d.book_id, d.date, d.language, d.title, d.body, r.score
+    // The newest RANK_WINDOW matches (GIN finds them without ranking), ranked, then the page's texts read.
+    const rows = await sql<StoredRow>`with q as (select ${query}::tsquery as q)
+      select d.kind, d.id, d.book_id, d.date, d.language, d.title, d.body, r.score
       from (
-        select s.kind, s.id, ts_rank_cd(${WEIGHTS}::float4[], s.terms, q.q) as score
-        from search_documents s, (select ${query}::tsquery as q) q
-        where s.owner_id = ${q.ownerId} and s.terms @@ q.q
-        ${kinds ? sql`and s.kind = any(${kinds}::text[])` : sql``}
-        ${q.bookId !== undefined ? sql`and s.book_id = ${q.bookId}` : sql``}
-        ${tags ? sql`and s.tags @> ${tags}::text[]` : sql``}
-        ${from !== undefined ? sql`and s.date >= ${from}` : sql``}
-        ${before !== undefined ? sql`and s.date < ${before}` : sql``}
-        order by score desc, s.kind, s.id
+        select w.kind, w.id, ts_rank(${WEIGHTS}::float4[], w.terms, q.q) as score
+        from (
+          select s.kind, s.id, s.terms from search_documents s, q
+          where s.owner_id = ${q.ownerId} and s.terms @@ q.q
+          ${kinds ? sql`and s.kind = any(${kinds}::text[])` : sql``}
+          ${q.bookId !== undefined ? sql`and s.book_id = ${q.bookId}` : sql``}
+          ${tags ? sql`and s.tags @> ${tags}::text[]` : sql``}
+          ${from !== undefined ? sql`and s.date >= ${from}` : sql``}
+          ${before !== undefined ? sql`and s.date < ${before}` : sql``}
+          order by s.seq desc limit ${this.rankWindow}
+        ) w, q
+        order by score desc, w.kind, w.id
         limit ${p.limit + 1} offset ${p.offset}
       ) r join search_documents d on d.kind = r.kind and d.id = r.id
       order by r.score desc, r.kind, r.id`.execute(this.db);

@@ -20,8 +20,8 @@ export const SEARCH_TABLES = {
  * so filters intersect inside FTS5). A search gives FTS5 the owner's rowid range, which it seeks to
  * instead of ranking every owner's matches. `contentless_delete=1` needs SQLite ≥ 3.43.
  *
- * PostgreSQL: one table whose `terms` tsvector (weights A title, B body, C stems) has a GIN index; the
- * filters are ordinary columns. No extension is needed.
+ * PostgreSQL: one table whose `terms` tsvector (weights A title, B body, C stems `en~stem`) has a GIN index;
+ * the filters are ordinary columns; `seq` is the indexing order. No extension is needed.
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 export async function up(db: Kysely<any>, kind: SearchDbKind): Promise<void> {
@@ -74,6 +74,8 @@ export async function up(db: Kysely<any>, kind: SearchDbKind): Promise<void> {
     .addColumn("title", "text")
     .addColumn("body", "text", (c) => c.notNull())
     .addColumn("terms", sql`tsvector`, (c) => c.notNull())
+    // Indexing order: past RANK_WINDOW matches a query ranks the newest.
+    .addColumn("seq", "bigint", (c) => c.notNull().generatedAlwaysAsIdentity())
     .addPrimaryKeyConstraint("search_documents_pk", ["kind", "id"])
     .execute();
   await sql`create index search_documents_terms_idx on search_documents using gin (terms)`.execute(db);

@@ -13,28 +13,6 @@ async function open(rankWindow: number) {
 }
 
 describe("SQLite search specifics", () => {
-  it("ranks only the newest rankWindow matches of a very common query; filters still reach older ones", async () => {
-    const { index, close } = await open(20);
-    const docs = Array.from({ length: 60 }, (_, i) => ({
-      kind: "highlight",
-      id: `d${i}`,
-      ownerId: "a",
-      body: i === 0 ? "common common common common" : `common word number ${i}`,
-      date: i === 0 ? "2020-01-01" : "2026-01-01",
-    }));
-    await index.upsert(docs);
-    const page = await index.search({ ownerId: "a", q: "common ", limit: 50 });
-    // 20 ranked, all from the newest 20 documents: the oldest (the best bm25 match) is outside the window.
-    expect(page.hits).toHaveLength(20);
-    expect(page.hits.map((h) => Number(h.id.slice(1))).every((n) => n >= 40)).toBe(true);
-    expect(page.nextCursor).toBeNull();
-    // A rarer query, or a filter that narrows the matches, ranks everything it matches.
-    const dated = await index.search({ ownerId: "a", q: "common ", to: "2020-12-31" });
-    expect(dated.hits.map((h) => h.id)).toEqual(["d0"]);
-    expect((await index.search({ ownerId: "a", q: "number 3" })).hits.length).toBeGreaterThan(0);
-    await close();
-  });
-
   it("keeps each owner's documents in its own rowid range and records their languages", async () => {
     const { db, index, close } = await open(5000);
     await index.upsert([

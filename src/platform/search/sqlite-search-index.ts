@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { checkDocument, documentList, documentTerms, storedDate, storedText } from "./document-terms.js";
-import { fts5Match, metaToken } from "./engine-queries.js";
+import { fts5Match, metaToken, RANK_WINDOW } from "./engine-queries.js";
 import { inSearchTransaction, resolveDb, type SearchDb, type SearchDbSource } from "./search-db.js";
 import { prepareSearch, type StoredRow, toSearchPage } from "./search-flow.js";
 import type {
@@ -18,13 +18,6 @@ const SPAN = 2 ** 32;
 const MAX_OWNERS = 2 ** 21 - 1;
 // bm25 weights per column (title, body, stems, meta): a title word weighs most, a stem less than the word.
 const RANK = sql`bm25(search_fts, 4.0, 1.0, 0.5, 0.0)`;
-
-/**
- * Most matches ranked by bm25. A query matching more of an owner's documents (a very common word) ranks the
- * most recently indexed RANK_WINDOW of them: ranking costs ~2 µs per match and term, and without a bound a
- * word like "that" in 200,000 highlights takes a tenth of a second.
- */
-export const RANK_WINDOW = 5_000;
 
 const range = (num: number) => ({ lo: num * SPAN, hi: num * SPAN + SPAN - 1 });
 
