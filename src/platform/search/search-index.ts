@@ -88,7 +88,10 @@ export interface SearchIndex {
   remove(kind: string, id: string): Promise<void>;
   /** Removes every document of an owner (account deletion, full reindex of one user). */
   removeOwner(ownerId: string): Promise<void>;
-  /** Ranked hits of the owner's documents only; throws `SearchQueryError` for a query that cannot run. */
+  /**
+   * Ranked hits of the owner's documents only (when more than RANK_WINDOW match, the newest RANK_WINDOW are
+   * ranked); throws `SearchQueryError` (field, rule, message: a 400) for a query that cannot run.
+   */
   search(query: SearchQuery): Promise<SearchPage>;
   /**
    * Replaces the index (or one owner's part of it) with the documents `source` yields, in one transaction:

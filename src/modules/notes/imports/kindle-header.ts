@@ -36,6 +36,9 @@ const ADDED: Array<[string, RegExp]> = [
   ["ko", /(?:추가됨|추가 날짜)\s*[:：]?/],
 ];
 
+// All markers in one pass: the group that matched names the language.
+const ADDED_ANY = new RegExp(ADDED.map(([, re]) => `(${re.source})`).join("|"), "i");
+
 // Words naming the kind, longest and least ambiguous first (a clip before a note, a bookmark before both).
 const KIND_WORDS: Array<[ClippingKind, RegExp]> = [
   [
@@ -88,11 +91,13 @@ for (const list of [
 MONTHS.setiembre = 9;
 
 const fold = (s: string) =>
-  s
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/(?<=[a-z])[\u0300-\u036f]/g, "")
-    .normalize("NFC");
+  /^[a-z]*$/i.test(s)
+    ? s.toLowerCase()
+    : s
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/(?<=[a-z])[\u0300-\u036f]/g, "")
+        .normalize("NFC");
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -186,14 +191,12 @@ export function parseKindleHeader(line: string): KindleHeader | string {
   let language: string | undefined;
   let datePart = "";
   let rest = text;
-  for (const [lang, re] of ADDED) {
-    const m = re.exec(text);
-    if (m) {
-      language = lang;
-      datePart = text.slice(m.index + m[0].length).trim();
-      rest = text.slice(0, m.index);
-      break;
-    }
+  const m = ADDED_ANY.exec(text);
+  if (m) {
+    const group = m.slice(1).findIndex((g) => g !== undefined);
+    language = ADDED[group]?.[0];
+    datePart = text.slice(m.index + m[0].length).trim();
+    rest = text.slice(0, m.index);
   }
   const kind = KIND_WORDS.find(([, re]) => re.test(rest))?.[0];
   if (!language || !kind) {
