@@ -27,6 +27,10 @@ const NOTES = Number(process.env.BENCH_NOTES ?? 20_000);
 const OTHERS = 99;
 const OTHER_DOCS = Number(process.env.BENCH_OTHER_DOCS ?? 1_000);
 const BATCH = 1_000;
+// Knobs for experiments: which engines, the ranking window, whether to run the Kindle part.
+const ENGINES = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",");
+const RANK_WINDOW_ENV = process.env.BENCH_RANK_WINDOW ? Number(process.env.BENCH_RANK_WINDOW) : undefined;
+const KINDLE = process.env.BENCH_KINDLE !== "0";
 const QUERIES = 300;
 const WARMUP = 30;
 const TAGS = ["philosophy", "history", "science", "favorite", "to-review", "quotes", "work", "ideas"];
@@ -187,7 +191,7 @@ async function sqliteEngine(dir: string): Promise<Engine> {
   return {
     name: "sqlite",
     database,
-    index: new SqliteSearchIndex(db),
+    index: new SqliteSearchIndex(db, { rankWindow: RANK_WINDOW_ENV }),
     async size() {
       const rows = await sql<{
         name: string;
@@ -224,7 +228,7 @@ async function postgresEngine(url: string): Promise<Engine> {
   return {
     name: "postgres",
     database,
-    index: new PostgresSearchIndex(db),
+    index: new PostgresSearchIndex(db, { rankWindow: RANK_WINDOW_ENV }),
     async size() {
       const r = await sql<{ table: number; gin: number; total: number }>`select
         pg_table_size('search_documents') as table,
@@ -335,15 +339,17 @@ export default async function notesBench() {
   const dir = mkdtempSync(path.join(tmpdir(), "readlog-bench-notes-"));
   const engines: Record<string, unknown> = {};
   try {
-    const lite = await sqliteEngine(dir);
-    console.log("indexing on SQLite…");
-    engines.sqlite = {
-      ...(await measureEngine(lite, byLang, sets)),
-      likeBaselineOneWord: await likeBaseline(lite, sets[0]!),
-    };
-    console.log(JSON.stringify(engines.sqlite));
-    await lite.dispose();
-    const url = await pgUrl();
+    if (ENGINES.includes("sqlite")) {
+      const lite = await sqliteEngine(dir);
+      console.log("indexing on SQLite…");
+      engines.sqlite = {
+        ...(await measureEngine(lite, byLang, sets)),
+        likeBaselineOneWord: await likeBaseline(lite, sets[0]!),
+      };
+      console.log(JSON.stringify(engines.sqlite));
+      await lite.dispose();
+    }
+    const url = ENGINES.includes("postgres") ? await pgUrl() : undefined;
     if (url) {
       const pgEngine = await postgresEngine(url);
       console.log("indexing on PostgreSQL…");
@@ -355,6 +361,8 @@ export default async function notesBench() {
       }
     } else console.log("PostgreSQL not reachable: its figures are skipped");
 
+    if (!KINDLE)
+      return { loadBefore, loadAfter: load(), corpus, rankWindow: RANK_WINDOW_ENV ?? "default", engines };
     const file = path.join(dir, "My Clippings.txt");
     writeFileSync(file, generateClippingsFile(10_000, sentences));
     const kindle = {

@@ -76,7 +76,7 @@ export function tsQuery(terms: readonly PlanTerm[]): string {
  * reading each tsvector on PostgreSQL), and without a bound a word like "that" in 200,000 highlights takes a
  * tenth of a second on SQLite and seconds on PostgreSQL.
  */
-export const RANK_WINDOW = 5_000;
+export const RANK_WINDOW = 2_000;
 
 /** Default and largest page size. */
 export const DEFAULT_LIMIT = 20;

@@ -99,25 +99,36 @@ export class PostgresSearchIndex implements SearchIndex {
     const { from, before } = p.dates;
     const kinds = q.kinds && q.kinds.length > 0 ? [...q.kinds] : undefined;
     const tags = q.tags && q.tags.length > 0 ? q.tags.map(foldText) : undefined;
-    // The newest RANK_WINDOW matches (GIN finds them without ranking), ranked, then the page's texts read.
-    const rows = await sql<StoredRow>`with q as (select ${query}::tsquery as q)
+    // The newest RANK_WINDOW matches (GIN finds them; only their seq travels through the sort), ranked,
+    // then the page's texts read. A larger work_mem keeps the bitmap of a common word exact: a lossy one
+    // makes PostgreSQL recheck every row of every page it touches.
+    const run = (db: SearchDb) =>
+      sql<StoredRow>`with q as (select ${query}::tsquery as q),
+      w as (
+        select s.seq from search_documents s, q
+        where s.owner_id = ${q.ownerId} and s.terms @@ q.q
+        ${kinds ? sql`and s.kind = any(${kinds}::text[])` : sql``}
+        ${q.bookId !== undefined ? sql`and s.book_id = ${q.bookId}` : sql``}
+        ${tags ? sql`and s.tags @> ${tags}::text[]` : sql``}
+        ${from !== undefined ? sql`and s.date >= ${from}` : sql``}
+        ${before !== undefined ? sql`and s.date < ${before}` : sql``}
+        order by s.seq desc limit ${this.rankWindow}
+      )
       select d.kind, d.id, d.book_id, d.date, d.language, d.title, d.body, r.score
       from (
-        select w.kind, w.id, ts_rank(${WEIGHTS}::float4[], w.terms, q.q) as score
-        from (
-          select s.kind, s.id, s.terms from search_documents s, q
-          where s.owner_id = ${q.ownerId} and s.terms @@ q.q
-          ${kinds ? sql`and s.kind = any(${kinds}::text[])` : sql``}
-          ${q.bookId !== undefined ? sql`and s.book_id = ${q.bookId}` : sql``}
-          ${tags ? sql`and s.tags @> ${tags}::text[]` : sql``}
-          ${from !== undefined ? sql`and s.date >= ${from}` : sql``}
-          ${before !== undefined ? sql`and s.date < ${before}` : sql``}
-          order by s.seq desc limit ${this.rankWindow}
-        ) w, q
-        order by score desc, w.kind, w.id
+        select s.seq, ts_rank(${WEIGHTS}::float4[], s.terms, q.q) as score
+        from w join search_documents s on s.seq = w.seq, q
+        order by score desc, s.seq desc
         limit ${p.limit + 1} offset ${p.offset}
-      ) r join search_documents d on d.kind = r.kind and d.id = r.id
-      order by r.score desc, r.kind, r.id`.execute(this.db);
+      ) r join search_documents d on d.seq = r.seq
+      order by r.score desc, r.seq desc`.execute(db);
+    const outer = this.db;
+    const rows = outer.isTransaction
+      ? await run(outer)
+      : await outer.transaction().execute(async (tx) => {
+          await sql`select set_config('work_mem', '64MB', true)`.execute(tx);
+          return run(tx);
+        });
     return toSearchPage(q, p, rows.rows);
   }
 

@@ -80,6 +80,12 @@ export async function up(db: Kysely<any>, kind: SearchDbKind): Promise<void> {
     .execute();
   await sql`create index search_documents_terms_idx on search_documents using gin (terms)`.execute(db);
   await db.schema
+    .createIndex("search_documents_seq_idx")
+    .on("search_documents")
+    .column("seq")
+    .unique()
+    .execute();
+  await db.schema
     .createIndex("search_documents_owner_idx")
     .on("search_documents")
     .columns(["owner_id", "date"])
