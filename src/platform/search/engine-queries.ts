@@ -46,11 +46,11 @@ export function fts5Match(terms: readonly PlanTerm[], q: Omit<SearchQuery, "owne
 const tsQuote = (term: string) => `'${term.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 
 /**
- * A stem as a PostgreSQL lexeme: `en~dream`. The `~` (never inside an analysed word) keeps stems apart from
+ * A stem as a PostgreSQL lexeme: `~dream`. The `~` (never inside an analysed word) keeps stems apart from
  * words without weight restrictions in the query: a weight-restricted tsquery makes GIN recheck every
  * candidate row against its stored tsvector, which cost seconds on a 200,000-document owner.
  */
-export const pgStem = (stem: string) => `${stem.slice(0, 2)}~${stem.slice(2)}`;
+export const pgStem = (stem: string) => `~${stem}`;
 
 function tsTerm(t: PlanTerm): string {
   if (t.type === "word") {

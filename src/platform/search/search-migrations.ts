@@ -16,11 +16,11 @@ export const SEARCH_TABLES = {
  * SQLite: `search_owners` numbers each owner; `search_documents` keeps each document (its text for snippets,
  * its filters) under an integer `seq` = owner number × 2³² + n, so one owner's documents are one rowid range;
  * `search_fts` is a contentless FTS5 table (rowid = seq) over pre-analysed terms in four columns: title
- * words, body words, stems (language-tagged) + lone CJK characters, and `meta` (kind, book and tag tokens,
+ * words, body words, stems (in the document language) + lone CJK characters, and `meta` (kind, book and tag tokens,
  * so filters intersect inside FTS5). A search gives FTS5 the owner's rowid range, which it seeks to
  * instead of ranking every owner's matches. `contentless_delete=1` needs SQLite ≥ 3.43.
  *
- * PostgreSQL: one table whose `terms` tsvector (weights A title, B body, C stems `en~stem`) has a GIN index;
+ * PostgreSQL: one table whose `terms` tsvector (weights A title, B body, C stems `~stem`) has a GIN index;
  * the filters are ordinary columns; `seq` is the indexing order. No extension is needed.
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was

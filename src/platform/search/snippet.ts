@@ -28,20 +28,23 @@ function mergeRanges(ranges: Range[]): Range[] {
 /** Ranges of `text` matched by the positive terms, each tagged with the index of the term it matched. */
 function matches(text: string, tokens: Token[], terms: readonly PlanTerm[], language: string | undefined) {
   const found: Array<{ range: Range; term: number }> = [];
-  let stems: Array<string | undefined> | undefined;
+  // Stemming every token of every hit was most of a search's time: a token is stemmed only when it begins
+  // like one of the query's stems (Snowball changes endings, not beginnings).
+  const stems = new Map<number, string | undefined>();
   const stemAt = (i: number) => {
-    stems ??= tokens.map((t) => (t.cjk ? undefined : stemTerm(t.word, language)));
-    return stems[i];
+    if (!stems.has(i)) stems.set(i, stemTerm(tokens[i]!.word, language));
+    return stems.get(i);
   };
   terms.forEach((pt, ti) => {
     if (pt.negated) return;
     if (pt.type === "word") {
+      const heads = pt.stems.map((st) => st.slice(0, 3));
       tokens.forEach((t, i) => {
         if (t.cjk) return;
         const hit =
           t.term === pt.term ||
           (pt.prefix && t.term.startsWith(pt.term)) ||
-          (pt.stems.length > 0 && pt.stems.includes(stemAt(i) ?? ""));
+          (heads.some((h) => t.term.startsWith(h)) && pt.stems.includes(stemAt(i) ?? ""));
         if (hit) found.push({ range: [t.start, t.end], term: ti });
       });
     } else if (pt.type === "char") {

@@ -107,7 +107,7 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async search(q: SearchQuery): Promise<SearchPage> {
-    prepareSearch(q); // refuse a bad query before anything else, even for an owner with no documents
+    prepareSearch(q, []); // refuse a bad query first, even for an owner with no documents (no stems needed)
     const o = await owner(this.db, q.ownerId);
     if (o === undefined) return { hits: [], nextCursor: null };
     const p = prepareSearch(q, o.languages);

@@ -74,6 +74,8 @@ function cut(s: string): string {
 
 /** Splits a run at the boundaries between no-space scripts and the rest (marks stay with their letter). */
 function segments(run: string): Array<{ text: string; at: number; cjk: boolean }> {
+  // Almost every run is one script: skip the per-character walk when no no-space character is in it.
+  if (!NO_SPACE.test(run)) return [{ text: run, at: 0, cjk: false }];
   const out: Array<{ text: string; at: number; cjk: boolean }> = [];
   let start = 0;
   let cjk = NO_SPACE_START.test(run);
@@ -149,10 +151,15 @@ export function cjkCharacters(tokens: readonly Token[]): string[] {
   return [...out];
 }
 
-/** The language-tagged stem of a word (`en` + `dream`), or undefined when the language has no stemmer. */
+/**
+ * The folded stem of a word in a language (`dreaming`, en → `dream`), or undefined when the language has no
+ * stemmer. Stems are not tagged with their language: a query stemmed in three languages then looks for one
+ * to three distinct stems instead of one per language (FTS5 and ts_rank pay per query term), at the price of
+ * the rare stem two languages share for different words.
+ */
 export function stemTerm(word: string, language: string | undefined): string | undefined {
   const s = stemmerFor(language);
   if (!s || word === "") return undefined;
   const stem = cut(foldWord(s.stem(word)));
-  return stem === "" ? undefined : s.code + stem;
+  return stem === "" ? undefined : stem;
 }
