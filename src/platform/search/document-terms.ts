@@ -68,3 +68,19 @@ export function documentList(docs: SearchDocument | readonly SearchDocument[]): 
 
 /** Text as stored: NUL characters (which PostgreSQL text cannot hold) removed, the same on both engines. */
 export const storedText = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "") : s);
+
+/** The batches of a rebuild, each document checked (and refused when it belongs to another owner than the scope's). */
+export async function* checkedBatches(
+  source: AsyncIterable<readonly SearchDocument[]>,
+  scope: { ownerId: string } | undefined,
+): AsyncGenerator<readonly SearchDocument[]> {
+  for await (const batch of source) {
+    for (const d of batch) {
+      checkDocument(d);
+      if (scope && d.ownerId !== scope.ownerId) {
+        throw new TypeError(`rebuild for owner ${scope.ownerId} was given a document of another owner`);
+      }
+    }
+    yield batch;
+  }
+}

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import {
   checkDocument,
+  checkedBatches,
   type DocumentTerms,
   documentList,
   documentTerms,
@@ -140,13 +141,7 @@ export class PostgresSearchIndex implements SearchIndex {
       if (scope) await sql`delete from search_documents where owner_id = ${scope.ownerId}`.execute(tx);
       else await sql`delete from search_documents`.execute(tx);
       let n = 0;
-      for await (const batch of source) {
-        for (const d of batch) {
-          checkDocument(d);
-          if (scope && d.ownerId !== scope.ownerId) {
-            throw new TypeError(`rebuild for owner ${scope.ownerId} was given a document of another owner`);
-          }
-        }
+      for await (const batch of checkedBatches(source, scope)) {
         await writeMany(tx, batch);
         n += batch.length;
       }

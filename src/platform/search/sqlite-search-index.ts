@@ -1,5 +1,12 @@
 import { sql } from "kysely";
-import { checkDocument, documentList, documentTerms, storedDate, storedText } from "./document-terms.js";
+import {
+  checkDocument,
+  checkedBatches,
+  documentList,
+  documentTerms,
+  storedDate,
+  storedText,
+} from "./document-terms.js";
 import { fts5Match, metaToken, RANK_WINDOW } from "./engine-queries.js";
 import { inSearchTransaction, resolveDb, type SearchDb, type SearchDbSource } from "./search-db.js";
 import { prepareSearch, type StoredRow, toSearchPage } from "./search-flow.js";
@@ -153,13 +160,7 @@ export class SqliteSearchIndex implements SearchIndex {
         await sql`update search_owners set languages = '[]'`.execute(tx);
       }
       let n = 0;
-      for await (const batch of source) {
-        for (const d of batch) {
-          checkDocument(d);
-          if (scope && d.ownerId !== scope.ownerId) {
-            throw new TypeError(`rebuild for owner ${scope.ownerId} was given a document of another owner`);
-          }
-        }
+      for await (const batch of checkedBatches(source, scope)) {
         await writeMany(tx, batch);
         n += batch.length;
       }
