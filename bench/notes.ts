@@ -359,7 +359,10 @@ export default async function notesBench() {
       } finally {
         await pgEngine.dispose();
       }
-    } else console.log("PostgreSQL not reachable: its figures are skipped");
+    } else
+      console.log(
+        `PostgreSQL ${ENGINES.includes("postgres") ? "not reachable" : "not asked for"}: its figures are skipped`,
+      );
 
     if (!KINDLE)
       return { loadBefore, loadAfter: load(), corpus, rankWindow: RANK_WINDOW_ENV ?? "default", engines };
