@@ -56,7 +56,8 @@ const SENTENCES = [
   "Characters, ideas, pace: all three, for once.",
 ];
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32), so generated data is the same every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
