@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerExtract } from "./cli/extract.js";
 import { registerImportExport } from "./cli/import-export.js";
 import { parseRoles, ROLES, type Role } from "./cli/roles.js";
 import { registerTextClient } from "./cli/text-client.js";
@@ -44,6 +45,7 @@ function program(): Command {
     });
   registerTextClient(cli);
   registerImportExport(cli);
+  registerExtract(cli);
   return cli;
 }
 
