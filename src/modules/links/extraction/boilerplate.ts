@@ -144,3 +144,42 @@ export function trimTail(root: BlockLike): number {
   }
   return removed;
 }
+
+/** A photo credit or source line ("Photo: …", "Bild: …", "(Credit: …)", "© …"). */
+const CREDIT =
+  /^\(?\s*(?:photos?|fotos?|bild(?:er|quelle)?|images?|credits?|crédits?(?: photos?)?|sources?|quellen?(?:angaben)?|titelbild|beitragsbild|copyright|©|\(c\)|photograph(?:ed)? by|picture|abbildung|grafik|illustration)\b/i;
+/** A "see also" / comments / sharing line: the start of a box of other things, in common languages. */
+const SEE_ALSO =
+  /^(?:auch interessant|das könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)|mehr zum thema|weitere (?:informationen|artikel|beiträge|themen)|related(?: stories| articles| posts| coverage)?|read more|see also|more from|you may also like|recommended|à lire aussi|lire aussi|le puede interesar|lea (?:también|más)|ver también|leggi anche|kommentare?(?: schreiben| insgesamt)?|kommentieren|comments?|share this|teilen|diesen artikel teilen)\b/i;
+const DATE = /\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b/;
+
+/**
+ * Removes the article's metadata lines that Readability keeps as text: photo credits, "see also" and
+ * comment headings, and short date lines (a dateline of under 40 characters and five words, not a
+ * list item). Table cells are left alone (a date in a table is data).
+ */
+export function pruneMetaLines(root: BlockLike): number {
+  let removed = 0;
+  // Blocks only: a date or a "Source" inside a sentence (a citation's span) is part of the prose.
+  for (const el of [...root.querySelectorAll("p, li, h1, h2, h3, h4, h5, h6, div, figcaption")]) {
+    if (el.querySelector("p, div, li, table, img, pre, ul, ol") !== null) continue;
+    if (insideTable(el, root)) continue;
+    const text = squash(el.textContent);
+    if (text.length === 0) continue;
+    const credit = text.length < 100 && CREDIT.test(text);
+    const seeAlso = text.length < 80 && SEE_ALSO.test(text);
+    // List items are content (a reference, a schedule entry); a dateline is a paragraph or a span.
+    const dateline =
+      el.tagName !== "LI" && text.length < 40 && DATE.test(text) && text.split(" ").length <= 5;
+    if (credit || seeAlso || dateline) {
+      el.remove();
+      removed++;
+    }
+  }
+  return removed;
+}
+
+function insideTable(el: BlockLike, root: BlockLike): boolean {
+  for (let p = el.parentElement; p && p !== root; p = p.parentElement) if (p.tagName === "TABLE") return true;
+  return false;
+}

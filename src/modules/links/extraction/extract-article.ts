@@ -1,7 +1,7 @@
 import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
 import { articleText, countWords, readingMinutes } from "./article-text.js";
-import { pruneBoilerplate, pruneLinkBoxes, trimTail } from "./boilerplate.js";
+import { pruneBoilerplate, pruneLinkBoxes, pruneMetaLines, trimTail } from "./boilerplate.js";
 import { fallbackContent } from "./fallback.js";
 import { type PageMetadata, readMetadata } from "./metadata.js";
 
@@ -90,6 +90,8 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   const meta = readMetadata(document, options.url);
   // Readability changes the document it reads; the fallback needs the page as it was.
   const pristine = options.plain ? undefined : html;
+  // The page's visible text before Readability changes the document, to recognise the lead below.
+  const pageText = options.plain ? "" : squashLines(document.body?.textContent ?? "");
   let result: ReadabilityResult = null;
   try {
     result = runReadability(document, options.plain === true);
@@ -114,12 +116,17 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   if (content && !options.plain) {
     pruneBoilerplate(content);
     pruneLinkBoxes(content);
+    pruneMetaLines(content);
     trimTail(content);
+    restoreLead(content, meta.excerpt, pageText);
   }
   let text = content ? (options.plain ? squashLines(content.textContent ?? "") : articleText(content)) : "";
   if (pristine !== undefined && text.length < MIN_TEXT) {
     const fallback = fallbackContent(parse(pristine, options.url));
     if (fallback) {
+      pruneLinkBoxes(fallback);
+      pruneMetaLines(fallback);
+      trimTail(fallback);
       const fallbackText = articleText(fallback);
       if (fallbackText.length > text.length) {
         content = fallback;
@@ -138,6 +145,23 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
     readingMinutes: text ? readingMinutes(words) : 0,
     method,
   };
+}
+
+/**
+ * News pages often set their lead paragraph (the standfirst) apart from the body, and Readability,
+ * choosing the body's container, drops it. The page's description meta tag usually repeats that
+ * lead: when the description appears verbatim in the page's own visible text (so it is the page's
+ * lead, not SEO copy) and not in the extracted article, it is put back as the article's first
+ * paragraph.
+ */
+function restoreLead(content: ParentNodeLike, description: string | undefined, pageText: string): void {
+  const lead = description?.replace(/\s*(?:\.\.\.|…|\[…\])\s*$/, "").trim();
+  if (!lead || lead.length < 40) return;
+  const have = squashLines(content.textContent ?? "");
+  if (have.includes(lead) || !pageText.includes(lead)) return;
+  const p = content.ownerDocument.createElement("p");
+  p.textContent = lead;
+  content.prepend(p);
 }
 
 function squashLines(text: string): string {
