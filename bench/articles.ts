@@ -1,6 +1,6 @@
 // `npm run bench -- articles`: extraction quality and speed on the trafilatura evaluation set
 // (../shared/data/extraction/trafilatura), Readlog's extractor against plain Readability on
-// linkedom in the same run, each in its own child process (clean peak RSS), alternating
+// linkedom in the same run, each in its own child process (clean peak RSS, same heap cap), alternating
 // (plain, ours, plain, ours) so load changes fall on both. BENCH_ROUNDS (default 2) pairs.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -21,14 +21,19 @@ interface WorkerResult {
   methods: Record<string, number>;
 }
 
+// Both workers get the same V8 heap cap, so peak RSS says what the extractor needs, not how lazily V8
+// collects on a 24 GB machine (uncapped, the same run peaks at ~400 MB).
+const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 160);
+
 async function worker(mode: "readlog" | "readability"): Promise<WorkerResult> {
-  const { stdout } = await run(
-    process.execPath,
-    ["--import", "tsx", "bench/support/extract-worker.ts", mode],
-    {
-      maxBuffer: 1 << 20,
-    },
-  );
+  const args = [
+    `--max-old-space-size=${HEAP_MB}`,
+    "--import",
+    "tsx",
+    "bench/support/extract-worker.ts",
+    mode,
+  ];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
 }
 
@@ -74,6 +79,7 @@ export default async function articles(): Promise<Record<string, unknown>> {
     readability: summary(plain),
     speedRatio: 0,
     load: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
+    heapCapMb: HEAP_MB,
   };
   figures.speedRatio = Number(
     (figures.readlog.pagesPerSecond / figures.readability.pagesPerSecond).toFixed(2),
