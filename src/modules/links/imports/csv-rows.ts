@@ -4,7 +4,7 @@ import {
   fileProblem,
   type ImportBytes,
   type LinkImportItem,
-  TooLarge,
+  readFailure,
   utf8Text,
 } from "./link-import.js";
 
@@ -73,12 +73,6 @@ export async function* csvLinks(
     yield* handle(tokenizer.end());
     if (!columns) yield fileProblem(1, "header", "the file is empty");
   } catch (err) {
-    if (err instanceof TooLarge) yield fileProblem(0, "too-large", err.message);
-    else
-      yield fileProblem(
-        0,
-        "read",
-        `the file could not be read: ${err instanceof Error ? err.message : String(err)}`,
-      );
+    yield readFailure(err);
   }
 }

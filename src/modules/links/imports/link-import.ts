@@ -152,3 +152,13 @@ export const DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 export function fileProblem(line: number, rule: string, message: string): LinkImportItem {
   return { line, problems: [{ line, field: "file", rule, message }] };
 }
+
+/** The one item for a file that failed while being read: too large, or unreadable. */
+export function readFailure(err: unknown): LinkImportItem {
+  if (err instanceof TooLarge) return fileProblem(0, "too-large", err.message);
+  return fileProblem(
+    0,
+    "read",
+    `the file could not be read: ${err instanceof Error ? err.message : String(err)}`,
+  );
+}

@@ -5,11 +5,11 @@ import {
   type LinkImportItem,
   type LinkState,
   RowProblems,
+  readFailure,
   readTags,
   readTitle,
   readUnixSeconds,
   readUrl,
-  TooLarge,
   utf8Text,
 } from "./link-import.js";
 
@@ -177,13 +177,7 @@ export async function* parseNetscapeBookmarks(
         sawHeader ? "the file holds no links" : "not a bookmarks export: no <A HREF> links found",
       );
   } catch (err) {
-    if (err instanceof TooLarge) yield fileProblem(0, "too-large", err.message);
-    else
-      yield fileProblem(
-        0,
-        "read",
-        `the file could not be read: ${err instanceof Error ? err.message : String(err)}`,
-      );
+    yield readFailure(err);
   }
 }
 
