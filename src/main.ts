@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { parseRoles, ROLES, type Role } from "./app/roles.js";
+import { registerExtract } from "./cli/extract.js";
 import { registerImportExport } from "./cli/import-export.js";
 import { registerTextClient } from "./cli/text-client.js";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
@@ -45,6 +46,7 @@ function program(): Command {
     });
   registerTextClient(cli);
   registerImportExport(cli);
+  registerExtract(cli);
   return cli;
 }
 

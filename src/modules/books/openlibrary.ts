@@ -1,3 +1,5 @@
+import { FetchError, type Fetcher } from "../../platform/fetch/fetcher.js";
+import { SafeFetcher } from "../../platform/fetch/safe-fetcher.js";
 import type { BookMetadata, MetadataLookup } from "./metadata.js";
 
 interface DataEntry {
@@ -19,14 +21,27 @@ interface SearchDoc {
 const COVERS = "https://covers.openlibrary.org/b/id";
 
 /**
+ * A Fetcher for a service the operator configured: its own host (and port) is allow-listed, since
+ * the operator chose it (a local mirror or a test fake may be on a private address); every other
+ * check (redirects elsewhere, sizes, time) still applies.
+ */
+export function serviceFetcher(baseUrl: string): Fetcher {
+  const url = new URL(baseUrl);
+  return new SafeFetcher({
+    allowHosts: [url.port ? `${url.hostname}:${url.port}` : url.hostname],
+    maxBytes: 2_000_000,
+  });
+}
+
+/**
  * Open Library adapter: `/api/books?bibkeys=ISBN:…&jscmd=data` by ISBN, `/search.json?title=…` by title.
- * Every call is bounded by `timeoutMs`.
+ * Every call goes through the Fetcher and is bounded by `timeoutMs`.
  */
 export class OpenLibraryLookup implements MetadataLookup {
   constructor(
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
-    private readonly fetchFn: typeof fetch = fetch,
+    private readonly fetcher: Fetcher = serviceFetcher(baseUrl),
   ) {}
 
   async find(query: { isbn13?: string; title?: string }): Promise<BookMetadata | undefined> {
@@ -40,12 +55,13 @@ export class OpenLibraryLookup implements MetadataLookup {
   private async get(path: string, params: Record<string, string>): Promise<unknown> {
     const url = new URL(path, this.baseUrl.endsWith("/") ? this.baseUrl : `${this.baseUrl}/`);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    const res = await this.fetchFn(url, {
-      signal: AbortSignal.timeout(this.timeoutMs),
-      headers: { accept: "application/json", "user-agent": "Readlog (self-hosted reading log)" },
-    });
-    if (!res.ok) throw new Error(`Open Library answered ${res.status} for ${url.pathname}`);
-    return res.json();
+    try {
+      const res = await this.fetcher.fetch(url, { timeoutMs: this.timeoutMs, accept: ["application/json"] });
+      return JSON.parse(res.body.toString("utf8"));
+    } catch (err) {
+      const why = err instanceof FetchError ? err.message : `an unreadable answer (${String(err)})`;
+      throw new Error(`Open Library: ${why} for ${url.pathname}`, { cause: err });
+    }
   }
 
   private async byIsbn(isbn13: string): Promise<BookMetadata | undefined> {
