@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createInterface } from "node:readline";
 import { Argument, type Command } from "commander";
-import { REVIEW_ANSWER_WORDS } from "../modules/text/parser.js";
+import { REVIEW_ANSWER_WORDS } from "../modules/review/review.commands.js";
 import { loadClientConfig, normaliseServer, saveClientConfig } from "./client-config.js";
 
 /** Exit codes of the client commands: 0 ok, 1 failure, 2 usage error, 4 not logged in / authentication failed. */

@@ -13,12 +13,15 @@ import { type BookMetadata, type MetadataLookup, noMetadata } from "./metadata.j
 import type { OpenReading, ReadingsService } from "./readings.service.js";
 
 /**
- * What the module that keeps the progress log says about a read-through's pages: a book's total pages may
- * not go below a page still in effect (the progress module registers itself; see `usePageBounds`).
+ * What the module that keeps the progress log says about a book's pages: a book's total pages may not go
+ * below a page still in effect; a book with pages logged is not removed by `undo` (the progress module
+ * registers itself; see `useProgressFacts`).
  */
-export interface PageBounds {
+export interface ProgressFacts {
   /** Throws a field error on /body/totalPages when `total` is below a page recorded for the read-through. */
   checkTotalPages(readingId: string, total: number): Promise<void>;
+  /** Whether any progress was recorded for the book (any read-through) or, given, one read-through. */
+  hasEntries(ownerId: string, by: { bookId?: string; readingId?: string }): Promise<boolean>;
 }
 export interface BookFields {
   title?: string;
@@ -90,11 +93,12 @@ export class BooksService {
     },
   ) {}
 
-  private pageBounds: PageBounds | undefined;
+  /** What the progress module knows of the books' pages; undefined until it registers. */
+  progressFacts: ProgressFacts | undefined;
 
   /** Lets the progress module guard total pages against the pages it has recorded. */
-  usePageBounds(bounds: PageBounds): void {
-    this.pageBounds = bounds;
+  useProgressFacts(facts: ProgressFacts): void {
+    this.progressFacts = facts;
   }
 
   /** Whether metadata lookups are on (OPENLIBRARY_URL set). */
@@ -183,7 +187,7 @@ export class BooksService {
     if (isbns) Object.assign(patch, { isbn10: isbns.isbn10, isbn13: isbns.isbn13 });
     if (input.totalPages !== undefined) patch.total_pages = input.totalPages;
     if (typeof input.totalPages === "number" && book.current_reading_id)
-      await this.pageBounds?.checkTotalPages(book.current_reading_id, input.totalPages);
+      await this.progressFacts?.checkTotalPages(book.current_reading_id, input.totalPages);
     if (input.coverUrl !== undefined) patch.cover_url = input.coverUrl;
     const updated_at = this.d.clock.now().toISOString();
     await this.d.uow.transaction(async () => {

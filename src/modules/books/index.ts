@@ -1,5 +1,6 @@
 import { ownedPolicy } from "../../platform/access/owned-policy.js";
 import { defineModule } from "../../platform/module/module.js";
+import { BookFinder, shelfCommands } from "./books.commands.js";
 import { BOOKS_EXPORT } from "./books.export.js";
 import { BooksRepo } from "./books.repo.js";
 import { booksRoutes } from "./books.routes.js";
@@ -33,8 +34,20 @@ export const booksModule = defineModule({
     const deps = { uow: ctx.uow, clock: ctx.clock, events: ctx.events, access: ctx.access };
     const readings = new ReadingsService({ ...deps, books: booksRepo, readings: readingsRepo });
     const books = new BooksService({ ...deps, books: booksRepo, readings, metadata, log: ctx.log });
+    const bookFinder = new BookFinder(booksRepo);
     return {
-      services: { books, readings, booksRepo, readingsRepo },
+      services: { books, readings, booksRepo, readingsRepo, bookFinder },
+      textCommands: [
+        shelfCommands({
+          books,
+          booksRepo,
+          readings,
+          readingsRepo,
+          finder: bookFinder,
+          events: ctx.events,
+          progress: () => books.progressFacts,
+        }),
+      ],
       exportTables: BOOKS_EXPORT,
       routes: async (app) => {
         await app.register(booksRoutes, { books });

@@ -32,6 +32,11 @@ export class ReadingsRepo {
   }
 
   /** The owner's read-through with this id, or undefined. */
+  /** Deletes the owner's read-through (its shelf moves go by cascade). */
+  async delete(ownerId: string, id: string): Promise<void> {
+    await this.db.deleteFrom("readings").where("id", "=", id).where("owner_id", "=", ownerId).execute();
+  }
+
   async byId(ownerId: string, id: string): Promise<ReadingRow | undefined> {
     return (await readingById(this.db, { id, ownerId }))[0];
   }

@@ -136,6 +136,59 @@ export class ProgressRepo {
       .execute();
   }
 
+  /** The owner's entry, or undefined. */
+  byId(ownerId: string, id: string): Promise<EntryRow | undefined> {
+    return this.db
+      .selectFrom("progress_entries")
+      .selectAll()
+      .where("id", "=", id)
+      .where("owner_id", "=", ownerId)
+      .executeTakeFirst();
+  }
+
+  /** The entry recorded just before `entry` in its read-through. */
+  before(entry: EntryRow): Promise<EntryRow | undefined> {
+    return this.db
+      .selectFrom("progress_entries")
+      .selectAll()
+      .where("reading_id", "=", entry.reading_id)
+      .where((eb) =>
+        eb.or([
+          eb("recorded_at", "<", entry.recorded_at),
+          eb.and([eb("recorded_at", "=", entry.recorded_at), eb("id", "<", entry.id)]),
+        ]),
+      )
+      .orderBy("recorded_at", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** The entries of `entry`'s read-through recorded after it, newest first. */
+  after(entry: EntryRow) {
+    return this.db
+      .selectFrom("progress_entries")
+      .select(["id", "note", "supersedes"])
+      .where("reading_id", "=", entry.reading_id)
+      .where((eb) =>
+        eb.or([
+          eb("recorded_at", ">", entry.recorded_at),
+          eb.and([eb("recorded_at", "=", entry.recorded_at), eb("id", ">", entry.id)]),
+        ]),
+      )
+      .orderBy("recorded_at", "desc")
+      .orderBy("id", "desc")
+      .execute();
+  }
+
+  /** Whether any progress was recorded for the book (any read-through) or, given, one read-through. */
+  async hasEntries(ownerId: string, by: { bookId?: string; readingId?: string }): Promise<boolean> {
+    let q = this.db.selectFrom("progress_entries").select("id").where("owner_id", "=", ownerId).limit(1);
+    if (by.bookId) q = q.where("book_id", "=", by.bookId);
+    if (by.readingId) q = q.where("reading_id", "=", by.readingId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
   /** The most recently recorded entry of a read-through (index progress_reading_idx, newest end). */
   async last(readingId: string, withPage = false): Promise<EntryRow | undefined> {
     return (await (withPage ? lastPagedOf : lastOf)(this.db, { readingId }))[0];

@@ -35,6 +35,9 @@ export interface Prior {
   lastPaged: EntryRow | undefined;
 }
 
+/** Days of a book's own recent pace used to project its finish date. */
+export const PACE_DAYS = 14;
+
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**

@@ -11,6 +11,7 @@ import { reminderHandler, remindersSend } from "./reminders.jobs.js";
 import { RemindersRepo } from "./reminders.repo.js";
 import { remindersRoutes } from "./reminders.routes.js";
 import { RemindersService } from "./reminders.service.js";
+import { reminderCommands } from "./reminders.text.js";
 import { Scheduler } from "./scheduler.js";
 
 /** Reminder schedules and the scheduler that turns them into page prompts and review digests. */
@@ -31,7 +32,6 @@ export const remindersModule = defineModule({
   ) {
     const repo = new RemindersRepo(ctx.uow);
     const service = new RemindersService({ uow: ctx.uow, repo, clock: ctx.clock, access: ctx.access });
-    deps.text.attachReminders(service);
     const sent = ctx.metrics.counter(
       "readlog_reminders_sent_total",
       "Reminder messages queued for delivery (one per channel)",
@@ -39,6 +39,7 @@ export const remindersModule = defineModule({
     const scheduler = new Scheduler({ uow: ctx.uow, repo, queue: ctx.queue, clock: ctx.clock, log: ctx.log });
     return {
       services: { reminders: service, remindersRepo: repo, scheduler },
+      textCommands: [reminderCommands(service)],
       routes: async (app) => {
         await app.register(remindersRoutes, { reminders: service });
       },

@@ -5,8 +5,9 @@ import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { defineJob, type JobHandler } from "../../platform/queue/queue.js";
 import type { OutboundMessage } from "../channels/outbound.js";
+import { REVIEW_SESSION } from "../review/review.commands.js";
 import type { ReviewService } from "../review/review.service.js";
-import { type ReviewSession, reviewDigest } from "../review/review-text.js";
+import { reviewDigest } from "../review/review-text.js";
 import { shortTitle } from "../text/reply-format.js";
 import type { ReadingBook, RemindersRepo, ScheduleRow } from "./reminders.repo.js";
 
@@ -51,7 +52,7 @@ export interface ReminderJobDeps {
   outbox: { enqueue(m: OutboundMessage): Promise<string | null> };
   text: {
     rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void>;
-    startReview(userId: string, conversationKey: string, session: ReviewSession): Promise<void>;
+    setWaiting(userId: string, conversationKey: string, owner: string, state: unknown): Promise<void>;
   };
   clock: Clock;
   /** Due cards for `what: "review"` schedules; absent: those send nothing. */
@@ -145,7 +146,7 @@ async function sendDigest(deps: ReminderJobDeps, row: ScheduleRow, owner: Actor,
   const links = (await deps.links.linksOf(row.owner_id)).filter((l) => !kinds || kinds.includes(l.kind));
   const sent = await deps.uow.grouped(async () => {
     for (const link of links)
-      await deps.text.startReview(row.owner_id, `${link.kind}:${link.address}`, session);
+      await deps.text.setWaiting(row.owner_id, `${link.kind}:${link.address}`, REVIEW_SESSION, session);
     let n = 0;
     for (const kind of kinds ?? [undefined])
       n += (

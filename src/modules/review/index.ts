@@ -5,6 +5,7 @@ import { readingFinished } from "../books/books.events.js";
 import type { BooksRepo } from "../books/books.repo.js";
 import type { UsersRepo } from "../users/users.repo.js";
 import * as review from "./migrations/0009-review.js";
+import { reviewCommands } from "./review.commands.js";
 import { REVIEW_EXPORT } from "./review.export.js";
 import { ReviewRepo } from "./review.repo.js";
 import { reviewRoutes } from "./review.routes.js";
@@ -23,6 +24,7 @@ export const reviewModule = defineModule({
     });
     return {
       services: { review: service },
+      textCommands: [reviewCommands(service)],
       exportTables: REVIEW_EXPORT,
       routes: async (app) => {
         await app.register(reviewRoutes, { review: service });

@@ -1,5 +1,8 @@
 import { defineModule } from "../../platform/module/module.js";
+import type { BooksRepo } from "../books/books.repo.js";
+import type { DaysService } from "../days/days.service.js";
 import { GoalsRepo } from "./goals.repo.js";
+import { summaryCommands } from "./stats.commands.js";
 import { GOALS_EXPORT } from "./stats.export.js";
 import { StatsRepo } from "./stats.repo.js";
 import { statsRoutes } from "./stats.routes.js";
@@ -10,7 +13,7 @@ import { YearInBooksRepo } from "./year-in-books.repo.js";
 export const statsModule = defineModule({
   name: "stats",
   // The goals table was created by 0002-readlog (the books module's).
-  create(ctx) {
+  create(ctx, { days, booksRepo }: { days: DaysService; booksRepo: BooksRepo }) {
     const stats = new StatsService({
       stats: new StatsRepo(ctx.uow),
       goals: new GoalsRepo(ctx.uow),
@@ -19,6 +22,7 @@ export const statsModule = defineModule({
     });
     return {
       services: { stats },
+      textCommands: [summaryCommands({ days, stats, books: booksRepo })],
       exportTables: GOALS_EXPORT,
       routes: async (app) => {
         await app.register(statsRoutes, { stats });

@@ -1,4 +1,4 @@
-import { Instant as At, Id } from "../../platform/http/responses.js";
+import { Instant as At } from "../../platform/http/responses.js";
 import { type ExportedTable, orNull, exportRow as row } from "../../platform/portability/exported-table.js";
 import { GoalBooks, GoalPages, GoalYear } from "./goals.schemas.js";
 

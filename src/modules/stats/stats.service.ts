@@ -1,12 +1,10 @@
 import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
 import { addDays, daysBetween, localDateOf } from "../../platform/local-date.js";
+import { PACE_DAYS } from "../progress/progress.service.js";
 import type { GoalsRepo } from "./goals.repo.js";
 import type { StatsRepo } from "./stats.repo.js";
 import type { YearInBooksRepo } from "./year-in-books.repo.js";
-
-/** Days of a book's own recent pace used to project its finish date. */
-export const PACE_DAYS = 14;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 

@@ -3,7 +3,7 @@
  * progress entry is for (`yesterday`, `2026-11-20`, `3 days ago`) and durations (`1h`, `2 hours`).
  * Inputs are already cleaned, flattened and digit-folded.
  */
-import type { DayRef, TextCommand, UnknownCode } from "./text-command.js";
+import type { DayRef, ProgressCommand, UnknownCode } from "./text-command.js";
 
 /** The highest page (and total pages) accepted; anything larger is a typo. */
 export const MAX_PAGE = 100_000;
@@ -172,7 +172,7 @@ export function progressCommand(
   amount: Amount,
   title: string | undefined,
   on: DayRef | undefined,
-): TextCommand {
+): ProgressCommand {
   const extra = { ...(title === undefined ? {} : { title }), ...(on === undefined ? {} : { on }) };
   switch (amount.kind) {
     case "page":

@@ -4,7 +4,14 @@
  */
 import { type Failure, fail, isFailure, MAX_PAGE, splitAmount } from "./amounts.js";
 import { cleanTitle, flatten, foldDigits, hasWordChars, stripDecorations, unquote } from "./normalize.js";
-import type { TextCommand } from "./text-command.js";
+import { isOptStr, isPosInt, isStr } from "./text-command.js";
+
+/** A note on a book (or none): its text as typed. */
+export type NoteCommand = { kind: "note"; text: string; title?: string };
+/** A quoted passage of a book, with its page when given. */
+export type QuoteCommand = { kind: "quote"; text: string; title?: string; page?: number };
+/** Save links for later reading; `comment` is the rest of the message, if any. */
+export type LinkCommand = { kind: "link"; urls: string[]; comment?: string };
 
 /** Longest title accepted inside a command. */
 export const MAX_TITLE_CHARS = 200;
@@ -22,7 +29,7 @@ export function titleOf(raw: string): string | undefined | Failure {
 }
 
 /** `note dune: text`, `note: text`, `quote dune p12: "text"`, `quote dune "text"`. */
-export function parseNoteOrQuote(text: string): TextCommand | undefined {
+export function parseNoteOrQuote(text: string): NoteCommand | QuoteCommand | Failure | undefined {
   const m = NOTE.exec(text);
   if (!m) return undefined;
   const kind = m[1]!.toLowerCase() === "note" ? "note" : "quote";
@@ -46,7 +53,7 @@ export function parseNoteOrQuote(text: string): TextCommand | undefined {
     split && (split.amount.kind === "page" || (split.amount.kind === "number" && split.title.trim() !== ""));
   const title = titleOf(withPage ? split.title : head);
   if (isFailure(title)) return title;
-  const quote: TextCommand = { kind: "quote", text: content, ...(title === undefined ? {} : { title }) };
+  const quote: QuoteCommand = { kind: "quote", text: content, ...(title === undefined ? {} : { title }) };
   if (!withPage) return quote;
   const page = split.amount.kind === "page" ? split.amount.page : (split.amount as { value: number }).value;
   if (page < 1 || page > MAX_PAGE) return fail("out_of_range", `Page ${page} is out of range.`);
@@ -89,7 +96,7 @@ export function isHttpUrl(u: string): boolean {
 }
 
 /** Any message with an http(s) URL saves it; `save` in front is optional; the other words are the comment. */
-export function parseLinks(flat: string): TextCommand | undefined {
+export function parseLinks(flat: string): LinkCommand | undefined {
   const found = [...flat.matchAll(URL_RE)].map((m) => trimUrl(m[0]));
   const urls = [...new Set(found.filter(isHttpUrl))];
   if (urls.length === 0) return undefined;
@@ -97,4 +104,30 @@ export function parseLinks(flat: string): TextCommand | undefined {
   for (const u of found) rest = rest.split(u).join(" ");
   rest = stripDecorations(flatten(rest.replace(/^\s*(?:save|\/save)\b[\s:]*/iu, "")));
   return hasWordChars(rest) ? { kind: "link", urls, comment: rest } : { kind: "link", urls };
+}
+
+/** Structural checks of stored note, quote and link commands. */
+export function isNoteCommand(v: unknown): boolean {
+  const c = v as Record<string, unknown>;
+  return c?.kind === "note" && isStr(c.text) && c.text.trim().length > 0 && isOptStr(c.title);
+}
+export function isQuoteCommand(v: unknown): boolean {
+  const c = v as Record<string, unknown>;
+  return (
+    c?.kind === "quote" &&
+    isStr(c.text) &&
+    c.text.trim().length > 0 &&
+    isOptStr(c.title) &&
+    (c.page === undefined || isPosInt(c.page))
+  );
+}
+export function isLinkCommand(v: unknown): boolean {
+  const c = v as Record<string, unknown>;
+  return (
+    c?.kind === "link" &&
+    Array.isArray(c.urls) &&
+    c.urls.length > 0 &&
+    c.urls.every((u) => isStr(u) && /^https?:\/\//i.test(u)) &&
+    isOptStr(c.comment)
+  );
 }

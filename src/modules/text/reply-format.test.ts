@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HELP_TEXT, helpText } from "./help.js";
 import {
   formatChoicePrompt,
   formatDuration,
@@ -97,37 +96,5 @@ describe("reply formatting", () => {
         },
       ),
     );
-  });
-});
-
-describe("help", () => {
-  it("lists every command family briefly", () => {
-    for (const word of [
-      "dune 142",
-      "+20 dune",
-      "55%",
-      "yesterday",
-      "start",
-      "correct",
-      "save",
-      "today",
-      "review",
-    ]) {
-      expect(HELP_TEXT).toContain(word);
-    }
-    for (const word of ["snooze", "pause reminders", "resume", "undo", "help"])
-      expect(HELP_TEXT).toContain(word);
-    expect(HELP_TEXT.length).toBeLessThan(1000);
-    // Nothing that does not exist yet is advertised (notes and highlights arrive with their own issue).
-    expect(HELP_TEXT).not.toMatch(/\b(?:note|quote|highlight)s?\b/i);
-    expect(helpText("notes")).toBe(HELP_TEXT);
-  });
-
-  it("answers a topic, or the list for an unknown one", () => {
-    expect(helpText("reminders")).toContain("snooze");
-    expect(helpText("Snooze")).toContain("pause reminders");
-    expect(helpText()).toBe(HELP_TEXT);
-    expect(helpText("constructor")).toBe(HELP_TEXT);
-    expect(helpText("nonsense")).toBe(HELP_TEXT);
   });
 });

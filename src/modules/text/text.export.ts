@@ -1,8 +1,8 @@
 import { Type } from "@sinclair/typebox";
 import { Instant as At, Id } from "../../platform/http/responses.js";
 import { type ExportedTable, orNull, exportRow as row } from "../../platform/portability/exported-table.js";
-import { SourceSchema } from "../progress/progress.schemas.js";
-import { MAX_INPUT_CHARS } from "./parser.js";
+import { LINK_SOURCES } from "./text.tables.js";
+import { MAX_INPUT_CHARS } from "./text-language.js";
 
 const Text = (max: number) => Type.String({ maxLength: max });
 
@@ -22,7 +22,7 @@ export const LINKS_EXPORT: readonly ExportedTable[] = [
       url: Type.String({ minLength: 1, maxLength: MAX_INPUT_CHARS }),
       status: Type.Literal("saved"),
       comment: orNull(Text(MAX_INPUT_CHARS)),
-      source: SourceSchema,
+      source: LINK_SOURCES.schema({ description: "Where the link was saved from" }),
       createdAt: At,
     }),
     refs: {},

@@ -115,6 +115,16 @@ export class TextRepo {
     return Number(r.numDeletedRows);
   }
 
+  /** A saved link of the owner with exactly this URL, if any. */
+  linkByUrl(ownerId: string, url: string) {
+    return this.db
+      .selectFrom("links")
+      .select("id")
+      .where("owner_id", "=", ownerId)
+      .where("url", "=", url)
+      .executeTakeFirst();
+  }
+
   /** The owner's saved links, newest first. */
   links(ownerId: string, limit = 100): Promise<LinkRow[]> {
     return this.db
@@ -124,82 +134,5 @@ export class TextRepo {
       .orderBy("id", "desc")
       .limit(limit)
       .execute();
-  }
-}
-
-/** Reads and deletes `undo` needs beyond the other modules' repositories. */
-export class TextUndoRepo {
-  constructor(private readonly scope: DbScope) {}
-
-  private get db(): Db {
-    return this.scope.db;
-  }
-
-  /** The owner's progress entry, or undefined. */
-  entry(ownerId: string, id: string) {
-    return this.db
-      .selectFrom("progress_entries")
-      .selectAll()
-      .where("id", "=", id)
-      .where("owner_id", "=", ownerId)
-      .executeTakeFirst();
-  }
-
-  /** The entry recorded just before `entry` in its read-through. */
-  entryBefore(entry: { reading_id: string; recorded_at: string; id: string }) {
-    return this.db
-      .selectFrom("progress_entries")
-      .selectAll()
-      .where("reading_id", "=", entry.reading_id)
-      .where((eb) =>
-        eb.or([
-          eb("recorded_at", "<", entry.recorded_at),
-          eb.and([eb("recorded_at", "=", entry.recorded_at), eb("id", "<", entry.id)]),
-        ]),
-      )
-      .orderBy("recorded_at", "desc")
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
-  }
-
-  /** The entries of `entry`'s read-through recorded after it, newest first. */
-  entriesAfter(entry: { reading_id: string; recorded_at: string; id: string }) {
-    return this.db
-      .selectFrom("progress_entries")
-      .select(["id", "note", "supersedes"])
-      .where("reading_id", "=", entry.reading_id)
-      .where((eb) =>
-        eb.or([
-          eb("recorded_at", ">", entry.recorded_at),
-          eb.and([eb("recorded_at", "=", entry.recorded_at), eb("id", ">", entry.id)]),
-        ]),
-      )
-      .orderBy("recorded_at", "desc")
-      .orderBy("id", "desc")
-      .execute();
-  }
-
-  /** Whether any progress was recorded for the book (any read-through) or, given, one read-through. */
-  async hasEntries(ownerId: string, by: { bookId?: string; readingId?: string }): Promise<boolean> {
-    let q = this.db.selectFrom("progress_entries").select("id").where("owner_id", "=", ownerId).limit(1);
-    if (by.bookId) q = q.where("book_id", "=", by.bookId);
-    if (by.readingId) q = q.where("reading_id", "=", by.readingId);
-    return (await q.executeTakeFirst()) !== undefined;
-  }
-
-  /** Deletes a read-through (its shelf moves go by cascade). */
-  async deleteReading(ownerId: string, id: string): Promise<void> {
-    await this.db.deleteFrom("readings").where("id", "=", id).where("owner_id", "=", ownerId).execute();
-  }
-
-  /** A saved link of the owner with exactly this URL, if any. */
-  linkByUrl(ownerId: string, url: string) {
-    return this.db
-      .selectFrom("links")
-      .select("id")
-      .where("owner_id", "=", ownerId)
-      .where("url", "=", url)
-      .executeTakeFirst();
   }
 }

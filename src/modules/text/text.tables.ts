@@ -1,12 +1,24 @@
-import type { EntrySource, ProgressTables } from "../progress/progress.tables.js";
+import { type EnumValue, enumeration } from "../../platform/enum.js";
 import type { Instant } from "../users/users.tables.js";
+
+/** Where a text message came from; also the `source` of what it records. */
+const CHANNELS = ["web", "api", "cli", "whatsapp", "telegram"] as const;
+export const TEXT_CHANNELS = enumeration(CHANNELS);
+export type TextChannel = EnumValue<typeof TEXT_CHANNELS>;
+/** Where a saved link came from: a text channel, or a file import. */
+export const LINK_SOURCES = enumeration([...CHANNELS, "import"]);
+export type LinkSource = EnumValue<typeof LINK_SOURCES>;
 
 /** What a text conversation (user + channel key) waits for: numbered choices and the last book asked about. */
 export interface ConversationsTable {
   owner_id: string;
   /** "api", "cli", "web", "whatsapp:<number>", "telegram:<chat>". */
   conversation_key: string;
-  /** JSON `{ command, choices: bookId[] }` while a numbered choice is open, else null. */
+  /**
+   * JSON `{ owner, state }` while a definition waits for an answer (numbered choices, a review card, a yes),
+   * else null. Rows written before the command registry hold `{ command, choices }`, `{ review }` or
+   * `{ confirm }` and are read as such.
+   */
   pending: string | null;
   last_book_id: string | null;
   updated_at: Instant;
@@ -32,11 +44,11 @@ export interface LinksTable {
   url: string;
   status: "saved";
   comment: string | null;
-  source: EntrySource;
+  source: LinkSource;
   created_at: Instant;
 }
 
-export interface TextTables extends ProgressTables {
+export interface TextTables {
   conversations: ConversationsTable;
   text_undo: TextUndoTable;
   links: LinksTable;

@@ -281,6 +281,63 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect((await say(c, "snooze 1h")).reply).toMatch(/no reminders yet/);
   });
 
+  it("reads what waits in a conversation as stored before the command registry, and drops what is malformed", async () => {
+    const c = await user();
+    const wind = await readingBook(c, { title: "Wind and Truth", totalPages: 1300 });
+    const name = await readingBook(c, { title: "The Name of the Wind", totalPages: 662 });
+    const store = (pending: unknown) =>
+      t.services.db
+        .insertInto("conversations")
+        .values({
+          owner_id: c.userId,
+          conversation_key: "api",
+          pending: typeof pending === "string" ? pending : JSON.stringify(pending),
+          last_book_id: null,
+          updated_at: t.clock.now().toISOString(),
+        })
+        .onConflict((oc) =>
+          oc.columns(["owner_id", "conversation_key"]).doUpdateSet({
+            pending: typeof pending === "string" ? pending : JSON.stringify(pending),
+            updated_at: t.clock.now().toISOString(),
+          }),
+        )
+        .execute();
+    // Numbered choices as the old service stored them.
+    await store({ command: { kind: "page", page: 40, title: "wind" }, choices: [wind.id, name.id] });
+    expect(await say(c, "2")).toMatchObject({
+      bookId: name.id,
+      reply: expect.stringMatching(/^The Name of the Wind: p\.40 /),
+    });
+    // A confirmation as the old service stored it: `yes` applies it.
+    await say(c, "the name of the wind 60");
+    await store({
+      confirm: {
+        command: { kind: "page", page: 50, title: "name" },
+        bookId: name.id,
+        from: 60,
+        paused: false,
+      },
+    });
+    expect((await say(c, "yes")).reply).toMatch(/^The Name of the Wind: p\.50 .*\(corrected from p\.60\)/);
+    // Malformed or unknown state is dropped: nothing waits, and a number is a page.
+    for (const bad of [
+      "{not json",
+      {
+        owner: "progress",
+        state: { command: { kind: "page", page: -1 }, bookId: name.id, from: 1, paused: false },
+      },
+      { owner: "nobody", state: {} },
+      { command: { kind: "burn" }, choices: [wind.id] },
+      { command: { kind: "page", page: 1 }, choices: Array(20).fill(wind.id) },
+    ]) {
+      await store(bad);
+      expect((await say(c, "yes")).reply).toBe("Nothing is waiting for a yes or no.");
+    }
+    await store({ owner: "nobody", state: {} });
+    expect((await say(c, "wind and truth 70")).bookId).toBe(wind.id);
+    expect((await say(c, "3")).reply).toBe("Wind and Truth is on p.70 — is 3 a correction? reply yes");
+  });
+
   it("answers bad input politely and records nothing twice", async () => {
     const c = await user();
     const dune = await readingBook(c, { title: "Dune", totalPages: 412 });

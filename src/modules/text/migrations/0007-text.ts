@@ -29,7 +29,7 @@ export async function up(db: Kysely<any>, kind: DbKind): Promise<void> {
     .addColumn("owner_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("conversation_key", "text", (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull())
-    // JSON: what to put back (see src/modules/text/text-undo.ts).
+    // JSON: what to put back (the undo handler of the module that logged it; see text-registry.ts).
     .addColumn("payload", "text", (c) => c.notNull())
     .addColumn("created_at", t.instant, (c) => c.notNull())
     .addColumn("undone_at", t.instant)

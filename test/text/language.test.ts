@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { MAX_INPUT_CHARS, parseText } from "./parser.js";
-import type { TextCommand } from "./text-command.js";
+import { MAX_INPUT_CHARS } from "../../src/modules/text/text-language.js";
+import type { TextCommand } from "../../src/modules/text/text-registry.js";
+import { textLanguage } from "../support/text-language.js";
 
 const TODAY = "2026-11-21";
-const parse = (s: string) => parseText(s, { today: TODAY });
+const language = await textLanguage();
+const parse = (s: string) => language.parse(s, { today: TODAY });
+const parseText = (s: string, opts?: { today?: string }) => language.parse(s, opts);
 
-describe("parseText: every documented example (DESIGN.md §5)", () => {
+describe("text language: every documented example (DESIGN.md §5)", () => {
   const table: [string, TextCommand][] = [
     ["142", { kind: "number", value: 142 }],
     ["dune 142", { kind: "page", page: 142, title: "dune" }],
@@ -65,7 +68,7 @@ describe("parseText: every documented example (DESIGN.md §5)", () => {
   });
 });
 
-describe("parseText: forgiving forms", () => {
+describe("text language: forgiving forms", () => {
   const table: [string, TextCommand][] = [
     ["  DUNE   P  142  ", { kind: "page", page: 142, title: "DUNE" }],
     ["Dune 142!!! 📖", { kind: "page", page: 142, title: "Dune" }],
@@ -160,7 +163,7 @@ describe("parseText: forgiving forms", () => {
   });
 });
 
-describe("parseText: explicit review answers, corrections and confirmations", () => {
+describe("text language: explicit review answers, corrections and confirmations", () => {
   const table: [string, TextCommand][] = [
     // `review <answer>` is always about the review, never a page or a book called "review".
     ["review 3", { kind: "grade", grade: 3 }],
@@ -210,11 +213,11 @@ describe("parseText: explicit review answers, corrections and confirmations", ()
   it.each(bad)("%j is unknown (%s)", (input, code) => {
     const r = parse(input);
     expect(r).toMatchObject({ kind: "unknown", code });
-    expect(r.kind === "unknown" && r.reason.length).toBeGreaterThan(5);
+    expect(r.kind === "unknown" && String(r.reason).length).toBeGreaterThan(5);
   });
 });
 
-describe("parseText: scripts, emoji and hostile text", () => {
+describe("text language: scripts, emoji and hostile text", () => {
   const table: [string, TextCommand][] = [
     ["كثيب 142", { kind: "page", page: 142, title: "كثيب" }],
     ["كثيب ١٤٢", { kind: "page", page: 142, title: "كثيب" }],
@@ -278,7 +281,7 @@ describe("parseText: scripts, emoji and hostile text", () => {
     expect(r.kind).toBe("unknown");
     if (r.kind !== "unknown") return;
     expect(r.code).toBe(code);
-    expect(r.reason.length).toBeGreaterThan(5);
+    expect(String(r.reason).length).toBeGreaterThan(5);
   });
 
   it("refuses 5 KB politely with a reason that says too long", () => {
@@ -296,5 +299,85 @@ describe("parseText: scripts, emoji and hostile text", () => {
 
   it("does not accept non-strings at runtime", () => {
     expect(parseText(undefined as unknown as string)).toMatchObject({ kind: "unknown", code: "empty" });
+  });
+});
+
+describe("text language: stored commands", () => {
+  it("accepts well-formed commands", () => {
+    for (const c of [
+      { kind: "page", page: 1, title: "Dune", totalPages: 2, on: { kind: "yesterday", date: "2026-01-01" } },
+      { kind: "delta", pages: 3, on: { kind: "relative", daysAgo: 2 } },
+      { kind: "percent", percent: 0 },
+      { kind: "shelf", action: "start", title: "Dune" },
+      { kind: "link", urls: ["https://x.y"] },
+      { kind: "grade", grade: 4 },
+      { kind: "snooze", minutes: 30 },
+      { kind: "summary", what: "week" },
+      { kind: "unknown", code: "empty", reason: "Empty." },
+    ]) {
+      expect(language.isCommand(c)).toBe(true);
+    }
+  });
+
+  it("rejects malformed ones", () => {
+    for (const c of [
+      null,
+      "page",
+      { kind: "nope" },
+      { kind: "page", page: 0 },
+      { kind: "page", page: 5, totalPages: 4 },
+      { kind: "page", page: 1, title: "  " },
+      { kind: "page", page: 1, on: { kind: "explicit" } },
+      { kind: "percent", percent: 101 },
+      { kind: "shelf", action: "burn" },
+      { kind: "link", urls: [] },
+      { kind: "link", urls: ["ftp://x"] },
+      { kind: "grade", grade: 5 },
+      { kind: "snooze", minutes: -1 },
+      { kind: "summary", what: "year" },
+      { kind: "unknown", code: "empty", reason: "" },
+    ]) {
+      expect(language.isCommand(c)).toBe(false);
+    }
+  });
+});
+
+describe("help", () => {
+  const list = language.helpText();
+
+  it("lists every command family briefly, in one message", () => {
+    for (const word of [
+      "dune 142",
+      "+20 dune",
+      "55%",
+      "yesterday",
+      "start",
+      "correct",
+      "save",
+      "today",
+      "review",
+    ])
+      expect(list).toContain(word);
+    for (const word of ["snooze", "pause reminders", "resume", "undo", "help"]) expect(list).toContain(word);
+    expect(list.length).toBeLessThan(1000);
+    // Nothing that does not exist yet is advertised (notes and highlights arrive with their own issue).
+    expect(list).not.toMatch(/\b(?:note|quote|highlight)s?\b/i);
+    expect(language.helpText("notes")).toBe(list);
+  });
+
+  it("keeps the lines in the order of the commands people use most", () => {
+    const lines = list.split("\n");
+    expect(lines[0]).toBe("Readlog commands:");
+    expect(lines[1]).toMatch(/^• dune 142 — page 142/);
+    expect(lines.at(-1)).toBe("• undo — take back the last change · help — this list");
+  });
+
+  it("answers a topic, or the list for an unknown one", () => {
+    expect(language.helpText("reminders")).toContain("snooze");
+    expect(language.helpText("Snooze")).toContain("pause reminders");
+    expect(language.helpText("correction")).toContain("correct dune 90");
+    expect(language.helpText()).toBe(list);
+    expect(language.helpText("constructor")).toBe(list);
+    expect(language.helpText("nonsense")).toBe(list);
   });
 });

@@ -1,15 +1,51 @@
 import type { Actor } from "../../platform/access/actor.js";
 import { addDays } from "../../platform/local-date.js";
-import type { BookRow } from "../books/books.repo.js";
+import type { BookRow, BooksRepo } from "../books/books.repo.js";
 import type { DaysService } from "../days/days.service.js";
-import type { StatsService } from "../stats/stats.service.js";
-import { shortTitle } from "./reply-format.js";
-import type { SummaryKind } from "./text-command.js";
+import { shortTitle } from "../text/reply-format.js";
+import type { TextCommandDef } from "../text/text-registry.js";
+import type { StatsService } from "./stats.service.js";
+
+/** The short summaries. */
+export const SUMMARY_KINDS = ["today", "week", "books", "streak"] as const;
+export type SummaryKind = (typeof SUMMARY_KINDS)[number];
+type SummaryCommand = { kind: "summary"; what: SummaryKind };
+
+/** Most books read for the `books` summary. */
+const MAX_BOOKS = 10_000;
+
+/** `today`, `week`, `books`, `streak`: the stats module's text commands. */
+export function summaryCommands(deps: {
+  days: DaysService;
+  stats: StatsService;
+  books: BooksRepo;
+}): TextCommandDef {
+  const cmd = (what: SummaryKind): SummaryCommand => ({ kind: "summary", what });
+  return {
+    name: "summaries",
+    kinds: ["summary"],
+    exact: {
+      today: cmd("today"),
+      week: cmd("week"),
+      "this week": cmd("week"),
+      books: cmd("books"),
+      "my books": cmd("books"),
+      streak: cmd("streak"),
+    },
+    reserved: ["today", "week", "books", "streak"],
+    isCommand: (v) => SUMMARY_KINDS.includes((v as Partial<SummaryCommand>).what as SummaryKind),
+    handle: (c, turn) =>
+      summary((c as SummaryCommand).what, deps, turn.actor, turn.today, () =>
+        turn.memo("books:all", () => deps.books.list(turn.actor.userId, { limit: MAX_BOOKS })),
+      ),
+    help: { lines: [{ order: 80, line: "today · week · books · streak — summaries" }] },
+  };
+}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The replies to `today`, `week`, `books` and `streak`, from the days and stats services. */
-export async function summary(
+async function summary(
   what: SummaryKind,
   deps: { days: DaysService; stats: StatsService },
   reader: Actor,
