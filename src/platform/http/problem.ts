@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { AppError, type FieldError, MAX_LISTED_ERRORS } from "../errors.js";
+import type { BoundedErrors } from "./validation.js";
 
 /** RFC 9457 problem document, the body of every error response. */
 export const Problem = Type.Object(
@@ -25,6 +26,13 @@ export const Problem = Type.Object(
 
 const TYPE_BASE = "urn:readlog:problem:";
 
+/** Longest `detail` and `instance` an answer carries, and longest field pointer: answers stay small. */
+const DETAIL_MAX = 4_000;
+const INSTANCE_MAX = 1_000;
+const FIELD_MAX = 200;
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
 export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.headers) reply.headers(err.headers);
   return reply
@@ -34,9 +42,9 @@ export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
       type: `${TYPE_BASE}${err.code}`,
       title: err.title,
       status: err.status,
-      detail: err.message,
-      instance: reply.request.url,
-      ...(err.errors ? { errors: err.errors } : {}),
+      detail: clip(err.message, DETAIL_MAX),
+      instance: clip(reply.request.url.split("?")[0]!, INSTANCE_MAX),
+      ...(err.errors ? { errors: err.errors.slice(0, MAX_LISTED_ERRORS) } : {}),
       ...(err.errorsOmitted ? { errorsOmitted: err.errorsOmitted } : {}),
     });
 }
@@ -50,7 +58,7 @@ interface AjvError {
 
 /** Turns Ajv's errors into field errors that name the field (as a JSON pointer) and the rule. */
 function fieldErrors(part: string, validation: AjvError[]): FieldError[] {
-  return validation.map((e) => {
+  return validation.slice(0, MAX_LISTED_ERRORS).map((e) => {
     let pointer = e.instancePath;
     let message = e.message ?? "is invalid";
     if (e.keyword === "additionalProperties") {
@@ -60,7 +68,7 @@ function fieldErrors(part: string, validation: AjvError[]): FieldError[] {
       pointer += `/${String(e.params.missingProperty)}`;
       message = "is required";
     }
-    return { field: `/${part}${pointer}`, rule: e.keyword, message };
+    return { field: clip(`/${part}${pointer}`, FIELD_MAX), rule: e.keyword, message };
   });
 }
 
@@ -86,9 +94,17 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
     if (error instanceof AppError) return sendProblem(reply, error);
     if (error.validation) {
-      const errors = fieldErrors(error.validationContext ?? "body", error.validation as AjvError[]);
-      const detail = errors.map((e) => `${e.field} ${e.message}`).join("; ");
-      return sendProblem(reply, new AppError(400, "validation", "Invalid request", detail, errors));
+      const found = error.validation as AjvError[] & Partial<BoundedErrors>;
+      const errors = fieldErrors(error.validationContext ?? "body", found);
+      const omitted = (found.omitted ?? 0) + found.length - errors.length;
+      const detail =
+        errors.map((e) => `${e.field} ${e.message}`).join("; ") +
+        (omitted > 0 ? `; and ${omitted} more` : "") +
+        (found.stoppedEarly ? " (a request this large is checked up to its first failing field)" : "");
+      return sendProblem(
+        reply,
+        new AppError(400, "validation", "Invalid request", detail, errors, undefined, omitted),
+      );
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
