@@ -33,20 +33,58 @@ const FIELD_MAX = 200;
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
+/** The problem document of an error, as every answer with an error status carries it. */
+export function problemDocument(err: AppError, url: string | undefined) {
+  return {
+    type: `${TYPE_BASE}${err.code}`,
+    title: err.title,
+    status: err.status,
+    detail: clip(err.message, DETAIL_MAX),
+    ...(url ? { instance: clip(url.split("?")[0]!, INSTANCE_MAX) } : {}),
+    ...(err.errors ? { errors: err.errors.slice(0, MAX_LISTED_ERRORS) } : {}),
+    ...(err.errorsOmitted ? { errorsOmitted: err.errorsOmitted } : {}),
+  };
+}
+
 export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.headers) reply.headers(err.headers);
   return reply
     .code(err.status)
     .type("application/problem+json")
-    .send({
-      type: `${TYPE_BASE}${err.code}`,
-      title: err.title,
-      status: err.status,
-      detail: clip(err.message, DETAIL_MAX),
-      instance: clip(reply.request.url.split("?")[0]!, INSTANCE_MAX),
-      ...(err.errors ? { errors: err.errors.slice(0, MAX_LISTED_ERRORS) } : {}),
-      ...(err.errorsOmitted ? { errorsOmitted: err.errorsOmitted } : {}),
-    });
+    .send(problemDocument(err, reply.request.url));
+}
+
+/**
+ * Errors Node's HTTP parser finds before there is a request (a request line or headers over `maxHeaderSize`,
+ * a malformed request, a timeout): the answer is written on the socket, a problem document like every
+ * other, and the connection closed. Without this, Node and Fastify answer them in their own formats.
+ */
+export function clientErrorProblem(err: NodeJS.ErrnoException): { status: number; raw: string } {
+  const [status, title, code, detail] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [
+          431,
+          "Request header fields too large",
+          "headers-too-large",
+          "The request line and headers are too large",
+        ]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request timeout", "request-timeout", "The request did not arrive in time"]
+        : [400, "Bad request", "malformed-request", "The request is not well-formed HTTP"];
+  const body = JSON.stringify(problemDocument(new AppError(status, code, title, detail), undefined));
+  const raw =
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return { status, raw };
+}
+
+/** Fastify's router errors (before any route): a path that does not decode, a path parameter too long. */
+export function frameworkErrorProblem(error: FastifyError): AppError {
+  if (error.code === "FST_ERR_BAD_URL")
+    return new AppError(400, "bad-url", "Bad request", "The path has a malformed %-escape");
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH")
+    return new AppError(414, "uri-too-long", "URI too long", "A part of the path is longer than any id");
+  return new AppError(400, "bad-request", "Bad request", "The request could not be routed");
 }
 
 interface AjvError {
@@ -78,6 +116,7 @@ const STATUS_TITLES: Record<number, string> = {
   405: "Method not allowed",
   406: "Not acceptable",
   413: "Payload too large",
+  414: "URI too long",
   415: "Unsupported media type",
   429: "Too many requests",
 };
