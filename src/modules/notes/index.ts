@@ -1,0 +1,64 @@
+import { ownedPolicy } from "../../platform/access/owned-policy.js";
+import { defineModule } from "../../platform/module/module.js";
+import { PostgresSearchIndex } from "../../platform/search/postgres-search-index.js";
+import type { SearchIndex } from "../../platform/search/search-index.js";
+import { SqliteSearchIndex } from "../../platform/search/sqlite-search-index.js";
+import type { BooksRepo } from "../books/books.repo.js";
+import { highlightsRoutes } from "./highlights.routes.js";
+import { HighlightsService } from "./highlights.service.js";
+import * as notes from "./migrations/0014-notes.js";
+import { NotesRepo } from "./notes.repo.js";
+import { notesRoutes } from "./notes.routes.js";
+import { NotesService } from "./notes.service.js";
+
+const shared = (resource: string) => ({
+  [`${resource}.read`]: { relations: ["owner", "editor", "viewer"], scope: "read" as const },
+  [`${resource}.update`]: { relations: ["owner", "editor"], scope: "write" as const },
+  [`${resource}.delete`]: { relations: ["owner"], scope: "write" as const },
+});
+
+/** Notes and highlights (Markdown, revisions, wikilinks, locations), search over them, their imports and exports. */
+export const notesModule = defineModule({
+  name: "notes",
+  migrations: { "0014-notes": notes },
+  create(ctx, deps: { booksRepo: BooksRepo }) {
+    const repo = new NotesRepo(ctx.uow);
+    // The index writes in the caller's unit of work: a note and its index entry commit together.
+    const source = () => ctx.uow.db;
+    const searchIndex: SearchIndex =
+      ctx.uow.kind === "postgres" ? new PostgresSearchIndex(source) : new SqliteSearchIndex(source);
+    const base = {
+      uow: ctx.uow,
+      clock: ctx.clock,
+      events: ctx.events,
+      access: ctx.access,
+      grants: ctx.grants,
+      repo,
+      books: deps.booksRepo,
+      search: searchIndex,
+    };
+    const notesService = new NotesService(base);
+    const highlights = new HighlightsService(base);
+    return {
+      services: { notes: notesService, highlights, notesRepo: repo, searchIndex },
+      routes: async (app) => {
+        await app.register(notesRoutes, { notes: notesService, repo });
+        await app.register(highlightsRoutes, { highlights });
+      },
+      policies: [
+        ownedPolicy(ctx.uow, ctx.grants, {
+          resource: "note",
+          label: "Note",
+          table: "notes",
+          actions: shared("note"),
+        }),
+        ownedPolicy(ctx.uow, ctx.grants, {
+          resource: "highlight",
+          label: "Highlight",
+          table: "highlights",
+          actions: shared("highlight"),
+        }),
+      ],
+    };
+  },
+});
