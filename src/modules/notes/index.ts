@@ -10,6 +10,8 @@ import * as notes from "./migrations/0014-notes.js";
 import { NotesRepo } from "./notes.repo.js";
 import { notesRoutes } from "./notes.routes.js";
 import { NotesService } from "./notes.service.js";
+import { searchRoutes } from "./search.routes.js";
+import { SearchService } from "./search.service.js";
 
 const shared = (resource: string) => ({
   [`${resource}.read`]: { relations: ["owner", "editor", "viewer"], scope: "read" as const },
@@ -39,11 +41,14 @@ export const notesModule = defineModule({
     };
     const notesService = new NotesService(base);
     const highlights = new HighlightsService(base);
+    const search = new SearchService({ uow: ctx.uow, index: searchIndex, repo, books: deps.booksRepo });
     return {
-      services: { notes: notesService, highlights, notesRepo: repo, searchIndex },
+      services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search },
+      subscribers: [search.bookSubscriber()],
       routes: async (app) => {
         await app.register(notesRoutes, { notes: notesService, repo });
         await app.register(highlightsRoutes, { highlights });
+        await app.register(searchRoutes, { search });
       },
       policies: [
         ownedPolicy(ctx.uow, ctx.grants, {

@@ -214,6 +214,43 @@ export class NotesRepo {
     return [...out.values()].sort((a, b) => a.tag.localeCompare(b.tag));
   }
 
+  /** Rows of a table in id order after `after` (one owner's, or everyone's), for rebuilding the index. */
+  page(
+    table: "books" | "notes" | "highlights",
+    ownerId: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ) {
+    let q = this.db.selectFrom(table).selectAll();
+    if (ownerId) q = q.where("owner_id", "=", ownerId);
+    if (after) q = q.where("id", ">", after);
+    return q.orderBy("id").limit(limit).execute();
+  }
+
+  /** `kind/id` of those of these objects that exist and are the owner's. */
+  async existing(
+    ownerId: string,
+    ids: { books: string[]; notes: string[]; highlights: string[] },
+  ): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const [table, kind] of [
+      ["books", "book"],
+      ["notes", "note"],
+      ["highlights", "highlight"],
+    ] as const) {
+      const list = ids[table];
+      if (list.length === 0) continue;
+      const rows = await this.db
+        .selectFrom(table)
+        .select("id")
+        .where("owner_id", "=", ownerId)
+        .where("id", "in", list)
+        .execute();
+      for (const r of rows) out.add(`${kind}/${r.id}`);
+    }
+    return out;
+  }
+
   /** Which of these import keys the owner's earlier imports from `source` wrote, and what they became. */
   async knownKeys(
     ownerId: string,
