@@ -83,18 +83,22 @@ export class HighlightsService {
     };
   }
 
-  /** Writes new highlights (rows from `newRow`), indexes them and records their events. */
-  async insert(rows: readonly HighlightRow[]): Promise<void> {
+  /**
+   * Writes new highlights (rows from `newRow`) and indexes them; records one event each unless
+   * `events: false` (an import records one event for all it wrote).
+   */
+  async insert(rows: readonly HighlightRow[], o: { events?: boolean } = {}): Promise<void> {
     if (rows.length === 0) return;
     await this.d.uow.transaction(async () => {
       await this.d.repo.insertHighlights(rows);
       await this.d.search.upsert(rows.map(highlightDocument));
-      for (const r of rows)
-        await this.d.events.record(
-          highlightCreated,
-          { highlightId: r.id, bookId: r.book_id },
-          { aggregateId: r.id, ownerId: r.owner_id },
-        );
+      if (o.events !== false)
+        for (const r of rows)
+          await this.d.events.record(
+            highlightCreated,
+            { highlightId: r.id, bookId: r.book_id },
+            { aggregateId: r.id, ownerId: r.owner_id },
+          );
     });
   }
 

@@ -4,8 +4,12 @@ import { PostgresSearchIndex } from "../../platform/search/postgres-search-index
 import type { SearchIndex } from "../../platform/search/search-index.js";
 import { SqliteSearchIndex } from "../../platform/search/sqlite-search-index.js";
 import type { BooksRepo } from "../books/books.repo.js";
+import type { BooksService } from "../books/books.service.js";
+import type { ImportsConfig } from "../imports/index.js";
 import { highlightsRoutes } from "./highlights.routes.js";
 import { HighlightsService } from "./highlights.service.js";
+import { NoteImportService } from "./importing/note-import.service.js";
+import { noteImportsRoutes } from "./importing/note-imports.routes.js";
 import * as notes from "./migrations/0014-notes.js";
 import { NotesRepo } from "./notes.repo.js";
 import { notesRoutes } from "./notes.routes.js";
@@ -23,7 +27,7 @@ const shared = (resource: string) => ({
 export const notesModule = defineModule({
   name: "notes",
   migrations: { "0014-notes": notes },
-  create(ctx, deps: { booksRepo: BooksRepo }) {
+  create(ctx, deps: { booksRepo: BooksRepo; books: BooksService; config: ImportsConfig }) {
     const repo = new NotesRepo(ctx.uow);
     // The index writes in the caller's unit of work: a note and its index entry commit together.
     const source = () => ctx.uow.db;
@@ -42,13 +46,24 @@ export const notesModule = defineModule({
     const notesService = new NotesService(base);
     const highlights = new HighlightsService(base);
     const search = new SearchService({ uow: ctx.uow, index: searchIndex, repo, books: deps.booksRepo });
+    const noteImports = new NoteImportService({
+      uow: ctx.uow,
+      clock: ctx.clock,
+      events: ctx.events,
+      repo,
+      notes: notesService,
+      highlights,
+      books: deps.books,
+      booksRepo: deps.booksRepo,
+    });
     return {
-      services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search },
+      services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search, noteImports },
       subscribers: [search.bookSubscriber()],
       routes: async (app) => {
         await app.register(notesRoutes, { notes: notesService, repo });
         await app.register(highlightsRoutes, { highlights });
         await app.register(searchRoutes, { search });
+        await app.register(noteImportsRoutes, { imports: noteImports, maxBytes: deps.config.importMaxBytes });
       },
       policies: [
         ownedPolicy(ctx.uow, ctx.grants, {
