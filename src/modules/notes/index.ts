@@ -3,6 +3,7 @@ import { defineModule } from "../../platform/module/module.js";
 import { PostgresSearchIndex } from "../../platform/search/postgres-search-index.js";
 import type { SearchIndex } from "../../platform/search/search-index.js";
 import { SqliteSearchIndex } from "../../platform/search/sqlite-search-index.js";
+import type { BookFinder } from "../books/books.commands.js";
 import type { BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
 import type { ImportsConfig } from "../imports/index.js";
@@ -11,6 +12,7 @@ import { HighlightsService } from "./highlights.service.js";
 import { NoteImportService } from "./importing/note-import.service.js";
 import { noteImportsRoutes } from "./importing/note-imports.routes.js";
 import * as notes from "./migrations/0014-notes.js";
+import { noteQueryCommands, noteTextCommands } from "./notes.commands.js";
 import { NotesRepo } from "./notes.repo.js";
 import { notesRoutes } from "./notes.routes.js";
 import { NotesService } from "./notes.service.js";
@@ -27,7 +29,10 @@ const shared = (resource: string) => ({
 export const notesModule = defineModule({
   name: "notes",
   migrations: { "0014-notes": notes },
-  create(ctx, deps: { booksRepo: BooksRepo; books: BooksService; config: ImportsConfig }) {
+  create(
+    ctx,
+    deps: { booksRepo: BooksRepo; books: BooksService; bookFinder: BookFinder; config: ImportsConfig },
+  ) {
     const repo = new NotesRepo(ctx.uow);
     // The index writes in the caller's unit of work: a note and its index entry commit together.
     const source = () => ctx.uow.db;
@@ -56,9 +61,17 @@ export const notesModule = defineModule({
       books: deps.books,
       booksRepo: deps.booksRepo,
     });
+    const commandDeps = {
+      notes: notesService,
+      highlights,
+      search,
+      finder: deps.bookFinder,
+      booksRepo: deps.booksRepo,
+    };
     return {
       services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search, noteImports },
       subscribers: [search.bookSubscriber()],
+      textCommands: [noteTextCommands(commandDeps), noteQueryCommands(commandDeps)],
       routes: async (app) => {
         await app.register(notesRoutes, { notes: notesService, repo });
         await app.register(highlightsRoutes, { highlights });
