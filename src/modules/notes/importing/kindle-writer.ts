@@ -4,7 +4,7 @@ import type { OrganizedClippings, OrganizedHighlight } from "../imports/kindle-o
 import type { HighlightRow } from "../notes.repo.js";
 import type { HistoryEntry } from "../notes.schemas.js";
 import { HIGHLIGHT_NOTE_MAX, HIGHLIGHT_TEXT_MAX, NOTE_BODY_MAX } from "../notes.schemas.js";
-import type { ImportRun, NoteImportDeps } from "./note-import.service.js";
+import type { ImportRun, NoteImportDeps } from "./import-run.js";
 
 const SOURCE = "kindle";
 

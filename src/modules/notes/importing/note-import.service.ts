@@ -1,11 +1,5 @@
 import { DateTime } from "luxon";
 import { type Actor, requireScope } from "../../../platform/access/actor.js";
-import type { Clock } from "../../../platform/clock.js";
-import type { UnitOfWork } from "../../../platform/db/unit-of-work.js";
-import type { EventLog } from "../../../platform/events/event-log.js";
-import type { BooksRepo } from "../../books/books.repo.js";
-import type { BooksService } from "../../books/books.service.js";
-import type { HighlightsService } from "../highlights.service.js";
 import {
   type ClippingProblem,
   type KindleClipping,
@@ -13,24 +7,12 @@ import {
 } from "../imports/kindle-clippings.js";
 import { organizeClippings } from "../imports/kindle-organize.js";
 import { type ReadwiseHighlight, readReadwiseCsv } from "../imports/readwise-csv.js";
-import type { NotesRepo } from "../notes.repo.js";
-import type { NotesService } from "../notes.service.js";
 import { BookMatcher } from "./book-matcher.js";
 import { notesImported } from "./import-events.js";
 import { type NoteImportReport, ReportBuilder } from "./import-report.js";
+import type { ImportRun, NoteImportDeps } from "./import-run.js";
 import { KindleWriter } from "./kindle-writer.js";
 import { ReadwiseWriter } from "./readwise-writer.js";
-
-export interface NoteImportDeps {
-  uow: UnitOfWork;
-  clock: Clock;
-  events: EventLog;
-  repo: NotesRepo;
-  notes: NotesService;
-  highlights: HighlightsService;
-  books: BooksService;
-  booksRepo: BooksRepo;
-}
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -42,17 +24,6 @@ class DryRun extends Error {
   constructor(readonly report: NoteImportReport) {
     super("dry run");
   }
-}
-
-/** What writing one import needs: who, the matcher of books, the report, the import time. */
-export interface ImportRun {
-  actor: Actor;
-  matcher: BookMatcher;
-  report: ReportBuilder;
-  at: string;
-  dryRun: boolean;
-  /** A device-local time (Kindle writes no zone) as an instant, in the offset given or the actor's zone. */
-  instant(local: string | undefined, utcOffset?: string): string | null;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ReadwiseHighlight } from "../imports/readwise-csv.js";
 import { cleanTags } from "../note-values.js";
 import type { HighlightRow } from "../notes.repo.js";
 import { HIGHLIGHT_NOTE_MAX, HIGHLIGHT_TEXT_MAX, TAG_MAX, TAGS_MAX } from "../notes.schemas.js";
-import type { ImportRun, NoteImportDeps } from "./note-import.service.js";
+import type { ImportRun, NoteImportDeps } from "./import-run.js";
 
 const SOURCE = "readwise";
 
