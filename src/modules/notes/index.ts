@@ -13,6 +13,7 @@ import { NoteImportService } from "./importing/note-import.service.js";
 import { noteImportsRoutes } from "./importing/note-imports.routes.js";
 import * as notes from "./migrations/0014-notes.js";
 import { noteQueryCommands, noteTextCommands } from "./notes.commands.js";
+import { NOTES_EXPORT, notesDerived } from "./notes.export.js";
 import { NotesRepo } from "./notes.repo.js";
 import { notesRoutes } from "./notes.routes.js";
 import { NotesService } from "./notes.service.js";
@@ -71,6 +72,11 @@ export const notesModule = defineModule({
     return {
       services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search, noteImports },
       subscribers: [search.bookSubscriber()],
+      exportTables: NOTES_EXPORT,
+      derivedTables: notesDerived(async (ownerId) => {
+        await notesService.relink(ownerId);
+        await search.rebuild(ownerId);
+      }),
       textCommands: [noteTextCommands(commandDeps), noteQueryCommands(commandDeps)],
       routes: async (app) => {
         await app.register(notesRoutes, { notes: notesService, repo });

@@ -76,6 +76,11 @@ export class NotesService {
       saved_by: savedBy,
       created_at: at,
     });
+    await this.writeLinks(row);
+    await this.d.search.upsert(noteDocument(row));
+  }
+
+  private async writeLinks(row: NoteRow): Promise<void> {
     const links = extractWikilinks(row.body)
       .filter((l) => l.target !== "")
       .slice(0, MAX_LINKS);
@@ -90,7 +95,21 @@ export class NotesService {
         alias: l.alias ?? null,
       })),
     );
-    await this.d.search.upsert(noteDocument(row));
+  }
+
+  /** Recomputes the title keys and wikilinks of the owner's notes (after a restore wrote them). */
+  async relink(ownerId: string): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const rows = (await this.d.repo.page("notes", ownerId, after, 500)) as NoteRow[];
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        const key = row.title ? titleKey(row.title) : null;
+        if (key !== row.title_key) await this.d.repo.updateNote(row.id, { title_key: key });
+        await this.writeLinks(row);
+      }
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   /** Creates a note owned by the actor (revision 1). */
