@@ -145,6 +145,19 @@ const FIXTURES: Record<string, Fixture> = {
       "PATCH /api/reviews/:id": { suspended: false },
     },
   },
+  note: {
+    create: async (c) =>
+      (await c.request({ method: "POST", url: "/api/notes", payload: { body: "fixture" } })).json().id,
+    bodies: {
+      "PATCH /api/notes/:id": { body: "changed" },
+      "POST /api/notes/:id/restore": { version: 1 },
+    },
+  },
+  highlight: {
+    create: async (c) =>
+      (await c.request({ method: "POST", url: "/api/highlights", payload: { text: "fixture" } })).json().id,
+    bodies: { "PATCH /api/highlights/:id": { note: "changed" } },
+  },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,
