@@ -6,6 +6,7 @@ import { daysModule } from "../modules/days/index.js";
 import { exportModule } from "../modules/export/index.js";
 import { healthModule } from "../modules/health/index.js";
 import { importsModule } from "../modules/imports/index.js";
+import { linksModule } from "../modules/links/index.js";
 import { opsModule } from "../modules/ops/index.js";
 import { progressModule } from "../modules/progress/index.js";
 import { remindersModule } from "../modules/reminders/index.js";
@@ -30,6 +31,7 @@ export const MODULES = [
   textModule,
   channelsModule,
   remindersModule,
+  linksModule,
   importsModule,
   exportModule,
   opsModule,
