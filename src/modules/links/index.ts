@@ -10,12 +10,15 @@ import type { ChannelsRepo } from "../channels/channels.repo.js";
 import type { ChannelsService } from "../channels/channels.service.js";
 import type { OutboundMessages } from "../channels/outbound.js";
 import { HostGate } from "./host-gate.js";
+import { linkImportsRoutes } from "./link-imports.routes.js";
+import { LinkImports } from "./link-imports.service.js";
 import { linkCommands } from "./links.commands.js";
 import { LINKS_EXPORT, refetchRestored } from "./links.export.js";
 import { linksFetch, linksProcess } from "./links.jobs.js";
 import { LinksRepo } from "./links.repo.js";
 import { linksRoutes } from "./links.routes.js";
 import { LinksService } from "./links.service.js";
+import { queueAdoptedLinks } from "./links-sweep.js";
 import * as links from "./migrations/0015-links.js";
 import { type LinkNotifier, LinkPipeline } from "./pipeline.js";
 import { readerRoutes } from "./reader/reader.routes.js";
@@ -30,6 +33,7 @@ export interface LinksConfig {
     resolver?: Resolver;
   };
   links: { blobsDir: string; hostConcurrency: number; hostDelayMs: number; archiveMaxBytes: number };
+  importMaxBytes: number;
 }
 
 /** Restored links are fetched again this far apart. */
@@ -121,6 +125,10 @@ export const linksModule = defineModule({
       routes: async (app) => {
         await app.register(linksRoutes, { links: service });
         await app.register(readerRoutes, { links: service });
+        await app.register(linkImportsRoutes, {
+          imports: new LinkImports({ links: service, repo }),
+          maxBytes: config.importMaxBytes,
+        });
       },
       jobs: [
         bindJob(linksFetch, (p, job) => pipeline.fetch(p.linkId, job)),
@@ -138,6 +146,17 @@ export const linksModule = defineModule({
             "link.delete": { relations: ["owner"], scope: "write" },
           },
         }),
+      ],
+      tasks: [
+        {
+          role: "worker",
+          start: () => {
+            void queueAdoptedLinks({ uow: ctx.uow, repo, queue: ctx.queue, log: ctx.log }).catch((err) =>
+              ctx.log.error({ err }, "queueing adopted links failed"),
+            );
+          },
+          stop: async () => {},
+        },
       ],
       close: () => fetcher.close(),
     };

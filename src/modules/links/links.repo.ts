@@ -283,14 +283,29 @@ export class LinksRepo {
   }
 
   /** Ids of links with kept HTML (for `readlog reextract`), after `after`, in id order. */
-  withKeptHtml(after: string, limit: number, ownerId?: string): Promise<{ id: string }[]> {
+  withKeptHtml(
+    after: string,
+    limit: number,
+    ownerId?: string,
+  ): Promise<Pick<LinkRow, "id" | "raw_blob" | "status" | "extractor_version">[]> {
     let q = this.db
       .selectFrom("links")
-      .select("id")
+      .select(["id", "raw_blob", "status", "extractor_version"])
       .where("raw_blob", "is not", null)
       .where("id", ">", after);
     if (ownerId) q = q.where("owner_id", "=", ownerId);
     return q.orderBy("id").limit(limit).execute();
+  }
+
+  /** Links adopted from the text module's table by 0015-links, not yet queued for their fetch. */
+  adopted(limit: number): Promise<{ id: string }[]> {
+    return this.db
+      .selectFrom("links")
+      .select("id")
+      .where("error_code", "=", "adopted")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
   }
 
   /** Counts of the owner's links per status. */

@@ -13,6 +13,7 @@ import { linksFetch, linksProcess } from "./links.jobs.js";
 import type { LinkRow, LinksRepo, ListedLinkRow } from "./links.repo.js";
 import type { LinkListQuery, UpdateLinkBody } from "./links.schemas.js";
 import type { LinkSource } from "./links.tables.js";
+import { EXTRACTOR_VERSION } from "./pipeline.js";
 import { keepPage } from "./raw-page.js";
 
 /** What a save asks for. */
@@ -235,6 +236,27 @@ export class LinksService {
     const key = `${link.id}:${at}`;
     if (reextract) await this.d.queue.enqueue(linksProcess, { linkId: link.id }, { idempotencyKey: key });
     else await this.d.queue.enqueue(linksFetch, { linkId: link.id }, { idempotencyKey: key });
+  }
+
+  /**
+   * Queues re-extraction from the kept pages of every link (of one owner, if given) whose extraction is
+   * older than the current extractor, or of all of them; the number queued. An operator's command.
+   */
+  async reextractAll(opts: { all: boolean; ownerId?: string }): Promise<number> {
+    let queued = 0;
+    let after = "";
+    for (;;) {
+      const page = await this.d.repo.withKeptHtml(after, 500, opts.ownerId);
+      if (page.length === 0) return queued;
+      after = page[page.length - 1]!.id;
+      for (const link of page) {
+        if (!opts.all && link.extractor_version !== null && link.extractor_version >= EXTRACTOR_VERSION)
+          continue;
+        if (link.status === "fetching" || link.status === "pending" || link.status === "stored") continue;
+        await this.d.uow.transaction(() => this.restart(link, false));
+        queued++;
+      }
+    }
   }
 
   statusCounts(actor: Actor): Promise<Record<string, number>> {

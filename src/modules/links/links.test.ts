@@ -5,6 +5,7 @@ import { type Client, newUser, startTestApp, type TestApp } from "../../../test/
 import { ENGINES } from "../../../test/support/engines.js";
 import { sharedData } from "../../../test/support/shared-data.js";
 import { testConfig } from "../../config.js";
+import { queueAdoptedLinks } from "./links-sweep.js";
 
 const dir = sharedData("extraction/trafilatura");
 if (!dir) console.log("[readlog] links suite skipped: ../shared/data/extraction/trafilatura is absent");
@@ -224,6 +225,44 @@ describe.skipIf(!dir).each(ENGINES)("saved links on %s", (engine) => {
     });
     await t.settle();
     expect(site.hits.get("/pages/die-partei.net.luebeck.html")).toBe((before ?? 0) + 1);
+  });
+
+  it("re-extracts every link of an older extractor (readlog reextract), from the kept pages", async () => {
+    const hits = [...site.hits.values()].reduce((a, b) => a + b, 0);
+    const { links, linksRepo } = t.services;
+    const mine = (
+      await links.list(
+        { userId: alice.userId, role: "member", scopes: ["read"], timezone: "UTC" },
+        { limit: 200 },
+      )
+    ).items;
+    const ready = mine.filter((i) => i.link.status === "ready");
+    expect(await links.reextractAll({ all: false, ownerId: alice.userId })).toBe(0);
+    await linksRepo.update(ready[0]!.link.id, { extractor_version: 0 });
+    expect(await links.reextractAll({ all: false, ownerId: alice.userId })).toBe(1);
+    // Every link with a kept page, the one that was not an article included (a better extractor may read it).
+    const kept = mine.filter((i) => i.link.raw_blob && ["ready", "failed"].includes(i.link.status));
+    expect(kept.length).toBeGreaterThan(ready.length);
+    expect(await links.reextractAll({ all: true, ownerId: alice.userId })).toBe(kept.length);
+    await t.settle();
+    for (const i of ready) expect((await get(alice, i.link.id)).status).toBe("ready");
+    expect([...site.hits.values()].reduce((a, b) => a + b, 0)).toBe(hits);
+  });
+
+  it("queues the fetch of links adopted from the text module's table, once", async () => {
+    const c = await newUser(t, { admin: alice });
+    const r = await save(c, { url: `${base}/essay?adopted=1` });
+    // As 0015-links leaves a link saved before the pipeline: pending, marked, no job.
+    await t.services.db
+      .deleteFrom("jobs")
+      .execute()
+      .catch(() => undefined);
+    await t.services.linksRepo.update(r.json().id, { error_code: "adopted" });
+    const d = { uow: t.services.uow, repo: t.services.linksRepo, queue: t.services.queue, log: console };
+    expect(await queueAdoptedLinks(d)).toBe(1);
+    expect(await queueAdoptedLinks(d)).toBe(0);
+    await t.settle();
+    expect((await get(c, r.json().id)).status).toBe("ready");
   });
 
   it("saves links sent as text, replies, and undoes", async () => {

@@ -143,8 +143,11 @@ export class LinkPipeline {
     const { extract } = await import("./extraction/extractor.js");
     const base = link.fetched_url ?? link.url;
     const article = await extract({ bytes: raw, url: base, contentType: link.content_type ?? undefined });
-    if (article.method === "none" || !article.html)
+    if (article.method === "none" || !article.html) {
+      // Tried by this extractor: a later one is tried again by `readlog reextract`.
+      await this.d.repo.update(link.id, { extractor_version: EXTRACTOR_VERSION });
       return this.fail(link.id, "not-article", "not an article: no readable text was found on the page");
+    }
     const { rewriteImages } = await import("./extraction/article-images.js");
     const images = await this.archiveImages(link, article.html, base, job.signal);
     const html = rewriteImages(article.html, images.mapping, { baseUrl: base, dropUnmapped: true });

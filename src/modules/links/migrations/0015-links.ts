@@ -103,7 +103,8 @@ export async function up(db: Kysely<any>, kind: DbKind): Promise<void> {
         .set({ comment: comments.join(" · ") })
         .where("id", "=", id)
         .execute();
-  await sql`update links set status = 'pending', updated_at = created_at`.execute(db);
+  // Marked `adopted`: the links module's worker queues their fetch when it first starts (links-sweep.ts).
+  await sql`update links set status = 'pending', error_code = 'adopted', updated_at = created_at`.execute(db);
   if (kind === "postgres") {
     await sql`alter table links alter column canonical_url set not null`.execute(db);
     await sql`alter table links alter column site set not null`.execute(db);
