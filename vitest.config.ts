@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/setup/network-guard.ts"],
     pool: "forks",
     testTimeout: 20_000,
     hookTimeout: 30_000,
