@@ -5,7 +5,9 @@ import { AUTHED, Id, problems } from "../../../platform/http/responses.js";
 import type { LinksService } from "../links.service.js";
 import { READER_CSP, READER_CSS, readerPage, SIZES, THEMES } from "./reader-page.js";
 
-const tags = ["links"];
+// Pages for the browser, not the API: left out of openapi.json (as the web app's pages are).
+const tags = ["reader"];
+const hide = true;
 const Html = { description: "An HTML page", content: { "text/html": { schema: { type: "string" } } } };
 
 /**
@@ -17,7 +19,7 @@ export const readerRoutes: FastifyPluginAsyncTypebox<{ links: LinksService }> = 
     "/read/reader.css",
     {
       config: { auth: "public" },
-      schema: { tags, summary: "The reader view's stylesheet", response: { 200: { type: "string" } } },
+      schema: { hide, tags, summary: "The reader view's stylesheet", response: { 200: { type: "string" } } },
     },
     async (_request, reply) =>
       reply
@@ -31,6 +33,7 @@ export const readerRoutes: FastifyPluginAsyncTypebox<{ links: LinksService }> = 
     {
       config: { owns: "link" },
       schema: {
+        hide,
         tags,
         summary: "The reader view of a saved link (HTML)",
         description:
@@ -68,6 +71,7 @@ export const readerRoutes: FastifyPluginAsyncTypebox<{ links: LinksService }> = 
       // Keyed by content: served only to owners of a link that shows the image.
       config: { owns: "self" },
       schema: {
+        hide,
         tags,
         summary: "An image of a saved article, from the archive",
         params: Type.Object({ key: Type.String({ pattern: "^[0-9a-f]{64}$", maxLength: 64 }) }),
