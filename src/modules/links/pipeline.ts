@@ -19,6 +19,19 @@ const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "imag
 const MAX_IMAGES = 100;
 const MAX_IMAGE_BYTES = 5_000_000;
 const IMAGE_TIMEOUT_MS = 15_000;
+/** Images of one article fetched at once (each site's own limit still applies). */
+const IMAGE_PARALLEL = 4;
+/** Failures that say the site cannot be reached at all, so its other images are not tried. */
+const UNREACHABLE = new Set([
+  "dns",
+  "connect",
+  "timeout",
+  "blocked-host",
+  "blocked-address",
+  "port",
+  "scheme",
+  "credentials",
+]);
 
 /** Where the reader view serves an archived image (to owners of a link that shows it). */
 export const imagePath = (key: string) => `/read/images/${key}`;
@@ -212,38 +225,50 @@ export class LinkPipeline {
     });
   }
 
-  /** Fetches the article's images into Blobs (those archived by an earlier run are kept), within the cap. */
+  /**
+   * Fetches the article's images into Blobs (those archived by an earlier run are kept), a few at once and
+   * within the article's cap. A site that cannot be reached (no such name, refused, private, timed out) is
+   * not asked again for this article's other images.
+   */
   private async archiveImages(link: ListedLinkRow, html: string, base: string, signal: AbortSignal) {
     const { listImages } = await import("./extraction/article-images.js");
     const urls = listImages(html, base);
     const known = new Map((await this.d.repo.images(link.id)).map((r) => [r.url, r]));
     const mapping = new Map<string, string>();
+    const deadHosts = new Set<string>();
     let bytes = 0;
+    let reserved = 0;
     let count = 0;
     let skipped = Math.max(0, urls.length - MAX_IMAGES);
-    for (const url of urls.slice(0, MAX_IMAGES)) {
+    const todo = urls.slice(0, MAX_IMAGES);
+    for (const url of todo) {
       const had = known.get(url);
-      if (had) {
-        mapping.set(url, imagePath(had.blob_key));
-        bytes += had.bytes;
-        count++;
-        continue;
-      }
-      const room = Math.min(MAX_IMAGE_BYTES, this.d.archiveMaxBytes - bytes);
-      if (room <= 0) {
+      if (!had) continue;
+      mapping.set(url, imagePath(had.blob_key));
+      bytes += had.bytes;
+      count++;
+    }
+    const queue = todo.filter((u) => !known.has(u));
+    const one = async (url: string) => {
+      const host = new URL(url).hostname;
+      const room = Math.min(MAX_IMAGE_BYTES, this.d.archiveMaxBytes - bytes - reserved);
+      if (room <= 0 || deadHosts.has(host)) {
         skipped++;
-        continue;
+        return;
       }
+      reserved += room;
       try {
         const res = await this.d.gate.run(
-          new URL(url).hostname,
+          host,
           () =>
-            this.d.fetcher.fetch(url, {
-              accept: IMAGE_TYPES,
-              maxBytes: room,
-              timeoutMs: IMAGE_TIMEOUT_MS,
-              signal,
-            }),
+            deadHosts.has(host)
+              ? Promise.reject(new Error("site unreachable"))
+              : this.d.fetcher.fetch(url, {
+                  accept: IMAGE_TYPES,
+                  maxBytes: room,
+                  timeoutMs: IMAGE_TIMEOUT_MS,
+                  signal,
+                }),
           signal,
         );
         const put = await this.d.blobs.put(res.body);
@@ -259,9 +284,17 @@ export class LinkPipeline {
         count++;
       } catch (err) {
         if (signal.aborted) throw err;
+        if (err instanceof FetchError && UNREACHABLE.has(err.reason)) deadHosts.add(host);
         skipped++;
+      } finally {
+        reserved -= room;
       }
-    }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(IMAGE_PARALLEL, queue.length) }, async () => {
+        for (let url = queue.shift(); url !== undefined; url = queue.shift()) await one(url);
+      }),
+    );
     return { mapping, bytes, count, skipped };
   }
 
