@@ -8,6 +8,7 @@ import { healthModule } from "../modules/health/index.js";
 import { importsModule } from "../modules/imports/index.js";
 import { opsModule } from "../modules/ops/index.js";
 import { progressModule } from "../modules/progress/index.js";
+import { realtimeModule } from "../modules/realtime/index.js";
 import { remindersModule } from "../modules/reminders/index.js";
 import { reviewModule } from "../modules/review/index.js";
 import { statsModule } from "../modules/stats/index.js";
@@ -21,6 +22,7 @@ import { usersModule } from "../modules/users/index.js";
 export const MODULES = [
   usersModule,
   authModule,
+  realtimeModule,
   adminModule,
   booksModule,
   progressModule,
