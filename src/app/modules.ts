@@ -2,6 +2,7 @@ import { adminModule } from "../modules/admin/index.js";
 import { authModule } from "../modules/auth/index.js";
 import { booksModule } from "../modules/books/index.js";
 import { channelsModule } from "../modules/channels/index.js";
+import { clubsModule } from "../modules/clubs/index.js";
 import { daysModule } from "../modules/days/index.js";
 import { exportModule } from "../modules/export/index.js";
 import { healthModule } from "../modules/health/index.js";
@@ -32,6 +33,7 @@ export const MODULES = [
   textModule,
   channelsModule,
   remindersModule,
+  clubsModule,
   importsModule,
   exportModule,
   opsModule,

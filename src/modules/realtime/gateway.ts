@@ -8,6 +8,7 @@ import { AppError } from "../../platform/errors.js";
 import type { DomainEvent } from "../../platform/events/event.js";
 import type { EventLog } from "../../platform/events/event-log.js";
 import type { ModuleLog } from "../../platform/module/module.js";
+import type { PubSub, Unsubscribe } from "../../platform/pubsub/pubsub.js";
 import { authenticateCredentials, type PresentedCredentials } from "../auth/auth.hook.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { connectError, handshakeCredentials } from "./socket-auth.js";
@@ -62,6 +63,12 @@ const RoomRef = Type.Object(
 
 export const userRoom = (userId: string) => `user:${userId}`;
 
+/** Room operations asked for by processes that serve no sockets (pub/sub), done by each that does. */
+const ROOMS_CHANNEL = "realtime.rooms";
+type RoomOp =
+  | { op: "emit"; room: string; name: string; data: unknown }
+  | { op: "leave"; userId: string; room: string; reason: string };
+
 /**
  * The Socket.IO server of the realtime role. Every connection authenticates with the API's own
  * authenticator (token or session cookie), joins its user's room and, when it says which event it saw last,
@@ -75,12 +82,14 @@ export class RealtimeGateway {
   private readonly rooms = new Map<string, RoomKind>();
   private readonly checkRoom = TypeCompiler.Compile(RoomRef);
   private adapterClose: (() => Promise<void>) | undefined;
+  private unsubscribe: Unsubscribe | undefined;
 
   constructor(
     private readonly d: {
       auth: AuthService;
       access: AccessControl;
       events: EventLog;
+      pubsub: PubSub;
       log: ModuleLog;
       refused: { inc(n?: number): void };
     },
@@ -140,6 +149,11 @@ export class RealtimeGateway {
     });
     io.on("connection", (socket) => this.connected(socket as AppSocket));
     this.io = io;
+    this.unsubscribe = await this.d.pubsub.subscribe(ROOMS_CHANNEL, (message) => {
+      const op = JSON.parse(message) as RoomOp;
+      if (op.op === "emit") io.local.to(op.room).emit(op.name, op.data);
+      else this.leaveHere(op.userId, op.room, op.reason);
+    });
     return io;
   }
 
@@ -250,11 +264,38 @@ export class RealtimeGateway {
     }
   }
 
-  /** Makes every socket of the user (in every process) leave `room`, telling them why. */
-  evict(userId: string, room: string, reason: string): void {
-    if (!this.io) return;
-    this.io.to(userRoom(userId)).emit("room:left", { room, reason });
-    this.io.in(userRoom(userId)).socketsLeave(room);
+  /**
+   * Emits to a room in every process: through the Socket.IO adapter when this process serves sockets,
+   * else over pub/sub to the processes that do. Call it after the commit of what it announces.
+   */
+  async broadcast(room: string, name: string, data: unknown): Promise<void> {
+    if (this.io) this.io.to(room).emit(name, data);
+    else
+      await this.d.pubsub.publish(
+        ROOMS_CHANNEL,
+        JSON.stringify({ op: "emit", room, name, data } satisfies RoomOp),
+      );
+  }
+
+  /** Makes every socket of the user, in every process, leave `room` (they lost access), telling them why. */
+  async evict(userId: string, room: string, reason: string): Promise<void> {
+    await this.d.pubsub.publish(
+      ROOMS_CHANNEL,
+      JSON.stringify({ op: "leave", userId, room, reason } satisfies RoomOp),
+    );
+  }
+
+  private leaveHere(userId: string, room: string, reason: string): void {
+    const io = this.io;
+    const ids = io?.of("/").adapter.rooms.get(userRoom(userId));
+    for (const id of ids ?? []) {
+      const socket = io!.of("/").sockets.get(id) as AppSocket | undefined;
+      if (!socket?.rooms.has(room)) continue;
+      socket.leave(room);
+      const [kind, roomId] = splitRoom(room);
+      if (roomId !== undefined) this.rooms.get(kind)?.left?.({ actor: socket.data.actor, socket }, roomId);
+      socket.emit("room:left", { room, reason });
+    }
   }
 
   private async dispatch(session: SocketSession, name: string, args: unknown[]): Promise<void> {
@@ -361,6 +402,7 @@ export class RealtimeGateway {
     const io = this.io;
     if (!io) return;
     this.io = undefined;
+    await this.unsubscribe?.();
     // Not io.close(): that closes the HTTP server too, which belongs to the API (or to serve).
     io.disconnectSockets(true);
     await io.of("/").adapter.close();

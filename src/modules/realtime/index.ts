@@ -18,6 +18,7 @@ export const realtimeModule = defineModule({
       auth: deps.auth,
       access: ctx.access,
       events: ctx.events,
+      pubsub: ctx.pubsub,
       log: ctx.log,
       refused: ctx.metrics.counter(
         "readlog_realtime_refused_total",
