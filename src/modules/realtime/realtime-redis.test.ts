@@ -32,6 +32,7 @@ describe.skipIf(!redisUrl)("realtime across two processes over Redis", () => {
   const procs: Proc[] = [];
   const sockets: Socket[] = [];
   let user: Client;
+  let friend: Client;
 
   async function start(migrate: boolean): Promise<Proc> {
     const config = testConfig({ database: { kind: "sqlite", file: path.join(dir, "shared.db") } });
@@ -52,6 +53,7 @@ describe.skipIf(!redisUrl)("realtime across two processes over Redis", () => {
     const a = await start(true);
     await start(false);
     user = await newUser({ app: a.http } as TestApp);
+    friend = await newUser({ app: a.http } as TestApp, { admin: user });
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -92,5 +94,46 @@ describe.skipIf(!redisUrl)("realtime across two processes over Redis", () => {
     const everywhere = await a.gateway.server.in(userRoom(user.userId)).fetchSockets();
     const local = a.gateway.server.of("/").adapter.rooms.get(userRoom(user.userId))?.size ?? 0;
     expect(everywhere.length).toBeGreaterThan(local);
+  });
+
+  it("club chat, presence and evictions cross: a member on each process", async () => {
+    const [a, b] = procs as [Proc, Proc];
+    const { id: clubId } = (
+      await user.request({ method: "POST", url: "/api/clubs", payload: { name: "Across" } })
+    ).json();
+    const { token } = (
+      await user.request({
+        method: "POST",
+        url: `/api/clubs/${clubId}/invites`,
+        payload: { link: { expiresInHours: 1 } },
+      })
+    ).json();
+    await friend.request({ method: "POST", url: "/api/club-invites/accept", payload: { token } });
+    const onA = await clientOn(a, user.token);
+    const onB = await clientOn(b, friend.token);
+    const room = { room: `club:${clubId}` };
+    await onB.socket.emitWithAck("room:join", room);
+    const presence = collect<{ userId: string; online: boolean }>(onB.socket, "club:presence");
+    const joined = await onA.socket.emitWithAck("room:join", room);
+    // Who is present is asked of both processes.
+    expect(joined.data.present.sort()).toEqual([user.userId, friend.userId].sort());
+    await until(() => presence.some((p) => p.userId === user.userId && p.online));
+
+    const heard = collect<{ body: string }>(onB.socket, "club:message");
+    const typing = collect<{ userId: string }>(onB.socket, "club:typing");
+    await onA.socket.emitWithAck("club:typing", { clubId });
+    expect((await onA.socket.emitWithAck("club:send", { clubId, body: "across the wire" })).ok).toBe(true);
+    await until(() => heard.length === 1 && typing.length === 1);
+    expect(heard[0]!.body).toBe("across the wire");
+
+    // Removed on process A (HTTP), put out of the room on process B.
+    const left = collect<{ reason: string }>(onB.socket, "room:left");
+    await user.request({
+      method: "POST",
+      url: `/api/clubs/${clubId}/remove-member`,
+      payload: { userId: friend.userId },
+    });
+    await until(() => left.length === 1);
+    expect((await onB.socket.emitWithAck("club:send", { clubId, body: "still?" })).error.status).toBe(409);
   });
 });
