@@ -20,7 +20,10 @@ export const RATE_WINDOW_MS = 10_000;
 export const MAX_REACTION_KINDS = 20;
 export const MAX_PAGE = 100;
 
-/** A chat message was posted (aggregate: the club); delivery to members' channels hangs off it. */
+/**
+ * A chat message was posted to a club where some member has chat delivered to their phone (aggregate: the
+ * club); that delivery hangs off it.
+ */
 export const clubMessagePosted = defineEvent(
   "club.message-posted",
   Type.Object({ clubId: Type.String(), messageId: Type.String() }),
@@ -118,11 +121,13 @@ export class ChatService {
       await this.d.chat.insert(insert);
       // One's own message is read.
       await this.d.clubs.updateMember(clubId, actor.userId, { last_read_id: id });
-      await this.d.events.record(
-        clubMessagePosted,
-        { clubId, messageId: id },
-        { aggregateId: clubId, ownerId: null },
-      );
+      // Its delivery to phones hangs off the event: recorded only when a member has chosen that.
+      if ((await this.d.clubs.deliveredTo(clubId, actor.userId)).length > 0)
+        await this.d.events.record(
+          clubMessagePosted,
+          { clubId, messageId: id },
+          { aggregateId: clubId, ownerId: null },
+        );
       const message = toMessage((await this.d.chat.byId(id)) ?? row, []);
       // Once committed: the room, then the mentioned members wherever they are.
       this.d.uow.afterCommit(async () => {
