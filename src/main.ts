@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { parseRoles, ROLES, type Role } from "./app/roles.js";
 import { registerExtract } from "./cli/extract.js";
 import { registerImportExport } from "./cli/import-export.js";
+import { registerReindex } from "./cli/reindex.js";
 import { registerTextClient } from "./cli/text-client.js";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 
@@ -47,6 +48,7 @@ function program(): Command {
   registerTextClient(cli);
   registerImportExport(cli);
   registerExtract(cli);
+  registerReindex(cli);
   return cli;
 }
 

@@ -19,6 +19,7 @@ export function clubPolicy(repo: ClubsRepo): ResourcePolicy {
       "club.participate": { relations: ANY_MEMBER, scope: "write" },
       "club.update": { relations: MODERATORS, scope: "write" },
       "club.invite": { relations: MODERATORS, scope: "write" },
+      "club.list-invites": { relations: MODERATORS, scope: "read" },
       /** Remove members, delete anyone's messages. */
       "club.moderate": { relations: MODERATORS, scope: "write" },
       /** Change roles, hand the club over, delete it. */

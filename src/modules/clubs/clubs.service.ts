@@ -248,7 +248,7 @@ export class ClubsService {
   }
 
   async invites(actor: Actor, id: string): Promise<InviteRow[]> {
-    await this.d.access.require(actor, "club.invite", id);
+    await this.d.access.require(actor, "club.list-invites", id);
     return this.repo.invitesOfClub(id, MAX_INVITES);
   }
 

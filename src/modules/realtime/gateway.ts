@@ -173,7 +173,13 @@ export class RealtimeGateway {
 
   private connected(socket: AppSocket): void {
     const { actor } = socket.data;
-    const session: SocketSession = { actor, socket };
+    // The actor as last checked (a recheck after a change to the user's credentials replaces it).
+    const session: SocketSession = {
+      get actor() {
+        return socket.data.actor;
+      },
+      socket,
+    };
     socket.join(userRoom(actor.userId));
     socket.onAny((name: string, ...args: unknown[]) => void this.dispatch(session, name, args));
     socket.on("disconnecting", () => {

@@ -1,12 +1,5 @@
 import { newId } from "../../platform/ids.js";
-import {
-  isLinkCommand,
-  isNoteCommand,
-  isQuoteCommand,
-  type LinkCommand,
-  parseLinks,
-  parseNoteOrQuote,
-} from "./freeform.js";
+import { isLinkCommand, type LinkCommand, parseLinks } from "./freeform.js";
 import { shortTitle } from "./reply-format.js";
 import type { TextRepo } from "./text.repo.js";
 import type { TextCommand, TextCommandDef, TextReply, Turn } from "./text-registry.js";
@@ -50,19 +43,6 @@ export const coreCommands: TextCommandDef = {
     }
   },
   help: { lines: [{ order: 110, line: "undo — take back the last change · help — this list" }] },
-};
-
-/** Notes and quotes are read (so they are never taken for pages) but kept by the notes module, when present. */
-export const notesPlaceholder: TextCommandDef = {
-  name: "notes-placeholder",
-  kinds: ["note", "quote"],
-  placeholder: true,
-  reserved: ["note", "quote", "highlight"],
-  parse: { stage: "freeform", order: 10, read: (m) => parseNoteOrQuote(m.text) },
-  isCommand: (v) => isNoteCommand(v) || isQuoteCommand(v),
-  handle: async () => ({
-    text: "Notes and highlights arrive in a later version of Readlog; nothing was saved.",
-  }),
 };
 
 /** Any message with an http(s) link, or `save <link>`: links saved for later reading. */
