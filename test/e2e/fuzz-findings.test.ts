@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GOODREADS_HEADER } from "../../bench/support/goodreads-csv.js";
 import { type Poster, WA, WhatsAppWebhookSender, waConfig } from "../fakes/whatsapp.js";
 import { appWithAdmin, type Client, type TestApp } from "../support/app.js";
 import { addBook } from "../support/books.js";
@@ -37,6 +38,15 @@ describe.each(ENGINES)("what the fuzz found (%s)", (engine) => {
     await problem("/api/text", { method: "POST", payload: { text: "dune\u0000 42" } });
   });
 
+  it("routes of a plugin with shared schemas (review cards) validate the same way: NUL refused, no coercion", async () => {
+    expect((await problem("/api/reviews/a%00b")).errors[0]).toMatchObject({
+      field: "/params/id",
+      rule: "noNul",
+    });
+    const coerced = await problem("/api/reviews/x", { method: "PATCH", payload: { suspended: "true" } });
+    expect(coerced.errors[0]).toMatchObject({ field: "/body/suspended", rule: "type" });
+  });
+
   it("a cursor this server did not give out is a 400; its own cursors still page", async () => {
     for (const forged of ["y1L1AML", "AA", "_-_-"]) {
       const p = await problem(`/api/books?cursor=${forged}`);
@@ -51,6 +61,23 @@ describe.each(ENGINES)("what the fuzz found (%s)", (engine) => {
     });
     expect(second.statusCode, second.body).toBe(200);
     expect(second.json().items).toHaveLength(1);
+  });
+
+  it("a CSV import row holding a NUL is a row problem naming its column; the other rows are imported", async () => {
+    const row = (id: number, title: string) =>
+      `${id},"${title}",Frank Herbert,"Herbert, Frank",,"=""""","=""""",0,4.2,Ace,Paperback,600,1990,1965,,2026/01/02,,,to-read,,,,0,0`;
+    const csv = `${GOODREADS_HEADER}\n${row(1, "Du\u0000ne")}\n${row(2, "Emma")}\n`;
+    const r = await admin.request({
+      method: "POST",
+      url: "/api/imports/goodreads",
+      headers: { "content-type": "text/csv" },
+      payload: csv,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ created: 1, rowsWithProblems: 1 });
+    expect(r.json().problems).toEqual([
+      { line: 2, field: "Title", message: "holds a NUL character (U+0000)" },
+    ]);
   });
 
   it("a WhatsApp message holding a NUL is received (200) and kept without it", async () => {

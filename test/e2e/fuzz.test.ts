@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GOODREADS_HEADER } from "../../bench/support/goodreads-csv.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../support/app.js";
 import { progress, readingBook } from "../support/books.js";
 import { ENGINES } from "../support/engines.js";
@@ -136,10 +137,13 @@ describe.each(ENGINES)("fuzzing every route of the OpenAPI document (%s)", (engi
         const roll = rng();
         if (op.body.type === "text/csv") {
           headers["content-type"] = "text/csv";
+          const cell = () => String(valueFor({ type: "string", maxLength: 40 }, g)).replaceAll('"', '""');
           opts.payload =
-            roll < 0.5
-              ? "Book Id,Title,Author\n1,Dune,Frank Herbert\n"
-              : String(valueFor({ type: "string" }, g));
+            roll < 0.7
+              ? `${GOODREADS_HEADER}\n${Array.from({ length: 24 }, () => `"${cell()}"`).join(",")}\n`
+              : roll < 0.85
+                ? "Book Id,Title,Author\n1,Dune,Frank Herbert\n"
+                : cell();
         } else if (roll < 0.08) {
           headers["content-type"] = "application/json";
           opts.payload = RAW_BODIES[Math.floor(rng() * RAW_BODIES.length)]!;
