@@ -106,7 +106,7 @@ describe("readlog import / export over HTTP", { timeout: 90_000 }, () => {
     const noToken = await readlog(["import", "goodreads", partial, "--server", server]);
     expect(noToken.code).toBe(4);
     expect(noToken.stderr).toContain("not logged in");
-    const badFormat = await readlog(["import", "kindle", partial, ...creds]);
+    const badFormat = await readlog(["import", "pocket", partial, ...creds]);
     expect(badFormat.code).toBe(2);
     const missing = await readlog(["import", "goodreads", join(dir, "absent.csv"), ...creds]);
     expect(missing.code).toBe(1);

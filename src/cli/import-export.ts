@@ -12,7 +12,7 @@ interface Remote {
   token: string;
 }
 
-const FORMATS = ["goodreads", "storygraph", "readlog"] as const;
+const FORMATS = ["goodreads", "storygraph", "kindle", "readwise", "readlog"] as const;
 type CliFormat = (typeof FORMATS)[number];
 
 function serverOptions(cmd: Command): Command {
@@ -96,7 +96,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
       ? `${remote.server}/api/import`
       : `${remote.server}/api/imports/${format}${opts.dryRun ? "?dryRun=true" : ""}`;
   if (format === "readlog" && opts.dryRun)
-    cmd.error("error: --dry-run applies to CSV imports only", { exitCode: 2 });
+    cmd.error("error: --dry-run does not apply to a restore (readlog)", { exitCode: 2 });
   const { body, bar } = await uploadBody(file);
   let res: Response;
   try {
@@ -104,7 +104,8 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
       method: "POST",
       headers: {
         authorization: `Bearer ${remote.token}`,
-        "content-type": format === "readlog" ? "application/json" : "text/csv",
+        "content-type":
+          format === "readlog" ? "application/json" : format === "kindle" ? "text/plain" : "text/csv",
       },
       body,
       duplex: "half",
@@ -150,9 +151,11 @@ export function registerImportExport(cli: Command): void {
     cli
       .command("import")
       .description(
-        "Import a Goodreads or StoryGraph CSV export, or restore a Readlog export (readlog) into an empty account",
+        "Import a Goodreads or StoryGraph CSV export, Kindle highlights (My Clippings.txt), a Readwise CSV export, or restore a Readlog export (readlog) into an empty account",
       )
-      .addArgument(new Argument("<format>", "goodreads, storygraph or readlog").choices(FORMATS))
+      .addArgument(
+        new Argument("<format>", "goodreads, storygraph, kindle, readwise or readlog").choices(FORMATS),
+      )
       .argument("<file>", "the export file")
       .option("--dry-run", "report what would change without writing anything")
       .option("--json", "print the server's full JSON report"),
