@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { TSchema } from "@sinclair/typebox";
 import type { Kysely } from "kysely";
-import { type Selectable, sql } from "kysely";
+import { type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import { type Clock, systemClock } from "../clock.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { newId } from "../ids.js";
@@ -50,6 +50,9 @@ interface Active {
 const ENQUEUE_CHUNK = 500;
 
 type Finished = Pick<Row, "id" | "locked_by">;
+
+/** What a claim sets besides counting the attempt. */
+type Claim = { status: "running"; locked_by: string; locked_until: string };
 
 type NewRow = Omit<Row, "attempts" | "locked_by" | "locked_until" | "last_error" | "died_at">;
 
@@ -397,6 +400,39 @@ export class SqlQueue extends QueueCore implements Queue {
       .where("locked_by", "in", [...new Set(done.map((r) => r.locked_by as string))]);
   }
 
+  /**
+   * On PostgreSQL one statement, so one commit, deletes the finished rows and claims the next ones (the
+   * CTE's DELETE always runs to completion and cannot touch the rows the claim picks: those are waiting,
+   * finished ones are running under this worker's lease). It commits asynchronously
+   * (`synchronous_commit = off` for this transaction only): PostgreSQL acknowledges before its WAL flush,
+   * which it does within 3 × wal_writer_delay. A PostgreSQL crash in that window can only undo claims and
+   * completions, never corrupt: those jobs are waiting again and run again, which at-least-once delivery
+   * already allows. Enqueues, failures, releases and lease recovery stay synchronous.
+   */
+  private completeAndClaimOnPostgres(
+    done: readonly Finished[],
+    claim: Claim,
+    pick: SelectQueryBuilder<QueueTables, "jobs", { id: string }>,
+  ): Promise<Row[]> {
+    const ids = done.map((r) => r.id);
+    const tokens = [...new Set(done.map((r) => r.locked_by as string))];
+    return this.db
+      .with("async_commit", (qc) =>
+        qc.selectNoFrom(sql<string>`set_config('synchronous_commit', 'off', true)`.as("setting")),
+      )
+      .with("done", (qc) =>
+        qc
+          .deleteFrom("jobs")
+          .where(sql<boolean>`id = any(${ids}::text[]) and locked_by = any(${tokens}::text[])`),
+      )
+      .updateTable("jobs")
+      .from("async_commit")
+      .set({ ...claim, attempts: sql`attempts + 1` })
+      .where("jobs.id", "in", pick)
+      .returningAll("jobs")
+      .execute();
+  }
+
   private async claimAndRun(limit: number): Promise<number> {
     const names = this.eligibleNames();
     if (names.length === 0) {
@@ -420,30 +456,19 @@ export class SqlQueue extends QueueCore implements Queue {
     // SQLite runs the whole UPDATE under its single writer lock; PostgreSQL needs row locks that concurrent
     // claimers skip instead of waiting for.
     if (this.uow.kind === "postgres") pick = pick.forUpdate().skipLocked();
-    const claim = {
-      status: "running",
-      attempts: sql<number>`attempts + 1`,
-      locked_by: token,
-      locked_until: lease,
-    } as const;
+    const claim = { status: "running", locked_by: token, locked_until: lease } as const;
     const done = this.takeFinished();
     let rows: Row[];
     try {
-      if (done.length === 0)
-        rows = await this.db.updateTable("jobs").set(claim).where("id", "in", pick).returningAll().execute();
-      else if (this.uow.kind === "postgres")
-        // One statement, one commit: the CTE's DELETE always runs to completion, and it cannot touch the rows
-        // the claim picks (those are waiting, finished ones are running under this worker's lease).
+      if (this.uow.kind === "postgres") rows = await this.completeAndClaimOnPostgres(done, claim, pick);
+      else {
+        if (done.length > 0) await this.completion(done).execute();
         rows = await this.db
-          .with("done", () => this.completion(done))
           .updateTable("jobs")
-          .set(claim)
+          .set({ ...claim, attempts: sql`attempts + 1` })
           .where("id", "in", pick)
           .returningAll()
           .execute();
-      else {
-        await this.completion(done).execute();
-        rows = await this.db.updateTable("jobs").set(claim).where("id", "in", pick).returningAll().execute();
       }
     } catch (err) {
       // Not deleted (or deleted already, which the retry finds harmless): the next claim tries again.
