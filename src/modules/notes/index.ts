@@ -11,6 +11,7 @@ import { highlightsRoutes } from "./highlights.routes.js";
 import { HighlightsService } from "./highlights.service.js";
 import { NoteImportService } from "./importing/note-import.service.js";
 import { noteImportsRoutes } from "./importing/note-imports.routes.js";
+import { MarkdownExportService } from "./markdown-export.service.js";
 import * as notes from "./migrations/0014-notes.js";
 import { noteQueryCommands, noteTextCommands } from "./notes.commands.js";
 import { NOTES_EXPORT, notesDerived } from "./notes.export.js";
@@ -62,6 +63,7 @@ export const notesModule = defineModule({
       books: deps.books,
       booksRepo: deps.booksRepo,
     });
+    const markdown = new MarkdownExportService({ repo, books: deps.booksRepo });
     const commandDeps = {
       notes: notesService,
       highlights,
@@ -79,7 +81,7 @@ export const notesModule = defineModule({
       }),
       textCommands: [noteTextCommands(commandDeps), noteQueryCommands(commandDeps)],
       routes: async (app) => {
-        await app.register(notesRoutes, { notes: notesService, repo });
+        await app.register(notesRoutes, { notes: notesService, repo, markdown });
         await app.register(highlightsRoutes, { highlights });
         await app.register(searchRoutes, { search });
         await app.register(noteImportsRoutes, { imports: noteImports, maxBytes: deps.config.importMaxBytes });

@@ -227,6 +227,13 @@ export class NotesRepo {
     return q.orderBy("id").limit(limit).execute();
   }
 
+  /** Every note or highlight of the owner on one book (null: on no book), oldest first. */
+  ofBook(table: "notes" | "highlights", ownerId: string, bookId: string | null) {
+    let q = this.db.selectFrom(table).selectAll().where("owner_id", "=", ownerId);
+    q = bookId === null ? q.where("book_id", "is", null) : q.where("book_id", "=", bookId);
+    return q.orderBy("id").execute();
+  }
+
   /** `kind/id` of those of these objects that exist and are the owner's. */
   async existing(
     ownerId: string,
