@@ -398,6 +398,14 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
+/** The README's configuration table, made from VARIABLES (`npx tsx scripts/config-table.ts` prints it). */
+export function configTable(): string {
+  const rows = Object.values(VARIABLES).map(
+    (v) => `| \`${v.name}\` | ${v.default ? `\`${v.default}\`` : "(empty)"} | ${v.doc} |`,
+  );
+  return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");
+}
+
 /** Loads `.env` from the working directory into process.env (real environment variables win). */
 export function loadDotEnv(file = ".env"): void {
   if (existsSync(file)) process.loadEnvFile(file);

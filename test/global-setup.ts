@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { buildCliForTests } from "./support/cli-build.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,8 +12,10 @@ declare module "vitest" {
 /**
  * When TEST_DATABASE_URL is set, creates a fresh PostgreSQL database for this run (dropped at the end);
  * every test app then gets its own schema inside it. Otherwise the PostgreSQL suites skip, said once.
+ * Builds the JavaScript copy of the CLI the CLI suites spawn (test/support/cli-build.ts).
  */
 export default async function setup(project: TestProject) {
+  await buildCliForTests();
   const base = process.env.TEST_DATABASE_URL;
   project.provide("redisUrl", process.env.TEST_REDIS_URL ?? null);
   if (!process.env.TEST_REDIS_URL) console.log("[readlog] Redis suites skipped: TEST_REDIS_URL is not set");

@@ -10,7 +10,7 @@ import { runReadlog } from "../../test/support/cli.js";
 /** The real `readlog` entry point with its own config directory. */
 const readlog = runReadlog;
 
-// Every test starts `readlog` processes, each compiling the CLI under tsx: allow them time on a busy machine.
+// Every test starts `readlog` processes: allow them time on a busy machine.
 describe("the readlog client commands against a server on a loopback port", { timeout: 180_000 }, () => {
   let t: TestApp;
   let alice: Client;
@@ -117,7 +117,7 @@ describe("the readlog client commands against a server on a loopback port", { ti
   });
 
   it("exits 4 when not logged in or the login is refused, 2 on usage errors, 1 when the server is unreachable", async () => {
-    // Each run starts a process (several seconds under tsx): run them side by side.
+    // Each run starts a process (a fraction of a second each, more on a busy machine): run them side by side.
     const [notLogged, wrong, badToken, usage, noServer, help, down] = await Promise.all([
       readlog(["log", "dune", "1"], { home: home() }),
       readlog(["login", "--server", server, "--email", alice.email], {

@@ -11,6 +11,12 @@ export interface QueueStore {
   open(): Promise<TestQueue>;
   /** Closes every opened instance and removes the storage. */
   dispose(): Promise<void>;
+  /** This store's "now" in ms: the fake clock the adapter reads where it takes one, else the wall clock. */
+  now(): number;
+  /** Moves this store's time forward by `ms`: the fake clock where there is one, else real waiting. */
+  advance(ms: number): Promise<void>;
+  /** True when time moves only by `advance`, so "has not run yet" can be asserted exactly. */
+  readonly fakeTime: boolean;
 }
 
 export interface QueueHarness {
@@ -44,6 +50,23 @@ const job = <S extends TSchema>(name: string, payload: S, p: Partial<JobPolicy> 
 
 const N = Type.Object({ n: Type.Number() });
 
+/**
+ * Declares a job that does nothing on `q` and returns a function that runs one to completion: once it
+ * has, the workers have looked at the queue since the call began (what "has not run yet" waits for).
+ */
+function pinger(q: TestQueue): () => Promise<void> {
+  const ping = job("t.ping", N);
+  let done = 0;
+  q.handle(ping, async () => {
+    done++;
+  });
+  return async () => {
+    const before = done;
+    await q.enqueue(ping, { n: 0 });
+    await until("ping ran", () => done > before);
+  };
+}
+
 /** The behaviour every Queue adapter must have. */
 export function queueContract(h: QueueHarness): void {
   describe(`Queue contract (${h.name})`, () => {
@@ -62,13 +85,14 @@ export function queueContract(h: QueueHarness): void {
       q.handle(echo, async (p, ctx) => {
         seen.push({ n: p.n, id: ctx.id, attempt: ctx.attempt });
       });
+      const ping = pinger(q);
       const id = await q.enqueue(echo, { n: 7 });
       await q.start({ concurrency: 2 });
       await until("job ran", () => seen.length === 1);
       expect(seen[0]).toEqual({ n: 7, id, attempt: 1 });
       await until("counts back to zero", async () => (await q.counts()).running === 0);
       expect(await q.counts()).toEqual({ waiting: 0, delayed: 0, running: 0, failed: 0, dead: 0 });
-      await sleep(100);
+      await ping();
       expect(seen).toHaveLength(1);
     });
 
@@ -89,17 +113,29 @@ export function queueContract(h: QueueHarness): void {
       const later = job("t.later", N);
       const ranAt = new Map<number, number>();
       q.handle(later, async (p) => {
-        ranAt.set(p.n, Date.now());
+        ranAt.set(p.n, store.now());
       });
+      const ping = pinger(q);
       await q.start();
-      const t0 = Date.now();
+      const t0 = store.now();
       await q.enqueue(later, { n: 1 }, { delayMs: 600 });
       await q.enqueue(later, { n: 2 }, { runAt: new Date(t0 + 900) });
       await q.enqueue(later, { n: 3 }, { delayMs: 60_000 });
       expect((await q.counts()).delayed).toBeGreaterThanOrEqual(2);
+      if (store.fakeTime) {
+        await ping();
+        expect(ranAt.size, "nothing runs before it is due").toBe(0);
+        await store.advance(600);
+        await until("the first is due", () => ranAt.size === 1);
+        await ping();
+        expect([...ranAt.keys()]).toEqual([1]);
+        await store.advance(300);
+      } else {
+        await store.advance(900);
+      }
       await until("both near jobs ran", () => ranAt.size === 2);
-      expect(ranAt.get(1)! - t0).toBeGreaterThanOrEqual(550);
-      expect(ranAt.get(2)! - t0).toBeGreaterThanOrEqual(850);
+      expect(ranAt.get(1)! - t0).toBeGreaterThanOrEqual(600);
+      expect(ranAt.get(2)! - t0).toBeGreaterThanOrEqual(900);
       expect(ranAt.has(3)).toBe(false);
       expect(await q.counts()).toMatchObject({ delayed: 1, waiting: 0 });
     });
@@ -109,21 +145,37 @@ export function queueContract(h: QueueHarness): void {
       const flaky = job("t.flaky", N, { attempts: 3, backoff: { baseMs: 100, maxMs: 150 } });
       const at: number[] = [];
       q.handle(flaky, async (_p, ctx) => {
-        at.push(Date.now());
+        at.push(store.now());
         throw new Error(`boom ${ctx.attempt}`);
       });
+      const ping = pinger(q);
       const id = await q.enqueue(flaky, { n: 1 });
       await q.start();
+      // Test queues use the top of the jitter range: 99 ms, then min(150, 200) - 1 ms.
+      for (const [attempt, backoff] of [
+        [1, 99],
+        [2, 149],
+      ] as const) {
+        await until(`attempt ${attempt} failed`, () => at.length === attempt);
+        if (store.fakeTime) {
+          await store.advance(backoff - 1);
+          await ping();
+          expect(at, "not retried before its backoff has passed").toHaveLength(attempt);
+          await store.advance(1);
+        } else {
+          await store.advance(backoff);
+        }
+      }
       await until("job dead", async () => (await q.counts()).dead === 1);
       expect(at).toHaveLength(3);
-      // Test queues use the top of the jitter range: 100 ms, then min(150, 200) ms.
-      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(90);
-      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(140);
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(99);
+      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(149);
       const dead = await q.listDead();
       expect(dead).toHaveLength(1);
       expect(dead[0]).toMatchObject({ id, name: "t.flaky", payload: { n: 1 }, attempts: 3, error: "boom 3" });
       expect(Date.parse(dead[0]!.diedAt)).not.toBeNaN();
-      await sleep(300);
+      await store.advance(1000);
+      await ping();
       expect(at).toHaveLength(3);
     });
 
@@ -238,9 +290,10 @@ export function queueContract(h: QueueHarness): void {
       q.handle(current, async () => {
         calls++;
       });
+      const ping = pinger(q);
       await q.start();
       await until("dead", async () => (await q.counts()).dead === 1);
-      await sleep(100);
+      await ping();
       expect(calls).toBe(0);
       const [dead] = await q.listDead();
       expect(dead?.id).toBe(id);
@@ -359,16 +412,21 @@ export function queueContract(h: QueueHarness): void {
       await doomed.start();
       await until("taken by the doomed worker", () => startedOnDoomed === 1);
       await doomed.crash();
-      const t0 = Date.now();
       const survivor = await store.open();
       const attempts: number[] = [];
       survivor.handle(work, async (_p, ctx) => {
         attempts.push(ctx.attempt);
       });
+      const ping = pinger(survivor);
       await survivor.start();
       expect((await survivor.counts()).running).toBe(1);
+      if (store.fakeTime) {
+        await store.advance(timeoutMs);
+        await ping();
+        expect(attempts, "the lease still holds").toHaveLength(0);
+      }
+      await store.advance(timeoutMs + h.leaseSlackMs);
       await until("taken back", () => attempts.length === 1, timeoutMs + h.leaseSlackMs + 8000);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(timeoutMs / 2);
       expect(attempts[0]).toBeGreaterThanOrEqual(1);
       await until("completed", async () => (await survivor.counts()).running === 0);
       expect(await survivor.counts()).toEqual({ waiting: 0, delayed: 0, running: 0, failed: 0, dead: 0 });

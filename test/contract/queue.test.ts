@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { inject } from "vitest";
+import { FakeClock } from "../../src/platform/clock.js";
 import { UnitOfWork } from "../../src/platform/db/unit-of-work.js";
 import { BullMqQueue } from "../../src/platform/queue/bullmq-queue.js";
 import { SqlQueue } from "../../src/platform/queue/sql-queue.js";
@@ -12,10 +13,33 @@ const pgUrl = inject("pgUrl");
 const redisUrl = inject("redisUrl");
 const top = () => 0.999_999; // backoff at the top of its jitter range, so timings are testable
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Time for adapters that read the wall clock (BullMQ's delays and locks live in Redis). */
+const wallTime = {
+  fakeTime: false,
+  now: () => Date.now(),
+  advance: (ms: number) => sleep(ms),
+} as const;
+
+/** Time for adapters that take a Clock: moves only when the test says so. */
+function fakeTime(clock: FakeClock) {
+  return {
+    fakeTime: true,
+    now: () => clock.now().getTime(),
+    advance: async (ms: number) => clock.advance(ms),
+  } as const;
+}
+
 /** Opens queues on one store and closes them all at the end. */
-function tracker(open: () => TestQueue, cleanup: () => Promise<void>): QueueStore {
+function tracker(
+  open: () => TestQueue,
+  cleanup: () => Promise<void>,
+  time: Pick<QueueStore, "now" | "advance" | "fakeTime">,
+): QueueStore {
   const opened: TestQueue[] = [];
   return {
+    ...time,
     async open() {
       const q = open();
       opened.push(q);
@@ -35,10 +59,12 @@ function sqlHarness(engine: "sqlite" | "postgres"): QueueHarness {
     async newStore() {
       const database = await migratedDatabase(engine);
       const uow = new UnitOfWork(database.db, database.kind);
-      const opts = { pollIntervalMs: 25, leaseMarginMs: 300, reapIntervalMs: 50, random: top };
+      const clock = new FakeClock(new Date());
+      const opts = { pollIntervalMs: 25, leaseMarginMs: 300, reapIntervalMs: 50, random: top, clock };
       return tracker(
         () => new SqlQueue(uow, opts),
         () => database.close(),
+        fakeTime(clock),
       );
     },
   };
@@ -60,6 +86,7 @@ function bullHarness(kind: "redis" | "postgres", url: string): QueueHarness {
             if (keys.length > 0) await r.del(...keys);
             await r.quit();
           },
+          wallTime,
         );
       }
       return tracker(
@@ -70,6 +97,7 @@ function bullHarness(kind: "redis" | "postgres", url: string): QueueHarness {
           await c.query(`drop schema if exists ${ns} cascade`);
           await c.end();
         },
+        wallTime,
       );
     },
   };

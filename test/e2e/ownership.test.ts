@@ -1,14 +1,21 @@
 import type { RouteOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GrantsRepo } from "../../src/platform/access/grants.js";
 import { newId } from "../../src/platform/ids.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/engines.js";
 
 /**
- * OWASP API1 (broken object-level authorisation), proven from the route table: every route whose path
- * names an object must declare `config.owns`, and for each kind there is a fixture that creates such an
- * object. Another user asking for it gets exactly what a nonexistent id gets (404); the owner does not.
- * A new route that forgets `owns`, or whose handler forgets the owner check, fails this test.
+ * The access matrix, walked from the route table so that a new route is covered the day it is added:
+ * - OWASP API1 (broken object-level authorisation): every route whose path names an object declares
+ *   `config.owns`, and for each kind there is a fixture that creates such an object. Another user asking
+ *   for it gets exactly what a nonexistent id gets (404); the owner does not. Routes keyed by a day or a
+ *   year (`owns: "self"`) never show another user's rows.
+ * - OWASP API5 (function-level authorisation): without credentials every non-public route answers 401; a
+ *   read-only token is refused (403) every route that needs more than `read`; a member is refused every
+ *   administrator's route.
+ * - Shares: a grant gives another user exactly its relation on one object (viewer reads, editor edits,
+ *   neither deletes), until it is revoked or expires.
  */
 interface Fixture {
   /** Creates an object of this kind owned by `owner` and returns its id. */
@@ -166,6 +173,19 @@ function objectRoutes(routes: RouteOptions[]) {
     .filter(({ method }) => method !== "HEAD");
 }
 
+/** Every route of the API a client calls (not the docs, webhooks or the web app's pages). */
+function apiRoutes(routes: RouteOptions[]) {
+  return routes
+    .filter((r) => r.url.startsWith("/api/") && !r.url.startsWith("/api/docs"))
+    .flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((method) => ({ method, route: r })))
+    .filter(({ method }) => method !== "HEAD" && method !== "OPTIONS");
+}
+
+/** The scope a route needs: what its config says, else read for GET and write otherwise (auth.hook.ts). */
+function neededScope(method: string, route: RouteOptions): string {
+  return route.config?.auth ?? (method === "GET" ? "read" : "write");
+}
+
 function fill(url: string, id: string): string {
   return url
     .replace(/:id\b/, id)
@@ -185,6 +205,174 @@ describe.each(ENGINES)("object-level authorisation from the route table (%s)", (
     mallory = await newUser(t, { admin });
   });
   afterAll(() => t.close());
+
+  async function readOnly(c: Client): Promise<Client> {
+    const r = await c.request({
+      method: "POST",
+      url: "/api/tokens",
+      payload: { name: "read only", scopes: ["read"] },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const token = r.json().token as string;
+    return {
+      ...c,
+      token,
+      request: (opts) =>
+        t.app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${token}` } }),
+    };
+  }
+  const bodyFor = (method: string, url: string): object | undefined => {
+    for (const f of Object.values(FIXTURES))
+      if (f.bodies?.[`${method} ${url}`]) return f.bodies[`${method} ${url}`]!;
+    return ["POST", "PUT", "PATCH"].includes(method) ? {} : undefined;
+  };
+
+  it("without credentials, every route that is not public answers 401", async () => {
+    const checked: string[] = [];
+    for (const { method, route } of apiRoutes(t.app.routeTable)) {
+      if (route.config?.auth === "public") continue;
+      const payload = bodyFor(method, route.url);
+      const r = await t.app.inject({
+        method: method as "GET",
+        url: fill(route.url, NONEXISTENT),
+        ...(payload === undefined ? {} : { payload }),
+      });
+      expect(r.statusCode, `${method} ${route.url}`).toBe(401);
+      expect(r.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      checked.push(`${method} ${route.url}`);
+    }
+    expect(checked.length).toBeGreaterThan(40);
+  });
+
+  it("a read-only token reads, and is refused (403) every route that needs more than read", async () => {
+    const reader = await readOnly(alice);
+    const refused: string[] = [];
+    for (const { method, route } of apiRoutes(t.app.routeTable)) {
+      if (route.config?.auth === "public") continue;
+      const payload = bodyFor(method, route.url);
+      const r = await reader.request({
+        method: method as "GET",
+        url: fill(route.url, NONEXISTENT),
+        ...(payload === undefined ? {} : { payload }),
+      });
+      const label = `${method} ${route.url}`;
+      if (neededScope(method, route) === "read") {
+        expect(r.statusCode, `${label}: a read is served (${r.body})`).not.toBe(401);
+        expect(r.statusCode, `${label}: a read is served (${r.body})`).not.toBe(403);
+      } else {
+        expect(r.statusCode, `${label}: needs ${neededScope(method, route)} (${r.body})`).toBe(403);
+        refused.push(label);
+      }
+    }
+    // Every write of the API is among them: no route that changes anything is declared read-only.
+    const writes = apiRoutes(t.app.routeTable).filter(
+      ({ method, route }) => method !== "GET" && route.config?.auth !== "public",
+    );
+    expect(refused).toEqual(
+      expect.arrayContaining(writes.map(({ method, route }) => `${method} ${route.url}`)),
+    );
+  });
+
+  it("a member is refused every administrator's route (403), whatever it names", async () => {
+    const adminRoutes = apiRoutes(t.app.routeTable).filter(({ route }) => route.config?.auth === "admin");
+    expect(adminRoutes.length).toBeGreaterThan(5);
+    for (const { method, route } of adminRoutes) {
+      const payload = bodyFor(method, route.url);
+      const r = await mallory.request({
+        method: method as "GET",
+        url: fill(route.url, NONEXISTENT),
+        ...(payload === undefined ? {} : { payload }),
+      });
+      expect(r.statusCode, `${method} ${route.url} (${r.body})`).toBe(403);
+    }
+  });
+
+  it("routes keyed by a day or a year never show another user's rows", async () => {
+    const marker = `Secret ${newId()}`;
+    const book = (
+      await alice.request({
+        method: "POST",
+        url: "/api/books",
+        payload: { title: marker, totalPages: 300, status: "reading" },
+      })
+    ).json();
+    const today = new Date().toISOString().slice(0, 10);
+    const year = today.slice(0, 4);
+    expect(
+      (await alice.request({ method: "POST", url: `/api/books/${book.id}/progress`, payload: { page: 42 } }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (
+        await alice.request({
+          method: "POST",
+          url: `/api/books/${book.id}/status`,
+          payload: { status: "finished" },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await alice.request({ method: "PUT", url: `/api/goals/${year}`, payload: { books: 12 } })).statusCode,
+    ).toBeLessThan(300);
+    const selfRoutes = apiRoutes(t.app.routeTable).filter(
+      ({ method, route }) => route.config?.owns === "self" && method === "GET",
+    );
+    expect(selfRoutes.map(({ route }) => route.url).sort()).toEqual(
+      expect.arrayContaining(["/api/days/:date", "/api/goals/:year"]),
+    );
+    for (const { route } of selfRoutes) {
+      const url = route.url.replace(":date", today).replace(":year", year);
+      const own = await alice.request({ method: "GET", url });
+      const other = await mallory.request({ method: "GET", url });
+      const label = `GET ${route.url}`;
+      expect(own.statusCode, label).toBe(200);
+      // Alice's rows are there for her, and nowhere in what Mallory gets.
+      if (route.url !== "/api/goals/:year") expect(own.body, label).toContain(book.id);
+      expect(other.body, label).not.toContain(book.id);
+      expect(other.body, label).not.toContain(marker);
+      if (route.url === "/api/goals/:year") expect(other.json().books, label).not.toBe(12);
+    }
+  });
+
+  it("a share gives exactly its relation on one object, until it is revoked or expires", async () => {
+    const grants = new GrantsRepo(t.services.uow, t.clock);
+    const bob = await newUser(t, { admin });
+    const book = (
+      await alice.request({ method: "POST", url: "/api/books", payload: { title: "Shared", totalPages: 10 } })
+    ).json();
+    const url = `/api/books/${book.id}`;
+    const as = (c: Client, method: "GET" | "PATCH" | "DELETE") =>
+      c.request({ method, url, ...(method === "PATCH" ? { payload: { title: "By Bob" } } : {}) });
+    const share = (relation: string, expiresAt?: string) =>
+      grants.grant({
+        resourceType: "book",
+        resourceId: book.id,
+        subjectType: "user",
+        subjectId: bob.userId,
+        relation,
+        grantedBy: alice.userId,
+        ...(expiresAt ? { expiresAt } : {}),
+      });
+
+    expect((await as(bob, "GET")).statusCode).toBe(404);
+    await share("viewer");
+    expect((await as(bob, "GET")).json().title).toBe("Shared");
+    expect((await as(bob, "PATCH")).statusCode).toBe(403);
+    expect((await as(bob, "DELETE")).statusCode).toBe(403);
+    // A read-only token of an editor still only reads.
+    await share("editor");
+    expect((await as(await readOnly(bob), "PATCH")).statusCode).toBe(403);
+    expect((await as(bob, "PATCH")).json().title).toBe("By Bob");
+    expect((await as(bob, "DELETE")).statusCode).toBe(403);
+    // Nobody else gained anything.
+    expect((await as(mallory, "GET")).statusCode).toBe(404);
+    // Revoked, or expired: the same 404 as before the share.
+    await grants.revoke("book", book.id, "user", bob.userId);
+    expect((await as(bob, "GET")).statusCode).toBe(404);
+    await share("viewer", new Date(t.clock.now().getTime() - 1000).toISOString());
+    expect((await as(bob, "GET")).statusCode).toBe(404);
+    expect((await as(alice, "GET")).json().title).toBe("By Bob");
+  });
 
   it("finds object routes to check", () => {
     expect(objectRoutes(t.app.routeTable).length).toBeGreaterThan(0);

@@ -9,9 +9,10 @@ import { loadConfig } from "../../src/config.js";
 import { actorOf } from "../../src/platform/access/actor.js";
 import { newId } from "../../src/platform/ids.js";
 import { FakeTelegramApi, TG } from "../fakes/telegram.js";
+import { CLI_ENTRY } from "../support/cli-build.js";
 
 function readlog(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+  return spawn(process.execPath, [CLI_ENTRY, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -4,10 +4,11 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { CLI_ENTRY } from "../support/cli-build.js";
 
-/** The real `readlog` entry point as a child process, as `npm start` runs it (from source, via tsx). */
+/** The real `readlog` entry point as a child process, as `npm start` runs it (src/main.ts, transpiled once per test run). */
 function readlog(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+  return spawn(process.execPath, [CLI_ENTRY, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { CLI_ENTRY } from "./cli-build.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -10,7 +11,7 @@ export interface CliRun {
 }
 
 /**
- * Runs the real `readlog` CLI (src/main.ts through tsx) with its own config folder (`home`), so a
+ * Runs the real `readlog` CLI (src/main.ts, transpiled once per run by the global setup) with its own config folder (`home`), so a
  * developer's own login never leaks in; READLOG_SERVER/READLOG_TOKEN are unset unless `env` sets them.
  * Resolves with the exit code and everything written to stdout and stderr.
  */
@@ -22,7 +23,7 @@ export function runReadlog(
   if (!opts.env?.READLOG_SERVER) delete env.READLOG_SERVER;
   if (!opts.env?.READLOG_TOKEN) delete env.READLOG_TOKEN;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ["pipe", "pipe", "pipe"],

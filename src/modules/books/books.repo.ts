@@ -61,6 +61,12 @@ export class BooksRepo {
     return (await bookById(this.db, { id, ownerId }))[0];
   }
 
+  /** Who owns the book with this id (for the access check of a shared book), or undefined. */
+  async ownerOf(id: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom("books").select("owner_id").where("id", "=", id).executeTakeFirst();
+    return r?.owner_id;
+  }
+
   /** The owner's books, newest first, before `cursor`, optionally on one shelf or matching a title. */
   list(
     ownerId: string,

@@ -166,10 +166,18 @@ export class BooksService {
 
   /** The actor's book (or one shared with them to read); 404 when they may not read it or it does not exist. */
   async get(actor: Actor, id: string, action = "book.read"): Promise<BookRow> {
-    const book = await this.d.books.byId(actor.userId, id);
-    if (!book) throw notFound("Book");
-    await this.d.access.require(actor, action, id, [{ id, ownerId: book.owner_id }]);
-    return book;
+    const own = await this.d.books.byId(actor.userId, id);
+    if (own) {
+      await this.d.access.require(actor, action, id, [{ id, ownerId: own.owner_id }]);
+      return own;
+    }
+    // Not the actor's: a book shared with them, read by its owner once the policy allows the action.
+    const ownerId = await this.d.books.ownerOf(id);
+    if (!ownerId) throw notFound("Book");
+    await this.d.access.require(actor, action, id, [{ id, ownerId }]);
+    const shared = await this.d.books.byId(ownerId, id);
+    if (!shared) throw notFound("Book");
+    return shared;
   }
 
   /** The actor's books, newest first (limit + 1 rows, for paging). */

@@ -2,31 +2,18 @@ import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { AppError } from "../../platform/errors.js";
-import { newId } from "../../platform/ids.js";
 import { localDateOf } from "../../platform/local-date.js";
 import { fail } from "./amounts.js";
-import { formatChoicePrompt } from "./reply-format.js";
+import { waitingIn } from "./conversation-state.js";
 import { coreCommands } from "./text.commands.js";
 import type { ConversationRow, TextRepo } from "./text.repo.js";
 import type { TextChannel } from "./text.tables.js";
 import { HINT, TextLanguage } from "./text-language.js";
-import type { TextCommand, TextCommandDef, TextReply, Turn } from "./text-registry.js";
+import type { TextCommand, TextCommandDef, TextReply } from "./text-registry.js";
+import { CHOICE, type Choice, type Message, type TextContext, TextTurn, type Waiting } from "./text-turn.js";
+import { UndoLog } from "./undo-log.js";
 
-export type { TextChannel, TextReply };
-
-/** Who sent a message, through what, and in which conversation. */
-export interface TextContext {
-  userId: string;
-  channel: TextChannel;
-  /** One conversation's state (what waits for an answer, last book, undo log): "api", "whatsapp:60173526233". */
-  conversationKey: string;
-  /** The message this one replies to, when the channel knows it (e.g. a reminder about a book). */
-  replyTo?: { bookId?: string };
-  /** When the message was sent: its local day is the day pages are logged for (defaults to now). */
-  receivedAt?: Date;
-  /** The sender as an actor, when the caller has it (an API request: the credential's scopes); else looked up. */
-  actor?: Actor;
-}
+export type { TextChannel, TextContext, TextReply };
 
 /** A message read and parsed, its lookups made: `TextService.run` acts on it inside a unit of work. */
 export interface PreparedMessage {
@@ -36,36 +23,6 @@ export interface PreparedMessage {
 
 /** How long a question (numbered choices, a review card, a yes) stays open. */
 export const PENDING_TTL_MS = 24 * 3600_000;
-/** The owner of numbered choices (`Turn.choose`). */
-const CHOICE = "choice";
-/** Most numbered choices offered. */
-const MAX_CHOICES = 9;
-
-/** What a definition left waiting in a conversation. */
-interface Waiting {
-  owner: string;
-  state: unknown;
-}
-interface Choice {
-  command: TextCommand;
-  choices: string[];
-}
-
-/** One message, parsed and routed: the command to run (after a numbered choice, the remembered one). */
-interface Message {
-  actor: Actor;
-  ctx: TextContext;
-  key: string;
-  now: Date;
-  today: string;
-  sentOn: string;
-  conv: ConversationRow | undefined;
-  waiting: Waiting | undefined;
-  cmd: TextCommand;
-  chosen?: string;
-  prepared?: unknown;
-}
-
 export interface TextDeps {
   uow: UnitOfWork;
   clock: Clock;
@@ -84,7 +41,11 @@ export interface TextDeps {
 export class TextService {
   private language = new TextLanguage([coreCommands]);
 
-  constructor(private readonly deps: TextDeps) {}
+  private readonly undoLog: UndoLog;
+
+  constructor(private readonly deps: TextDeps) {
+    this.undoLog = new UndoLog(deps.text);
+  }
 
   /** The language: the core words and every module's definitions. */
   useCommands(defs: readonly TextCommandDef[]): void {
@@ -116,7 +77,11 @@ export class TextService {
       const m = await this.begin(ctx, typeof input === "string" ? input : "");
       if ("text" in m) return { ctx, turn: m };
       const def = this.language.definitionOf(m.cmd.kind);
-      if (def?.prepare) m.prepared = await def.prepare(m.cmd, new TextTurn(this, m));
+      if (def?.prepare)
+        m.prepared = await def.prepare(
+          m.cmd,
+          new TextTurn(m, (kind, payload) => this.undoLog.record(m, kind, payload)),
+        );
       return { ctx, turn: m };
     } catch (err) {
       return { ctx, turn: this.failure(err, ctx) };
@@ -132,7 +97,9 @@ export class TextService {
     if ("text" in m) return m;
     try {
       // A fresh turn per run: under group commit a unit may run again after its group rolled back.
-      return await this.deps.uow.savepoint(() => this.finish(new TextTurn(this, m)));
+      return await this.deps.uow.savepoint(() =>
+        this.finish(new TextTurn(m, (kind, payload) => this.undoLog.record(m, kind, payload))),
+      );
     } catch (err) {
       return this.failure(err, prepared.ctx);
     }
@@ -178,7 +145,7 @@ export class TextService {
     const key = ctx.conversationKey.trim().slice(0, 200) || ctx.channel;
     const conv = await this.deps.text.conversation(actor.userId, key);
     const waiting =
-      conv && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS ? this.waitingIn(conv) : undefined;
+      conv && now.getTime() - Date.parse(conv.updated_at) < PENDING_TTL_MS ? this.waitingOf(conv) : undefined;
     const m: Message = {
       actor,
       ctx,
@@ -203,46 +170,16 @@ export class TextService {
     return m;
   }
 
+  private waitingOf(conv: ConversationRow): Waiting | undefined {
+    const w = waitingIn(conv, this.language);
+    if (!w && conv.pending)
+      this.deps.log?.warn?.({ conversation: conv.conversation_key }, "dropped a malformed pending question");
+    return w;
+  }
+
   private answersNumber(waiting: Waiting | undefined, value: number): boolean {
     const answers = waiting && this.language.byName(waiting.owner)?.answers;
     return answers?.takesNumber?.(value, waiting!.state) === true && answers.number !== undefined;
-  }
-
-  /**
-   * What waits in the conversation, checked against its owner's definition (the row is state the server
-   * restores: anything malformed or of a definition no longer present is dropped).
-   */
-  private waitingIn(conv: ConversationRow): Waiting | undefined {
-    if (!conv.pending) return undefined;
-    let w: Waiting | undefined;
-    try {
-      const p = JSON.parse(conv.pending) as Record<string, unknown>;
-      if (typeof p.owner === "string") w = { owner: p.owner, state: p.state };
-      else if ("choices" in p) w = { owner: CHOICE, state: p };
-      else if ("review" in p) w = { owner: "review", state: p.review };
-      else if ("confirm" in p) w = { owner: "progress", state: p.confirm };
-    } catch {
-      w = undefined;
-    }
-    const valid =
-      w !== undefined &&
-      (w.owner === CHOICE
-        ? this.isChoice(w.state)
-        : this.language.byName(w.owner)?.isState?.(w.state) === true);
-    if (!valid)
-      this.deps.log?.warn?.({ conversation: conv.conversation_key }, "dropped a malformed pending question");
-    return valid ? w : undefined;
-  }
-
-  private isChoice(v: unknown): v is Choice {
-    const c = v as Partial<Choice>;
-    return (
-      this.language.isCommand(c?.command) &&
-      Array.isArray(c.choices) &&
-      c.choices.length >= 1 &&
-      c.choices.length <= MAX_CHOICES &&
-      c.choices.every((id) => typeof id === "string")
-    );
   }
 
   /** Runs the command and saves the conversation's state; the reply. */
@@ -265,7 +202,7 @@ export class TextService {
       case "help":
         return { text: this.language.helpText((cmd as { topic?: string }).topic) };
       case "undo":
-        return this.undo(t);
+        return this.undoLog.undo(t, this.language);
       case "number":
         if (!answers?.number) break;
         return answers.number((cmd as TextCommand & { value: number }).value, waiting!.state, t);
@@ -276,115 +213,6 @@ export class TextService {
     const def = this.language.definitionOf(cmd.kind);
     if (!def?.handle) return { text: `I did not understand that. ${HINT}` };
     return def.handle(cmd, t);
-  }
-
-  private async undo(t: TextTurn): Promise<TextReply> {
-    const { actor, key, now } = t.message;
-    const row = await this.deps.text.lastUndo(actor.userId, key);
-    if (!row) return { text: "Nothing to undo." };
-    if (!(await this.deps.text.markUndone(actor.userId, row.id, now.toISOString())))
-      return { text: "That was undone already." };
-    const handler = this.language.defs.find((d) => d.undo?.[row.kind])?.undo?.[row.kind];
-    let payload: unknown;
-    try {
-      payload = JSON.parse(row.payload);
-    } catch {
-      payload = undefined;
-    }
-    if (!handler || typeof payload !== "object" || payload === null)
-      return { text: "That change cannot be undone." };
-    return handler(payload, t);
-  }
-
-  /** Logs what undoing a change needs (Turn.logUndo). */
-  async logUndo(m: Message, kind: string, payload: unknown): Promise<void> {
-    const repo = this.deps.text;
-    // Ids order the log: keep their time part strictly increasing within a conversation.
-    const newest = await repo.newestUndo(m.actor.userId, m.key);
-    const at = Math.max(m.now.getTime(), newest ? Date.parse(newest.created_at) + 1 : 0);
-    await repo.insertUndo({
-      id: newId(at),
-      owner_id: m.actor.userId,
-      conversation_key: m.key,
-      kind,
-      payload: JSON.stringify(payload),
-      created_at: new Date(at).toISOString(),
-      undone_at: null,
-    });
-  }
-}
-
-/** One message's turn as definitions see it (the Turn port). */
-class TextTurn implements Turn {
-  /** What the conversation waits for after this message. */
-  next: Waiting | undefined;
-  private readonly memos = new Map<string, Promise<unknown>>();
-
-  constructor(
-    private readonly service: TextService,
-    readonly message: Message,
-  ) {}
-
-  get actor() {
-    return this.message.actor;
-  }
-  get now() {
-    return this.message.now;
-  }
-  get today() {
-    return this.message.today;
-  }
-  get sentOn() {
-    return this.message.sentOn;
-  }
-  get channel() {
-    return this.message.ctx.channel;
-  }
-  get source() {
-    return this.message.ctx.channel;
-  }
-  get conversationKey() {
-    return this.message.key;
-  }
-  get replyToBookId() {
-    return this.message.ctx.replyTo?.bookId;
-  }
-  get lastBookId() {
-    return this.message.conv?.last_book_id ?? null;
-  }
-  get chosen() {
-    return this.message.chosen;
-  }
-  get prepared() {
-    return this.message.prepared;
-  }
-
-  waiting<T>(owner: string): T | undefined {
-    const w = this.message.waiting;
-    return w?.owner === owner ? (w.state as T) : undefined;
-  }
-
-  wait(owner: string, state: unknown): void {
-    this.next = { owner, state };
-  }
-
-  choose(command: TextCommand, options: readonly { id: string; label: string }[]): TextReply {
-    const shown = options.slice(0, MAX_CHOICES);
-    this.next = { owner: CHOICE, state: { command, choices: shown.map((o) => o.id) } satisfies Choice };
-    return { text: formatChoicePrompt(shown.map((o) => o.label)) };
-  }
-
-  logUndo(kind: string, payload: unknown): Promise<void> {
-    return this.service.logUndo(this.message, kind, payload);
-  }
-
-  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    let p = this.memos.get(key);
-    if (!p) {
-      p = compute();
-      this.memos.set(key, p);
-    }
-    return p as Promise<T>;
   }
 }
 
