@@ -148,6 +148,21 @@ export class NotesRepo {
     return this.db.selectFrom("highlights").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  /** The owner's highlights among these ids. */
+  async highlightsByIds(ownerId: string, ids: readonly string[]): Promise<HighlightRow[]> {
+    const out: HighlightRow[] = [];
+    for (let i = 0; i < ids.length; i += 500)
+      out.push(
+        ...(await this.db
+          .selectFrom("highlights")
+          .selectAll()
+          .where("owner_id", "=", ownerId)
+          .where("id", "in", ids.slice(i, i + 500))
+          .execute()),
+      );
+    return out;
+  }
+
   async insertHighlights(rows: readonly Insertable<HighlightsTable>[]): Promise<void> {
     if (rows.length > 0)
       await this.db
