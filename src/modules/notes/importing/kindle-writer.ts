@@ -74,6 +74,7 @@ export class KindleWriter {
       SOURCE,
       all.map((c) => c.key),
     );
+    await this.r.matcher.prefetch(all.map((c) => c.book));
     const ids = [...new Set([...this.known.values()].flatMap((k) => (k.object_id ? [k.object_id] : [])))];
     for (const h of await this.d.repo.highlightsByIds(this.r.actor.userId, ids)) this.rows.set(h.id, h);
     const fresh: HighlightRow[] = [];

@@ -48,6 +48,7 @@ export class ReadwiseWriter {
       SOURCE,
       rows.map((h) => h.key),
     );
+    await this.r.matcher.prefetch(rows.map((h) => h.book));
     const ids = [...new Set([...known.values()].flatMap((k) => (k.object_id ? [k.object_id] : [])))];
     const existing = new Map(
       (await this.d.repo.highlightsByIds(this.r.actor.userId, ids)).map((h) => [h.id, h]),
