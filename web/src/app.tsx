@@ -18,6 +18,7 @@ const loaders = {
   "/calendar": () => import("./pages/calendar-page"),
   "/stats": () => import("./pages/stats-page"),
   "/reviews": () => import("./pages/reviews-page"),
+  "/notes": () => import("./pages/notes-page"),
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
 };
@@ -36,6 +37,7 @@ const ImportPage = lazy(() => loaders["/library/import"]().then((m) => ({ defaul
 const BookPage = lazy(() => loaders["/books"]().then((m) => ({ default: m.BookPage })));
 const CalendarPage = lazy(() => loaders["/calendar"]().then((m) => ({ default: m.CalendarPage })));
 const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.StatsPage })));
+const NotesPage = lazy(() => loaders["/notes"]().then((m) => ({ default: m.NotesPage })));
 const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
@@ -45,6 +47,7 @@ const NAV = [
   { href: "/library", label: "Library" },
   { href: "/calendar", label: "Calendar" },
   { href: "/stats", label: "Stats" },
+  { href: "/notes", label: "Notes" },
   { href: "/reviews", label: "Reviews" },
   { href: "/settings", label: "Settings" },
 ];
@@ -145,6 +148,8 @@ export function App() {
               <Route path="/books/:id" component={BookPage} />
               <Route path="/calendar" component={CalendarPage} />
               <Route path="/stats" component={StatsPage} />
+              <Route path="/notes" component={NotesPage} />
+              <Route path="/notes/:id" component={NotesPage} />
               <Route path="/reviews" component={ReviewsPage} />
               <Route path="/settings" component={SettingsPage} />
               <Route path="/admin" component={AdminPage} />
