@@ -20,6 +20,7 @@ const loaders = {
   "/reviews": () => import("./pages/reviews-page"),
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
+  "/articles": () => import("./pages/articles-page"),
 };
 
 /** Starts loading the chunk of the page at `path` (the browser caches the module; lazy() then finds it). */
@@ -38,11 +39,14 @@ const CalendarPage = lazy(() => loaders["/calendar"]().then((m) => ({ default: m
 const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.StatsPage })));
 const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
+const ArticlesPage = lazy(() => loaders["/articles"]().then((m) => ({ default: m.ArticlesPage })));
+const ArticlePage = lazy(() => import("./pages/article-page").then((m) => ({ default: m.ArticlePage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
 
 const NAV = [
   { href: "/", label: "Today" },
   { href: "/library", label: "Library" },
+  { href: "/articles", label: "Articles" },
   { href: "/calendar", label: "Calendar" },
   { href: "/stats", label: "Stats" },
   { href: "/reviews", label: "Reviews" },
@@ -147,6 +151,8 @@ export function App() {
               <Route path="/stats" component={StatsPage} />
               <Route path="/reviews" component={ReviewsPage} />
               <Route path="/settings" component={SettingsPage} />
+              <Route path="/articles" component={ArticlesPage} />
+              <Route path="/articles/:id" component={ArticlePage} />
               <Route path="/admin" component={AdminPage} />
               <Route component={NotFound} />
             </Switch>
