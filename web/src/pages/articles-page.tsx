@@ -28,9 +28,10 @@ const STATUS_TEXT: Record<Listed["status"], string> = {
   failed: "Could not be read",
 };
 
-function SaveLink() {
+function SaveLink({ initial }: { initial: string }) {
   const queryClient = useQueryClient();
-  const [url, setUrl] = useState("");
+  // The bookmarklet opens this page with ?save=<the page's URL>: filled in, saved when the reader confirms.
+  const [url, setUrl] = useState(initial);
   const save = useMutation({
     mutationFn: (u: string) => unwrap(api.POST("/api/links", { body: { url: u } })),
     onSuccess: () => {
@@ -121,7 +122,12 @@ export function ArticlesPage() {
   return (
     <>
       <h1>Articles</h1>
-      <SaveLink />
+      <SaveLink initial={search.get("save") ?? ""} />
+      <details className="muted small">
+        <summary>Bookmarklet</summary>
+        <p>Make a bookmark with this address; on any page, it opens this form with the page filled in:</p>
+        <code className="bookmarklet">{`javascript:location.href='${location.origin}/articles?save='+encodeURIComponent(location.href)`}</code>
+      </details>
       <fieldset className="shelf-tabs">
         <legend className="visually-hidden">Show</legend>
         {VIEWS.map((v) => (
