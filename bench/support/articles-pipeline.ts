@@ -103,6 +103,7 @@ export async function pipelineFigures(): Promise<Record<string, unknown>> {
       ms.push(performance.now() - t0);
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
+    console.log(`pipeline latency p50 ${pct(ms, 50)} ms, p99 ${pct(ms, 99)} ms`);
     const latencyBaseline = await baseline("latency", site, LATENCY_SAVES);
 
     // Burst: BURST links saved at once (distinct URLs), then wait until none is in the pipeline.
@@ -125,6 +126,9 @@ export async function pipelineFigures(): Promise<Record<string, unknown>> {
         await sleep(200);
       }
     });
+    console.log(
+      `pipeline burst: ${JSON.stringify({ ...burst, result: { ...burst.result, ids: undefined } })}`,
+    );
     const burstBaseline = await baseline("burst", site, BURST);
     const seconds = burst.result.totalMs / 1000;
     return {
