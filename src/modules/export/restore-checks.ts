@@ -176,6 +176,20 @@ export function checkDocument(tables: DocTables, ctx: { zone: string; now: Date 
     if (c !== undefined && (!isHttpUrl(c) || canonicalOf({ url: c }) !== c))
       errors.add(at("links", i, "canonicalUrl"), "canonical-url", "is not a normalised http(s) URL");
   });
+  // Note revisions: one per version of a note, none past the note's own version (its next save's number).
+  unique(
+    errors,
+    "noteRevisions",
+    rowsOf("noteRevisions"),
+    (r) => `${r.noteId} ${r.version}`,
+    "a second revision",
+  );
+  const notes = ids.get("notes") ?? new Map<string, DocRow>();
+  rowsOf("noteRevisions").forEach((r, i) => {
+    const note = notes.get(r.noteId as string);
+    if (note && (num(r.version) ?? 0) > (num(note.version) ?? 0))
+      errors.add(at("noteRevisions", i, "version"), "note-version", "is past its note's version");
+  });
   return errors;
 }
 

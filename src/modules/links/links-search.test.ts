@@ -57,4 +57,29 @@ describe("saved articles in the search index", () => {
     });
     expect(docs.get(id)?.body).toContain("Wer langsam liest");
   });
+
+  it("finds a readable article through GET /api/search (the notes module's index), by its words and tags", async () => {
+    const r = await c.request({
+      method: "POST",
+      url: "/api/links",
+      payload: {
+        url: "https://blog.example.de/langsam-2",
+        html: ARTICLE.replace(/Lesen/g, "Schmökern"),
+        tags: ["Sofa"],
+      },
+    });
+    await t.settle();
+    const search = async (qs: string) =>
+      (await c.request({ method: "GET", url: `/api/search?${qs}` })).json() as {
+        hits: { kind: string; id: string }[];
+      };
+    expect((await search("q=langsam%20liest&kind=article")).hits.map((h) => [h.kind, h.id])).toContainEqual([
+      "article",
+      r.json().id,
+    ]);
+    expect((await search("q=behält&tag=sofa")).hits.map((h) => h.id)).toEqual([r.json().id]);
+    // Deleted: gone from the index.
+    await c.request({ method: "DELETE", url: `/api/links/${r.json().id}` });
+    expect((await search("q=behält&tag=sofa")).hits).toEqual([]);
+  });
 });

@@ -1,4 +1,3 @@
-import { isNoteCommand, isQuoteCommand, parseNoteOrQuote } from "./freeform.js";
 import type { TextCommand, TextCommandDef } from "./text-registry.js";
 
 /** The language's own commands, which the text service answers itself (see TextService.dispatch). */
@@ -40,17 +39,4 @@ export const coreCommands: TextCommandDef = {
     }
   },
   help: { lines: [{ order: 110, line: "undo — take back the last change · help — this list" }] },
-};
-
-/** Notes and quotes are read (so they are never taken for pages) but kept by the notes module, when present. */
-export const notesPlaceholder: TextCommandDef = {
-  name: "notes-placeholder",
-  kinds: ["note", "quote"],
-  placeholder: true,
-  reserved: ["note", "quote", "highlight"],
-  parse: { stage: "freeform", order: 10, read: (m) => parseNoteOrQuote(m.text) },
-  isCommand: (v) => isNoteCommand(v) || isQuoteCommand(v),
-  handle: async () => ({
-    text: "Notes and highlights arrive in a later version of Readlog; nothing was saved.",
-  }),
 };
