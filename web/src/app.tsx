@@ -21,6 +21,7 @@ const loaders = {
   "/notes": () => import("./pages/notes-page"),
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
+  "/articles": () => import("./pages/articles-page"),
 };
 
 /** Starts loading the chunk of the page at `path` (the browser caches the module; lazy() then finds it). */
@@ -40,11 +41,14 @@ const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.Stats
 const NotesPage = lazy(() => loaders["/notes"]().then((m) => ({ default: m.NotesPage })));
 const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
+const ArticlesPage = lazy(() => loaders["/articles"]().then((m) => ({ default: m.ArticlesPage })));
+const ArticlePage = lazy(() => import("./pages/article-page").then((m) => ({ default: m.ArticlePage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
 
 const NAV = [
   { href: "/", label: "Today" },
   { href: "/library", label: "Library" },
+  { href: "/articles", label: "Articles" },
   { href: "/calendar", label: "Calendar" },
   { href: "/stats", label: "Stats" },
   { href: "/notes", label: "Notes" },
@@ -152,6 +156,8 @@ export function App() {
               <Route path="/notes/:id" component={NotesPage} />
               <Route path="/reviews" component={ReviewsPage} />
               <Route path="/settings" component={SettingsPage} />
+              <Route path="/articles" component={ArticlesPage} />
+              <Route path="/articles/:id" component={ArticlePage} />
               <Route path="/admin" component={AdminPage} />
               <Route component={NotFound} />
             </Switch>
