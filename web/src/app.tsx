@@ -21,6 +21,8 @@ const loaders = {
   "/reviews": () => import("./pages/reviews-page"),
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
+  "/clubs": () => import("./pages/clubs-page"),
+  "/club": () => import("./pages/club-page"),
 };
 
 /** Starts loading the chunk of the page at `path` (the browser caches the module; lazy() then finds it). */
@@ -39,6 +41,8 @@ const CalendarPage = lazy(() => loaders["/calendar"]().then((m) => ({ default: m
 const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.StatsPage })));
 const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
+const ClubsPage = lazy(() => loaders["/clubs"]().then((m) => ({ default: m.ClubsPage })));
+const ClubPage = lazy(() => loaders["/club"]().then((m) => ({ default: m.ClubPage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
 
 const NAV = [
@@ -47,6 +51,7 @@ const NAV = [
   { href: "/calendar", label: "Calendar" },
   { href: "/stats", label: "Stats" },
   { href: "/reviews", label: "Reviews" },
+  { href: "/clubs", label: "Clubs" },
   { href: "/settings", label: "Settings" },
 ];
 
@@ -145,6 +150,8 @@ export function App() {
               <Route path="/library" component={LibraryPage} />
               <Route path="/library/import" component={ImportPage} />
               <Route path="/books/:id" component={BookPage} />
+              <Route path="/clubs" component={ClubsPage} />
+              <Route path="/clubs/:id" component={ClubPage} />
               <Route path="/calendar" component={CalendarPage} />
               <Route path="/stats" component={StatsPage} />
               <Route path="/reviews" component={ReviewsPage} />
