@@ -7,6 +7,7 @@ import { daysModule } from "../modules/days/index.js";
 import { exportModule } from "../modules/export/index.js";
 import { healthModule } from "../modules/health/index.js";
 import { importsModule } from "../modules/imports/index.js";
+import { linksModule } from "../modules/links/index.js";
 import { notesModule } from "../modules/notes/index.js";
 import { opsModule } from "../modules/ops/index.js";
 import { progressModule } from "../modules/progress/index.js";
@@ -34,6 +35,7 @@ export const MODULES = [
   textModule,
   channelsModule,
   remindersModule,
+  linksModule,
   clubsModule,
   importsModule,
   notesModule,

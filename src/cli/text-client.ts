@@ -52,6 +52,23 @@ async function sendText(text: string): Promise<void> {
   console.log(body.reply);
 }
 
+/** Saves a link through POST /api/links and prints what the server knows of it. */
+async function saveLink(url: string, opts: { tag?: string[] }): Promise<void> {
+  const { server, token } = resolveRemote();
+  const res = await call(server, "/api/links", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ url, ...(opts.tag?.length ? { tags: opts.tag } : {}) }),
+  });
+  if (!res.ok) throw await refused(res, "the server refused the link");
+  const link = (await res.json()) as { id: string; status: string; title: string | null };
+  console.log(
+    res.status === 201
+      ? `saved ${link.id} (${link.status}): it is fetched in the background`
+      : `already saved: ${link.id} (${link.status})${link.title ? ` ${link.title}` : ""}`,
+  );
+}
+
 /** Runs an action, turning ClientErrors into one stderr line and an exit code. */
 export function run<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   return async (...args: A) => {
@@ -173,6 +190,13 @@ export function registerTextClient(cli: Command): void {
     )
     // `review 3`, not a bare `3`: with no review running a bare number would be a page.
     .action(run((answer?: string) => sendText(answer === undefined ? "review" : `review ${answer}`)));
+
+  cli
+    .command("save")
+    .description("Save a link for later reading (fetched, extracted and archived by the server)")
+    .argument("<url>", "an http(s) URL")
+    .option("--tag <tag...>", "tags for the link")
+    .action(run((url: string, opts: { tag?: string[] }) => saveLink(url, opts)));
 
   for (const [name, what] of [
     ["today", "Pages read today"],

@@ -217,6 +217,21 @@ const FIXTURES: Record<string, Fixture> = {
       (await c.request({ method: "POST", url: "/api/highlights", payload: { text: "fixture" } })).json().id,
     bodies: { "PATCH /api/highlights/:id": { note: "changed" } },
   },
+  // A link saved with its page's HTML: extracted without a fetch.
+  link: {
+    create: async (c) =>
+      (
+        await c.request({
+          method: "POST",
+          url: "/api/links",
+          payload: { url: `https://example.com/${newId()}`, html: "<p>A fixture.</p>" },
+        })
+      ).json().id,
+    bodies: {
+      "PATCH /api/links/:id": { favourite: true },
+      "POST /api/links/:id/refetch": {},
+    },
+  },
   "admin:invite": {
     create: async (admin) =>
       (await admin.request({ method: "POST", url: "/api/admin/invites", payload: {} })).json().id,

@@ -63,7 +63,7 @@ export function toDatabaseRow(
         ? new Date(v).toISOString()
         : v;
   }
-  return out;
+  return t.complete ? t.complete(out) : out;
 }
 
 export const EXPORT_FORMAT = "readlog-export";

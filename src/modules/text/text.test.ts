@@ -271,7 +271,7 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
       .where("owner_id", "=", c.userId)
       .execute();
     expect(rows.map((r) => [r.url, r.status, r.source])).toEqual([
-      ["https://example.com/a?b=1", "saved", "api"],
+      ["https://example.com/a?b=1", "pending", "api"],
     ]);
     expect((await say(c, "undo")).reply).toBe("Undone: removed the saved link.");
     expect((await say(c, "review")).reply).toBe("Nothing to review today.");
@@ -508,10 +508,13 @@ function linkRow(ownerId: string, url: string) {
     id: newId(),
     owner_id: ownerId,
     url,
-    status: "saved" as const,
+    canonical_url: url,
+    site: new URL(url).hostname,
+    status: "pending" as const,
     comment: null,
     source: "api" as const,
     created_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
   };
 }
 
