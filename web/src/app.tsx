@@ -3,6 +3,7 @@ import { lazy, type ReactNode, Suspense, useEffect, useRef } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api } from "./api/client";
 import { Loading } from "./components/states";
+import { useLiveUpdates } from "./lib/live-updates";
 import { RequireSession, useMe } from "./lib/session";
 import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
@@ -22,6 +23,8 @@ const loaders = {
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
   "/articles": () => import("./pages/articles-page"),
+  "/clubs": () => import("./pages/clubs-page"),
+  "/club": () => import("./pages/club-page"),
 };
 
 /** Starts loading the chunk of the page at `path` (the browser caches the module; lazy() then finds it). */
@@ -43,6 +46,8 @@ const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.R
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
 const ArticlesPage = lazy(() => loaders["/articles"]().then((m) => ({ default: m.ArticlesPage })));
 const ArticlePage = lazy(() => import("./pages/article-page").then((m) => ({ default: m.ArticlePage })));
+const ClubsPage = lazy(() => loaders["/clubs"]().then((m) => ({ default: m.ClubsPage })));
+const ClubPage = lazy(() => loaders["/club"]().then((m) => ({ default: m.ClubPage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
 
 const NAV = [
@@ -53,6 +58,7 @@ const NAV = [
   { href: "/stats", label: "Stats" },
   { href: "/notes", label: "Notes" },
   { href: "/reviews", label: "Reviews" },
+  { href: "/clubs", label: "Clubs" },
   { href: "/settings", label: "Settings" },
 ];
 
@@ -78,6 +84,7 @@ function SignOutButton() {
 
 function Shell({ children }: { children: ReactNode }) {
   const me = useMe();
+  useLiveUpdates();
   const [location] = useLocation();
   const main = useRef<HTMLElement>(null);
   // A new page moves focus to its content, so keyboard and screen-reader users start there.
@@ -150,6 +157,8 @@ export function App() {
               <Route path="/library" component={LibraryPage} />
               <Route path="/library/import" component={ImportPage} />
               <Route path="/books/:id" component={BookPage} />
+              <Route path="/clubs" component={ClubsPage} />
+              <Route path="/clubs/:id" component={ClubPage} />
               <Route path="/calendar" component={CalendarPage} />
               <Route path="/stats" component={StatsPage} />
               <Route path="/notes" component={NotesPage} />
