@@ -19,8 +19,10 @@ const loaders = {
   "/calendar": () => import("./pages/calendar-page"),
   "/stats": () => import("./pages/stats-page"),
   "/reviews": () => import("./pages/reviews-page"),
+  "/notes": () => import("./pages/notes-page"),
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
+  "/articles": () => import("./pages/articles-page"),
   "/clubs": () => import("./pages/clubs-page"),
   "/club": () => import("./pages/club-page"),
 };
@@ -39,8 +41,11 @@ const ImportPage = lazy(() => loaders["/library/import"]().then((m) => ({ defaul
 const BookPage = lazy(() => loaders["/books"]().then((m) => ({ default: m.BookPage })));
 const CalendarPage = lazy(() => loaders["/calendar"]().then((m) => ({ default: m.CalendarPage })));
 const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.StatsPage })));
+const NotesPage = lazy(() => loaders["/notes"]().then((m) => ({ default: m.NotesPage })));
 const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
+const ArticlesPage = lazy(() => loaders["/articles"]().then((m) => ({ default: m.ArticlesPage })));
+const ArticlePage = lazy(() => import("./pages/article-page").then((m) => ({ default: m.ArticlePage })));
 const ClubsPage = lazy(() => loaders["/clubs"]().then((m) => ({ default: m.ClubsPage })));
 const ClubPage = lazy(() => loaders["/club"]().then((m) => ({ default: m.ClubPage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
@@ -48,8 +53,10 @@ const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.Admin
 const NAV = [
   { href: "/", label: "Today" },
   { href: "/library", label: "Library" },
+  { href: "/articles", label: "Articles" },
   { href: "/calendar", label: "Calendar" },
   { href: "/stats", label: "Stats" },
+  { href: "/notes", label: "Notes" },
   { href: "/reviews", label: "Reviews" },
   { href: "/clubs", label: "Clubs" },
   { href: "/settings", label: "Settings" },
@@ -154,8 +161,12 @@ export function App() {
               <Route path="/clubs/:id" component={ClubPage} />
               <Route path="/calendar" component={CalendarPage} />
               <Route path="/stats" component={StatsPage} />
+              <Route path="/notes" component={NotesPage} />
+              <Route path="/notes/:id" component={NotesPage} />
               <Route path="/reviews" component={ReviewsPage} />
               <Route path="/settings" component={SettingsPage} />
+              <Route path="/articles" component={ArticlesPage} />
+              <Route path="/articles/:id" component={ArticlePage} />
               <Route path="/admin" component={AdminPage} />
               <Route component={NotFound} />
             </Switch>
