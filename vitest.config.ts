@@ -1,8 +1,13 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Files that need a process of their own: they measure the process's memory, or they are slow enough
+ * that sharing a worker would only serialise them behind others.
+ */
+const ISOLATED = ["src/modules/notes/imports/kindle-clippings.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup/network-guard.ts"],
@@ -10,5 +15,19 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ["default"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "shared",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ISOLATED,
+          // Test files share a worker's loaded modules (each still gets its own database): loading the
+          // app once per worker instead of once per file is most of the suite's start-up time.
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: "isolated", include: ISOLATED } },
+    ],
   },
 });

@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { promisify } from "node:util";
+import { pipelineFigures } from "./support/articles-pipeline.js";
 import { TRAFILATURA_DIR } from "./support/extraction-corpus.js";
 
 const run = promisify(execFile);
@@ -63,6 +64,7 @@ export default async function articles(): Promise<Record<string, unknown>> {
     return { skipped: true };
   }
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  if (rounds === 0) return { pipeline: await pipelineFigures() };
   const loadBefore = os.loadavg()[0] ?? 0;
   const plain: WorkerResult[] = [];
   const ours: WorkerResult[] = [];
@@ -88,5 +90,9 @@ export default async function articles(): Promise<Record<string, unknown>> {
   console.log(
     `speed ratio readlog/readability ${figures.speedRatio}, load ${figures.load.before.toFixed(1)} → ${figures.load.after.toFixed(1)}`,
   );
-  return figures;
+  // The pipeline on the real server (BENCH_PIPELINE=0 leaves it out).
+  if (process.env.BENCH_PIPELINE === "0") return figures;
+  const pipeline = await pipelineFigures();
+  console.log(JSON.stringify(pipeline, null, 2));
+  return { ...figures, pipeline };
 }

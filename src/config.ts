@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { TelegramConfig, WhatsAppConfig } from "./platform/channels/channel.js";
+import type { Resolver } from "./platform/fetch/resolver.js";
 
 export type { TelegramConfig, WhatsAppConfig };
 
@@ -32,6 +33,25 @@ export interface Config {
   telegram: TelegramConfig | null;
   /** Bearer token that may read GET /metrics besides administrators; empty: administrators only. */
   metricsToken: string;
+  /** Every outbound request (articles, images, metadata) goes through the safe Fetcher with these. */
+  fetch: {
+    /** Hosts, `host:port` and ranges that may be private (the operator's own services). */
+    allowHosts: string[];
+    /** An HTTP proxy for every outbound request; addresses are still checked. */
+    proxy: string | null;
+    maxBytes: number;
+    timeoutMs: number;
+    /** DNS for outbound requests; the system's unless set (tests set one that answers nothing). */
+    resolver?: Resolver;
+  };
+  /** Saved articles: the pipeline's politeness and archive caps. */
+  links: {
+    /** Where raw pages and images are kept; ":memory:" keeps them in memory (tests). */
+    blobsDir: string;
+    hostConcurrency: number;
+    hostDelayMs: number;
+    archiveMaxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -288,6 +308,58 @@ export const VARIABLES = {
         ? raw
         : fail("TELEGRAM_WEBHOOK_SECRET", "(hidden)", "must be 16–256 characters of A-Z, a-z, 0-9, _ and -"),
   },
+  FETCH_ALLOW_HOSTS: {
+    name: "FETCH_ALLOW_HOSTS",
+    default: "",
+    doc: "Comma-separated hosts, `host:port`s and CIDR ranges outbound requests may reach although they are private (your own services); everything else private, loopback, link-local or metadata is refused",
+    parse: (raw: string) =>
+      raw
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+  },
+  FETCH_PROXY: {
+    name: "FETCH_PROXY",
+    default: "",
+    doc: "Empty: direct. `http://proxy:3128`: every outbound request goes through this proxy (addresses are still checked first)",
+    parse: (raw: string) => (raw === "" ? null : httpUrl("FETCH_PROXY")(raw)),
+  },
+  FETCH_MAX_BYTES: {
+    name: "FETCH_MAX_BYTES",
+    default: "10000000",
+    doc: "Largest page or image fetched, in bytes (as sent and, separately, decompressed up to 5 times this)",
+    parse: int("FETCH_MAX_BYTES", 10_000, 1_000_000_000),
+  },
+  FETCH_TIMEOUT_MS: {
+    name: "FETCH_TIMEOUT_MS",
+    default: "20000",
+    doc: "How long one outbound request may take, redirects and body included",
+    parse: int("FETCH_TIMEOUT_MS", 100, 600_000),
+  },
+  BLOBS_DIR: {
+    name: "BLOBS_DIR",
+    default: "",
+    doc: "Empty: `$DATA_DIR/blobs`. Where saved pages (compressed) and article images are kept, one copy per content",
+    parse: (raw: string) => raw,
+  },
+  LINKS_HOST_CONCURRENCY: {
+    name: "LINKS_HOST_CONCURRENCY",
+    default: "2",
+    doc: "Most requests to one site at once while fetching saved articles and their images (per process)",
+    parse: int("LINKS_HOST_CONCURRENCY", 1, 64),
+  },
+  LINKS_HOST_DELAY_MS: {
+    name: "LINKS_HOST_DELAY_MS",
+    default: "1000",
+    doc: "Politeness: least time between two requests to the same site (per process)",
+    parse: int("LINKS_HOST_DELAY_MS", 0, 60_000),
+  },
+  LINKS_ARCHIVE_MAX_BYTES: {
+    name: "LINKS_ARCHIVE_MAX_BYTES",
+    default: "20000000",
+    doc: "Most bytes of images archived per article; the rest are left out and counted",
+    parse: int("LINKS_ARCHIVE_MAX_BYTES", 0, 1_000_000_000),
+  },
 } satisfies Record<string, Var<unknown>>;
 
 function httpUrl(name: string) {
@@ -395,6 +467,18 @@ export function loadConfig(env: Env = process.env): Config {
     whatsapp: parseWhatsApp(env),
     telegram: parseTelegram(env),
     metricsToken: read(env, VARIABLES.METRICS_TOKEN),
+    fetch: {
+      allowHosts: read(env, VARIABLES.FETCH_ALLOW_HOSTS),
+      proxy: read(env, VARIABLES.FETCH_PROXY),
+      maxBytes: read(env, VARIABLES.FETCH_MAX_BYTES),
+      timeoutMs: read(env, VARIABLES.FETCH_TIMEOUT_MS),
+    },
+    links: {
+      blobsDir: read(env, VARIABLES.BLOBS_DIR) || path.join(dataDir, "blobs"),
+      hostConcurrency: read(env, VARIABLES.LINKS_HOST_CONCURRENCY),
+      hostDelayMs: read(env, VARIABLES.LINKS_HOST_DELAY_MS),
+      archiveMaxBytes: read(env, VARIABLES.LINKS_ARCHIVE_MAX_BYTES),
+    },
   };
 }
 
@@ -412,10 +496,24 @@ export function loadDotEnv(file = ".env"): void {
 }
 
 /** A configuration for tests and tools: in-memory SQLite, silent logs. */
+/** Tests make no outbound requests: every name fails to resolve, as when offline (the fetch is retried). */
+const offline: Resolver = async (hostname) => {
+  throw Object.assign(new Error(`tests resolve no names (${hostname})`), { code: "EAI_AGAIN" });
+};
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  const base = loadConfig({
+    LOG_LEVEL: "silent",
+    DATABASE_URL: "sqlite://:memory:",
+    OPENLIBRARY_URL: "",
+    BLOBS_DIR: ":memory:",
+    LINKS_HOST_DELAY_MS: "0",
+  });
   return {
     // Tests make no outbound requests: metadata lookups are off unless a test points them at a fake.
-    ...loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: "sqlite://:memory:", OPENLIBRARY_URL: "" }),
+    // Saved pages and images stay in memory, and the pipeline waits for no politeness delay.
+    ...base,
+    fetch: { ...base.fetch, resolver: offline },
     ...overrides,
   };
 }

@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { parseRoles, ROLES, type Role } from "./app/roles.js";
 import { registerExtract } from "./cli/extract.js";
 import { registerImportExport } from "./cli/import-export.js";
+import { registerReextract } from "./cli/reextract.js";
+import { registerReindex } from "./cli/reindex.js";
 import { registerTextClient } from "./cli/text-client.js";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 
@@ -47,6 +49,8 @@ function program(): Command {
   registerTextClient(cli);
   registerImportExport(cli);
   registerExtract(cli);
+  registerReindex(cli);
+  registerReextract(cli);
   return cli;
 }
 

@@ -179,8 +179,9 @@ export async function assemble(
     async listen() {
       if (unsubscribe || relayed.size === 0) return;
       unsubscribe = await pubsub.subscribe(EVENTS_CHANNEL, (message) => {
+        const every = relayed.get("*") ?? [];
         for (const e of JSON.parse(message) as DomainEvent[])
-          for (const handle of relayed.get(e.name) ?? []) handle(e);
+          for (const handle of [...(relayed.get(e.name) ?? []), ...every]) handle(e);
       });
     },
     async close() {

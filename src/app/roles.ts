@@ -1,7 +1,10 @@
 import { InvalidArgumentError } from "commander";
 
-/** What one `readlog serve` process does: answer HTTP, run jobs, turn schedules into jobs. */
-export const ROLES = ["api", "worker", "scheduler"] as const;
+/**
+ * What one `readlog serve` process does: answer HTTP, keep clients' WebSockets (live updates, club chat),
+ * run jobs, turn schedules into jobs.
+ */
+export const ROLES = ["api", "realtime", "worker", "scheduler"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Parses `--roles api,worker`: known names, at least one, no repeats. */

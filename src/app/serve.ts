@@ -1,3 +1,4 @@
+import { createServer, type Server } from "node:http";
 import pino from "pino";
 import { collectDefaultMetrics } from "prom-client";
 import { type Config, loadConfig } from "../config.js";
@@ -7,7 +8,8 @@ import { buildHttpApp } from "./http.js";
 import { ROLES, type Role } from "./roles.js";
 
 /**
- * Starts the given roles (default all in one process) and drains them on SIGTERM/SIGINT: in-flight
+ * Starts the given roles (default all in one process; the realtime role's WebSockets share the API's
+ * server) and drains them on SIGTERM/SIGINT: in-flight
  * requests finish, background tasks (the scheduler) give up their leases, running jobs finish within the
  * grace period or go back to the queue, then the process exits 0. The event relay runs wherever the api
  * or worker role does (one acts at a time, under a lease).
@@ -21,10 +23,18 @@ export async function serve(
   const app = await assemble(config, { log });
   collectDefaultMetrics({ register: app.metrics.registry, prefix: "readlog_" });
   const http = roles.includes("api") ? await buildHttpApp(app) : undefined;
+  const attachments = app.modules
+    .flatMap((m) => m.attachments ?? [])
+    .filter((a) => roles.includes(a.role as Role));
+  // A role that serves WebSockets alone gets a bare server: it answers nothing but its upgrades.
+  const bare: Server | undefined =
+    !http && attachments.length > 0 ? createServer((_req, res) => res.writeHead(404).end()) : undefined;
+  for (const a of attachments) await a.attach((http?.server ?? bare)!);
   if (http) await http.listen({ port: config.port, host: config.host });
+  if (bare) await new Promise<void>((resolve) => bare.listen(config.port, config.host, resolve));
   const background = await startBackground(app, roles, config);
-  // Without the HTTP server nothing else holds the event loop open.
-  const keepAlive = http ? undefined : setInterval(() => {}, 1 << 30);
+  // Without a server nothing else holds the event loop open.
+  const keepAlive = http || bare ? undefined : setInterval(() => {}, 1 << 30);
   log.info({ roles }, "readlog started");
 
   let stopping = false;
@@ -39,7 +49,9 @@ export async function serve(
     timer.unref();
     try {
       clearInterval(keepAlive);
+      for (const a of attachments) await a.close();
       await http?.close();
+      if (bare) await new Promise((resolve) => bare.close(resolve));
       await background.stop(Math.max(0, config.shutdownTimeoutMs - 2_000));
       await app.close();
       log.info("stopped cleanly");

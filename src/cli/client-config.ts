@@ -55,6 +55,62 @@ export function saveClientConfig(
   return file;
 }
 
+/**
+ * Exit codes of the client commands (README): 0 ok, 1 failure, 2 usage error, 3 imported with per-row
+ * problems, 4 not logged in or credentials refused (also a token without the needed scope), 78 invalid
+ * configuration (EX_CONFIG: READLOG_SERVER, or the stored config file).
+ */
+export const CLIENT_EXIT = { ok: 0, failure: 1, usage: 2, problems: 3, auth: 4, config: 78 } as const;
+
+/** A client failure with its exit code, printed as one line on stderr (no usage text). */
+export class ClientError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Where a server URL came from, so an error names what to fix. */
+export type ServerSource = "flag" | "env" | "file";
+
+/**
+ * The server and token a client command talks to: the flags, else READLOG_SERVER / READLOG_TOKEN, else what
+ * `readlog login` stored. A server that is not an http(s) URL is a usage error from a flag and a configuration
+ * error (78) from the environment or the file, naming the variable; no server or token is "not logged in" (4).
+ */
+export function resolveRemote(
+  given: { server?: string; token?: string; serverFrom?: ServerSource } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { server: string; token: string } {
+  const stored = loadClientConfig({ ...env, READLOG_SERVER: "", READLOG_TOKEN: "" });
+  const envServer = env.READLOG_SERVER?.trim();
+  const [raw, from]: [string | undefined, ServerSource] =
+    given.server !== undefined
+      ? [given.server, given.serverFrom ?? "flag"]
+      : envServer
+        ? [envServer, "env"]
+        : [stored.server, "file"];
+  const server = raw === undefined ? undefined : normaliseServer(raw);
+  if (raw !== undefined && !server) {
+    const rule = "must be an http(s) URL, e.g. https://readlog.example.com";
+    if (from === "flag") throw new ClientError(`--server ${raw}: ${rule}`, CLIENT_EXIT.usage);
+    if (from === "env") throw new ClientError(`READLOG_SERVER=${raw}: ${rule}`, CLIENT_EXIT.config);
+    throw new ClientError(
+      `${configFile(env)}: server ${raw} ${rule} (run \`readlog login --server URL\` again)`,
+      CLIENT_EXIT.config,
+    );
+  }
+  const token = given.token ?? (env.READLOG_TOKEN?.trim() || stored.token);
+  if (!server || !token)
+    throw new ClientError(
+      "not logged in: run `readlog login --server URL`, or pass --server and --token (READLOG_SERVER, READLOG_TOKEN)",
+      CLIENT_EXIT.auth,
+    );
+  return { server, token };
+}
+
 /** A server URL without trailing slashes; undefined when it is not an http(s) URL. */
 export function normaliseServer(s: string): string | undefined {
   try {

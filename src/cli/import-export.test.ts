@@ -106,10 +106,51 @@ describe("readlog import / export over HTTP", { timeout: 90_000 }, () => {
     const noToken = await readlog(["import", "goodreads", partial, "--server", server]);
     expect(noToken.code).toBe(4);
     expect(noToken.stderr).toContain("not logged in");
-    const badFormat = await readlog(["import", "kindle", partial, ...creds]);
+    const badFormat = await readlog(["import", "pocket", partial, ...creds]);
     expect(badFormat.code).toBe(2);
     const missing = await readlog(["import", "goodreads", join(dir, "absent.csv"), ...creds]);
     expect(missing.code).toBe(1);
     expect(GOODREADS_HEADER).toContain("Book Id");
+  });
+
+  it("exits 4 for a read-only token on import, and for no login on export without printing usage", async () => {
+    const user = await newUser(t, { admin });
+    const created = await user.request({
+      method: "POST",
+      url: "/api/tokens",
+      payload: { name: "read only", scopes: ["read"] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const readOnly = ["--server", server, "--token", created.json().token as string];
+    const file = join(dir, "read-only.csv");
+    writeFileSync(file, generateGoodreadsCsv(2, 3));
+    const imported = await readlog(["import", "goodreads", file, ...readOnly]);
+    expect(imported.code, imported.stderr).toBe(4);
+    expect(imported.stderr).toContain("403");
+    const exported = await readlog(["export", ...readOnly]);
+    expect(exported.code, exported.stderr).toBe(0);
+
+    const notLoggedIn = await readlog(["export"]);
+    expect(notLoggedIn.code).toBe(4);
+    expect(notLoggedIn.stderr.trim().split("\n")).toHaveLength(1);
+    expect(notLoggedIn.stderr).toContain("not logged in");
+    expect(notLoggedIn.stderr).not.toContain("Usage");
+  });
+
+  it("exits 78 naming READLOG_SERVER when it is not an http(s) URL, whatever the command", async () => {
+    for (const args of [
+      ["export"],
+      ["import", "readlog", "x.json"],
+      ["today"],
+      ["log", "dune 10"],
+      ["login"],
+    ]) {
+      const r = await readlog(args, { READLOG_SERVER: "ftp://x", READLOG_TOKEN: "rl_x" });
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(78);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toContain("READLOG_SERVER=ftp://x: must be an http(s) URL");
+    }
+    const flag = await readlog(["export", "--server", "ftp://x", "--token", "rl_x"]);
+    expect(flag.code).toBe(2);
   });
 });

@@ -4,17 +4,15 @@ import { pipeline } from "node:stream/promises";
 import type cliProgress from "cli-progress";
 import { Argument, type Command, Option } from "commander";
 import type { ImportReport } from "../modules/imports/import.service.js";
-import { loadClientConfig } from "./client-config.js";
-
-/** Exit codes of these commands: 0 ok, 1 failure, 2 usage error, 3 imported with per-row problems. */
-export const IMPORT_EXIT = { ok: 0, failure: 1, usage: 2, problems: 3, auth: 4 } as const;
+import { CLIENT_EXIT, resolveRemote } from "./client-config.js";
+import { run } from "./text-client.js";
 
 interface Remote {
   server: string;
   token: string;
 }
 
-const FORMATS = ["goodreads", "storygraph", "readlog"] as const;
+const FORMATS = ["goodreads", "storygraph", "kindle", "readwise", "readlog"] as const;
 type CliFormat = (typeof FORMATS)[number];
 
 function serverOptions(cmd: Command): Command {
@@ -31,19 +29,13 @@ function serverOptions(cmd: Command): Command {
 
 /** The server and token: the flags (or READLOG_SERVER / READLOG_TOKEN), else what `readlog login` stored. */
 function remoteOf(cmd: Command, given: { server?: string; token?: string }): Remote {
-  const stored = loadClientConfig();
-  const opts = { server: given.server ?? stored.server, token: given.token ?? stored.token };
-  const hint =
-    "run `readlog login --server URL`, or pass --server and --token (READLOG_SERVER, READLOG_TOKEN)";
-  if (!opts.server || !opts.token) cmd.error(`error: not logged in: ${hint}`, { exitCode: 4 });
-  let url: URL;
-  try {
-    url = new URL(opts.server!);
-  } catch {
-    return cmd.error(`error: --server ${opts.server} is not a URL`, { exitCode: 2 });
-  }
-  return { server: url.toString().replace(/\/+$/, ""), token: opts.token! };
+  const from = cmd.getOptionValueSource("server") === "env" ? "env" : "flag";
+  return resolveRemote({ ...given, serverFrom: from });
 }
+
+/** 401 (unknown or revoked token) and 403 (a token without the scope, e.g. read-only) exit 4; others 1. */
+const exitFor = (res: Response) =>
+  res.status === 401 || res.status === 403 ? CLIENT_EXIT.auth : CLIENT_EXIT.failure;
 
 /** A problem+json answer as one line: "title: detail". */
 async function failure(res: Response): Promise<string> {
@@ -96,7 +88,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
     statSync(file);
   } catch {
     console.error(`readlog: cannot read ${file}`);
-    process.exitCode = IMPORT_EXIT.failure;
+    process.exitCode = CLIENT_EXIT.failure;
     return;
   }
   const url =
@@ -104,7 +96,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
       ? `${remote.server}/api/import`
       : `${remote.server}/api/imports/${format}${opts.dryRun ? "?dryRun=true" : ""}`;
   if (format === "readlog" && opts.dryRun)
-    cmd.error("error: --dry-run applies to CSV imports only", { exitCode: 2 });
+    cmd.error("error: --dry-run does not apply to a restore (readlog)", { exitCode: 2 });
   const { body, bar } = await uploadBody(file);
   let res: Response;
   try {
@@ -112,7 +104,8 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
       method: "POST",
       headers: {
         authorization: `Bearer ${remote.token}`,
-        "content-type": format === "readlog" ? "application/json" : "text/csv",
+        "content-type":
+          format === "readlog" ? "application/json" : format === "kindle" ? "text/plain" : "text/csv",
       },
       body,
       duplex: "half",
@@ -122,7 +115,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
   }
   if (!res.ok) {
     console.error(`readlog: import failed: ${await failure(res)}`);
-    process.exitCode = res.status === 401 ? IMPORT_EXIT.auth : IMPORT_EXIT.failure;
+    process.exitCode = exitFor(res);
     return;
   }
   const result = (await res.json()) as Report | { counts: Record<string, number>; idsKept: boolean };
@@ -134,7 +127,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
           .map(([k, n]) => `${n} ${k}`)
           .join(", ")}`,
       );
-    process.exitCode = IMPORT_EXIT.ok;
+    process.exitCode = CLIENT_EXIT.ok;
     return;
   }
   if (!opts.json) {
@@ -149,7 +142,7 @@ async function runImport(cmd: Command, format: CliFormat, file: string, opts: Re
     if (result.problemCount > result.problems.length)
       console.log(`  … and ${result.problemCount - result.problems.length} more problems`);
   }
-  process.exitCode = result.rowsWithProblems > 0 ? IMPORT_EXIT.problems : IMPORT_EXIT.ok;
+  process.exitCode = result.rowsWithProblems > 0 ? CLIENT_EXIT.problems : CLIENT_EXIT.ok;
 }
 
 /** `readlog import <format> FILE` and `readlog export`, talking to a Readlog server over HTTP. */
@@ -158,15 +151,19 @@ export function registerImportExport(cli: Command): void {
     cli
       .command("import")
       .description(
-        "Import a Goodreads or StoryGraph CSV export, or restore a Readlog export (readlog) into an empty account",
+        "Import a Goodreads or StoryGraph CSV export, Kindle highlights (My Clippings.txt), a Readwise CSV export, or restore a Readlog export (readlog) into an empty account",
       )
-      .addArgument(new Argument("<format>", "goodreads, storygraph or readlog").choices(FORMATS))
+      .addArgument(
+        new Argument("<format>", "goodreads, storygraph, kindle, readwise or readlog").choices(FORMATS),
+      )
       .argument("<file>", "the export file")
       .option("--dry-run", "report what would change without writing anything")
       .option("--json", "print the server's full JSON report"),
   );
-  imp.action(async (format: CliFormat, file: string, opts: Record<string, unknown>) =>
-    runImport(imp, format, file, opts),
+  imp.action(
+    run((format: CliFormat, file: string, opts: Record<string, unknown>) =>
+      runImport(imp, format, file, opts),
+    ),
   );
 
   const exp = serverOptions(
@@ -174,16 +171,18 @@ export function registerImportExport(cli: Command): void {
       .command("export")
       .description("Write everything you own as one JSON document to stdout (readlog export > file.json)"),
   );
-  exp.action(async (opts: { server?: string; token?: string }) => {
-    const remote = remoteOf(exp, opts);
-    const res = await fetch(`${remote.server}/api/export`, {
-      headers: { authorization: `Bearer ${remote.token}` },
-    });
-    if (!res.ok || !res.body) {
-      console.error(`readlog: export failed: ${await failure(res)}`);
-      process.exitCode = IMPORT_EXIT.failure;
-      return;
-    }
-    await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), process.stdout);
-  });
+  exp.action(
+    run(async (opts: { server?: string; token?: string }) => {
+      const remote = remoteOf(exp, opts);
+      const res = await fetch(`${remote.server}/api/export`, {
+        headers: { authorization: `Bearer ${remote.token}` },
+      });
+      if (!res.ok || !res.body) {
+        console.error(`readlog: export failed: ${await failure(res)}`);
+        process.exitCode = exitFor(res);
+        return;
+      }
+      await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), process.stdout);
+    }),
+  );
 }

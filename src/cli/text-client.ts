@@ -2,22 +2,15 @@ import { hostname } from "node:os";
 import { createInterface } from "node:readline";
 import { Argument, type Command } from "commander";
 import { REVIEW_ANSWER_WORDS } from "../modules/review/review.commands.js";
-import { loadClientConfig, normaliseServer, saveClientConfig } from "./client-config.js";
-
-/** Exit codes of the client commands: 0 ok, 1 failure, 2 usage error, 4 not logged in / authentication failed. */
-export const CLIENT_EXIT = { ok: 0, failure: 1, usage: 2, auth: 4 } as const;
+import {
+  CLIENT_EXIT,
+  ClientError,
+  normaliseServer,
+  resolveRemote,
+  saveClientConfig,
+} from "./client-config.js";
 
 const TIMEOUT_MS = 30_000;
-
-/** A failure with its exit code, printed as one line on stderr. */
-class ClientError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 async function call(server: string, path: string, init: RequestInit = {}): Promise<Response> {
   try {
@@ -46,21 +39,9 @@ async function refused(res: Response, what: string): Promise<ClientError> {
   return new ClientError(`${what}: HTTP ${res.status}${detail ? ` ${detail}` : ""}`, CLIENT_EXIT.failure);
 }
 
-function loggedIn(): { server: string; token: string } {
-  const { server, token } = loadClientConfig();
-  if (!server || !token)
-    throw new ClientError(
-      "not logged in: run `readlog login --server URL` (or set READLOG_SERVER and READLOG_TOKEN)",
-      CLIENT_EXIT.auth,
-    );
-  const url = normaliseServer(server);
-  if (!url) throw new ClientError(`the server "${server}" is not an http(s) URL`, CLIENT_EXIT.usage);
-  return { server: url, token };
-}
-
 /** Sends one message to POST /api/text and prints the reply. */
 async function sendText(text: string): Promise<void> {
-  const { server, token } = loggedIn();
+  const { server, token } = resolveRemote();
   const res = await call(server, "/api/text", {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -71,8 +52,25 @@ async function sendText(text: string): Promise<void> {
   console.log(body.reply);
 }
 
+/** Saves a link through POST /api/links and prints what the server knows of it. */
+async function saveLink(url: string, opts: { tag?: string[] }): Promise<void> {
+  const { server, token } = resolveRemote();
+  const res = await call(server, "/api/links", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ url, ...(opts.tag?.length ? { tags: opts.tag } : {}) }),
+  });
+  if (!res.ok) throw await refused(res, "the server refused the link");
+  const link = (await res.json()) as { id: string; status: string; title: string | null };
+  console.log(
+    res.status === 201
+      ? `saved ${link.id} (${link.status}): it is fetched in the background`
+      : `already saved: ${link.id} (${link.status})${link.title ? ` ${link.title}` : ""}`,
+  );
+}
+
 /** Runs an action, turning ClientErrors into one stderr line and an exit code. */
-function run<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
+export function run<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -120,10 +118,14 @@ interface LoginOptions {
 }
 
 async function login(cmd: Command, opts: LoginOptions): Promise<void> {
-  const given = opts.server ?? process.env.READLOG_SERVER;
+  const given = opts.server ?? process.env.READLOG_SERVER?.trim();
   if (!given) return void cmd.error("error: --server <url> is required", { exitCode: CLIENT_EXIT.usage });
   const server = normaliseServer(given);
-  if (!server) return void cmd.error(`error: --server ${given} is not an http(s) URL`, { exitCode: 2 });
+  if (!server) {
+    if (opts.server !== undefined)
+      return void cmd.error(`error: --server ${given} is not an http(s) URL`, { exitCode: 2 });
+    throw new ClientError(`READLOG_SERVER=${given}: must be an http(s) URL`, CLIENT_EXIT.config);
+  }
   let token = opts.token;
   if (!token) {
     const prompter = new Prompter();
@@ -188,6 +190,13 @@ export function registerTextClient(cli: Command): void {
     )
     // `review 3`, not a bare `3`: with no review running a bare number would be a page.
     .action(run((answer?: string) => sendText(answer === undefined ? "review" : `review ${answer}`)));
+
+  cli
+    .command("save")
+    .description("Save a link for later reading (fetched, extracted and archived by the server)")
+    .argument("<url>", "an http(s) URL")
+    .option("--tag <tag...>", "tags for the link")
+    .action(run((url: string, opts: { tag?: string[] }) => saveLink(url, opts)));
 
   for (const [name, what] of [
     ["today", "Pages read today"],

@@ -24,6 +24,10 @@ interface Fixture {
   bodies?: Record<string, unknown>;
 }
 
+async function newClub(c: Client): Promise<string> {
+  return (await c.request({ method: "POST", url: "/api/clubs", payload: { name: "Fixture" } })).json().id;
+}
+
 /** The app under test, for fixtures that must create rows no route can (e.g. a verified channel link). */
 let current: TestApp | undefined;
 
@@ -143,6 +147,89 @@ const FIXTURES: Record<string, Fixture> = {
     bodies: {
       "POST /api/reviews/:id/grade": { grade: 3 },
       "PATCH /api/reviews/:id": { suspended: false },
+    },
+  },
+  club: {
+    create: async (c) => newClub(c),
+    bodies: {
+      "PATCH /api/clubs/:id": { name: "Renamed" },
+      "PATCH /api/clubs/:id/membership": { shareProgress: true },
+      "POST /api/clubs/:id/remove-member": { userId: "00000000-0000-7000-8000-000000000001" },
+      "POST /api/clubs/:id/role": { userId: "00000000-0000-7000-8000-000000000001", role: "member" },
+      "POST /api/clubs/:id/invites": { link: { expiresInHours: 1 } },
+      "POST /api/clubs/:id/messages": { body: "hello" },
+      "POST /api/clubs/:id/read": { messageId: "00000000-0000-7000-8000-000000000001" },
+    },
+  },
+  // Revoked by the club's moderators (or declined by its invitee).
+  clubInvite: {
+    create: async (c) =>
+      (
+        await c.request({
+          method: "POST",
+          url: `/api/clubs/${await newClub(c)}/invites`,
+          payload: { link: { expiresInHours: 1 } },
+        })
+      ).json().id,
+  },
+  // An invitation to the owner's account from a club they are not in (rows only: no route makes it for oneself).
+  clubInvitation: {
+    create: async (c) => {
+      const clubId = newId();
+      const now = new Date().toISOString();
+      const db = current!.services.db;
+      await db
+        .insertInto("clubs")
+        .values({ id: clubId, name: "Fixture", created_at: now, updated_at: now } as never)
+        .execute();
+      const id = newId();
+      await db
+        .insertInto("club_invites")
+        .values({ id, club_id: clubId, user_id: c.userId, uses: 0, created_at: now } as never)
+        .execute();
+      return id;
+    },
+  },
+  clubMessage: {
+    create: async (c) =>
+      (
+        await c.request({
+          method: "POST",
+          url: `/api/clubs/${await newClub(c)}/messages`,
+          payload: { body: "hi" },
+        })
+      ).json().id,
+    bodies: {
+      "PATCH /api/club-messages/:id": { body: "edited" },
+      "POST /api/club-messages/:id/reactions": { emoji: "👍", add: true },
+    },
+  },
+  note: {
+    create: async (c) =>
+      (await c.request({ method: "POST", url: "/api/notes", payload: { body: "fixture" } })).json().id,
+    bodies: {
+      "PATCH /api/notes/:id": { body: "changed" },
+      "POST /api/notes/:id/restore": { version: 1 },
+    },
+  },
+  highlight: {
+    create: async (c) =>
+      (await c.request({ method: "POST", url: "/api/highlights", payload: { text: "fixture" } })).json().id,
+    bodies: { "PATCH /api/highlights/:id": { note: "changed" } },
+  },
+  // A link saved with its page's HTML: extracted without a fetch.
+  link: {
+    create: async (c) =>
+      (
+        await c.request({
+          method: "POST",
+          url: "/api/links",
+          payload: { url: `https://example.com/${newId()}`, html: "<p>A fixture.</p>" },
+        })
+      ).json().id,
+    bodies: {
+      "PATCH /api/links/:id": { favourite: true },
+      "POST /api/links/:id/refetch": {},
     },
   },
   "admin:invite": {

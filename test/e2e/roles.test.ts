@@ -10,6 +10,7 @@ import { actorOf } from "../../src/platform/access/actor.js";
 import { newId } from "../../src/platform/ids.js";
 import { FakeTelegramApi, TG } from "../fakes/telegram.js";
 import { CLI_ENTRY } from "../support/cli-build.js";
+import { refusedConnect } from "../support/realtime.js";
 
 function readlog(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [CLI_ENTRY, ...args], {
@@ -52,6 +53,24 @@ describe("readlog serve --roles", () => {
     expect(parseRoles("api, worker,scheduler,api")).toEqual(["api", "worker", "scheduler"]);
     expect(() => parseRoles("api,mailer")).toThrow(/unknown role "mailer"/);
     expect(() => parseRoles(" , ")).toThrow(/at least one/);
+  });
+
+  it("runs the realtime role alone: Socket.IO on its port, nothing else", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "readlog-realtime-role-"));
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const child = readlog(["serve", "--roles", "realtime"], { DATA_DIR: dir, PORT: port, HOST: "127.0.0.1" });
+    const done = exited(child);
+    try {
+      await started(child);
+      const url = `http://127.0.0.1:${port}`;
+      const refused = await refusedConnect(url, {});
+      expect(refused.data).toEqual({ status: 401, code: "unauthorized" });
+      expect((await fetch(`${url}/api/health`)).status).toBe(404);
+    } finally {
+      child.kill("SIGTERM");
+      expect((await done).code).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits 2 with a clear message on an unknown role", async () => {

@@ -30,6 +30,11 @@ export class ArticleSite {
     for (const p of pages) this.pages.set(p.path, p);
   }
 
+  /** Paths of the pages it serves, in the order they were added. */
+  get paths(): string[] {
+    return [...this.pages.keys()];
+  }
+
   add(page: SitePage): this {
     this.pages.set(page.path, page);
     return this;

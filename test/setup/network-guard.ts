@@ -42,22 +42,31 @@ function targetOf(args: unknown[]): Target {
   return { port: first, host: typeof second === "string" ? second : undefined };
 }
 
-const original = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
-  // Node calls connect again internally with its normalized [options, cb] array form.
-  const t = targetOf(Array.isArray(args[0]) ? (args[0] as unknown[]) : args);
-  const label = `${t.host ?? "localhost"}:${String(t.port)}`;
-  if (typeof t.path !== "string" && !isLocalTarget(t.host)) {
-    const isName = t.host !== undefined && net.isIP(t.host) === 0;
-    if (!isName || typeof t.lookup !== "function") {
-      process.nextTick(() => this.destroy(new UnexpectedNetworkError(label)));
-      return this;
+const GUARDED = Symbol.for("readlog.test.networkGuard");
+const proto = net.Socket.prototype as net.Socket & { [GUARDED]?: true };
+// Test files may share a worker (isolate: false): install once.
+if (!proto[GUARDED]) install();
+
+function install() {
+  proto[GUARDED] = true;
+  const original = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+    // Node calls connect again internally with its normalized [options, cb] array form.
+    const t = targetOf(Array.isArray(args[0]) ? (args[0] as unknown[]) : args);
+    const label = `${t.host ?? "localhost"}:${String(t.port)}`;
+    if (typeof t.path !== "string" && !isLocalTarget(t.host)) {
+      const isName = t.host !== undefined && net.isIP(t.host) === 0;
+      if (!isName || typeof t.lookup !== "function") {
+        process.nextTick(() => this.destroy(new UnexpectedNetworkError(label)));
+        return this;
+      }
+      // A name resolved by the caller's own lookup: check the address it chose before connecting to it
+      // (Node emits "lookup" and connects only if the socket is still connecting).
+      this.once("lookup", (err: Error | null, address: string) => {
+        if (!err && !isLocalTarget(address))
+          this.destroy(new UnexpectedNetworkError(`${label} (${address})`));
+      });
     }
-    // A name resolved by the caller's own lookup: check the address it chose before connecting to it
-    // (Node emits "lookup" and connects only if the socket is still connecting).
-    this.once("lookup", (err: Error | null, address: string) => {
-      if (!err && !isLocalTarget(address)) this.destroy(new UnexpectedNetworkError(`${label} (${address})`));
-    });
-  }
-  return original.apply(this, args as ConnectArgs);
-} as typeof original;
+    return original.apply(this, args as ConnectArgs);
+  } as typeof original;
+}

@@ -64,27 +64,61 @@ export function registerAuthHook(app: FastifyInstance, auth: AuthService): void 
   });
 }
 
-async function authenticate(auth: AuthService, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const header = request.headers.authorization;
-  let principal: Principal | undefined;
-  let sessionCookie: string | undefined;
+/** The credentials a request or a WebSocket handshake presents: an Authorization header, a session cookie. */
+export interface PresentedCredentials {
+  authorization?: string | undefined;
+  sessionCookie?: string | undefined;
+}
+
+/**
+ * The one authenticator of every entry point (HTTP requests, Socket.IO handshakes, later the collab
+ * server): a Bearer token if an Authorization header is present, else the session cookie. Resolves to the
+ * principal or throws the 401 the API answers (its `wwwAuthenticate` is the header HTTP sends with it).
+ */
+export async function authenticateCredentials(
+  auth: AuthService,
+  presented: PresentedCredentials,
+): Promise<Principal> {
+  const header = presented.authorization;
   if (header !== undefined) {
     const m = BEARER.exec(header);
     if (!m) throw unauthorized("The Authorization header must be: Bearer <token>");
-    principal = await auth.fromBearerToken(m[1]!);
-    if (!principal) {
-      reply.header("www-authenticate", 'Bearer error="invalid_token"');
-      throw unauthorized("The token is invalid, expired or revoked");
-    }
-  } else {
-    sessionCookie = request.cookies[SESSION_COOKIE];
-    if (sessionCookie) principal = await auth.fromSessionCookie(sessionCookie);
-    if (!principal) {
-      reply.header("www-authenticate", "Bearer");
-      throw unauthorized(sessionCookie ? "The session has ended; log in again" : "Authentication required");
-    }
+    const principal = auth.cachedBearer(m[1]) ?? (await auth.fromBearerToken(m[1]!));
+    if (!principal)
+      throw withChallenge(
+        unauthorized("The token is invalid, expired or revoked"),
+        'Bearer error="invalid_token"',
+      );
+    return principal;
   }
-  admit(request, principal, sessionCookie);
+  const cookie = presented.sessionCookie;
+  const principal = cookie ? await auth.fromSessionCookie(cookie) : undefined;
+  if (!principal)
+    throw withChallenge(
+      unauthorized(cookie ? "The session has ended; log in again" : "Authentication required"),
+      "Bearer",
+    );
+  return principal;
+}
+
+function withChallenge<E extends Error>(err: E, challenge: string): E & { wwwAuthenticate: string } {
+  return Object.assign(err, { wwwAuthenticate: challenge });
+}
+
+async function authenticate(auth: AuthService, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const sessionCookie =
+    request.headers.authorization === undefined ? request.cookies[SESSION_COOKIE] : undefined;
+  try {
+    const principal = await authenticateCredentials(auth, {
+      authorization: request.headers.authorization,
+      sessionCookie,
+    });
+    admit(request, principal, sessionCookie);
+  } catch (err) {
+    const challenge = (err as { wwwAuthenticate?: string }).wwwAuthenticate;
+    if (challenge) reply.header("www-authenticate", challenge);
+    throw err;
+  }
 }
 
 /** Checks the scope the route needs (and the CSRF token of cookie writes), then sets request.principal. */

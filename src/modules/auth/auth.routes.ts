@@ -27,6 +27,12 @@ function setSessionCookies(request: FastifyRequest, reply: FastifyReply, s: NewS
   });
 }
 
+/**
+ * Bodies of the routes anyone may call without credentials (register, login): the largest valid one is
+ * under 2 KB, so a stranger's megabyte is refused before it is read, let alone parsed (issue 11, item 1).
+ */
+export const PUBLIC_BODY_LIMIT = 16 * 1024;
+
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
   app.get(
     "/api/auth/registration",
@@ -45,6 +51,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   app.post(
     "/api/auth/register",
     {
+      bodyLimit: PUBLIC_BODY_LIMIT,
       config: { auth: "public" },
       schema: {
         tags: ["auth"],
@@ -54,7 +61,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
           "invite-only as the administrator sets it. The answer is the same whether or not the email was " +
           "already registered (no account discovery); log in to continue.",
         body: RegisterBody,
-        response: { 202: RegisterResult, ...problems(400, 403) },
+        response: { 202: RegisterResult, ...problems(400, 403, 413) },
       },
     },
     async (request, reply) => {
@@ -69,6 +76,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   app.post(
     "/api/auth/login",
     {
+      bodyLimit: PUBLIC_BODY_LIMIT,
       config: { auth: "public" },
       schema: {
         tags: ["auth"],
@@ -79,7 +87,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
           "cookie) is counted on its own, so its owner gets in while strangers guess. A disabled account " +
           "answers as a wrong password does.",
         body: LoginBody,
-        response: { 200: LoginResult, ...problems(400, 401, 403, 429) },
+        response: { 200: LoginResult, ...problems(400, 401, 403, 413, 429) },
       },
     },
     async (request, reply) => {
@@ -102,13 +110,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   app.post(
     "/api/auth/logout",
     {
+      bodyLimit: PUBLIC_BODY_LIMIT,
       config: { auth: "public" },
       schema: {
         tags: ["auth"],
         summary: "End the current session",
         description:
           "With a session cookie this is a cookie-authenticated write: it needs the x-csrf-token header.",
-        response: { 204: { type: "null" }, ...problems(403) },
+        response: { 204: { type: "null" }, ...problems(403, 413) },
       },
     },
     async (request, reply) => {

@@ -15,6 +15,7 @@ export const REVIEW_MAX = 100_000;
 export const LocalDateSchema = Type.String({
   format: "date",
   pattern: LOCAL_DATE_PATTERN,
+  maxLength: 10,
   description: "A local day, YYYY-MM-DD",
 });
 
@@ -36,7 +37,7 @@ export const TotalPages = Type.Integer({ minimum: 1, maximum: PAGES_MAX });
 /** http(s) only: a stored `javascript:` URL would be an XSS for any client that links the cover. */
 export const CoverUrl = Type.String({ format: "uri", pattern: "^https?://", maxLength: 2000 });
 /** Which service filled a book's fields (openlibrary, goodreads, storygraph…). */
-export const MetadataSource = Type.String({ pattern: "^[a-z][a-z0-9-]{0,49}$" });
+export const MetadataSource = Type.String({ maxLength: 50, pattern: "^[a-z][a-z0-9-]{0,49}$" });
 
 const fields = {
   authors: Type.Optional(Authors),

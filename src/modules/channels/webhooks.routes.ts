@@ -1,10 +1,15 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { TelegramConfig, WhatsAppConfig } from "../../platform/channels/channel.js";
-import { notFound, unauthorized } from "../../platform/errors.js";
+import { badRequest, forbidden, notFound, unauthorized } from "../../platform/errors.js";
 import { safeEqual } from "../../platform/secrets.js";
 import { InboundService, validMetaSignature } from "./inbound.service.js";
 
 const hidden = { hide: true, tags: ["webhooks"] };
+
+/** What Meta sends as hub.challenge (digits today): a token, never markup. */
+const CHALLENGE = /^[\w.~-]{1,256}$/;
+
+const notJson = () => badRequest("The body is not JSON");
 
 /**
  * Provider webhooks (public; each proves itself: Meta by HMAC over the raw body, Telegram by its secret
@@ -28,11 +33,12 @@ export const webhooksRoutes: FastifyPluginAsync<{
         q["hub.mode"] === "subscribe" &&
         typeof q["hub.verify_token"] === "string" &&
         safeEqual(q["hub.verify_token"], whatsapp.verifyToken);
-      if (!ok) return reply.code(403).type("text/plain").send("verification failed");
-      return reply
-        .code(200)
-        .type("text/plain")
-        .send(q["hub.challenge"] ?? "");
+      if (!ok) throw forbidden("Webhook verification failed: wrong hub.mode or hub.verify_token");
+      // Echoed as text, so only a plain token: anything else could make this a reflection point.
+      const challenge = q["hub.challenge"];
+      if (typeof challenge !== "string" || !CHALLENGE.test(challenge))
+        throw badRequest("hub.challenge must be a plain token (letters, digits, - _ . ~; at most 256)");
+      return reply.code(200).type("text/plain").send(challenge);
     },
   );
 
@@ -56,7 +62,7 @@ export const webhooksRoutes: FastifyPluginAsync<{
       try {
         body = JSON.parse(raw.toString("utf8"));
       } catch {
-        return reply.code(400).send({ error: "body is not JSON" });
+        throw notJson();
       }
       const received = await inbound.whatsapp(body);
       return reply.code(200).send({ received });
@@ -85,7 +91,7 @@ export const webhooksRoutes: FastifyPluginAsync<{
       try {
         update = JSON.parse((request.body as Buffer).toString("utf8"));
       } catch {
-        return reply.code(400).send({ error: "body is not JSON" });
+        throw notJson();
       }
       const received = await inbound.telegram(update);
       return reply.code(200).send({ received });

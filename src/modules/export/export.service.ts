@@ -212,12 +212,9 @@ async function* pages(db: Db, t: ExportedTable, ownerId: string): AsyncGenerator
   const any = db as unknown as AnyDb;
   let after: unknown[] | undefined;
   for (;;) {
-    let q = any
-      .selectFrom(t.table)
-      .selectAll()
-      .where("owner_id", "=", ownerId)
-      .orderBy(t.orderBy as string[])
-      .limit(PAGE);
+    let q = any.selectFrom(t.table).selectAll().where("owner_id", "=", ownerId).limit(PAGE);
+    // One orderBy per column: Kysely's orderBy(array) is deprecated and says so on stdout, a non-JSON log line.
+    for (const column of t.orderBy) q = q.orderBy(column);
     if (after) {
       const cols = t.orderBy;
       const key = after;

@@ -63,7 +63,7 @@ export function toDatabaseRow(
         ? new Date(v).toISOString()
         : v;
   }
-  return out;
+  return t.complete ? t.complete(out) : out;
 }
 
 export const EXPORT_FORMAT = "readlog-export";
@@ -79,15 +79,24 @@ export function exportDocumentSchema(tables: readonly ExportedTable[]) {
         description: `This server writes and reads version ${EXPORT_VERSION}`,
       }),
       exportedAt: Instant,
-      user: Type.Object({
-        id: Type.String({ maxLength: 64 }),
-        email: Type.String({ maxLength: 254 }),
-        name: Name,
-        timezone: TimeZone,
-        createdAt: Instant,
-      }),
+      user: Type.Object(
+        {
+          id: Type.String({ maxLength: 64 }),
+          email: Type.String({ maxLength: 254 }),
+          name: Name,
+          timezone: TimeZone,
+          createdAt: Instant,
+        },
+        { additionalProperties: false },
+      ),
       ...Object.fromEntries(tables.map((t) => [t.key, Type.Array(t.row, { maxItems: ROWS_MAX })])),
     },
-    { $id: "ReadlogExport", description: "Everything one user owns (no password, sessions or tokens)" },
+    {
+      $id: "ReadlogExport",
+      description:
+        "Everything one user owns (no password, sessions or tokens). A key this server does not know is " +
+        "refused, not dropped: a restore is lossless or does not happen",
+      additionalProperties: false,
+    },
   );
 }

@@ -38,7 +38,7 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
     return r.json() as Doc;
   };
   const restore = (c: Client, doc: object) => c.request({ method: "POST", url: "/api/import", payload: doc });
-  const ok = async (p: Promise<{ statusCode: number; body: string }>) => {
+  const ok = async <R extends { statusCode: number; body: string }>(p: Promise<R>): Promise<R> => {
     const r = await p;
     expect(r.statusCode, r.body).toBeLessThan(300);
     return r;
@@ -121,6 +121,23 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
     await ok(
       alice.request({ method: "POST", url: `/api/reviews/${card.id}/grade`, payload: { grade: "good" } }),
     );
+    // Notes (edited: two revisions, a wikilink to the book), a highlight re-made (history), tags.
+    const post = async (url: string, payload: object, method = "POST") =>
+      JSON.parse((await ok(alice.request({ method: method as "POST", url, payload }))).body);
+    const note = await post("/api/notes", {
+      title: "Arrakis",
+      body: "About [[Dune]].",
+      bookId: dune.id,
+      tags: ["desert"],
+    });
+    await post(`/api/notes/${note.id}`, { body: "All about [[Dune]]." }, "PATCH");
+    const h = await post("/api/highlights", {
+      text: "Fear is",
+      bookId: dune.id,
+      location: { page: { start: "12" } },
+      tags: ["fear"],
+    });
+    await post(`/api/highlights/${h.id}`, { text: "Fear is the mind-killer." }, "PATCH");
     original = await exportOf(alice);
   });
   afterAll(() => t.close());
@@ -136,10 +153,47 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
     expect(entries.some((e) => e.supersedes !== null)).toBe(true);
     expect((original.readings as unknown[]).length).toBeGreaterThan(44);
     expect((original.importKeys as unknown[]).length).toBeGreaterThan(30);
-    expect(original.links).toMatchObject([{ url: "https://example.com/essay?id=1", status: "saved" }]);
+    // Tests resolve no names: the link waits for its fetch (a restore fetches every link again).
+    expect(original.links).toMatchObject([{ url: "https://example.com/essay?id=1", status: "pending" }]);
     expect(original.reviewSettings).toMatchObject([{ desiredRetention: 0.85 }]);
     expect(original.reviewCards).toMatchObject([{ kind: "book", reps: 1, dueOn: expect.any(String) }]);
     expect(original.reviewLogs).toMatchObject([{ grade: 3, localDate: "2026-03-17", source: "api" }]);
+    expect(original.notes).toMatchObject([
+      { title: "Arrakis", body: "All about [[Dune]].", tags: ["desert"], version: 2 },
+    ]);
+    expect((original.noteRevisions as unknown[]).length).toBe(2);
+    expect(original.highlights).toMatchObject([
+      {
+        text: "Fear is the mind-killer.",
+        history: [{ text: "Fear is" }],
+        location: { page: { start: "12" } },
+      },
+    ]);
+  });
+
+  it("restores notes with their wikilinks and revisions, searchable at once", async () => {
+    const gina = await newUser(t, { admin });
+    expect((await restore(gina, original)).statusCode).toBe(201);
+    const [note] = (await gina.request({ method: "GET", url: "/api/notes" })).json().items;
+    const detail = (await gina.request({ method: "GET", url: `/api/notes/${note.id}` })).json();
+    expect(detail.links[0].resolved).toMatchObject({ kind: "book", title: "Dune" });
+    const revs = (await gina.request({ method: "GET", url: `/api/notes/${note.id}/revisions` })).json();
+    expect(revs.items.map((r: { version: number }) => r.version)).toEqual([2, 1]);
+    const saved = await gina.request({
+      method: "PATCH",
+      url: `/api/notes/${note.id}`,
+      payload: { body: "v3" },
+    });
+    expect(saved.json().version).toBe(3);
+    const hits = (await gina.request({ method: "GET", url: "/api/search?q=mind-killer" })).json().hits;
+    expect(hits.map((x: { kind: string }) => x.kind)).toEqual(["highlight"]);
+    const books = (await gina.request({ method: "GET", url: "/api/search?q=dune&kind=book" })).json().hits;
+    expect(books).toHaveLength(1);
+    const bad = (original.noteRevisions as Record<string, unknown>[]).map((r) => ({ ...r, version: 1 }));
+    const hank = await newUser(t, { admin });
+    const refused = await restore(hank, { ...original, noteRevisions: bad });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors[0].rule).toBe("unique");
   });
 
   it("round-trips into a fresh user on the same server (ids taken: remapped, links kept)", async () => {

@@ -8,6 +8,7 @@
 import { FieldErrors } from "../../platform/errors.js";
 import { futureDateProblem } from "../../platform/local-date.js";
 import { isbnOfLength } from "../books/isbn.js";
+import { normalizeUrl } from "../links/extraction/canonical-url.js";
 import { isHttpUrl } from "../text/freeform.js";
 import type { ExportedTable } from "./export.tables.js";
 
@@ -155,7 +156,15 @@ export function checkDocument(tables: DocTables, ctx: { zone: string; now: Date 
     (l) => String(l.idempotencyKey),
     "a second review with key",
   );
-  unique(errors, "links", rowsOf("links"), (l) => String(l.url), "a second saved link");
+  // One entry per article: the canonical URL the API dedupes by (derived from the URL when absent).
+  unique(errors, "links", rowsOf("links"), (l) => canonicalOf(l) ?? String(l.id), "a second saved link");
+  unique(
+    errors,
+    "linkTags",
+    rowsOf("linkTags"),
+    (t) => `${t.linkId} ${String(t.tag).toLowerCase()}`,
+    "a second tag",
+  );
 
   rowsOf("reviewCards").forEach((c, i) => {
     if (c.kind === "book" && c.subjectId !== c.bookId)
@@ -163,8 +172,36 @@ export function checkDocument(tables: DocTables, ctx: { zone: string; now: Date 
   });
   rowsOf("links").forEach((l, i) => {
     if (!isHttpUrl(String(l.url))) errors.add(at("links", i, "url"), "http-url", "is not an http(s) URL");
+    const c = str(l.canonicalUrl);
+    if (c !== undefined && (!isHttpUrl(c) || canonicalOf({ url: c }) !== c))
+      errors.add(at("links", i, "canonicalUrl"), "canonical-url", "is not a normalised http(s) URL");
+  });
+  // Note revisions: one per version of a note, none past the note's own version (its next save's number).
+  unique(
+    errors,
+    "noteRevisions",
+    rowsOf("noteRevisions"),
+    (r) => `${r.noteId} ${r.version}`,
+    "a second revision",
+  );
+  const notes = ids.get("notes") ?? new Map<string, DocRow>();
+  rowsOf("noteRevisions").forEach((r, i) => {
+    const note = notes.get(r.noteId as string);
+    if (note && (num(r.version) ?? 0) > (num(note.version) ?? 0))
+      errors.add(at("noteRevisions", i, "version"), "note-version", "is past its note's version");
   });
   return errors;
+}
+
+/** The canonical URL of a link row: its own, or its URL normalised (undefined for a URL that is not one). */
+function canonicalOf(l: DocRow): string | undefined {
+  const own = str(l.canonicalUrl);
+  if (own !== undefined) return own;
+  try {
+    return normalizeUrl(String(l.url));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether entry `a` was recorded before `b` (the log's order: recorded_at, then id). */

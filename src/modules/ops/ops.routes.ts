@@ -64,7 +64,10 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary: "Dead jobs, most recent first",
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ items: Type.Array(DeadJob) }), ...problems(...AUTHED) },
       },
     },

@@ -3,7 +3,7 @@ import { Id, Instant } from "../../platform/http/responses.js";
 import type { CardRow } from "./review.repo.js";
 import { STATE_NAMES } from "./review.service.js";
 
-const Day = Type.String({ format: "date", description: "Local day YYYY-MM-DD in your zone" });
+const Day = Type.String({ format: "date", maxLength: 10, description: "Local day YYYY-MM-DD in your zone" });
 export const Retention = Type.Number({
   minimum: 0.7,
   maximum: 0.99,

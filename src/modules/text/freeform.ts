@@ -1,17 +1,15 @@
 /**
- * The free-text commands: notes and quotes (`note dune: …`, `quote dune p12: "…"`) and saved links
- * (any message with an http(s) URL). Their text is kept as typed, never interpreted.
+ * The free-text commands: notes and quotes (`note dune: …`, `quote dune p12: "…"`), and the URLs of a
+ * message (for the module that saves links). Their text is kept as typed, never interpreted.
  */
 import { type Failure, fail, isFailure, MAX_PAGE, splitAmount } from "./amounts.js";
-import { cleanTitle, flatten, foldDigits, hasWordChars, stripDecorations, unquote } from "./normalize.js";
+import { cleanTitle, flatten, foldDigits, hasWordChars, unquote } from "./normalize.js";
 import { isOptStr, isPosInt, isStr } from "./text-command.js";
 
 /** A note on a book (or none): its text as typed. */
 export type NoteCommand = { kind: "note"; text: string; title?: string };
 /** A quoted passage of a book, with its page when given. */
 export type QuoteCommand = { kind: "quote"; text: string; title?: string; page?: number };
-/** Save links for later reading; `comment` is the rest of the message, if any. */
-export type LinkCommand = { kind: "link"; urls: string[]; comment?: string };
 
 /** Longest title accepted inside a command. */
 export const MAX_TITLE_CHARS = 200;
@@ -95,18 +93,12 @@ export function isHttpUrl(u: string): boolean {
   }
 }
 
-/** Any message with an http(s) URL saves it; `save` in front is optional; the other words are the comment. */
-export function parseLinks(flat: string): LinkCommand | undefined {
-  const found = [...flat.matchAll(URL_RE)].map((m) => trimUrl(m[0]));
-  const urls = [...new Set(found.filter(isHttpUrl))];
-  if (urls.length === 0) return undefined;
-  let rest = flat;
-  for (const u of found) rest = rest.split(u).join(" ");
-  rest = stripDecorations(flatten(rest.replace(/^\s*(?:save|\/save)\b[\s:]*/iu, "")));
-  return hasWordChars(rest) ? { kind: "link", urls, comment: rest } : { kind: "link", urls };
+/** The http(s) URLs in a message, trailing punctuation trimmed, in order (repeats kept). */
+export function findUrls(flat: string): string[] {
+  return [...flat.matchAll(URL_RE)].map((m) => trimUrl(m[0]));
 }
 
-/** Structural checks of stored note, quote and link commands. */
+/** Structural checks of stored note and quote commands. */
 export function isNoteCommand(v: unknown): boolean {
   const c = v as Record<string, unknown>;
   return c?.kind === "note" && isStr(c.text) && c.text.trim().length > 0 && isOptStr(c.title);
@@ -119,15 +111,5 @@ export function isQuoteCommand(v: unknown): boolean {
     c.text.trim().length > 0 &&
     isOptStr(c.title) &&
     (c.page === undefined || isPosInt(c.page))
-  );
-}
-export function isLinkCommand(v: unknown): boolean {
-  const c = v as Record<string, unknown>;
-  return (
-    c?.kind === "link" &&
-    Array.isArray(c.urls) &&
-    c.urls.length > 0 &&
-    c.urls.every((u) => isStr(u) && /^https?:\/\//i.test(u)) &&
-    isOptStr(c.comment)
   );
 }

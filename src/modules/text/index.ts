@@ -1,8 +1,6 @@
 import { defineModule } from "../../platform/module/module.js";
 import type { UsersRepo } from "../users/users.repo.js";
 import * as text from "./migrations/0007-text.js";
-import { linkCommands } from "./text.commands.js";
-import { LINKS_EXPORT } from "./text.export.js";
 import { TextRepo } from "./text.repo.js";
 import { textRoutes } from "./text.routes.js";
 import { TextService } from "./text.service.js";
@@ -25,8 +23,6 @@ export const textModule = defineModule({
     });
     return {
       services: { text: service },
-      exportTables: LINKS_EXPORT,
-      textCommands: [linkCommands(repo)],
       assembled: (all) => service.useCommands(all.flatMap((m) => m.textCommands ?? [])),
       routes: async (app) => {
         await app.register(textRoutes, { text: service });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fail } from "./amounts.js";
-import { coreCommands, notesPlaceholder } from "./text.commands.js";
+import { parseNoteOrQuote } from "./freeform.js";
+import { coreCommands } from "./text.commands.js";
 import { TextLanguage } from "./text-language.js";
 import type { TextCommandDef } from "./text-registry.js";
 
@@ -104,8 +105,14 @@ describe("TextLanguage: made of definitions", () => {
     expect(language.reserved.has("undo")).toBe(true);
   });
 
-  it("reads a note as a note even when no module keeps notes (the placeholder)", () => {
-    const language = new TextLanguage([coreCommands, notesPlaceholder]);
+  it("reads a note as a note, never as a page", () => {
+    const notes: TextCommandDef = {
+      name: "notes",
+      kinds: ["note", "quote"],
+      parse: { stage: "freeform", order: 10, read: (m) => parseNoteOrQuote(m.text) },
+      handle,
+    };
+    const language = new TextLanguage([coreCommands, notes]);
     expect(language.parse("note dune: 142 is great")).toEqual({
       kind: "note",
       text: "142 is great",

@@ -116,8 +116,6 @@ export interface TextCommandDef {
    * its result is `turn.prepared` in `handle`. Reads only.
    */
   prepare?(cmd: TextCommand, turn: Turn): Promise<unknown>;
-  /** A stand-in for commands a later module provides: left out when another definition handles its kinds. */
-  readonly placeholder?: boolean;
   /** Acts on a command of `kinds`, in the message's unit of work (absent: the parser yields others' commands). */
   handle?(cmd: TextCommand, turn: Turn): Promise<TextReply>;
   readonly answers?: Answers;

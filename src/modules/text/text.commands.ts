@@ -1,15 +1,4 @@
-import { newId } from "../../platform/ids.js";
-import {
-  isLinkCommand,
-  isNoteCommand,
-  isQuoteCommand,
-  type LinkCommand,
-  parseLinks,
-  parseNoteOrQuote,
-} from "./freeform.js";
-import { shortTitle } from "./reply-format.js";
-import type { TextRepo } from "./text.repo.js";
-import type { TextCommand, TextCommandDef, TextReply, Turn } from "./text-registry.js";
+import type { TextCommand, TextCommandDef } from "./text-registry.js";
 
 /** The language's own commands, which the text service answers itself (see TextService.dispatch). */
 export const CORE_KINDS = ["help", "undo", "answer", "number"] as const;
@@ -51,66 +40,3 @@ export const coreCommands: TextCommandDef = {
   },
   help: { lines: [{ order: 110, line: "undo — take back the last change · help — this list" }] },
 };
-
-/** Notes and quotes are read (so they are never taken for pages) but kept by the notes module, when present. */
-export const notesPlaceholder: TextCommandDef = {
-  name: "notes-placeholder",
-  kinds: ["note", "quote"],
-  placeholder: true,
-  reserved: ["note", "quote", "highlight"],
-  parse: { stage: "freeform", order: 10, read: (m) => parseNoteOrQuote(m.text) },
-  isCommand: (v) => isNoteCommand(v) || isQuoteCommand(v),
-  handle: async () => ({
-    text: "Notes and highlights arrive in a later version of Readlog; nothing was saved.",
-  }),
-};
-
-/** Any message with an http(s) link, or `save <link>`: links saved for later reading. */
-export function linkCommands(repo: TextRepo): TextCommandDef {
-  return {
-    name: "links",
-    kinds: ["link"],
-    reserved: ["save"],
-    parse: { stage: "freeform", order: 20, read: (m) => parseLinks(m.flat) },
-    isCommand: isLinkCommand,
-    handle: (cmd, turn) => saveLinks(repo, cmd as LinkCommand, turn),
-    undo: {
-      links: async (p, turn) => {
-        const ids = (p as { ids?: unknown }).ids;
-        const n = Array.isArray(ids) ? await repo.deleteLinks(turn.actor.userId, ids.filter(isString)) : 0;
-        return {
-          text: n
-            ? `Undone: removed ${n === 1 ? "the saved link" : `${n} saved links`}.`
-            : "Those links are gone already.",
-        };
-      },
-    },
-    help: { lines: [{ order: 70, line: "any link, or save <link> — read it later" }] },
-  };
-}
-
-const isString = (v: unknown): v is string => typeof v === "string";
-
-async function saveLinks(repo: TextRepo, cmd: LinkCommand, turn: Turn): Promise<TextReply> {
-  const fresh: string[] = [];
-  for (const url of new Set(cmd.urls)) if (!(await repo.linkByUrl(turn.actor.userId, url))) fresh.push(url);
-  if (fresh.length === 0)
-    return { text: cmd.urls.length === 1 ? "Already saved for later." : "Those links are already saved." };
-  const rows = fresh.map((url) => ({
-    id: newId(turn.now.getTime()),
-    owner_id: turn.actor.userId,
-    url,
-    status: "saved" as const,
-    comment: cmd.comment ?? null,
-    source: turn.source,
-    created_at: turn.now.toISOString(),
-  }));
-  await repo.insertLinks(rows);
-  await turn.logUndo("links", { ids: rows.map((r) => r.id) });
-  return {
-    text:
-      rows.length === 1
-        ? `Saved for later: ${shortTitle(fresh[0]!, 80)}`
-        : `Saved ${rows.length} links for later.`,
-  };
-}

@@ -1,13 +1,12 @@
 import type { Kysely, Selectable } from "kysely";
 import { precompiledOn } from "../../platform/db/precompile.js";
 import type { DbScope } from "../../platform/db/unit-of-work.js";
-import type { ConversationsTable, LinksTable, TextTables, TextUndoTable } from "./text.tables.js";
+import type { ConversationsTable, TextTables, TextUndoTable } from "./text.tables.js";
 
 type Db = Kysely<TextTables>;
 
 export type ConversationRow = Selectable<ConversationsTable>;
 export type UndoRow = Selectable<TextUndoTable>;
-export type LinkRow = Selectable<LinksTable>;
 
 // Every message reads its conversation and logs its undo entry: compiled once.
 const conversationOf = precompiledOn((db: Db, p: { ownerId: string; key: string }) =>
@@ -38,7 +37,7 @@ const insertUndoRow = precompiledOn((db: Db, r: UndoRow) =>
   }),
 );
 
-/** SQL for text conversations, the undo log and saved links. Every query filters on owner_id. */
+/** SQL for text conversations and the undo log. Every query filters on owner_id. */
 export class TextRepo {
   constructor(private readonly scope: DbScope) {}
 
@@ -98,41 +97,5 @@ export class TextRepo {
       .where("undone_at", "is", null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
-  }
-
-  async insertLinks(rows: LinkRow[]): Promise<void> {
-    if (rows.length > 0) await this.db.insertInto("links").values(rows).execute();
-  }
-
-  /** Deletes the owner's links with these ids; the number deleted. */
-  async deleteLinks(ownerId: string, ids: string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const r = await this.db
-      .deleteFrom("links")
-      .where("owner_id", "=", ownerId)
-      .where("id", "in", ids)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
-  }
-
-  /** A saved link of the owner with exactly this URL, if any. */
-  linkByUrl(ownerId: string, url: string) {
-    return this.db
-      .selectFrom("links")
-      .select("id")
-      .where("owner_id", "=", ownerId)
-      .where("url", "=", url)
-      .executeTakeFirst();
-  }
-
-  /** The owner's saved links, newest first. */
-  links(ownerId: string, limit = 100): Promise<LinkRow[]> {
-    return this.db
-      .selectFrom("links")
-      .selectAll()
-      .where("owner_id", "=", ownerId)
-      .orderBy("id", "desc")
-      .limit(limit)
-      .execute();
   }
 }

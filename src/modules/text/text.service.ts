@@ -5,7 +5,7 @@ import { AppError } from "../../platform/errors.js";
 import { localDateOf } from "../../platform/local-date.js";
 import { fail } from "./amounts.js";
 import { waitingIn } from "./conversation-state.js";
-import { coreCommands, notesPlaceholder } from "./text.commands.js";
+import { coreCommands } from "./text.commands.js";
 import type { ConversationRow, TextRepo } from "./text.repo.js";
 import type { TextChannel } from "./text.tables.js";
 import { HINT, TextLanguage } from "./text-language.js";
@@ -47,11 +47,9 @@ export class TextService {
     this.undoLog = new UndoLog(deps.text);
   }
 
-  /** The language: the core words and every module's definitions (a placeholder yields to a real one). */
+  /** The language: the core words and every module's definitions. */
   useCommands(defs: readonly TextCommandDef[]): void {
-    const kinds = new Set(defs.flatMap((d) => d.kinds));
-    const placeholders = [notesPlaceholder].filter((p) => !p.kinds.some((k) => kinds.has(k)));
-    this.language = new TextLanguage([coreCommands, ...placeholders, ...defs]);
+    this.language = new TextLanguage([coreCommands, ...defs]);
   }
 
   get commands(): TextLanguage {

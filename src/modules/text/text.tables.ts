@@ -2,12 +2,9 @@ import { type EnumValue, enumeration } from "../../platform/enum.js";
 import type { Instant } from "../users/users.tables.js";
 
 /** Where a text message came from; also the `source` of what it records. */
-const CHANNELS = ["web", "api", "cli", "whatsapp", "telegram"] as const;
+export const CHANNELS = ["web", "api", "cli", "whatsapp", "telegram"] as const;
 export const TEXT_CHANNELS = enumeration(CHANNELS);
 export type TextChannel = EnumValue<typeof TEXT_CHANNELS>;
-/** Where a saved link came from: a text channel, or a file import. */
-export const LINK_SOURCES = enumeration([...CHANNELS, "import"]);
-export type LinkSource = EnumValue<typeof LINK_SOURCES>;
 
 /** What a text conversation (user + channel key) waits for: numbered choices and the last book asked about. */
 export interface ConversationsTable {
@@ -37,19 +34,7 @@ export interface TextUndoTable {
   undone_at: Instant | null;
 }
 
-/** A link saved for later reading (fetching and extraction come later). */
-export interface LinksTable {
-  id: string;
-  owner_id: string;
-  url: string;
-  status: "saved";
-  comment: string | null;
-  source: LinkSource;
-  created_at: Instant;
-}
-
 export interface TextTables {
   conversations: ConversationsTable;
   text_undo: TextUndoTable;
-  links: LinksTable;
 }

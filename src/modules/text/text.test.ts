@@ -245,7 +245,10 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
 
   it("answers help and the summaries", async () => {
     const c = await user();
-    expect((await say(c, "help")).reply).toContain("Readlog commands:");
+    const help = (await say(c, "help")).reply;
+    expect(help).toContain("Readlog commands:");
+    // Notes and quotes only answer "in a later version": help does not advertise them (issue 11, item 10).
+    expect(help).not.toMatch(/\b(note|quote)\b/i);
     expect((await say(c, "books")).reply).toMatch(/^No books yet/);
     expect((await say(c, "today")).reply).toMatch(/^Nothing logged today yet/);
     expect((await say(c, "streak")).reply).toMatch(/^No streak yet/);
@@ -259,7 +262,7 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     expect((await say(c, "streak")).reply).toBe("Streak: 2 days in a row (longest: 2 days).");
   });
 
-  it("saves links once, and says notes come later; review with nothing due says so", async () => {
+  it("saves links once; review with nothing due says so", async () => {
     const c = await user();
     expect((await say(c, "save https://example.com/a?b=1")).reply).toBe(
       "Saved for later: https://example.com/a?b=1",
@@ -271,12 +274,9 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
       .where("owner_id", "=", c.userId)
       .execute();
     expect(rows.map((r) => [r.url, r.status, r.source])).toEqual([
-      ["https://example.com/a?b=1", "saved", "api"],
+      ["https://example.com/a?b=1", "pending", "api"],
     ]);
     expect((await say(c, "undo")).reply).toBe("Undone: removed the saved link.");
-    await readingBook(c, { title: "Dune" });
-    expect((await say(c, "note dune: spice")).reply).toMatch(/later version.*nothing was saved/);
-    expect((await say(c, 'quote dune p12: "fear is the mind-killer"')).reply).toMatch(/later version/);
     expect((await say(c, "review")).reply).toBe("Nothing to review today.");
     expect((await say(c, "snooze 1h")).reply).toMatch(/no reminders yet/);
   });
@@ -511,10 +511,13 @@ function linkRow(ownerId: string, url: string) {
     id: newId(),
     owner_id: ownerId,
     url,
-    status: "saved" as const,
+    canonical_url: url,
+    site: new URL(url).hostname,
+    status: "pending" as const,
     comment: null,
     source: "api" as const,
     created_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
   };
 }
 

@@ -1,12 +1,12 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Clock } from "../clock.js";
 import { precompiledOn } from "../db/precompile.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { newId } from "../ids.js";
 import type { DomainEvent, EventDef } from "./event.js";
-import type { EventTables } from "./events.tables.js";
+import type { EventsTable, EventTables } from "./events.tables.js";
 
 export type CommittedHandler = (event: DomainEvent) => void | Promise<void>;
 
@@ -37,6 +37,18 @@ const insertEvent = precompiledOn(
       published_at: null,
     }),
 );
+
+/** A row of the events table as the event it records. */
+export function eventOfRow(r: Selectable<EventsTable>): DomainEvent {
+  return {
+    id: r.id,
+    name: r.name,
+    aggregateId: r.aggregate_id,
+    ownerId: r.owner_id,
+    payload: JSON.parse(r.payload),
+    at: new Date(r.created_at).toISOString(),
+  };
+}
 
 /**
  * Records domain events in the caller's transaction (the `events` table), so an event exists exactly when
@@ -100,6 +112,24 @@ export class EventLog {
       this.uow.afterCommit(() => this.afterCommit(event));
     });
     return event;
+  }
+
+  /**
+   * The events of `ownerId` relayed after the event `afterId` (ids sort in the order events were recorded),
+   * oldest first, at most `limit`: what a client that was away missed, while the relay keeps them.
+   */
+  async publishedSince(ownerId: string, afterId: string, limit: number): Promise<DomainEvent[]> {
+    const db: Kysely<EventTables> = this.uow.db;
+    const rows = await db
+      .selectFrom("events")
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .where("id", ">", afterId)
+      .where("published_at", "is not", null)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(eventOfRow);
   }
 
   private async afterCommit(event: DomainEvent): Promise<void> {

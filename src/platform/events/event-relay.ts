@@ -7,6 +7,7 @@ import { SqlLease } from "../lease.js";
 import type { PubSub, Unsubscribe } from "../pubsub/pubsub.js";
 import { defineJob, type JobDef, type JobPolicy, type Queue } from "../queue/queue.js";
 import type { DomainEvent } from "./event.js";
+import { eventOfRow } from "./event-log.js";
 import type { EventTables } from "./events.tables.js";
 
 /** The pub/sub channel every relayed batch of events is published on (a JSON array of DomainEvent). */
@@ -179,14 +180,7 @@ export class EventRelay {
         .limit(this.batch)
         .execute();
       if (rows.length === 0) break;
-      const events: DomainEvent[] = rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        aggregateId: r.aggregate_id,
-        ownerId: r.owner_id,
-        payload: JSON.parse(r.payload),
-        at: new Date(r.created_at).toISOString(),
-      }));
+      const events: DomainEvent[] = rows.map(eventOfRow);
       const now = this.deps.clock.now().toISOString();
       await this.deps.uow.transaction(async () => {
         for (const { sub, job } of this.subscribers) {

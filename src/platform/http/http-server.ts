@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from "fastify";
-import { Problem, registerProblemHandlers } from "./problem.js";
+import { AppError } from "../errors.js";
+import {
+  clientErrorProblem,
+  frameworkErrorProblem,
+  Problem,
+  registerProblemHandlers,
+  sendProblem,
+} from "./problem.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { schemaController } from "./serializers.js";
 import { validatorCompiler } from "./validation.js";
@@ -55,7 +62,15 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     },
     forceCloseConnections: "idle",
     schemaController,
-    return503OnClosing: true,
+    // Every answer with an error status is a problem document, also those sent before any route runs:
+    // while draining (onRequest below), router errors, and what Node's parser refuses.
+    return503OnClosing: false,
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, frameworkErrorProblem(error)),
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === "ECONNRESET" || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorProblem(err).raw);
+      socket.destroy(err);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable: RouteOptions[] = [];
@@ -75,7 +90,12 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   // Hooks on every request are callback-style: an async hook costs a promise per request.
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
-    done();
+    if (!closing) return done();
+    reply.header("connection", "close");
+    sendProblem(
+      reply,
+      new AppError(503, "shutting-down", "Service unavailable", "The server is shutting down"),
+    );
   });
   app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { AppError, type FieldError, MAX_LISTED_ERRORS } from "../errors.js";
+import type { BoundedErrors } from "./validation.js";
 
 /** RFC 9457 problem document, the body of every error response. */
 export const Problem = Type.Object(
@@ -25,20 +26,65 @@ export const Problem = Type.Object(
 
 const TYPE_BASE = "urn:readlog:problem:";
 
+/** Longest `detail` and `instance` an answer carries, and longest field pointer: answers stay small. */
+const DETAIL_MAX = 4_000;
+const INSTANCE_MAX = 1_000;
+const FIELD_MAX = 200;
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** The problem document of an error, as every answer with an error status carries it. */
+export function problemDocument(err: AppError, url: string | undefined) {
+  return {
+    type: `${TYPE_BASE}${err.code}`,
+    title: err.title,
+    status: err.status,
+    detail: clip(err.message, DETAIL_MAX),
+    ...(url ? { instance: clip(url.split("?")[0]!, INSTANCE_MAX) } : {}),
+    ...(err.errors ? { errors: err.errors.slice(0, MAX_LISTED_ERRORS) } : {}),
+    ...(err.errorsOmitted ? { errorsOmitted: err.errorsOmitted } : {}),
+  };
+}
+
 export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.headers) reply.headers(err.headers);
   return reply
     .code(err.status)
     .type("application/problem+json")
-    .send({
-      type: `${TYPE_BASE}${err.code}`,
-      title: err.title,
-      status: err.status,
-      detail: err.message,
-      instance: reply.request.url,
-      ...(err.errors ? { errors: err.errors } : {}),
-      ...(err.errorsOmitted ? { errorsOmitted: err.errorsOmitted } : {}),
-    });
+    .send(problemDocument(err, reply.request.url));
+}
+
+/**
+ * Errors Node's HTTP parser finds before there is a request (a request line or headers over `maxHeaderSize`,
+ * a malformed request, a timeout): the answer is written on the socket, a problem document like every
+ * other, and the connection closed. Without this, Node and Fastify answer them in their own formats.
+ */
+export function clientErrorProblem(err: NodeJS.ErrnoException): { status: number; raw: string } {
+  const [status, title, code, detail] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [
+          431,
+          "Request header fields too large",
+          "headers-too-large",
+          "The request line and headers are too large",
+        ]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request timeout", "request-timeout", "The request did not arrive in time"]
+        : [400, "Bad request", "malformed-request", "The request is not well-formed HTTP"];
+  const body = JSON.stringify(problemDocument(new AppError(status, code, title, detail), undefined));
+  const raw =
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return { status, raw };
+}
+
+/** Fastify's router errors (before any route): a path that does not decode, a path parameter too long. */
+export function frameworkErrorProblem(error: FastifyError): AppError {
+  if (error.code === "FST_ERR_BAD_URL")
+    return new AppError(400, "bad-url", "Bad request", "The path has a malformed %-escape");
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH")
+    return new AppError(414, "uri-too-long", "URI too long", "A part of the path is longer than any id");
+  return new AppError(400, "bad-request", "Bad request", "The request could not be routed");
 }
 
 interface AjvError {
@@ -50,7 +96,7 @@ interface AjvError {
 
 /** Turns Ajv's errors into field errors that name the field (as a JSON pointer) and the rule. */
 function fieldErrors(part: string, validation: AjvError[]): FieldError[] {
-  return validation.map((e) => {
+  return validation.slice(0, MAX_LISTED_ERRORS).map((e) => {
     let pointer = e.instancePath;
     let message = e.message ?? "is invalid";
     if (e.keyword === "additionalProperties") {
@@ -60,7 +106,7 @@ function fieldErrors(part: string, validation: AjvError[]): FieldError[] {
       pointer += `/${String(e.params.missingProperty)}`;
       message = "is required";
     }
-    return { field: `/${part}${pointer}`, rule: e.keyword, message };
+    return { field: clip(`/${part}${pointer}`, FIELD_MAX), rule: e.keyword, message };
   });
 }
 
@@ -70,6 +116,7 @@ const STATUS_TITLES: Record<number, string> = {
   405: "Method not allowed",
   406: "Not acceptable",
   413: "Payload too large",
+  414: "URI too long",
   415: "Unsupported media type",
   429: "Too many requests",
 };
@@ -86,9 +133,17 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
     if (error instanceof AppError) return sendProblem(reply, error);
     if (error.validation) {
-      const errors = fieldErrors(error.validationContext ?? "body", error.validation as AjvError[]);
-      const detail = errors.map((e) => `${e.field} ${e.message}`).join("; ");
-      return sendProblem(reply, new AppError(400, "validation", "Invalid request", detail, errors));
+      const found = error.validation as AjvError[] & Partial<BoundedErrors>;
+      const errors = fieldErrors(error.validationContext ?? "body", found);
+      const omitted = (found.omitted ?? 0) + found.length - errors.length;
+      const detail =
+        errors.map((e) => `${e.field} ${e.message}`).join("; ") +
+        (omitted > 0 ? `; and ${omitted} more` : "") +
+        (found.stoppedEarly ? " (a request this large is checked up to its first failing field)" : "");
+      return sendProblem(
+        reply,
+        new AppError(400, "validation", "Invalid request", detail, errors, undefined, omitted),
+      );
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

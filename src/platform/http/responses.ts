@@ -31,5 +31,9 @@ export const AUTHED = [400, 401, 403] as const;
 
 export const Id = Type.String({ minLength: 1, maxLength: 64, description: "An opaque id" });
 export const IdParams = Type.Object({ id: Id });
-export const Instant = Type.String({ format: "date-time", description: "RFC 3339 instant, UTC" });
+export const Instant = Type.String({
+  format: "date-time",
+  maxLength: 40,
+  description: "RFC 3339 instant, UTC",
+});
 export const NoContent = Type.Null({ description: "No content" });

@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { GrantsRepo } from "../access/grants.js";
@@ -51,6 +52,17 @@ export interface BackgroundTask {
 }
 
 /**
+ * Something served on the process's HTTP server beside the routes (WebSockets), by the role named: the
+ * role's process attaches it to its server (the API's, or a bare one when the role runs alone).
+ */
+export interface ServerAttachment {
+  readonly role: string;
+  attach(server: Server): void | Promise<void>;
+  /** Closes what it attached (open connections first), before the server itself closes. */
+  close(): Promise<void>;
+}
+
+/**
  * What a built module contributes. Every part is optional; the assembly iterates the module list and
  * wires each part where it belongs (routes into the HTTP server, jobs into the queue, subscribers into the
  * event relay, policies into access control, tasks into their role). Modules that collect parts of others
@@ -69,7 +81,7 @@ export interface ModuleParts {
   subscribers?: readonly EventSubscriber[];
   /** In-process, right after the commit that recorded the event (caches, wake-ups): best effort. */
   committed?: ReadonlyArray<{ event: string; handle: CommittedHandler }>;
-  /** Every process, for each relayed event heard over pub/sub (e.g. caches in other processes). */
+  /** Every process, for each relayed event heard over pub/sub (e.g. caches in other processes; "*": every event). */
   relayed?: ReadonlyArray<{ event: string; handle: (event: DomainEvent) => void }>;
   policies?: readonly ResourcePolicy[];
   /** What users own in this module's tables, for the full export and its restore (parents first). */
@@ -77,6 +89,7 @@ export interface ModuleParts {
   /** Tables derived from the exported ones, rebuilt by a restore. */
   derivedTables?: readonly DerivedTable[];
   tasks?: readonly BackgroundTask[];
+  attachments?: readonly ServerAttachment[];
   /** Called once every module is built, with all of them (to collect what other modules contribute). */
   assembled?(all: readonly BuiltModule[]): void;
   /** Releases what the module holds (connections, timers) when the process stops. */

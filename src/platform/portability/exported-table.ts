@@ -23,6 +23,11 @@ export interface ExportedTable {
   refs: Readonly<Record<string, string>>;
   /** Columns stored as JSON text. */
   json?: readonly string[];
+  /**
+   * Fills the columns a restored row does not carry (derived from the others, or absent from documents
+   * written by an earlier version), given the database row made from the document row.
+   */
+  complete?(row: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** A table derived from others (sums kept by the same writes): not exported, rebuilt for the owner by a restore. */

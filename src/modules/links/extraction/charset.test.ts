@@ -27,6 +27,15 @@ describe("decodeHtml", () => {
     expect(decodeHtml(Buffer.from([0x82, 0xa0]), 'text/html; charset="Shift_JIS"').html).toBe("あ");
   });
 
+  it("does not believe a header claiming UTF-8 for bytes that are not: the meta, or the fallback, reads them", () => {
+    const page = latin1('<meta charset="windows-1252"><p>caf\xe9 cr\xe8me</p>');
+    expect(decodeHtml(page, "text/html; charset=utf-8")).toMatchObject({
+      html: '<meta charset="windows-1252"><p>café crème</p>',
+      source: "meta",
+    });
+    expect(decodeHtml(latin1("<p>caf\xe9</p>"), "text/html; charset=UTF-8").html).toBe("<p>café</p>");
+  });
+
   it("then <meta charset> and <meta http-equiv>, ignoring one in a comment", () => {
     expect(decodeHtml(latin1('<meta charset="windows-1252"><p>caf\xe9</p>'))).toMatchObject({
       html: '<meta charset="windows-1252"><p>café</p>',

@@ -82,7 +82,9 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string): DecodedHtml
   const bom = bomEncoding(bytes);
   if (bom) return decode(bom, "bom");
   const header = encodingFor(charsetParam(contentType), false);
-  if (header) return decode(header, "header");
+  // A header claiming UTF-8 for bytes that are not (a server default over a legacy page) is not believed:
+  // the page's own meta, or the fallback, reads it.
+  if (header && !(header === "utf-8" && !isValidUtf8(bytes))) return decode(header, "header");
   const meta = metaEncoding(bytes);
   if (meta) {
     // A page declaring a legacy charset that is in fact valid UTF-8 (a common CMS migration bug) reads

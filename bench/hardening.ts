@@ -1,0 +1,195 @@
+// `npm run bench -- hardening`: what the attack bodies of issue 11 (item 1) cost the server, run as users run
+// it (npm start, SQLite): CPU time and RSS growth of the server process per request, answer size, and how
+// long /healthz takes meanwhile. In the same run, two peers: the same route with a small ordinary body, and
+// JSON.parse of the attack body alone (the floor: what reading a body that large costs before any check).
+import { execSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  firstUserToken,
+  freePort,
+  npmStartArgs,
+  rssMb,
+  startNode,
+  stop,
+  waitFor200,
+} from "./support/processes.js";
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 10);
+const TICK_MS = 1000 / Number(execSync("getconf CLK_TCK").toString().trim() || 100);
+
+/** CPU milliseconds (user + system) the process has used so far. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** Peak RSS in MB since the last reset (VmHWM; writing 5 to clear_refs resets it to the current RSS). */
+function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, "5");
+}
+function peakMb(pid: number): number {
+  const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Math.round((Number(kb) / 1024) * 10) / 10;
+}
+
+const repeated = (item: string, n: number) => `[${`${item},`.repeat(n - 1)}${item}]`;
+const USER = `"user":{"id":"u","email":"a@example.com","name":"A","timezone":"UTC","createdAt":"2026-01-01T00:00:00Z"}`;
+const DOC = `"format":"readlog-export","version":1,"exportedAt":"2026-01-01T00:00:00Z",${USER}`;
+
+interface Case {
+  name: string;
+  url: string;
+  auth: boolean;
+  attack: string;
+  ordinary: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: "600,000 empty books rows → POST /api/import",
+    url: "/api/import",
+    auth: true,
+    attack: `{${DOC},"books":${repeated("{}", 600_000)}}`,
+    ordinary: `{${DOC},"books":[{}]}`,
+  },
+  {
+    name: "81,000 unknown keys → POST /api/auth/login",
+    url: "/api/auth/login",
+    auth: false,
+    attack: `{"email":"a@example.com","password":"x",${Array.from({ length: 81_000 }, (_, i) => `"k${i}":0`).join(",")}}`,
+    ordinary: `{"email":"a@example.com","password":"x","k0":0}`,
+  },
+  {
+    name: "240,000 empty authors → POST /api/books",
+    url: "/api/books",
+    auth: true,
+    attack: `{"title":"Dune","authors":${repeated('""', 240_000)}}`,
+    ordinary: `{"title":"Dune","authors":[""]}`,
+  },
+];
+
+interface Cost {
+  status: number;
+  answerBytes: number;
+  cpuMsPerRequest: number;
+  wallMsPerRequest: number;
+  firstRequestRssGrowthMb: number;
+  healthzWorstMs: number;
+}
+
+async function measure(
+  base: string,
+  pid: number,
+  c: Case,
+  body: string,
+  headers: Record<string, string>,
+): Promise<Cost> {
+  const send = () => fetch(base + c.url, { method: "POST", headers, body });
+  // /healthz polled all along: how long a bystander waits while the body is refused.
+  let healthzWorstMs = 0;
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const t0 = performance.now();
+      await fetch(`${base}/healthz`);
+      healthzWorstMs = Math.max(healthzWorstMs, performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  resetPeak(pid);
+  const before = rssMb(pid);
+  const first = await send();
+  const answer = await first.arrayBuffer();
+  const firstRequestRssGrowthMb = Math.round((peakMb(pid) - before) * 10) / 10;
+  const cpu0 = cpuMs(pid);
+  const wall0 = performance.now();
+  for (let i = 0; i < REPEATS; i++) await (await send()).arrayBuffer();
+  const wall = (performance.now() - wall0) / REPEATS;
+  const cpu = (cpuMs(pid) - cpu0) / REPEATS;
+  polling = false;
+  await poller;
+  return {
+    status: first.status,
+    answerBytes: answer.byteLength,
+    cpuMsPerRequest: Math.round(cpu * 10) / 10,
+    wallMsPerRequest: Math.round(wall * 10) / 10,
+    firstRequestRssGrowthMb,
+    healthzWorstMs: Math.round(healthzWorstMs * 10) / 10,
+  };
+}
+
+/** JSON.parse of the body alone, in this process: milliseconds per parse, and the peak RSS growth of the first. */
+function parseOnly(body: string): { ms: number; firstParseRssGrowthMb: number } {
+  resetPeak(process.pid);
+  const before = rssMb(process.pid);
+  JSON.parse(body);
+  const firstParseRssGrowthMb = Math.round((peakMb(process.pid) - before) * 10) / 10;
+  const t0 = performance.now();
+  for (let i = 0; i < REPEATS; i++) JSON.parse(body);
+  return { ms: Math.round(((performance.now() - t0) / REPEATS) * 10) / 10, firstParseRssGrowthMb };
+}
+
+export default async function run(): Promise<Record<string, unknown>> {
+  execSync("npm run build", { stdio: "ignore" });
+  const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-"));
+  const port = await freePort();
+  const server = startNode(npmStartArgs(), {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor200(`${base}/healthz`);
+    const token = await firstUserToken(base, ["read", "write"]);
+    const pid = server.pid!;
+    const rows: Record<string, unknown>[] = [];
+    for (const c of CASES) {
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        ...(c.auth ? { authorization: `Bearer ${token}` } : {}),
+      };
+      const attack = await measure(base, pid, c, c.attack, headers);
+      const ordinary = await measure(base, pid, c, c.ordinary, headers);
+      rows.push({
+        case: c.name,
+        bodyBytes: c.attack.length,
+        attack,
+        ordinarySmallBody: ordinary,
+        jsonParseOnly: parseOnly(c.attack),
+      });
+    }
+    console.table(
+      Object.fromEntries(
+        rows.map((r) => {
+          const a = r.attack as Cost;
+          const o = r.ordinarySmallBody as Cost;
+          return [
+            r.case as string,
+            {
+              status: a.status,
+              answerB: a.answerBytes,
+              cpuMs: a.cpuMsPerRequest,
+              parseOnlyMs: (r.jsonParseOnly as { ms: number }).ms,
+              parseOnlyRssMb: (r.jsonParseOnly as { firstParseRssGrowthMb: number }).firstParseRssGrowthMb,
+              smallBodyCpuMs: o.cpuMsPerRequest,
+              rssGrowthMb: a.firstRequestRssGrowthMb,
+              healthzWorstMs: a.healthzWorstMs,
+            },
+          ];
+        }),
+      ),
+    );
+    return {
+      repeats: REPEATS,
+      cases: rows,
+      goals: { answerBytes: "<= 65536", cpuMsPerRequest: "<= 50", firstRequestRssGrowthMb: "<= 50" },
+    };
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

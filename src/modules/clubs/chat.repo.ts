@@ -1,0 +1,105 @@
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from "kysely";
+import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { ClubMessagesTable, ClubsTables } from "./clubs.tables.js";
+
+type Db = Kysely<ClubsTables & { users: { id: string; name: string } }>;
+
+export type MessageRow = Selectable<ClubMessagesTable> & { author_name: string | null };
+export type ReactionRow = { message_id: string; emoji: string; user_id: string };
+
+/** SQL of club chat: messages, reactions, read marks. */
+export class ChatRepo {
+  constructor(private readonly scope: DbScope) {}
+
+  private get db(): Db {
+    return this.scope.db;
+  }
+
+  async insert(row: Insertable<ClubMessagesTable>): Promise<void> {
+    await this.db.insertInto("club_messages").values(row).execute();
+  }
+
+  async update(id: string, set: Updateable<ClubMessagesTable>): Promise<void> {
+    await this.db.updateTable("club_messages").set(set).where("id", "=", id).execute();
+  }
+
+  private select() {
+    return this.db
+      .selectFrom("club_messages as m")
+      .leftJoin("users as u", "u.id", "m.author_id")
+      .selectAll("m")
+      .select("u.name as author_name");
+  }
+
+  byId(id: string): Promise<MessageRow | undefined> {
+    return this.select().where("m.id", "=", id).executeTakeFirst();
+  }
+
+  /** A page of the club's messages in id order: the latest `limit` before `before`, or the first after `after`. */
+  async page(clubId: string, o: { before?: string; after?: string; limit: number }): Promise<MessageRow[]> {
+    let q = this.select().where("m.club_id", "=", clubId);
+    if (o.after !== undefined) return q.where("m.id", ">", o.after).orderBy("m.id").limit(o.limit).execute();
+    if (o.before !== undefined) q = q.where("m.id", "<", o.before);
+    return (await q.orderBy("m.id", "desc").limit(o.limit).execute()).reverse();
+  }
+
+  /** How many messages the author wrote in the club since `since` (the rate limit). */
+  async countSince(clubId: string, authorId: string, since: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("club_messages")
+      .select(sql<number>`count(*)`.as("n"))
+      .where("club_id", "=", clubId)
+      .where("author_id", "=", authorId)
+      .where("created_at", ">", since)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Messages of others after the member's read mark. */
+  async unread(clubId: string, userId: string, lastReadId: string | null): Promise<number> {
+    let q = this.db
+      .selectFrom("club_messages")
+      .select(sql<number>`count(*)`.as("n"))
+      .where("club_id", "=", clubId)
+      .where("deleted_at", "is", null)
+      .where((w) => w.or([w("author_id", "is", null), w("author_id", "!=", userId)]));
+    if (lastReadId) q = q.where("id", ">", lastReadId);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  }
+
+  reactionsOf(messageIds: readonly string[]): Promise<ReactionRow[]> {
+    if (messageIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom("club_reactions")
+      .select(["message_id", "emoji", "user_id"])
+      .where("message_id", "in", messageIds)
+      .orderBy("created_at")
+      .execute();
+  }
+
+  async countReactionKinds(messageId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("club_reactions")
+      .select(sql<number>`count(distinct emoji)`.as("n"))
+      .where("message_id", "=", messageId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async addReaction(messageId: string, userId: string, emoji: string, at: string): Promise<void> {
+    await this.db
+      .insertInto("club_reactions")
+      .values({ message_id: messageId, user_id: userId, emoji, created_at: at })
+      .onConflict((oc) => oc.columns(["message_id", "user_id", "emoji"]).doNothing())
+      .execute();
+  }
+
+  async removeReaction(messageId: string, userId: string, emoji: string): Promise<void> {
+    await this.db
+      .deleteFrom("club_reactions")
+      .where("message_id", "=", messageId)
+      .where("user_id", "=", userId)
+      .where("emoji", "=", emoji)
+      .execute();
+  }
+}

@@ -1,0 +1,101 @@
+import type { Readable } from "node:stream";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifySchemaCompiler } from "fastify";
+import { AppError } from "../../platform/errors.js";
+import { actorOf } from "../../platform/http/actor.js";
+import { AUTHED, problems } from "../../platform/http/responses.js";
+import { validatorCompiler } from "../../platform/http/validation.js";
+import { LINK_IMPORT_FORMATS, type LinkImports } from "./link-imports.service.js";
+
+// The body is a stream handed to the parser, not a value to validate; the query string still is.
+const streamBody: FastifySchemaCompiler<unknown> = (req) =>
+  req.httpPart === "body" ? () => true : validatorCompiler(req);
+
+const Str = (max: number) => Type.String({ maxLength: max });
+const Report = Type.Object({
+  format: Type.Union(LINK_IMPORT_FORMATS.map((f) => Type.Literal(f))),
+  dryRun: Type.Boolean(),
+  rows: Type.Integer({ description: "Rows or entries read, usable or not" }),
+  saved: Type.Integer({ description: "New links (a dry run: that would be new)" }),
+  existing: Type.Integer({
+    description: "Links saved already (the same article): left as they are, tags added",
+  }),
+  rowsWithProblems: Type.Integer({ description: "Rows refused (each has at least one problem)" }),
+  problemCount: Type.Integer(),
+  problems: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: "1-based line of the file (CSV, HTML) or entry number (Omnivore)" }),
+      field: Str(100),
+      rule: Str(100),
+      message: Str(1000),
+    }),
+    { maxItems: 1000, description: "The first 1000" },
+  ),
+  results: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      url: Str(8192),
+      action: Type.Union([Type.Literal("saved"), Type.Literal("existing")]),
+      linkId: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    }),
+    { maxItems: 1000, description: "One per usable row, in file order; the first 1000" },
+  ),
+});
+
+const LABEL = {
+  pocket: "Pocket export CSV",
+  instapaper: "Instapaper export CSV",
+  omnivore: "Omnivore export (the zip, or one metadata JSON file)",
+  bookmarks: "browser bookmarks file (Netscape HTML)",
+} as const;
+
+/** POST /api/links/imports/{format}: the file as the raw body; encapsulated, so its parsers apply here only. */
+export const linkImportsRoutes: FastifyPluginAsyncTypebox<{
+  imports: LinkImports;
+  maxBytes: number;
+}> = async (app, { imports, maxBytes }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+
+  for (const format of LINK_IMPORT_FORMATS)
+    app.post(
+      `/api/links/imports/${format}`,
+      {
+        validatorCompiler: streamBody,
+        schema: {
+          tags: ["links"],
+          summary: `Import saved links from a ${LABEL[format]}`,
+          description:
+            "Send the file as the raw request body. Each usable row is saved like `POST /api/links` (the " +
+            "same article again is the existing entry, so importing a file twice changes nothing) and its " +
+            "fetch is queued at a bounded rate: follow the progress with `GET /api/links/status`. Rows that " +
+            "cannot be used are reported with their line; `dryRun=true` writes nothing.",
+          querystring: Type.Object(
+            { dryRun: Type.Boolean({ default: false }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: Report, ...problems(...AUTHED, 413, 415) },
+        },
+      },
+      async (request) => {
+        const body = request.body as Readable | undefined;
+        if (typeof body?.[Symbol.asyncIterator] !== "function")
+          throw new AppError(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "Send the file as the raw body",
+          );
+        const declared = Number(request.headers["content-length"]);
+        if (declared > maxBytes)
+          throw new AppError(
+            413,
+            "import-too-large",
+            "Payload too large",
+            `The file is larger than ${maxBytes} bytes`,
+          );
+        return imports.run(actorOf(request), format, body, { dryRun: request.query.dryRun, maxBytes });
+      },
+    );
+};

@@ -1,0 +1,115 @@
+import { ownedPolicy } from "../../platform/access/owned-policy.js";
+import { defineModule } from "../../platform/module/module.js";
+import { PostgresSearchIndex } from "../../platform/search/postgres-search-index.js";
+import type { SearchIndex } from "../../platform/search/search-index.js";
+import { SqliteSearchIndex } from "../../platform/search/sqlite-search-index.js";
+import type { BookFinder } from "../books/books.commands.js";
+import type { BooksRepo } from "../books/books.repo.js";
+import type { BooksService } from "../books/books.service.js";
+import type { ImportsConfig } from "../imports/index.js";
+import type { ReviewService } from "../review/review.service.js";
+import { highlightsRoutes } from "./highlights.routes.js";
+import { HighlightsService } from "./highlights.service.js";
+import { NoteImportService } from "./importing/note-import.service.js";
+import { noteImportsRoutes } from "./importing/note-imports.routes.js";
+import { MarkdownExportService } from "./markdown-export.service.js";
+import * as notes from "./migrations/0014-notes.js";
+import { noteQueryCommands, noteTextCommands } from "./notes.commands.js";
+import { NOTES_EXPORT, notesDerived } from "./notes.export.js";
+import { NotesRepo } from "./notes.repo.js";
+import { notesRoutes } from "./notes.routes.js";
+import { NotesService } from "./notes.service.js";
+import { bookCardCounts, HighlightCards } from "./review-cards.js";
+import { searchRoutes } from "./search.routes.js";
+import { SearchService } from "./search.service.js";
+
+const shared = (resource: string) => ({
+  [`${resource}.read`]: { relations: ["owner", "editor", "viewer"], scope: "read" as const },
+  [`${resource}.update`]: { relations: ["owner", "editor"], scope: "write" as const },
+  [`${resource}.delete`]: { relations: ["owner"], scope: "write" as const },
+});
+
+/** Notes and highlights (Markdown, revisions, wikilinks, locations), search over them, their imports and exports. */
+export const notesModule = defineModule({
+  name: "notes",
+  migrations: { "0014-notes": notes },
+  create(
+    ctx,
+    deps: {
+      booksRepo: BooksRepo;
+      books: BooksService;
+      bookFinder: BookFinder;
+      review: ReviewService;
+      config: ImportsConfig;
+    },
+  ) {
+    const repo = new NotesRepo(ctx.uow);
+    // The index writes in the caller's unit of work: a note and its index entry commit together.
+    const source = () => ctx.uow.db;
+    const searchIndex: SearchIndex =
+      ctx.uow.kind === "postgres" ? new PostgresSearchIndex(source) : new SqliteSearchIndex(source);
+    const base = {
+      uow: ctx.uow,
+      clock: ctx.clock,
+      events: ctx.events,
+      access: ctx.access,
+      grants: ctx.grants,
+      repo,
+      books: deps.booksRepo,
+      search: searchIndex,
+    };
+    const notesService = new NotesService(base);
+    const highlights = new HighlightsService(base);
+    const search = new SearchService({ uow: ctx.uow, index: searchIndex, repo, books: deps.booksRepo });
+    const noteImports = new NoteImportService({
+      uow: ctx.uow,
+      clock: ctx.clock,
+      events: ctx.events,
+      repo,
+      notes: notesService,
+      highlights,
+      books: deps.books,
+      booksRepo: deps.booksRepo,
+    });
+    deps.review.useBookCounts((ownerId, bookId) => repo.countsForBook(ownerId, bookId));
+    const cards = new HighlightCards({ review: deps.review, highlights, books: deps.booksRepo });
+    const markdown = new MarkdownExportService({ repo, books: deps.booksRepo });
+    const commandDeps = {
+      notes: notesService,
+      highlights,
+      search,
+      finder: deps.bookFinder,
+      booksRepo: deps.booksRepo,
+    };
+    return {
+      services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search, noteImports },
+      subscribers: [search.bookSubscriber(), bookCardCounts(deps.review, deps.booksRepo)],
+      exportTables: NOTES_EXPORT,
+      derivedTables: notesDerived(async (ownerId) => {
+        await notesService.relink(ownerId);
+        await search.rebuild(ownerId);
+      }),
+      textCommands: [noteTextCommands(commandDeps), noteQueryCommands(commandDeps)],
+      routes: async (app) => {
+        await app.register(notesRoutes, { notes: notesService, repo, markdown });
+        await app.register(highlightsRoutes, { highlights, cards });
+        await app.register(searchRoutes, { search });
+        await app.register(noteImportsRoutes, { imports: noteImports, maxBytes: deps.config.importMaxBytes });
+      },
+      policies: [
+        ownedPolicy(ctx.uow, ctx.grants, {
+          resource: "note",
+          label: "Note",
+          table: "notes",
+          actions: shared("note"),
+        }),
+        ownedPolicy(ctx.uow, ctx.grants, {
+          resource: "highlight",
+          label: "Highlight",
+          table: "highlights",
+          actions: shared("highlight"),
+        }),
+      ],
+    };
+  },
+});
