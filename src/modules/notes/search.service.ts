@@ -128,8 +128,8 @@ export class SearchService {
 
   /**
    * Replaces the index (or one owner's part of it) from the tables; returns how many documents it holds.
-   * Documents of kinds no source rebuilds (articles, which their module indexes as it saves them) are
-   * carried over as the index holds them.
+   * Documents of kinds no source rebuilds (a module that indexes without adding a source) are carried over
+   * as the index holds them.
    */
   async rebuild(ownerId?: string): Promise<number> {
     const sources = [...this.sources.values()];

@@ -117,10 +117,10 @@ describe.each(ENGINES)("search API (%s)", (engine) => {
   });
 
   it("rebuilds the user's index from the tables", async () => {
-    // A kind another module indexes as it saves (articles) is carried over, not dropped.
+    // A kind no module registers a source for is carried over, not dropped.
     await t.services.uow.transaction(() =>
       t.services.searchIndex.upsert({
-        kind: "article",
+        kind: "excerpt",
         id: "a1",
         ownerId: c.userId,
         title: "On walruses",
@@ -135,7 +135,7 @@ describe.each(ENGINES)("search API (%s)", (engine) => {
     expect(r.json().documents).toBeGreaterThanOrEqual(4);
     expect((await search(c, q("dreams"))).hits).toHaveLength(1);
     expect((await search(c, q("hundred"))).hits).toHaveLength(1);
-    const article = await search(c, `${q("walruses")}&kind=article&tag=zoo`);
+    const article = await search(c, `${q("walruses")}&kind=excerpt&tag=zoo`);
     expect(article.hits.map((h) => h.id)).toEqual(["a1"]);
   });
 });
