@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from "kysely";
 import { sql } from "kysely";
 import type { DbScope } from "../../platform/db/unit-of-work.js";
+import type { SearchDocument } from "../../platform/search/search-index.js";
 import type {
   HighlightsTable,
   NoteImportKeysTable,
@@ -247,6 +248,28 @@ export class NotesRepo {
     let q = this.db.selectFrom(table).selectAll().where("owner_id", "=", ownerId);
     q = bookId === null ? q.where("book_id", "is", null) : q.where("book_id", "=", bookId);
     return q.orderBy("id").execute();
+  }
+
+  /** The search index's documents of kinds other than these, as stored (to carry them over a rebuild). */
+  async indexedOtherKinds(kinds: readonly string[], ownerId: string | undefined): Promise<SearchDocument[]> {
+    // biome-ignore lint/suspicious/noExplicitAny: the index's table belongs to the search adapters
+    let q = (this.db as unknown as Kysely<any>)
+      .selectFrom("search_documents")
+      .select(["kind", "id", "owner_id", "book_id", "date", "language", "tags", "title", "body"])
+      .where("kind", "not in", [...kinds]);
+    if (ownerId) q = q.where("owner_id", "=", ownerId);
+    const rows = await q.orderBy("kind").orderBy("id").execute();
+    return rows.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      ownerId: r.owner_id,
+      bookId: r.book_id,
+      date: r.date === null ? null : String(r.date),
+      language: r.language,
+      tags: Array.isArray(r.tags) ? r.tags : (JSON.parse(r.tags) as string[]),
+      title: r.title,
+      body: r.body,
+    }));
   }
 
   /** `kind/id` of those of these objects that exist and are the owner's. */

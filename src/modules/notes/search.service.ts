@@ -126,13 +126,21 @@ export class SearchService {
     );
   }
 
-  /** Replaces the index (or one owner's part of it) from the tables; returns how many documents it holds. */
+  /**
+   * Replaces the index (or one owner's part of it) from the tables; returns how many documents it holds.
+   * Documents of kinds no source rebuilds (a module that indexes without adding a source) are carried over
+   * as the index holds them.
+   */
   async rebuild(ownerId?: string): Promise<number> {
     const sources = [...this.sources.values()];
-    async function* all() {
-      for (const s of sources) yield* s(ownerId);
-    }
-    return this.d.uow.transaction(() => this.d.index.rebuild(all(), ownerId ? { ownerId } : undefined));
+    return this.d.uow.transaction(async () => {
+      const kept = await this.d.repo.indexedOtherKinds([...this.sources.keys()], ownerId);
+      async function* all() {
+        for (let i = 0; i < kept.length; i += BATCH) yield kept.slice(i, i + BATCH);
+        for (const s of sources) yield* s(ownerId);
+      }
+      return this.d.index.rebuild(all(), ownerId ? { ownerId } : undefined);
+    });
   }
 
   /** Rebuilds the actor's own part of the index. */
