@@ -56,7 +56,12 @@ describe("NotesPage", () => {
             bookId: "b1",
             date: null,
             title: { text: "Spice must flow", marks: [[0, 5]], cutStart: false, cutEnd: false },
-            snippet: { text: "Spice must flow, said the man", marks: [[0, 5]], cutStart: false, cutEnd: true },
+            snippet: {
+              text: "Spice must flow, said the man",
+              marks: [[0, 5]],
+              cutStart: false,
+              cutEnd: true,
+            },
             score: 1,
           },
         ],
