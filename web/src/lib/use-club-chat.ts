@@ -108,7 +108,12 @@ export function useClubChat(clubId: string, myId: string) {
     state,
     connection,
     problem,
-    send: (body: string) => emit<ChatMessage>("club:send", { body }),
+    /** Sends; the message shows at once from the acknowledgement (the room's echo of it merges by id). */
+    send: async (body: string) => {
+      const message = await emit<ChatMessage>("club:send", { body });
+      dispatch({ type: "message", message, mine: true });
+      return message;
+    },
     edit: (messageId: string, body: string) => emit("club:edit", { messageId, body }),
     remove: (messageId: string) => emit("club:delete", { messageId }),
     react: (messageId: string, emoji: string, add: boolean) => emit("club:react", { messageId, emoji, add }),
