@@ -1,6 +1,7 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { typingNow } from "../lib/chat-state";
-import type { ChatMessage, ClubDetail } from "../lib/clubs";
+import { type ChatMessage, type ClubDetail, clubKeys } from "../lib/clubs";
 import { formatInstant } from "../lib/format";
 import { useClubChat } from "../lib/use-club-chat";
 
@@ -118,6 +119,13 @@ export function ClubChat({ club, me, timezone }: { club: ClubDetail; me: string;
   const list = useRef<HTMLOListElement>(null);
   const names = new Map(club.members.map((m) => [m.userId, m.name]));
   const lastId = state.messages.at(-1)?.id;
+  const queryClient = useQueryClient();
+
+  // Someone the page does not know yet (they joined since it loaded): fetch the members again.
+  const unknown = state.present.some((id) => !names.has(id));
+  useEffect(() => {
+    if (unknown) void queryClient.invalidateQueries({ queryKey: clubKeys.club(club.id) });
+  }, [unknown, club.id, queryClient]);
 
   // Typing indicators fade on their own.
   useEffect(() => {

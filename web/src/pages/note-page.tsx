@@ -21,6 +21,7 @@ function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: stri
     queryKey: ["books", "all"],
     queryFn: () => unwrap(api.GET("/api/books", { params: { query: { limit: 200 } } })),
   });
+  const [title, setTitle] = useState(note?.title ?? "");
   const [body, setBody] = useState(note?.body ?? "");
   const [tags, setTags] = useState(note?.tags.join(", ") ?? "");
   const [bookId, setBookId] = useState(
@@ -34,12 +35,23 @@ function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: stri
         ? unwrap(
             api.PATCH("/api/notes/{id}", {
               params: { path: { id: note.id } },
-              body: { body, tags: tagsOf(tags), bookId: bookId || null, ifVersion: note.version },
+              body: {
+                title: title.trim() || null,
+                body,
+                tags: tagsOf(tags),
+                bookId: bookId || null,
+                ifVersion: note.version,
+              },
             }),
           )
         : unwrap(
             api.POST("/api/notes", {
-              body: { body, tags: tagsOf(tags), ...(bookId ? { bookId } : {}) },
+              body: {
+                body,
+                tags: tagsOf(tags),
+                ...(title.trim() ? { title: title.trim() } : {}),
+                ...(bookId ? { bookId } : {}),
+              },
             }),
           ),
     onSuccess: (saved) => {
@@ -59,6 +71,9 @@ function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: stri
       ) : (
         <ProblemAlert problem={form.problem} />
       )}
+      <Field label="Title" hint="Other notes link here with [[its title]]" error={form.errors.title}>
+        {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} />}
+      </Field>
       <fieldset className="shelf-tabs">
         <legend className="visually-hidden">Write or preview</legend>
         <button
@@ -81,7 +96,7 @@ function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: stri
       {tab === "write" ? (
         <Field
           label="Note (Markdown)"
-          hint="The first line is the title. Link with [[Book title]] or [[Note title]]."
+          hint="Link to a book or another note with [[its title]]."
           error={form.errors.body}
         >
           {(p) => <textarea {...p} rows={14} value={body} onChange={(e) => setBody(e.target.value)} />}
