@@ -73,7 +73,11 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     ]).start();
     const config = testConfig({
       database: { kind: "sqlite", file: join(dir, "readlog.db") },
-      fetch: { ...testConfig().fetch, allowHosts: [`127.0.0.1:${new URL(site.url).port}`], timeoutMs: 10_000 },
+      fetch: {
+        ...testConfig().fetch,
+        allowHosts: [`127.0.0.1:${new URL(site.url).port}`],
+        timeoutMs: 10_000,
+      },
     });
     clock = new FakeClock(new Date());
     services = await assemble(config, { clock });
@@ -336,7 +340,10 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     await page.getByLabel("Title").fill("Spice harvest");
     await page.getByLabel("Note (Markdown)").fill("The [[Dune]] spice must flow; see [[Nowhere yet]].");
     await page.getByRole("button", { name: "Preview" }).click();
-    await page.getByRole("region", { name: "Preview" }).getByText(/spice must flow/).waitFor();
+    await page
+      .getByRole("region", { name: "Preview" })
+      .getByText(/spice must flow/)
+      .waitFor();
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("heading", { level: 1, name: "Spice harvest" }).waitFor();
     await expect.poll(() => page.locator(".note-body a.wikilink").getAttribute("href")).toMatch(/^\/books\//);
@@ -350,9 +357,18 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     await visit("/notes", "Notes");
     await page.getByLabel("Search notes, highlights and books").fill("harvest");
     await page.getByLabel("Search notes, highlights and books").press("Enter");
-    await page.getByRole("list", { name: "Search results" }).getByRole("link", { name: /Spice harvest/ }).waitFor();
+    await page
+      .getByRole("list", { name: "Search results" })
+      .getByRole("link", { name: /Spice harvest/ })
+      .waitFor();
     await settled(page);
     await axe(page, "notes search");
+    await visit("/notes/import", "Import highlights");
+    await axe(page, "import highlights");
+    const dune = (await (await page.request.get(`${base}/api/books`)).json()).items[0].id;
+    await visit(`/books/${dune}/highlights`, /Highlights in Dune/);
+    await page.getByText("No highlights in this book").waitFor();
+    await axe(page, "book highlights");
 
     // Articles: save the loopback essay; the pipeline fetches and extracts it; read it in the app.
     await visit("/articles", "Articles");
@@ -391,6 +407,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     });
     expect(made.status(), await made.text()).toBe(201);
     await visit("/clubs", "Book clubs");
+    await axe(page, "clubs");
     await page.getByLabel("Name").fill("Dune readers");
     await page.getByLabel("Book title").fill("Dune");
     await page.getByRole("button", { name: "Create the club" }).click();
@@ -399,7 +416,11 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     const invite = await page.getByLabel(/Invitation link/).inputValue();
     expect(invite).toMatch(/\/clubs\/join\?token=/);
 
-    const bobContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const bobContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const bob = await bobContext.newPage();
     bob.on("pageerror", (e) => pageErrors.push(e.message));
     await bob.goto(`${base}/sign-in`);
