@@ -3,6 +3,7 @@ import { lazy, type ReactNode, Suspense, useEffect, useRef } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api } from "./api/client";
 import { Loading } from "./components/states";
+import { useLiveUpdates } from "./lib/live-updates";
 import { RequireSession, useMe } from "./lib/session";
 import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
@@ -66,12 +67,12 @@ const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.Admin
 const NAV = [
   { href: "/", label: "Today" },
   { href: "/library", label: "Library" },
-  { href: "/notes", label: "Notes" },
   { href: "/articles", label: "Articles" },
-  { href: "/clubs", label: "Clubs" },
   { href: "/calendar", label: "Calendar" },
   { href: "/stats", label: "Stats" },
+  { href: "/notes", label: "Notes" },
   { href: "/reviews", label: "Reviews" },
+  { href: "/clubs", label: "Clubs" },
   { href: "/settings", label: "Settings" },
 ];
 
@@ -97,6 +98,7 @@ function SignOutButton() {
 
 function Shell({ children }: { children: ReactNode }) {
   const me = useMe();
+  useLiveUpdates();
   const [location] = useLocation();
   const main = useRef<HTMLElement>(null);
   // A new page moves focus to its content, so keyboard and screen-reader users start there.

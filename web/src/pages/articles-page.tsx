@@ -29,9 +29,10 @@ function filterQuery(filter: LinkFilter) {
   return {};
 }
 
-function SaveBox() {
+/** The bookmarklet opens the page with ?save=<the page's URL>: filled in, saved when the reader confirms. */
+function SaveBox({ initial }: { initial: string }) {
   const queryClient = useQueryClient();
-  const [url, setUrl] = useState("");
+  const [url, setUrl] = useState(initial);
   const [tags, setTags] = useState("");
   const form = useSubmit({
     validate: () => ({
@@ -176,7 +177,12 @@ export function ArticlesPage() {
   return (
     <>
       <h1>Articles</h1>
-      <SaveBox />
+      <SaveBox initial={params.get("save") ?? ""} />
+      <details className="muted small">
+        <summary>Bookmarklet</summary>
+        <p>Make a bookmark with this address; on any page, it opens this form with the page filled in:</p>
+        <code className="bookmarklet">{`javascript:location.href='${location.origin}/articles?save='+encodeURIComponent(location.href)`}</code>
+      </details>
       <fieldset className="shelf-tabs">
         <legend className="visually-hidden">Show</legend>
         {FILTERS.map((f) => (
