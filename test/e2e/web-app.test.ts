@@ -32,7 +32,17 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS
   ? join(process.cwd(), "docs", "screenshots")
   : mkdtempSync(join(tmpdir(), "readlog-shots-"));
 const README_SHOTS = new Set(["today", "stats", "calendar", "book"]);
-const PHONE_SHOTS = new Set(["library", "today", "calendar", "stats"]);
+const PHONE_SHOTS = new Set([
+  "library",
+  "today",
+  "calendar",
+  "stats",
+  "note",
+  "notes",
+  "articles",
+  "reader",
+  "clubs",
+]);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "a long enough passphrase";
 const paragraph = (i: number) =>
@@ -350,6 +360,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     await page.locator(".wikilink-missing").getByText("Nowhere yet").waitFor();
     await settled(page);
     await axe(page, "note");
+    await shoot("note");
     // The search index follows after the commit: wait for it, then search in the page.
     await expect
       .poll(async () => (await (await page.request.get(`${base}/api/search?q=harvest`)).json()).hits.length)
@@ -363,6 +374,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
       .waitFor();
     await settled(page);
     await axe(page, "notes search");
+    await shoot("notes");
     await visit("/notes/import", "Import highlights");
     await axe(page, "import highlights");
     const dune = (await (await page.request.get(`${base}/api/books`)).json()).items[0].id;
@@ -379,6 +391,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     await page.getByText("Ready to read").first().waitFor({ timeout: 20_000 });
     await settled(page);
     await axe(page, "articles");
+    await shoot("articles");
     await row.click();
     await page.getByRole("heading", { level: 1, name: "On Keeping Things" }).waitFor();
     await page.getByText("Paragraph 39").waitFor();
@@ -386,6 +399,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     await page.getByLabel("Colours").selectOption("dark");
     await settled(page);
     await axe(page, "reader");
+    await shoot("reader");
     // Select a few words of the article and keep them as a highlight.
     await page.evaluate(`(() => {
       const p = [...document.querySelectorAll(".reader-body p")].find((e) => e.textContent.startsWith("Paragraph 3:"));
@@ -408,6 +422,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     expect(made.status(), await made.text()).toBe(201);
     await visit("/clubs", "Book clubs");
     await axe(page, "clubs");
+    await shoot("clubs");
     await page.getByLabel("Name").fill("Dune readers");
     await page.getByLabel("Book title").fill("Dune");
     await page.getByRole("button", { name: "Create the club" }).click();
