@@ -5,13 +5,19 @@ let renderer: Promise<Render> | undefined;
 
 /**
  * The same Markdown library as the server (markdown-it), loaded on first preview. Raw HTML is escaped
- * (`html: false`) and markdown-it refuses javascript: and data: links, so its output is safe to insert;
- * wikilinks show as `[[…]]` here and are resolved once the note is saved.
+ * (`html: false`) and markdown-it refuses javascript: and data: links, so its output is safe to insert.
+ * Wikilinks are marked (their text is already escaped) and resolved to links once the note is saved.
  */
 function loadRenderer(): Promise<Render> {
   renderer ??= import("markdown-it").then(({ default: MarkdownIt }) => {
     const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
-    return (source: string) => md.render(source);
+    return (source: string) =>
+      md
+        .render(source)
+        .replace(
+          /\[\[([^\]|]+)(?:\|([^\]]+))?\]\]/g,
+          (_m, target: string, alias?: string) => `<span class="wikilink">${alias ?? target}</span>`,
+        );
   });
   return renderer;
 }

@@ -106,7 +106,14 @@ describe("NotePage", () => {
       ]),
     );
     render("/notes/new");
-    await userEvent.type(await screen.findByLabelText("Note (Markdown)"), "Hello");
+    await userEvent.type(
+      await screen.findByLabelText("Note (Markdown)"),
+      "Hello **you**, see [[[[Dune|the book]]",
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Preview" }));
+    const preview = await screen.findByRole("region", { name: "Preview" });
+    expect((await within(preview).findByText("you")).tagName).toBe("STRONG");
+    expect(within(preview).getByText("the book").className).toBe("wikilink");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText("At most 100000 characters")).toBeTruthy();
     expect(screen.getByLabelText("Note (Markdown)").getAttribute("aria-invalid")).toBe("true");

@@ -61,6 +61,10 @@ function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: stri
       onSaved(saved.id);
     },
   });
+  // An error on the text shows next to it: back to writing.
+  useEffect(() => {
+    if (form.errors.body) setTab("write");
+  }, [form.errors.body]);
   const conflict = form.problem && form.problem.status === 409;
   return (
     <form onSubmit={form.onSubmit} noValidate className="card stack">
