@@ -15,6 +15,7 @@ import { ROLES } from "../../src/app/roles.js";
 import { WEB_DIST } from "../../src/app/web-assets.js";
 import { testConfig } from "../../src/config.js";
 import { FakeClock } from "../../src/platform/clock.js";
+import { ArticleSite } from "../fakes/article-site.js";
 import { CHROMIUM_ARGS, chromiumPath } from "../support/browser.js";
 
 const chromium = chromiumPath();
@@ -31,9 +32,25 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS
   ? join(process.cwd(), "docs", "screenshots")
   : mkdtempSync(join(tmpdir(), "readlog-shots-"));
 const README_SHOTS = new Set(["today", "stats", "calendar", "book"]);
-const PHONE_SHOTS = new Set(["library", "today", "calendar", "stats"]);
+const PHONE_SHOTS = new Set([
+  "library",
+  "today",
+  "calendar",
+  "stats",
+  "note",
+  "notes",
+  "articles",
+  "reader",
+  "clubs",
+]);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "a long enough passphrase";
+const paragraph = (i: number) =>
+  `<p>Paragraph ${i}: the spice must flow through every sentence of this essay, slowly and at length, so that a reader has something to scroll through and to highlight.</p>`;
+const ESSAY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>On Keeping Things</title>
+<meta property="og:site_name" content="Example Essays"></head>
+<body><nav><a href="/">Home</a></nav><article><h1>On Keeping Things</h1><p class="byline">By Ada Reader</p>
+${Array.from({ length: 40 }, (_, i) => paragraph(i)).join("\n")}</article><footer>Impressum</footer></body></html>`;
 
 interface AxeViolation {
   id: string;
@@ -46,6 +63,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
   let dir: string;
   let services: Assembly;
   let background: Background;
+  let site: ArticleSite;
   let app: FastifyInstance;
   let clock: FakeClock;
   let base: string;
@@ -59,10 +77,23 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "readlog-web-e2e-"));
     mkdirSync(SHOTS, { recursive: true });
-    const config = testConfig({ database: { kind: "sqlite", file: join(dir, "readlog.db") } });
+    // A loopback article site the links pipeline may fetch from (names resolve to nothing in tests).
+    site = await new ArticleSite([
+      { path: "/essay", body: Buffer.from(ESSAY), contentType: "text/html; charset=utf-8" },
+    ]).start();
+    const config = testConfig({
+      database: { kind: "sqlite", file: join(dir, "readlog.db") },
+      fetch: {
+        ...testConfig().fetch,
+        allowHosts: [`127.0.0.1:${new URL(site.url).port}`],
+        timeoutMs: 10_000,
+      },
+    });
     clock = new FakeClock(new Date());
     services = await assemble(config, { clock });
     app = await buildHttpApp(services);
+    // As `readlog serve` runs: Socket.IO (the realtime role) on the same server as the API.
+    for (const a of services.modules.flatMap((m) => m.attachments ?? [])) await a.attach(app.server);
     // As `readlog serve` runs: review cards and sends happen in the background.
     background = await startBackground(services, ROLES, config);
     base = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -91,6 +122,7 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     await app?.close();
     await background?.stop(0);
     await services?.close();
+    await site?.stop();
     rmSync(dir, { recursive: true, force: true });
     console.log(`web app screenshots (1280 and 390 px): ${SHOTS}`);
     if (process.env.WEB_E2E_TIMING) console.log(timings.join("\n"));
@@ -313,4 +345,129 @@ describe.skipIf(skip !== null)("the web app in Chromium", () => {
     await page.waitForURL(/\/stats$/);
     await page.getByRole("heading", { level: 1, name: "Stats" }).waitFor();
   }, 60_000);
+  it("writes a note and finds it by search, saves a link and reads it, and two people chat in a club", async () => {
+    // The phone-sized page of the first test is signed out by now: the next shot opens one on this session.
+    await phone?.context().close();
+    phone = undefined as unknown as Page;
+    await visit("/notes/new", "New note");
+    await page.getByLabel("Title").fill("Spice harvest");
+    await page.getByLabel("Note (Markdown)").fill("The [[Dune]] spice must flow; see [[Nowhere yet]].");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await page
+      .getByRole("region", { name: "Preview" })
+      .getByText(/spice must flow/)
+      .waitFor();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { level: 1, name: "Spice harvest" }).waitFor();
+    await expect.poll(() => page.locator(".note-body a.wikilink").getAttribute("href")).toMatch(/^\/books\//);
+    await page.locator(".wikilink-missing").getByText("Nowhere yet").waitFor();
+    await settled(page);
+    await axe(page, "note");
+    await shoot("note");
+    // The search index follows after the commit: wait for it, then search in the page.
+    await expect
+      .poll(async () => (await (await page.request.get(`${base}/api/search?q=harvest`)).json()).hits.length)
+      .toBeGreaterThan(0);
+    await visit("/notes", "Notes");
+    await page.getByLabel("Search notes, highlights and books").fill("harvest");
+    await page.getByLabel("Search notes, highlights and books").press("Enter");
+    await page
+      .getByRole("list", { name: "Search results" })
+      .getByRole("link", { name: /Spice harvest/ })
+      .waitFor();
+    await settled(page);
+    await axe(page, "notes search");
+    await shoot("notes");
+    await visit("/notes/import", "Import highlights");
+    await axe(page, "import highlights");
+    const dune = (await (await page.request.get(`${base}/api/books`)).json()).items[0].id;
+    await visit(`/books/${dune}/highlights`, /Highlights in Dune/);
+    await page.getByText("No highlights in this book").waitFor();
+    await axe(page, "book highlights");
+
+    // Articles: save the loopback essay; the pipeline fetches and extracts it; read it in the app.
+    await visit("/articles", "Articles");
+    await page.getByLabel("Address").fill(`${site.url}/essay`);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const row = page.getByRole("list", { name: "Articles" }).getByRole("link", { name: "On Keeping Things" });
+    await row.waitFor({ timeout: 20_000 });
+    await page.getByText("Ready to read").first().waitFor({ timeout: 20_000 });
+    await settled(page);
+    await axe(page, "articles");
+    await shoot("articles");
+    await row.click();
+    await page.getByRole("heading", { level: 1, name: "On Keeping Things" }).waitFor();
+    await page.getByText("Paragraph 39").waitFor();
+    await page.getByLabel("Text size").selectOption("l");
+    await page.getByLabel("Colours").selectOption("dark");
+    await settled(page);
+    await axe(page, "reader");
+    await shoot("reader");
+    // Select a few words of the article and keep them as a highlight.
+    await page.evaluate(`(() => {
+      const p = [...document.querySelectorAll(".reader-body p")].find((e) => e.textContent.startsWith("Paragraph 3:"));
+      const t = p.firstChild;
+      const r = document.createRange();
+      r.setStart(t, 13);
+      r.setEnd(t, 26);
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+    })()`);
+    await page.getByRole("button", { name: "Highlight the selection" }).click();
+    await page.getByRole("list", { name: "Highlights in this article" }).getByText("the spice mus").waitFor();
+
+    // Clubs: Ann starts one, makes an invitation link; Bob (another browser) joins with it; they chat live.
+    const csrf = (await desktop.cookies()).find((c) => c.name === "readlog_csrf")?.value ?? "";
+    const made = await page.request.post(`${base}/api/admin/users`, {
+      data: { email: "bob@example.com", password: PASSWORD, name: "Bob" },
+      headers: { "x-csrf-token": csrf },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+    await visit("/clubs", "Book clubs");
+    await axe(page, "clubs");
+    await shoot("clubs");
+    await page.getByLabel("Name").fill("Dune readers");
+    await page.getByLabel("Book title").fill("Dune");
+    await page.getByRole("button", { name: "Create the club" }).click();
+    await page.getByRole("heading", { level: 1, name: "Dune readers" }).waitFor();
+    await page.getByRole("button", { name: "Make an invitation link" }).click();
+    const invite = await page.getByLabel(/Invitation link/).inputValue();
+    expect(invite).toMatch(/\/clubs\/join\?token=/);
+
+    const bobContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const bob = await bobContext.newPage();
+    bob.on("pageerror", (e) => pageErrors.push(e.message));
+    await bob.goto(`${base}/sign-in`);
+    await bob.getByLabel("Email").fill("bob@example.com");
+    await bob.getByLabel("Password").fill(PASSWORD);
+    await bob.getByRole("button", { name: "Sign in" }).click();
+    await bob.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
+    await bob.goto(invite);
+    await bob.getByRole("heading", { level: 1, name: "Dune readers" }).waitFor();
+    await bob.getByRole("status").getByText("Live").waitFor();
+    await page.getByRole("status").getByText("Live").waitFor();
+    await page.getByText("Here now: Bob").waitFor();
+
+    await page.getByLabel("Message", { exact: true }).fill("Hello Bob, p. 40 here");
+    await page.getByLabel("Message", { exact: true }).press("Enter");
+    await bob.getByRole("list", { name: "Messages" }).getByText("Hello Bob, p. 40 here").waitFor();
+    await bob.getByLabel("Message", { exact: true }).fill("Hi Ann!");
+    await bob.getByLabel("Message", { exact: true }).press("Enter");
+    await page.getByRole("list", { name: "Messages" }).getByText("Hi Ann!").waitFor();
+    await settled(page);
+    await axe(page, "club");
+    await axe(bob, "club at 390 px");
+    const overflow = await bob.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+    expect(overflow, "club at 390 px scrolls sideways").toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, "club-1280.png"), fullPage: true });
+    await bob.screenshot({ path: join(SHOTS, "club-390.png") });
+    await bobContext.close();
+
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });

@@ -16,20 +16,28 @@ const loaders = {
   "/library/import": () => import("./pages/import-page"),
   "/library": () => import("./pages/library-page"),
   "/books": () => import("./pages/book-page"),
+  "/notes/import": () => import("./pages/highlights-import-page"),
+  "/notes": () => import("./pages/notes-page"),
+  "/note": () => import("./pages/note-page"),
+  "/highlights": () => import("./pages/highlights-page"),
+  "/articles": () => import("./pages/articles-page"),
+  "/article": () => import("./pages/reader-page"),
+  "/clubs": () => import("./pages/clubs-page"),
+  "/club": () => import("./pages/club-page"),
   "/calendar": () => import("./pages/calendar-page"),
   "/stats": () => import("./pages/stats-page"),
   "/reviews": () => import("./pages/reviews-page"),
-  "/notes": () => import("./pages/notes-page"),
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
-  "/articles": () => import("./pages/articles-page"),
-  "/clubs": () => import("./pages/clubs-page"),
-  "/club": () => import("./pages/club-page"),
 };
 
 /** Starts loading the chunk of the page at `path` (the browser caches the module; lazy() then finds it). */
 export function preloadRoute(path: string): void {
   const match = Object.entries(loaders).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+  if (/^\/notes\/(?!import)/.test(path)) void loaders["/note"]().catch(() => {});
+  if (/^\/books\/[^/]+\/highlights/.test(path)) void loaders["/highlights"]().catch(() => {});
+  if (/^\/articles\/./.test(path)) void loaders["/article"]().catch(() => {});
+  if (/^\/clubs\/(?!join)./.test(path)) void loaders["/club"]().catch(() => {});
   void match?.[1]().catch(() => {
     // A failed preload is retried by lazy() when the page renders, which shows its error.
   });
@@ -39,15 +47,21 @@ const OnboardingPage = lazy(() => loaders["/onboarding"]().then((m) => ({ defaul
 const LibraryPage = lazy(() => loaders["/library"]().then((m) => ({ default: m.LibraryPage })));
 const ImportPage = lazy(() => loaders["/library/import"]().then((m) => ({ default: m.ImportPage })));
 const BookPage = lazy(() => loaders["/books"]().then((m) => ({ default: m.BookPage })));
+const NotesPage = lazy(() => loaders["/notes"]().then((m) => ({ default: m.NotesPage })));
+const NotePage = lazy(() => loaders["/note"]().then((m) => ({ default: m.NotePage })));
+const HighlightsPage = lazy(() => loaders["/highlights"]().then((m) => ({ default: m.HighlightsPage })));
+const HighlightsImportPage = lazy(() =>
+  loaders["/notes/import"]().then((m) => ({ default: m.HighlightsImportPage })),
+);
+const ArticlesPage = lazy(() => loaders["/articles"]().then((m) => ({ default: m.ArticlesPage })));
+const ReaderPage = lazy(() => loaders["/article"]().then((m) => ({ default: m.ReaderPage })));
+const ClubsPage = lazy(() => loaders["/clubs"]().then((m) => ({ default: m.ClubsPage })));
+const JoinClubPage = lazy(() => loaders["/clubs"]().then((m) => ({ default: m.JoinClubPage })));
+const ClubPage = lazy(() => loaders["/club"]().then((m) => ({ default: m.ClubPage })));
 const CalendarPage = lazy(() => loaders["/calendar"]().then((m) => ({ default: m.CalendarPage })));
 const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.StatsPage })));
-const NotesPage = lazy(() => loaders["/notes"]().then((m) => ({ default: m.NotesPage })));
 const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
-const ArticlesPage = lazy(() => loaders["/articles"]().then((m) => ({ default: m.ArticlesPage })));
-const ArticlePage = lazy(() => import("./pages/article-page").then((m) => ({ default: m.ArticlePage })));
-const ClubsPage = lazy(() => loaders["/clubs"]().then((m) => ({ default: m.ClubsPage })));
-const ClubPage = lazy(() => loaders["/club"]().then((m) => ({ default: m.ClubPage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
 
 const NAV = [
@@ -157,16 +171,19 @@ export function App() {
               <Route path="/library" component={LibraryPage} />
               <Route path="/library/import" component={ImportPage} />
               <Route path="/books/:id" component={BookPage} />
+              <Route path="/books/:id/highlights" component={HighlightsPage} />
+              <Route path="/notes" component={NotesPage} />
+              <Route path="/notes/import" component={HighlightsImportPage} />
+              <Route path="/notes/:id" component={NotePage} />
+              <Route path="/articles" component={ArticlesPage} />
+              <Route path="/articles/:id" component={ReaderPage} />
               <Route path="/clubs" component={ClubsPage} />
+              <Route path="/clubs/join" component={JoinClubPage} />
               <Route path="/clubs/:id" component={ClubPage} />
               <Route path="/calendar" component={CalendarPage} />
               <Route path="/stats" component={StatsPage} />
-              <Route path="/notes" component={NotesPage} />
-              <Route path="/notes/:id" component={NotesPage} />
               <Route path="/reviews" component={ReviewsPage} />
               <Route path="/settings" component={SettingsPage} />
-              <Route path="/articles" component={ArticlesPage} />
-              <Route path="/articles/:id" component={ArticlePage} />
               <Route path="/admin" component={AdminPage} />
               <Route component={NotFound} />
             </Switch>

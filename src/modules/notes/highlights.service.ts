@@ -121,6 +121,8 @@ export class HighlightsService {
   }
 
   list(actor: Actor, f: ListFilter): Promise<HighlightRow[]> {
+    if ((f.targetType === undefined) !== (f.targetId === undefined))
+      throw invalidField("/querystring/targetId", "required", "Give targetType and targetId together");
     return this.d.repo.listHighlights(actor.userId, {
       ...f,
       tag: f.tag ? cleanTags([f.tag])[0] : undefined,

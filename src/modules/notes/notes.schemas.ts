@@ -99,7 +99,20 @@ export const NotesQuery = Type.Object(
   { additionalProperties: false },
 );
 export const HighlightsQuery = Type.Object(
-  { ...PageQuery.properties, ...ListFilters, color: Type.Optional(Color) },
+  {
+    ...PageQuery.properties,
+    ...ListFilters,
+    color: Type.Optional(Color),
+    targetType: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        pattern: "^[a-z][a-z-]*$",
+        description: "On this kind of object (with targetId), e.g. `link`",
+      }),
+    ),
+    targetId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "With targetType" })),
+  },
   { additionalProperties: false },
 );
 

@@ -193,4 +193,23 @@ describe.each(ENGINES)("notes API (%s)", (engine) => {
     expect((await other.request({ method: "GET", url })).statusCode).toBe(404);
     expect((await c.request({ method: "DELETE", url })).statusCode).toBe(204);
   });
+
+  it("keeps a web quote on a saved article and lists the highlights of that article", async () => {
+    const quote = { exact: "the spice", prefix: "He said ", suffix: " must flow" };
+    const r = await post(c, "/api/highlights", {
+      text: "the spice",
+      target: { type: "link", id: "L1" },
+      location: { quote, position: { start: 8, end: 17 } },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    await post(c, "/api/highlights", { text: "elsewhere", target: { type: "link", id: "L2" } });
+    const list = (
+      await c.request({ method: "GET", url: "/api/highlights?targetType=link&targetId=L1" })
+    ).json();
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({ target: { type: "link", id: "L1" }, location: { quote } });
+    const half = await c.request({ method: "GET", url: "/api/highlights?targetType=link" });
+    expect(half.statusCode).toBe(400);
+    expect(half.json().errors[0]).toMatchObject({ field: "/querystring/targetId", rule: "required" });
+  });
 });

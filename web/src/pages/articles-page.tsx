@@ -1,128 +1,183 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useLocation, useSearch } from "wouter";
+import { Link, useSearchParams } from "wouter";
 import { api, unwrap } from "../api/client";
-import type { paths } from "../api/openapi.gen";
 import { toProblem } from "../api/problem";
-import { ErrorAlert, Field, ProblemAlert } from "../components/form";
-import { Empty, Loading } from "../components/states";
+import { Field, ProblemAlert, SubmitButton, useSubmit } from "../components/form";
+import { Empty, QueryState } from "../components/states";
+import {
+  type LinkFilter,
+  type LinkPatch,
+  linkKeys,
+  minutesLeft,
+  type SavedLink,
+  statusText,
+} from "../lib/links";
+import { tagsOf } from "../lib/notes";
 
-export type Article = paths["/api/links/{id}"]["get"]["responses"]["200"]["content"]["application/json"];
-type Listed = paths["/api/links"]["get"]["responses"]["200"]["content"]["application/json"]["items"][number];
+const FILTERS: { value: LinkFilter; label: string }[] = [
+  { value: "unread", label: "Unread" },
+  { value: "all", label: "All" },
+  { value: "favourite", label: "Favourites" },
+  { value: "archived", label: "Archived" },
+];
 
-export const articleKeys = { all: ["links"] as const, one: (id: string) => ["links", id] as const };
+function filterQuery(filter: LinkFilter) {
+  if (filter === "unread") return { unread: true };
+  if (filter === "favourite") return { favourite: true };
+  if (filter === "archived") return { archived: true };
+  return {};
+}
 
-const VIEWS = [
-  { key: "unread", label: "Unread", query: { unread: true } },
-  { key: "all", label: "All", query: {} },
-  { key: "favourite", label: "Favourites", query: { favourite: true } },
-  { key: "archived", label: "Archived", query: { archived: true } },
-] as const;
-
-const STATUS_TEXT: Record<Listed["status"], string> = {
-  pending: "Waiting to be fetched",
-  fetching: "Fetching…",
-  extracting: "Preparing the article…",
-  ready: "",
-  stored: "Kept as it is",
-  failed: "Could not be read",
-};
-
-function SaveLink({ initial }: { initial: string }) {
+/** The bookmarklet opens the page with ?save=<the page's URL>: filled in, saved when the reader confirms. */
+function SaveBox({ initial }: { initial: string }) {
   const queryClient = useQueryClient();
-  // The bookmarklet opens this page with ?save=<the page's URL>: filled in, saved when the reader confirms.
   const [url, setUrl] = useState(initial);
-  const save = useMutation({
-    mutationFn: (u: string) => unwrap(api.POST("/api/links", { body: { url: u } })),
+  const [tags, setTags] = useState("");
+  const form = useSubmit({
+    validate: () => ({
+      url:
+        url.trim() === ""
+          ? "Paste the address of a page"
+          : /^https?:\/\//i.test(url.trim())
+            ? undefined
+            : "An address starts with http:// or https://",
+    }),
+    submit: () =>
+      unwrap(
+        api.POST("/api/links", { body: { url: url.trim(), ...(tags.trim() ? { tags: tagsOf(tags) } : {}) } }),
+      ),
     onSuccess: () => {
       setUrl("");
-      void queryClient.invalidateQueries({ queryKey: articleKeys.all });
+      setTags("");
+      void queryClient.invalidateQueries({ queryKey: ["links"] });
     },
   });
   return (
-    <form
-      className="row"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (url.trim()) save.mutate(url.trim());
-      }}
-    >
-      <Field label="Save a link">
-        {(p) => (
-          <input
-            {...p}
-            type="url"
-            inputMode="url"
-            placeholder="https://…"
-            value={url}
-            maxLength={8192}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-        )}
-      </Field>
-      <button type="submit" className="button primary" disabled={save.isPending}>
-        Save
-      </button>
-      <ProblemAlert problem={save.error ? toProblem(save.error) : null} />
+    <form className="card" onSubmit={form.onSubmit} noValidate aria-labelledby="save-title">
+      <h2 id="save-title" className="h3">
+        Save a link
+      </h2>
+      <ProblemAlert problem={form.problem} />
+      <div className="row align-end">
+        <Field label="Address" error={form.errors.url}>
+          {(p) => (
+            <input
+              {...p}
+              type="url"
+              inputMode="url"
+              value={url}
+              placeholder="https://…"
+              onChange={(e) => setUrl(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Tags" hint="Separated by commas" error={form.errors.tags}>
+          {(p) => <input {...p} value={tags} onChange={(e) => setTags(e.target.value)} />}
+        </Field>
+        <SubmitButton pending={form.pending}>Save</SubmitButton>
+      </div>
     </form>
   );
 }
 
-function ArticleItem({ a }: { a: Listed }) {
-  const title = a.title ?? a.url;
-  const status = STATUS_TEXT[a.status];
+function ArticleRow({ link, onTag }: { link: SavedLink; onTag: (tag: string) => void }) {
+  const queryClient = useQueryClient();
+  const patch = useMutation({
+    mutationFn: (body: LinkPatch) =>
+      unwrap(api.PATCH("/api/links/{id}", { params: { path: { id: link.id } }, body })),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ["links"] }),
+  });
+  const left = minutesLeft(link);
+  const title = link.title?.trim() || link.url;
   return (
-    <li className="article-item">
-      <h3>{a.status === "ready" ? <Link href={`/articles/${a.id}`}>{title}</Link> : <span>{title}</span>}</h3>
+    <li className="item">
+      <h2 className="h3">
+        <Link href={`/articles/${link.id}`}>{title}</Link>
+      </h2>
       <p className="muted small">
         {[
-          a.siteName ?? a.site,
-          a.readingMinutes ? `${a.readingMinutes} min read` : null,
-          a.progress > 0 && a.minutesLeft ? `${a.minutesLeft} min left` : null,
-          a.favourite ? "★ favourite" : null,
-          ...a.tags.map((t) => `#${t}`),
+          link.siteName ?? link.site,
+          link.readingMinutes ? `${link.readingMinutes} min` : "",
+          link.progress > 0 && left !== null && !link.readAt ? `${left} min left` : "",
+          link.readAt ? "read" : "",
         ]
           .filter(Boolean)
           .join(" · ")}
       </p>
-      {status && (
-        <p className={a.status === "failed" ? "small error-text" : "small muted"} role="status">
-          {status}
-          {a.error ? `: ${a.error}` : ""}
-        </p>
+      <p className={link.status === "failed" ? "field-error" : "muted small"}>{statusText(link)}</p>
+      {link.tags.length > 0 && (
+        <ul className="tags" aria-label="Tags">
+          {link.tags.map((t) => (
+            <li key={t}>
+              <button type="button" className="tag" onClick={() => onTag(t)}>
+                #{t}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
+      <div className="row">
+        <button
+          type="button"
+          className="button ghost"
+          aria-pressed={link.favourite}
+          onClick={() => patch.mutate({ favourite: !link.favourite })}
+        >
+          {link.favourite ? "★ Favourite" : "☆ Favourite"}
+          <span className="visually-hidden"> {title}</span>
+        </button>
+        <button type="button" className="button ghost" onClick={() => patch.mutate({ read: !link.readAt })}>
+          {link.readAt ? "Mark unread" : "Mark read"}
+          <span className="visually-hidden"> {title}</span>
+        </button>
+        <button
+          type="button"
+          className="button ghost"
+          onClick={() => patch.mutate({ archived: !link.archivedAt })}
+        >
+          {link.archivedAt ? "Unarchive" : "Archive"}
+          <span className="visually-hidden"> {title}</span>
+        </button>
+      </div>
+      {patch.error && <ProblemAlert problem={toProblem(patch.error)} />}
     </li>
   );
 }
 
-/** The saved articles: save a link, the reading list (unread by default), favourites and the archive. */
 export function ArticlesPage() {
-  const search = new URLSearchParams(useSearch());
-  const [, navigate] = useLocation();
-  const view = VIEWS.find((v) => v.key === search.get("view")) ?? VIEWS[0];
-  const links = useInfiniteQuery({
-    queryKey: [...articleKeys.all, view.key],
-    queryFn: ({ pageParam }) =>
+  const [params, setParams] = useSearchParams();
+  const filter = (params.get("show") as LinkFilter | null) ?? "unread";
+  const tag = params.get("tag") ?? "";
+  const q = params.get("q") ?? "";
+  const [text, setText] = useState(q);
+  const set = (key: string, value: string) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    });
+  const links = useQuery({
+    queryKey: linkKeys.list(filter, tag, q),
+    queryFn: () =>
       unwrap(
         api.GET("/api/links", {
-          params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}), ...view.query } },
+          params: {
+            query: { limit: 100, ...filterQuery(filter), ...(tag ? { tag } : {}), ...(q ? { q } : {}) },
+          },
         }),
       ),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // While something is in the pipeline, look again shortly.
-    refetchInterval: (q) =>
-      q.state.data?.pages.some((p) =>
-        p.items.some((i) => ["pending", "fetching", "extracting"].includes(i.status)),
-      )
-        ? 3000
+    // While an article is on its way, look again.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((l) => ["pending", "fetching", "extracting"].includes(l.status))
+        ? 2000
         : false,
   });
-  const items = links.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
       <h1>Articles</h1>
-      <SaveLink initial={search.get("save") ?? ""} />
+      <SaveBox initial={params.get("save") ?? ""} />
       <details className="muted small">
         <summary>Bookmarklet</summary>
         <p>Make a bookmark with this address; on any page, it opens this form with the page filled in:</p>
@@ -130,49 +185,59 @@ export function ArticlesPage() {
       </details>
       <fieldset className="shelf-tabs">
         <legend className="visually-hidden">Show</legend>
-        {VIEWS.map((v) => (
+        {FILTERS.map((f) => (
           <button
-            key={v.key}
+            key={f.value}
             type="button"
             className="button"
-            aria-pressed={v.key === view.key}
-            onClick={() =>
-              navigate(v.key === "unread" ? "/articles" : `/articles?view=${v.key}`, { replace: true })
-            }
+            aria-pressed={filter === f.value}
+            onClick={() => set("show", f.value === "unread" ? "" : f.value)}
           >
-            {v.label}
+            {f.label}
           </button>
         ))}
       </fieldset>
-      {links.error ? (
-        <ErrorAlert error={links.error} />
-      ) : links.isPending ? (
-        <Loading label="Loading articles…" />
-      ) : items.length === 0 ? (
-        <Empty title={view.key === "unread" ? "Nothing to read" : "No articles here"}>
-          <p>
-            Save a link above, send one in a chat, or import from Pocket, Instapaper, Omnivore or bookmarks.
-          </p>
-        </Empty>
-      ) : (
-        <>
-          <ul className="article-list" aria-label="Articles">
-            {items.map((a) => (
-              <ArticleItem key={a.id} a={a} />
-            ))}
-          </ul>
-          {links.hasNextPage && (
-            <button
-              type="button"
-              className="button"
-              disabled={links.isFetchingNextPage}
-              onClick={() => void links.fetchNextPage()}
-            >
-              More
-            </button>
-          )}
-        </>
-      )}
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          set("q", text.trim());
+        }}
+      >
+        <label htmlFor="articles-q" className="visually-hidden">
+          Search titles and sites
+        </label>
+        <input
+          id="articles-q"
+          type="search"
+          value={text}
+          placeholder="Search titles and sites"
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="submit" className="button">
+          Search
+        </button>
+        {tag && (
+          <button type="button" className="button ghost" onClick={() => set("tag", "")}>
+            Tag: {tag} ✕<span className="visually-hidden"> (remove this filter)</span>
+          </button>
+        )}
+      </form>
+      <QueryState query={links} loading="Loading articles…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty title={filter === "unread" && !tag && !q ? "Nothing left to read" : "No articles match"}>
+              <p>Save a link above, or send one to Readlog from WhatsApp or Telegram.</p>
+            </Empty>
+          ) : (
+            <ul className="item-list" aria-label="Articles">
+              {page.items.map((l) => (
+                <ArticleRow key={l.id} link={l} onTag={(t) => set("tag", t)} />
+              ))}
+            </ul>
+          )
+        }
+      </QueryState>
     </>
   );
 }

@@ -4,6 +4,7 @@ import { Link, useLocation, useParams } from "wouter";
 import { api, unwrap } from "../api/client";
 import { toProblem } from "../api/problem";
 import { authorsOf, BookFieldsEditor, ConfirmButton, validateBook } from "../components/book-form";
+import { BookNotes } from "../components/book-notes";
 import { ChartFrame } from "../components/charts/chart-frame";
 import { LineChart } from "../components/charts/line-chart";
 import { Cover } from "../components/cover";
@@ -256,6 +257,7 @@ export function BookPage() {
             <h2 id="log-title">Log a page</h2>
             <LogForm book={b} today={today} />
           </section>
+          <BookNotes bookId={b.id} />
           <section className="card" aria-labelledby="progress-title">
             <h2 id="progress-title">Progress</h2>
             <QueryState query={progress}>

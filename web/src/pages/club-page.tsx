@@ -1,136 +1,154 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { Link, useParams } from "wouter";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useLocation, useParams } from "wouter";
 import { api, unwrap } from "../api/client";
-import { ErrorAlert, Field } from "../components/form";
-import { Empty, QueryState } from "../components/states";
-import { useClubRoom } from "../lib/club-room";
-import { formatInstant } from "../lib/format";
+import { toProblem } from "../api/problem";
+import { ConfirmButton } from "../components/book-form";
+import { ClubChat } from "../components/club-chat";
+import { ProblemAlert } from "../components/form";
+import { QueryState } from "../components/states";
+import { type ClubDetail, clubKeys, inviteUrl, roleLabel } from "../lib/clubs";
+import { formatDay, formatNumber } from "../lib/format";
 import { useMe } from "../lib/session";
 
-/** One club: its book and schedule, its members (and the progress they share), and its chat, live. */
-export function ClubPage() {
-  const { id = "" } = useParams<{ id: string }>();
-  const me = useMe();
-  const club = useQuery({
-    queryKey: ["club", id],
-    queryFn: () => unwrap(api.GET("/api/clubs/{id}", { params: { path: { id } } })),
-  });
-  const room = useClubRoom(id);
-  const [draft, setDraft] = useState("");
-  const [refused, setRefused] = useState<string | null>(null);
-  const invite = useMutation({
+function InviteLink({ club }: { club: ClubDetail }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const create = useMutation({
     mutationFn: () =>
       unwrap(
         api.POST("/api/clubs/{id}/invites", {
-          params: { path: { id } },
+          params: { path: { id: club.id } },
           body: { link: { expiresInHours: 72 } },
         }),
       ),
+    onSuccess: (invite) => setUrl(invite.token ? inviteUrl(invite.token) : null),
   });
-  const names = new Map((club.data?.members ?? []).map((m) => [m.userId, m.name]));
-
-  const onSend = async (e: FormEvent) => {
-    e.preventDefault();
-    const body = draft.trim();
-    if (!body) return;
-    const problem = await room.send(body);
-    setRefused(problem);
-    if (!problem) setDraft("");
-  };
-
   return (
-    <QueryState query={club}>
-      {(c) => (
-        <section>
-          <p>
-            <Link href="/clubs">← Clubs</Link>
-          </p>
-          <h1>{c.name}</h1>
-          {c.reading && (
-            <p className="muted">
-              Reading {c.reading.title}
-              {c.schedule ? ` · week ${c.schedule.week}: to page ${c.schedule.targetPage}` : ""}
-            </p>
-          )}
-          <details>
-            <summary>
-              {c.members.length} member{c.members.length === 1 ? "" : "s"}, {room.present.length} here now
-            </summary>
-            <ul>
-              {c.members.map((m) => (
-                <li key={m.userId}>
-                  {m.name} {m.role !== "member" ? `(${m.role})` : ""}
-                  {m.progress?.page ? ` · page ${m.progress.page}` : ""}
-                  {room.present.includes(m.userId) ? " · here" : ""}
-                </li>
-              ))}
-            </ul>
-            {c.role !== "member" && (
-              <p>
-                <button type="button" className="button ghost" onClick={() => invite.mutate()}>
-                  Make an invitation code
-                </button>
-                {invite.data?.token && (
-                  <span>
-                    {" "}
-                    Share this code (valid 3 days): <code>{invite.data.token}</code>
-                  </span>
-                )}
-              </p>
-            )}
-          </details>
-          <h2>Chat</h2>
-          {room.error && (
-            <div className="alert alert-error" role="alert">
-              {room.error}
-            </div>
-          )}
-          <ol className="chat club-chat" aria-live="polite" aria-label="Messages">
-            {room.messages.length === 0 && (
-              <li>
-                <Empty title="No messages yet" />
-              </li>
-            )}
-            {room.messages.map((m) => (
-              <li key={m.id}>
-                <strong>{m.authorName ?? names.get(m.authorId ?? "") ?? "Someone"}</strong>{" "}
-                <span className="muted">{formatInstant(m.createdAt, me.timezone)}</span>
-                <p className={m.authorId === me.id ? "chat-you" : "chat-reply"}>
-                  {m.deletedAt ? <em>deleted</em> : m.body}
-                </p>
-              </li>
-            ))}
-          </ol>
-          <p className="muted" aria-live="polite">
-            {room.typing
-              .filter((u) => u !== me.id)
-              .map((u) => names.get(u) ?? "Someone")
-              .join(", ")}
-            {room.typing.some((u) => u !== me.id) ? " is typing…" : ""}
-          </p>
-          <form onSubmit={onSend}>
-            <Field label="Message" error={refused ?? undefined}>
-              {(p) => (
-                <textarea
-                  {...p}
-                  value={draft}
-                  maxLength={2000}
-                  rows={2}
-                  onChange={(e) => {
-                    setDraft(e.target.value);
-                    room.typed();
-                  }}
-                />
-              )}
-            </Field>
-            <ErrorAlert error={invite.error} />
-            <button type="submit" className="button" disabled={!room.connected}>
-              Send
+    <div className="stack">
+      <button type="button" className="button" onClick={() => create.mutate()} disabled={create.isPending}>
+        Make an invitation link
+      </button>
+      {create.error && <ProblemAlert problem={toProblem(create.error)} />}
+      {url && (
+        <div className="field">
+          <label htmlFor="invite-url">Invitation link (valid 3 days; shown once)</label>
+          <div className="row">
+            <input id="invite-url" readOnly value={url} onFocus={(e) => e.target.select()} />
+            <button
+              type="button"
+              className="button"
+              onClick={() => void navigator.clipboard?.writeText(url).then(() => setCopied(true))}
+            >
+              {copied ? "Copied" : "Copy"}
             </button>
-          </form>
-        </section>
+          </div>
+        </div>
       )}
-    </QueryState>
+    </div>
+  );
+}
+
+function Members({ club }: { club: ClubDetail }) {
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <h2 id="members-title">Members ({club.members.length})</h2>
+      <ul className="item-list" aria-label="Members">
+        {club.members.map((m) => (
+          <li key={m.userId} className="row spread">
+            <span>
+              {m.name} <span className="muted small">{roleLabel(m.role)}</span>
+            </span>
+            <span className="muted small">
+              {m.progress?.page != null
+                ? `p. ${formatNumber(m.progress.page)}${m.progress.totalPages ? ` of ${formatNumber(m.progress.totalPages)}` : ""}`
+                : ""}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {club.role !== "member" && <InviteLink club={club} />}
+    </section>
+  );
+}
+
+function Reading({ club }: { club: ClubDetail }) {
+  if (!club.reading)
+    return (
+      <section className="card" aria-labelledby="reading-title">
+        <h2 id="reading-title">The book</h2>
+        <p className="muted">No book chosen yet.</p>
+      </section>
+    );
+  const r = club.reading;
+  return (
+    <section className="card" aria-labelledby="reading-title">
+      <h2 id="reading-title">Reading {r.title}</h2>
+      <p>
+        {formatNumber(r.pagesPerWeek)} pages a week from {formatDay(r.startsOn)}
+        {r.totalPages
+          ? ` (${formatNumber(r.totalPages)} pages, about ${Math.ceil(r.totalPages / r.pagesPerWeek)} weeks)`
+          : ""}
+        .
+      </p>
+      {club.schedule &&
+        (club.schedule.week > 0 ? (
+          <p>
+            <strong>This is week {club.schedule.week}:</strong> read up to page{" "}
+            {formatNumber(club.schedule.targetPage)}.
+          </p>
+        ) : (
+          <p>It has not started yet.</p>
+        ))}
+    </section>
+  );
+}
+
+export function ClubPage() {
+  const { id = "" } = useParams<{ id: string }>();
+  const me = useMe();
+  const [, navigate] = useLocation();
+  const queryClient = useQueryClient();
+  const club = useQuery({
+    queryKey: clubKeys.club(id),
+    queryFn: () => unwrap(api.GET("/api/clubs/{id}", { params: { path: { id } } })),
+  });
+  const leave = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/clubs/{id}/leave", { params: { path: { id } } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: clubKeys.clubs });
+      navigate("/clubs", { replace: true });
+    },
+  });
+  return (
+    <>
+      <p>
+        <Link href="/clubs">← Clubs</Link>
+      </p>
+      <QueryState query={club} loading="Loading the club…">
+        {(c) => (
+          <>
+            <div className="row spread">
+              <h1>{c.name}</h1>
+              <ConfirmButton
+                label="Leave"
+                question={`Leave ${c.name}?`}
+                onConfirm={() => leave.mutate()}
+                pending={leave.isPending}
+              />
+            </div>
+            {leave.error && <ProblemAlert problem={toProblem(leave.error)} />}
+            {c.description && <p>{c.description}</p>}
+            <div className="club-layout">
+              <ClubChat club={c} me={me.id} timezone={me.timezone} />
+              <div>
+                <Reading club={c} />
+                <Members club={c} />
+              </div>
+            </div>
+          </>
+        )}
+      </QueryState>
+    </>
   );
 }

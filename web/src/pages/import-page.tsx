@@ -1,12 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
-import { CSRF_COOKIE, CSRF_HEADER } from "../api/client";
 import type { paths } from "../api/openapi.gen";
 import { isProblem, type Problem } from "../api/problem";
 import { Field, ProblemAlert } from "../components/form";
 import { formatNumber } from "../lib/format";
 import { invalidateReadingLog } from "../lib/queries";
+import { upload } from "../lib/upload";
 
 type CsvReport = paths["/api/imports/goodreads"]["post"]["responses"]["200"]["content"]["application/json"];
 type ExportReport = paths["/api/import"]["post"]["responses"]["201"]["content"]["application/json"];
@@ -32,54 +32,6 @@ const FORMATS = {
   },
 } as const;
 type Format = keyof typeof FORMATS;
-
-function csrf(): string {
-  return (
-    document.cookie
-      .split(";")
-      .map((c) => c.trim().split("="))
-      .find(([k]) => k === CSRF_COOKIE)?.[1] ?? ""
-  );
-}
-
-/** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
-function upload(
-  url: string,
-  file: File,
-  type: string,
-  onProgress: (fraction: number) => void,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.setRequestHeader("content-type", type);
-    xhr.setRequestHeader(CSRF_HEADER, decodeURIComponent(csrf()));
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else
-        reject(
-          isProblem(body)
-            ? body
-            : {
-                type: "about:blank",
-                title: "Import failed",
-                status: xhr.status,
-                detail: `The server answered ${xhr.status}.`,
-              },
-        );
-    };
-    xhr.onerror = () =>
-      reject({ type: "about:blank", title: "The server could not be reached", status: 0 } satisfies Problem);
-    xhr.send(file);
-  });
-}
 
 function CsvResult({ report }: { report: CsvReport }) {
   return (

@@ -1,67 +1,84 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { fakeApi, json } from "../test/fake-api";
-import { renderApp } from "../test/render";
+import { fakeApi, json, problem } from "../test/fake-api";
+import { renderPage } from "../test/render";
 import { NotesPage } from "./notes-page";
 
-const empty = { items: [], nextCursor: null };
+const NOTE = {
+  id: "n1",
+  ownerId: "u1",
+  bookId: "b1",
+  target: null,
+  location: { page: { start: "42" } },
+  locationLabel: null,
+  title: "Spice must flow",
+  body: "Spice must flow\n\ntext",
+  tags: ["sf", "ideas"],
+  language: null,
+  source: "web",
+  version: 1,
+  createdAt: "2026-11-01T10:00:00Z",
+  updatedAt: "2026-11-02T10:00:00Z",
+};
+
+function setup() {
+  fakeApi.on("GET /api/books", () => json({ items: [{ id: "b1", title: "Dune" }], nextCursor: null }));
+  fakeApi.on("GET /api/notes", (r) => {
+    const tag = new URL(r.url).searchParams.get("tag");
+    return json({ items: tag && tag !== "sf" ? [] : [NOTE], nextCursor: null });
+  });
+}
 
 describe("NotesPage", () => {
-  it("searches and marks the matches as text (never as HTML)", async () => {
-    fakeApi.on("GET /api/notes", () => json(empty));
-    fakeApi.on("GET /api/highlights", () => json(empty));
-    fakeApi.on("GET /api/search", () =>
-      json({
+  it("lists notes with their book and location, and filters by a tag", async () => {
+    setup();
+    renderPage(NotesPage, "/notes", "/notes");
+    const list = await screen.findByRole("list", { name: "Notes" });
+    expect(within(list).getByRole("link", { name: "Spice must flow" }).getAttribute("href")).toBe(
+      "/notes/n1",
+    );
+    await waitFor(() => expect(within(list).getByText(/Dune · p\. 42/)).toBeTruthy());
+    await userEvent.click(within(list).getByRole("button", { name: "#ideas" }));
+    expect(await screen.findByText("No notes match")).toBeTruthy();
+    expect(fakeApi.calls.some((c) => c.path === "/api/notes")).toBe(true);
+  });
+
+  it("searches with /api/search and marks the matched words", async () => {
+    setup();
+    fakeApi.on("GET /api/search", (r) => {
+      expect(new URL(r.url).searchParams.get("q")).toBe("spice");
+      return json({
         hits: [
           {
-            kind: "highlight",
-            id: "h1",
+            kind: "note",
+            id: "n1",
             bookId: "b1",
             date: null,
-            title: null,
+            title: { text: "Spice must flow", marks: [[0, 5]], cutStart: false, cutEnd: false },
             snippet: {
-              text: "Fear is the <b>mind</b>-killer.",
-              marks: [[15, 19]],
+              text: "Spice must flow, said the man",
+              marks: [[0, 5]],
               cutStart: false,
-              cutEnd: false,
+              cutEnd: true,
             },
             score: 1,
           },
         ],
         nextCursor: null,
-      }),
-    );
-    renderApp(<NotesPage />, "/notes");
-    await userEvent.type(await screen.findByLabelText("Books, notes and highlights"), "mind");
-    await userEvent.click(screen.getByRole("button", { name: "Search" }));
-    const mark = await screen.findByText("mind");
-    expect(mark.tagName).toBe("MARK");
-    expect(mark.closest("a")?.getAttribute("href")).toBe("/books/b1");
-    expect(document.querySelector("b")).toBeNull();
+      });
+    });
+    const { container } = renderPage(NotesPage, "/notes", "/notes");
+    await userEvent.type(await screen.findByLabelText("Search notes, highlights and books"), "spice{Enter}");
+    const results = await screen.findByRole("list", { name: "Search results" });
+    expect(within(results).getByRole("link", { name: "Spice must flow" })).toBeTruthy();
+    expect(container.querySelector("mark")?.textContent).toBe("Spice");
   });
 
-  it("saves a new note and lists it", async () => {
-    let notes: unknown[] = [];
-    fakeApi.on("GET /api/notes", () => json({ items: notes, nextCursor: null }));
-    fakeApi.on("GET /api/highlights", () => json(empty));
-    fakeApi.on("POST /api/notes", (_r, body) => {
-      notes = [
-        {
-          id: "n1",
-          title: "Idea",
-          body: (body as { body: string }).body,
-          tags: [],
-          updatedAt: "2026-11-20T10:00:00Z",
-        },
-      ];
-      return json(notes[0], 201);
-    });
-    renderApp(<NotesPage />, "/notes");
-    await userEvent.type(await screen.findByLabelText("Title (optional)"), "Idea");
-    await userEvent.type(screen.getByLabelText(/Markdown/), "See dune");
-    await userEvent.click(screen.getByRole("button", { name: "Save note" }));
-    expect(await screen.findByRole("link", { name: "Idea" })).toBeTruthy();
-    expect(fakeApi.callsTo("POST", "/api/notes")[0]?.body).toEqual({ title: "Idea", body: "See dune" });
+  it("shows the problem's detail when the list cannot be loaded", async () => {
+    setup();
+    fakeApi.on("GET /api/notes", () => problem(503, "The database is not answering"));
+    renderPage(NotesPage, "/notes", "/notes");
+    expect((await screen.findByRole("alert")).textContent).toContain("The database is not answering");
   });
 });

@@ -1,0 +1,296 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { Link, useLocation, useParams } from "wouter";
+import { api, unwrap } from "../api/client";
+import { toProblem } from "../api/problem";
+import { ConfirmButton } from "../components/book-form";
+import { Field, ProblemAlert, SubmitButton, useSubmit } from "../components/form";
+import { Markdown } from "../components/markdown";
+import { Empty, QueryState } from "../components/states";
+import { formatInstant } from "../lib/format";
+import { type NoteDetail, noteKeys, tagsOf } from "../lib/notes";
+import { useMe } from "../lib/session";
+
+/** The 409 of a save over a newer version, in words. */
+const CONFLICT =
+  "Someone (or another tab) saved this note after you opened it. Your text is still here: copy it, reload the page to see theirs, then save again.";
+
+function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: string) => void }) {
+  const queryClient = useQueryClient();
+  const books = useQuery({
+    queryKey: ["books", "all"],
+    queryFn: () => unwrap(api.GET("/api/books", { params: { query: { limit: 200 } } })),
+  });
+  const [title, setTitle] = useState(note?.title ?? "");
+  const [body, setBody] = useState(note?.body ?? "");
+  const [tags, setTags] = useState(note?.tags.join(", ") ?? "");
+  const [bookId, setBookId] = useState(
+    note?.bookId ?? new URLSearchParams(location.search).get("book") ?? "",
+  );
+  const [tab, setTab] = useState<"write" | "preview">("write");
+  const form = useSubmit({
+    validate: () => ({ body: body.trim() === "" ? "Write something first" : undefined }),
+    submit: () =>
+      note
+        ? unwrap(
+            api.PATCH("/api/notes/{id}", {
+              params: { path: { id: note.id } },
+              body: {
+                title: title.trim() || null,
+                body,
+                tags: tagsOf(tags),
+                bookId: bookId || null,
+                ifVersion: note.version,
+              },
+            }),
+          )
+        : unwrap(
+            api.POST("/api/notes", {
+              body: {
+                body,
+                tags: tagsOf(tags),
+                ...(title.trim() ? { title: title.trim() } : {}),
+                ...(bookId ? { bookId } : {}),
+              },
+            }),
+          ),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: ["notes"] });
+      void queryClient.invalidateQueries({ queryKey: noteKeys.note(saved.id) });
+      void queryClient.invalidateQueries({ queryKey: ["search"] });
+      onSaved(saved.id);
+    },
+  });
+  // An error on the text shows next to it: back to writing.
+  useEffect(() => {
+    if (form.errors.body) setTab("write");
+  }, [form.errors.body]);
+  const conflict = form.problem && form.problem.status === 409;
+  return (
+    <form onSubmit={form.onSubmit} noValidate className="card stack">
+      {conflict ? (
+        <div className="alert alert-error" role="alert">
+          <strong>Not saved: this note changed meanwhile.</strong> {CONFLICT}
+        </div>
+      ) : (
+        <ProblemAlert problem={form.problem} />
+      )}
+      <Field label="Title" hint="Other notes link here with [[its title]]" error={form.errors.title}>
+        {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} />}
+      </Field>
+      <fieldset className="shelf-tabs">
+        <legend className="visually-hidden">Write or preview</legend>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={tab === "write"}
+          onClick={() => setTab("write")}
+        >
+          Write
+        </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={tab === "preview"}
+          onClick={() => setTab("preview")}
+        >
+          Preview
+        </button>
+      </fieldset>
+      {tab === "write" ? (
+        <Field
+          label="Note (Markdown)"
+          hint="Link to a book or another note with [[its title]]."
+          error={form.errors.body}
+        >
+          {(p) => <textarea {...p} rows={14} value={body} onChange={(e) => setBody(e.target.value)} />}
+        </Field>
+      ) : (
+        <section aria-label="Preview" className="prose">
+          {body.trim() ? <Markdown source={body} /> : <p className="muted">Nothing to preview yet.</p>}
+        </section>
+      )}
+      <Field label="Tags" hint="Separated by commas" error={form.errors.tags}>
+        {(p) => <input {...p} value={tags} onChange={(e) => setTags(e.target.value)} />}
+      </Field>
+      <Field label="Book" error={form.errors.bookId}>
+        {(p) => (
+          <select {...p} value={bookId} onChange={(e) => setBookId(e.target.value)}>
+            <option value="">No book</option>
+            {books.data?.items.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.title}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="row">
+        <SubmitButton pending={form.pending}>Save</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+function Revisions({ note }: { note: NoteDetail }) {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const revisions = useQuery({
+    queryKey: noteKeys.revisions(note.id),
+    queryFn: () => unwrap(api.GET("/api/notes/{id}/revisions", { params: { path: { id: note.id } } })),
+  });
+  const restore = useMutation({
+    mutationFn: (version: number) =>
+      unwrap(api.POST("/api/notes/{id}/restore", { params: { path: { id: note.id } }, body: { version } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: noteKeys.note(note.id) });
+      void queryClient.invalidateQueries({ queryKey: ["notes"] });
+    },
+  });
+  return (
+    <section className="card" aria-labelledby="revisions-title">
+      <h2 id="revisions-title">Revisions</h2>
+      {restore.error && <ProblemAlert problem={toProblem(restore.error)} />}
+      <QueryState query={revisions}>
+        {(r) => (
+          <ol className="item-list" aria-label="Revisions, latest first">
+            {r.items.map((rev) => (
+              <li key={rev.version} className="item">
+                <details>
+                  <summary>
+                    Version {rev.version}: {rev.title || "Untitled"} ·{" "}
+                    {formatInstant(rev.createdAt, me.timezone)}
+                  </summary>
+                  <pre className="revision-body">{rev.body}</pre>
+                </details>
+                {rev.version !== note.version ? (
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={restore.isPending}
+                    onClick={() => restore.mutate(rev.version)}
+                  >
+                    Restore version {rev.version}
+                  </button>
+                ) : (
+                  <span className="muted small">Current</span>
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+function ViewNote({ note }: { note: NoteDetail }) {
+  const missing = note.links.filter((l) => l.resolved === null);
+  return (
+    <>
+      {/* The server rendered and sanitised this HTML; wikilinks are links, missing targets are marked. */}
+      <article
+        className="card prose note-body"
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by the server
+        dangerouslySetInnerHTML={{ __html: note.html }}
+      />
+      {missing.length > 0 && (
+        <p className="muted small">
+          Links to nothing yet: {missing.map((l) => l.target).join(", ")} (write a note with that title to
+          fill them).
+        </p>
+      )}
+      <section className="card" aria-labelledby="backlinks-title">
+        <h2 id="backlinks-title">Linked from</h2>
+        {note.backlinks.length === 0 ? (
+          <p className="muted">No note links here yet.</p>
+        ) : (
+          <ul>
+            {note.backlinks.map((b) => (
+              <li key={b.noteId}>
+                <Link href={`/notes/${b.noteId}`}>{b.title || "Untitled"}</Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+export function NotePage() {
+  const { id = "new" } = useParams<{ id: string }>();
+  const [, navigate] = useLocation();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(id === "new");
+  useEffect(() => setEditing(id === "new"), [id]);
+  const note = useQuery({
+    queryKey: noteKeys.note(id),
+    queryFn: () => unwrap(api.GET("/api/notes/{id}", { params: { path: { id } } })),
+    enabled: id !== "new",
+  });
+  const remove = useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/notes/{id}", { params: { path: { id } } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["notes"] });
+      navigate("/notes", { replace: true });
+    },
+  });
+  const back = (
+    <p>
+      <Link href="/notes">← Notes</Link>
+    </p>
+  );
+  if (id === "new")
+    return (
+      <>
+        {back}
+        <h1>New note</h1>
+        <Editor note={null} onSaved={(saved) => navigate(`/notes/${saved}`, { replace: true })} />
+      </>
+    );
+  return (
+    <>
+      {back}
+      <QueryState query={note} loading="Loading the note…">
+        {(n) => (
+          <>
+            <div className="row spread">
+              <h1>{n.title || "Untitled note"}</h1>
+              <div className="row">
+                <button
+                  type="button"
+                  className="button"
+                  aria-expanded={editing}
+                  onClick={() => setEditing(!editing)}
+                >
+                  {editing ? "Stop editing" : "Edit"}
+                </button>
+                <ConfirmButton
+                  label="Delete"
+                  question="Delete this note and its revisions?"
+                  onConfirm={() => remove.mutate()}
+                  pending={remove.isPending}
+                />
+              </div>
+            </div>
+            {remove.error && <ProblemAlert problem={toProblem(remove.error)} />}
+            {n.bookId && (
+              <p>
+                On <Link href={`/books/${n.bookId}`}>its book</Link>
+              </p>
+            )}
+            {editing ? (
+              <Editor key={n.version} note={n} onSaved={() => setEditing(false)} />
+            ) : n.body.trim() ? (
+              <ViewNote note={n} />
+            ) : (
+              <Empty title="This note is empty" />
+            )}
+            <Revisions note={n} />
+          </>
+        )}
+      </QueryState>
+    </>
+  );
+}
