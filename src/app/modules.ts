@@ -35,10 +35,11 @@ export const MODULES = [
   textModule,
   channelsModule,
   remindersModule,
-  linksModule,
   clubsModule,
   importsModule,
   notesModule,
+  // After notes: saved articles go into its search index.
+  linksModule,
   exportModule,
   opsModule,
   healthModule,
