@@ -102,7 +102,9 @@ describe("validation answers are bounded whatever the body", () => {
     expect(problem.errors[0].field.length).toBeLessThanOrEqual(200);
   });
 
-  it("every route with a body answers a small problem to hostile bodies as large as the body limit", async () => {
+  it("every route with a body answers a small problem to hostile bodies as large as the body limit", {
+    timeout: 300_000,
+  }, async () => {
     const limit = t.config.bodyLimit;
     const fill = (make: (n: number) => string) => {
       let n = 1;

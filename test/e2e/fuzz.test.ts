@@ -135,15 +135,19 @@ describe.each(ENGINES)("fuzzing every route of the OpenAPI document (%s)", (engi
       const opts: InjectOptions = { method: op.method as InjectOptions["method"], url, headers };
       if (op.body) {
         const roll = rng();
-        if (op.body.type === "text/csv") {
-          headers["content-type"] = "text/csv";
+        if (op.body.type !== "application/json") {
+          // Files: CSV exports shaped like Goodreads', other text (Kindle clippings) as lines of hostile cells.
+          headers["content-type"] = op.body.type;
           const cell = () => String(valueFor({ type: "string", maxLength: 40 }, g)).replaceAll('"', '""');
-          opts.payload =
-            roll < 0.7
-              ? `${GOODREADS_HEADER}\n${Array.from({ length: 24 }, () => `"${cell()}"`).join(",")}\n`
+          const lines = (n: number, sep: string) =>
+            Array.from({ length: n }, () => Array.from({ length: 24 }, () => `"${cell()}"`).join(sep));
+          opts.payload = op.body.type.includes("csv")
+            ? roll < 0.7
+              ? `${GOODREADS_HEADER}\n${lines(2, ",").join("\n")}\n`
               : roll < 0.85
                 ? "Book Id,Title,Author\n1,Dune,Frank Herbert\n"
-                : cell();
+                : cell()
+            : `${lines(3, " ").join("\n==========\n")}\n`;
         } else if (roll < 0.08) {
           headers["content-type"] = "application/json";
           opts.payload = RAW_BODIES[Math.floor(rng() * RAW_BODIES.length)]!;

@@ -1,16 +1,6 @@
-import type { SchemaNode } from "./schema-walk.js";
+export { mulberry32 } from "../../bench/support/goodreads-csv.js";
 
-/** A seeded PRNG in [0, 1) (mulberry32): the same seed makes the same requests. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { SchemaNode } from "./schema-walk.js";
 
 /** Strings an attacker or a careless client sends: empty, control characters, markup, SQL, bad days… */
 export const HOSTILE_STRINGS = [
