@@ -37,6 +37,7 @@ describe("saved articles in the search index", () => {
       clock: s.clock,
       log: { info() {}, warn() {}, error() {} },
       notify: async () => {},
+      events: t.assembly.events,
       search: recorder,
       archiveMaxBytes: 0,
     });
