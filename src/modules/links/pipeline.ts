@@ -81,6 +81,17 @@ export interface PipelineDeps {
   archiveMaxBytes: number;
 }
 
+/** The page's language when it is a BCP 47 tag (pages write `lang="en_US"`, `lang="lang="`…), else null. */
+export function languageTag(lang: string | undefined): string | null {
+  if (!lang) return null;
+  try {
+    const [tag] = Intl.getCanonicalLocales(lang.trim().replace(/_/g, "-"));
+    return tag && tag.length <= 35 ? tag : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What a non-article answer is, in words. */
 function storedAs(type: string): string {
   if (type === "application/pdf") return "a PDF document: kept as it is, not an article";
@@ -201,7 +212,7 @@ export class LinkPipeline {
       byline: article.byline?.slice(0, 1000) ?? null,
       site_name: article.siteName?.slice(0, 1000) ?? null,
       published_at: article.publishedTime?.slice(0, 100) ?? null,
-      lang: article.lang?.slice(0, 35) ?? null,
+      lang: languageTag(article.lang),
       dir: article.dir === "rtl" || article.dir === "ltr" ? article.dir : null,
       excerpt: article.excerpt?.slice(0, 2000) ?? null,
       lead_image: article.leadImage && article.leadImage.length <= 8192 ? article.leadImage : null,

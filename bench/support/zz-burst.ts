@@ -1,0 +1,25 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ArticleSite } from "../../test/fakes/article-site.js";
+import { TRAFILATURA_DIR } from "./extraction-corpus.js";
+import { firstUserToken, freePort, npmStartArgs, rssMb, waitFor200 } from "./processes.js";
+const site = await ArticleSite.fromTrafilatura(TRAFILATURA_DIR, 200).start();
+const dataDir = mkdtempSync(path.join(tmpdir(), "zz-"));
+const port = await freePort();
+const out = openSync("/tmp/zz-server.log", "w");
+const server = spawn(process.execPath, npmStartArgs(), { env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", FETCH_ALLOW_HOSTS: new URL(site.url).host, LINKS_HOST_DELAY_MS: "0", LINKS_HOST_CONCURRENCY: "8" }, stdio: ["ignore", out, out] });
+server.on("exit", (c, s) => console.log("SERVER EXIT", c, s));
+const base = `http://127.0.0.1:${port}`;
+await waitFor200(`${base}/healthz`);
+const token = await firstUserToken(base, ["read", "write"]);
+const api = async (method: string, url: string, body?: unknown) => (await fetch(base + url, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined })).json() as Promise<Record<string, unknown>>;
+const N = Number(process.env.N ?? 300);
+let next = 0;
+const t0 = Date.now();
+await Promise.all(Array.from({ length: 64 }, async () => { for (let i = next++; i < N; i = next++) await api("POST", "/api/links", { url: `${site.url}${site.paths[i % site.paths.length]}?burst=${i}` }); }));
+console.log("saved", Date.now() - t0);
+for (;;) { const s = await api("GET", "/api/links/status"); console.log(JSON.stringify(s), rssMb(server.pid!)); if (!s.pending && !s.fetching && !s.extracting) break; await new Promise((r) => setTimeout(r, 5000)); }
+console.log("done", Date.now() - t0);
+server.kill(); await site.stop(); process.exit(0);
