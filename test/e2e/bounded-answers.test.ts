@@ -138,5 +138,6 @@ describe("validation answers are bounded whatever the body", () => {
       }
     }
     expect(sent).toBeGreaterThan(100);
-  });
+    // Five bodies of up to the body limit to each of 100+ routes: real work, slow on a loaded machine.
+  }, 180_000);
 });
