@@ -105,6 +105,7 @@ export const linksModule = defineModule({
       queue: ctx.queue,
       clock: ctx.clock,
       access: ctx.access,
+      events: ctx.events,
       search,
     });
     const notify: LinkNotifier = async (link, text) => {
@@ -129,6 +130,7 @@ export const linksModule = defineModule({
       clock: ctx.clock,
       log: ctx.log,
       notify,
+      events: ctx.events,
       search,
       archiveMaxBytes: config.links.archiveMaxBytes,
     });

@@ -3,7 +3,7 @@ import { appWithAdmin, type Client, type TestApp } from "../../../test/support/a
 import { SafeFetcher } from "../../platform/fetch/safe-fetcher.js";
 import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
 import { HostGate } from "./host-gate.js";
-import { LinkPipeline } from "./pipeline.js";
+import { LinkPipeline, languageTag } from "./pipeline.js";
 
 const ARTICLE = `<html lang="de"><head><title>Langsam lesen</title></head><body><article><h1>Langsam lesen</h1>
 ${"<p>Wer langsam liest, behält mehr: ein Absatz über das Lesen, der lang genug für einen Artikel ist.</p>".repeat(20)}
@@ -24,6 +24,13 @@ describe("saved articles in the search index", () => {
   });
   afterAll(() => t?.close());
 
+  it("keeps a page's language only when it is a BCP 47 tag", () => {
+    expect(languageTag("en_US")).toBe("en-US");
+    expect(languageTag("DE")).toBe("de");
+    expect(languageTag("lang=")).toBeNull();
+    expect(languageTag(undefined)).toBeNull();
+  });
+
   it("indexes the title, site, text, tags and language of a readable article", async () => {
     const s = t.services;
     const fetcher = new SafeFetcher();
@@ -37,6 +44,7 @@ describe("saved articles in the search index", () => {
       clock: s.clock,
       log: { info() {}, warn() {}, error() {} },
       notify: async () => {},
+      events: t.assembly.events,
       search: recorder,
       archiveMaxBytes: 0,
     });

@@ -4,11 +4,13 @@ import type { Blobs } from "../../platform/blobs/blobs.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { notFound } from "../../platform/errors.js";
+import type { EventLog } from "../../platform/events/event-log.js";
 import { decodeCursor, encodeCursor } from "../../platform/http/pagination.js";
 import { newId } from "../../platform/ids.js";
 import type { Queue } from "../../platform/queue/queue.js";
 import type { SearchIndex } from "../../platform/search/search-index.js";
 import { saveableUrl, siteOf } from "./link-url.js";
+import { linkDeleted, linkSaved } from "./links.events.js";
 import { linksFetch, linksProcess } from "./links.jobs.js";
 import type { LinkRow, LinksRepo, ListedLinkRow } from "./links.repo.js";
 import type { LinkListQuery, UpdateLinkBody } from "./links.schemas.js";
@@ -63,6 +65,7 @@ export class LinksService {
       queue: Queue;
       clock: Clock;
       access: AccessControl;
+      events: EventLog;
       search?: SearchIndex;
     },
   ) {}
@@ -107,6 +110,11 @@ export class LinksService {
         return { link: existing, tags: await this.tagsOf(existing.id), created: false };
       }
       await this.d.repo.setTags(actor.userId, row.id, tags);
+      await this.d.events.record(
+        linkSaved,
+        { linkId: row.id, url },
+        { aggregateId: row.id, ownerId: actor.userId },
+      );
       if (sent) await this.d.queue.enqueue(linksProcess, { linkId: row.id });
       else
         await this.d.queue.enqueue(
@@ -214,6 +222,7 @@ export class LinksService {
       const blobs = await this.d.repo.blobsOf(actor.userId, [id]);
       await this.d.repo.delete(actor.userId, [id]);
       await this.d.search?.remove("article", id);
+      await this.d.events.record(linkDeleted, { linkId: id }, { aggregateId: id, ownerId: actor.userId });
       this.d.uow.afterCommit(async () => {
         for (const key of blobs) if (!(await this.d.repo.blobInUse(key))) await this.d.blobs.delete(key);
       });

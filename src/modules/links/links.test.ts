@@ -97,6 +97,15 @@ describe.skipIf(!dir).each(ENGINES)("saved links on %s", (engine) => {
     expect(page.body).not.toContain("<script");
     const css = await t.app.inject({ method: "GET", url: "/read/reader.css" });
     expect(css.statusCode).toBe(200);
+    // The owner's clients hear each step (the realtime module relays these events).
+    const events = await t.services.db
+      .selectFrom("events")
+      .select(["name", "payload"])
+      .where("aggregate_id", "=", link.id)
+      .orderBy("id")
+      .execute();
+    expect(events.map((e) => e.name)).toEqual(["link.saved", "link.processed"]);
+    expect(JSON.parse(String(events[1]?.payload))).toMatchObject({ status: "ready", reextracted: false });
   });
 
   it("gives one entry for the same article saved twice, or 20 times at once", async () => {

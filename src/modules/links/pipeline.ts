@@ -1,11 +1,13 @@
 import type { Blobs } from "../../platform/blobs/blobs.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
+import type { EventLog } from "../../platform/events/event-log.js";
 import { FetchError, type Fetcher } from "../../platform/fetch/fetcher.js";
 import type { ModuleLog } from "../../platform/module/module.js";
 import type { JobContext, Queue } from "../../platform/queue/queue.js";
 import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
 import type { HostGate } from "./host-gate.js";
+import { linkProcessed } from "./links.events.js";
 import { linksFetch, linksProcess } from "./links.jobs.js";
 import type { LinkChanges, LinksRepo, ListedLinkRow } from "./links.repo.js";
 import { keepPage, readPage } from "./raw-page.js";
@@ -74,8 +76,20 @@ export interface PipelineDeps {
   clock: Clock;
   log: ModuleLog;
   notify: LinkNotifier;
+  events: EventLog;
   search?: SearchIndex;
   archiveMaxBytes: number;
+}
+
+/** The page's language when it is a BCP 47 tag (pages write `lang="en_US"`, `lang="lang="`…), else null. */
+export function languageTag(lang: string | undefined): string | null {
+  if (!lang) return null;
+  try {
+    const [tag] = Intl.getCanonicalLocales(lang.trim().replace(/_/g, "-"));
+    return tag && tag.length <= 35 ? tag : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What a non-article answer is, in words. */
@@ -141,7 +155,11 @@ export class LinkPipeline {
       error_code: null,
     };
     if (!HTML_TYPES.has(type)) {
-      await repo.update(linkId, { ...fetched, status: "stored", error: storedAs(type || "unknown type") });
+      const error = storedAs(type || "unknown type");
+      await this.d.uow.transaction(async () => {
+        await repo.update(linkId, { ...fetched, status: "stored", error });
+        await this.processed(link, "stored", error, false);
+      });
       return;
     }
     await this.d.uow.transaction(async () => {
@@ -194,7 +212,7 @@ export class LinkPipeline {
       byline: article.byline?.slice(0, 1000) ?? null,
       site_name: article.siteName?.slice(0, 1000) ?? null,
       published_at: article.publishedTime?.slice(0, 100) ?? null,
-      lang: article.lang?.slice(0, 35) ?? null,
+      lang: languageTag(article.lang),
       dir: article.dir === "rtl" || article.dir === "ltr" ? article.dir : null,
       excerpt: article.excerpt?.slice(0, 2000) ?? null,
       lead_image: article.leadImage && article.leadImage.length <= 8192 ? article.leadImage : null,
@@ -224,6 +242,7 @@ export class LinkPipeline {
       }
       if (!(await repo.transition(link.id, ["extracting"], changes))) return;
       const ready = { ...link, ...changes } as ListedLinkRow;
+      await this.processed(link, "ready", null, link.extracted_at !== null);
       if (this.d.search) {
         const tags = (await repo.tagsOf([link.id])).get(link.id) ?? [];
         await this.d.search.upsert(articleDocument({ ...ready, content_text: article.text }, tags));
@@ -309,11 +328,26 @@ export class LinkPipeline {
   }
 
   private async fail(linkId: string, code: string, message: string): Promise<void> {
-    await this.d.repo.update(linkId, {
-      status: "failed",
-      error: message.slice(0, 500),
-      error_code: code,
-      updated_at: this.now(),
+    const error = message.slice(0, 500);
+    await this.d.uow.transaction(async () => {
+      const link = await this.d.repo.byId(linkId);
+      if (!link) return;
+      await this.d.repo.update(linkId, { status: "failed", error, error_code: code, updated_at: this.now() });
+      await this.processed(link, "failed", error, false);
     });
+  }
+
+  /** Records the end of a run (the owner's clients hear it live; notes may re-anchor highlights). */
+  private processed(
+    link: Pick<ListedLinkRow, "id" | "owner_id">,
+    status: "ready" | "stored" | "failed",
+    error: string | null,
+    reextracted: boolean,
+  ) {
+    return this.d.events.record(
+      linkProcessed,
+      { linkId: link.id, status, error, reextracted },
+      { aggregateId: link.id, ownerId: link.owner_id },
+    );
   }
 }
