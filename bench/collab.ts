@@ -106,6 +106,7 @@ async function run(
   tokens: string[] | undefined,
   pids: number[],
   persisted?: () => string,
+  seconds = SECONDS,
 ): Promise<Figures> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -153,7 +154,7 @@ async function run(
     }
   })();
   const rss: number[] = [];
-  const ops = SECONDS * OPS_PER_SECOND;
+  const ops = seconds * OPS_PER_SECOND;
   const timers = editors.map(
     (e, i) =>
       new Promise<void>((resolve) => {
@@ -161,7 +162,10 @@ async function run(
         const text = e.doc.getText("body");
         const tick = setInterval(() => {
           const tag = `${i}:${n}`;
-          const at = Math.floor(Math.random() * (text.length + 1));
+          // Between two tagged words (never inside one), so each stays whole in the Markdown.
+          const p = Math.floor(Math.random() * (text.length + 1));
+          const space = text.toString().indexOf(" ", p);
+          const at = space === -1 ? text.length : space + 1;
           sentAt.set(tag, performance.now());
           if (persisted) unpersisted.set(tag, performance.now());
           text.insert(at, ` ⟨${tag}⟩ `);
@@ -172,7 +176,7 @@ async function run(
         }, 1000 / OPS_PER_SECOND);
       }),
   );
-  await sleep((SECONDS * 1000) / 2);
+  await sleep((seconds * 1000) / 2);
   for (const pid of pids) rss.push(rssMb(pid));
   await Promise.all(timers);
   // Let the last updates arrive everywhere.
@@ -221,6 +225,8 @@ export default async function collab(): Promise<Record<string, unknown>> {
       });
       children.push(child);
       await waitFor200(`http://127.0.0.1:${port}/`, 30_000);
+      // A short round first, not counted: this process's clients warm up before either target is measured.
+      await run([`ws://127.0.0.1:${port}`], `warm-${newId()}`, undefined, [child.pid!], undefined, 3);
       out.bareHocuspocus = await run([`ws://127.0.0.1:${port}`], `bench-${newId()}`, undefined, [child.pid!]);
       console.log("bare Hocuspocus", out.bareHocuspocus);
       await stop(child);
