@@ -3,7 +3,8 @@
 // TEST_DATABASE_URL is set, or the local default answers) in the same run: indexing rate, index size per
 // 1,000 highlights, search p50/p99 for one-word, two-word, phrase and prefix queries (snippets included),
 // with a same-run baseline of a LIKE scan on SQLite. Then the parse part of a 10,000-clipping Kindle import
-// in a child process (time and peak RSS), against a same-file stream-and-split baseline.
+// in a child process (time and peak RSS), against a same-file stream-and-split baseline, and the whole import
+// as the API runs it (writes included) on SQLite and PostgreSQL, then the same file again (nothing written).
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -31,6 +32,7 @@ const BATCH = 1_000;
 const ENGINES = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",");
 const RANK_WINDOW_ENV = process.env.BENCH_RANK_WINDOW ? Number(process.env.BENCH_RANK_WINDOW) : undefined;
 const KINDLE = process.env.BENCH_KINDLE !== "0";
+const SEARCH = process.env.BENCH_SEARCH !== "0";
 const QUERIES = 300;
 const WARMUP = 30;
 const TAGS = ["philosophy", "history", "science", "favorite", "to-review", "quotes", "work", "ideas"];
@@ -320,6 +322,16 @@ function child(file: string, mode: "baseline" | "parse") {
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
+/** The whole import through the notes module (writes included) on a fresh database, and again. */
+function importChild(file: string, where: string) {
+  const script = new URL("./support/kindle-import-child.ts", import.meta.url).pathname;
+  const out = execFileSync(process.execPath, ["--import", "tsx", script, file, where], {
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
 export default async function notesBench() {
   const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
   const loadBefore = load();
@@ -339,7 +351,7 @@ export default async function notesBench() {
   const dir = mkdtempSync(path.join(tmpdir(), "readlog-bench-notes-"));
   const engines: Record<string, unknown> = {};
   try {
-    if (ENGINES.includes("sqlite")) {
+    if (SEARCH && ENGINES.includes("sqlite")) {
       const lite = await sqliteEngine(dir);
       console.log("indexing on SQLite…");
       engines.sqlite = {
@@ -350,7 +362,7 @@ export default async function notesBench() {
       await lite.dispose();
     }
     const url = ENGINES.includes("postgres") ? await pgUrl() : undefined;
-    if (url) {
+    if (SEARCH && url) {
       const pgEngine = await postgresEngine(url);
       console.log("indexing on PostgreSQL…");
       try {
@@ -373,6 +385,8 @@ export default async function notesBench() {
       fileMb: Math.round((statSync(file).size / 1024 / 1024) * 10) / 10,
       baselineStreamSplit: child(file, "baseline"),
       parse: child(file, "parse"),
+      importSqlite: ENGINES.includes("sqlite") ? importChild(file, dir) : undefined,
+      importPostgres: url ? importChild(file, url) : undefined,
     };
     console.log(JSON.stringify(kindle));
     return {

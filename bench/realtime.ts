@@ -28,6 +28,7 @@ const FANOUT_MESSAGES = Number(process.env.BENCH_FANOUT ?? 300);
 const CLUB = 5;
 const RATES = [100, 200, 400, 800, 1_600];
 const STEP_MS = 4_000;
+const METRICS = "bench-metrics-token-0123456789";
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,6 +43,8 @@ interface Target {
   url: string;
   pid: number;
   auth(i: number): Record<string, unknown>;
+  /** The V8 heap in use in the server, bytes (no GC forced: garbage included). */
+  heapUsed(): Promise<number>;
   /** Resolves once the socket may send (the real server says `ready` after replaying). */
   readyEvent: string;
   join(s: Socket, room: string): Promise<unknown>;
@@ -115,7 +118,14 @@ async function startReal(dataDir: string, seeded: Seeded): Promise<{ target: Tar
     process.execPath,
     ["--max-semi-space-size=2", "--import", "tsx", "src/main.ts", "serve"],
     {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error" },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "error",
+        METRICS_TOKEN: METRICS,
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
@@ -128,6 +138,12 @@ async function startReal(dataDir: string, seeded: Seeded): Promise<{ target: Tar
       url,
       pid: child.pid!,
       auth: (i) => ({ token: seeded.tokens[i] }),
+      heapUsed: async () => {
+        const text = await (
+          await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS}` } })
+        ).text();
+        return Number(/^readlog_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]);
+      },
       readyEvent: "ready",
       join: (s, room) => s.emitWithAck("room:join", { room: `club:${room}` }),
       leave: (s, room) => s.emitWithAck("room:leave", { room: `club:${room}` }),
@@ -150,6 +166,7 @@ async function startRaw(): Promise<{ target: Target; child: ChildProcess }> {
       url: `http://127.0.0.1:${port}`,
       pid: child.pid!,
       auth: () => ({}),
+      heapUsed: async () => Number(await (await fetch(`http://127.0.0.1:${port}/heap`)).text()),
       readyEvent: "connect",
       join: (s, room) => s.emitWithAck("join", room),
       leave: (s, room) => s.emitWithAck("leave", room),
@@ -181,6 +198,7 @@ async function run(t: Target, seeded: Seeded) {
   for (const s of warm) s.close();
   await sleep(2_000);
   const before = rssMb(t.pid);
+  const heapBefore = await t.heapUsed();
   const started = performance.now();
   for (let i = 0; i < N; i += 100) {
     const batch = Array.from({ length: Math.min(100, N - i) }, (_, k) => {
@@ -202,15 +220,17 @@ async function run(t: Target, seeded: Seeded) {
   const connectMs = performance.now() - started;
   await sleep(2_000);
   const after = rssMb(t.pid);
+  const heapAfter = await t.heapUsed();
   const connections = {
     sockets: N,
     connectSeconds: Math.round(connectMs / 100) / 10,
     rssBeforeMb: before,
     rssAfterMb: after,
-    kbPerConnection: Math.round(((after - before) * 1024) / N),
+    rssKbPerConnection: Math.round(((after - before) * 1024) / N),
+    heapKbPerConnection: Math.round((heapAfter - heapBefore) / 1024 / N),
   };
   console.log(
-    `${t.name}: ${N} sockets in ${connections.connectSeconds} s, ${connections.kbPerConnection} KB each`,
+    `${t.name}: ${N} sockets in ${connections.connectSeconds} s, RSS ${connections.rssKbPerConnection} KB, heap ${connections.heapKbPerConnection} KB each`,
   );
 
   // Fan-out: 200 members in one room, one message every 25 ms from a different member each time.

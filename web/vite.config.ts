@@ -8,7 +8,10 @@ export default defineConfig({
   plugins: [react()],
   server: {
     port: 5173,
-    proxy: { "/api": { target: api, changeOrigin: false } },
+    proxy: {
+      "/api": { target: api, changeOrigin: false },
+      "/socket.io": { target: api, changeOrigin: false, ws: true },
+    },
   },
   build: {
     outDir: "dist",

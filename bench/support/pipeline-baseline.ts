@@ -3,6 +3,7 @@
 // of its own so its RSS is its own. Usage: node --import tsx bench/support/pipeline-baseline.ts latency|burst
 // with SITE_URL and SITE_PATHS (JSON) in the environment. Prints one JSON line.
 import { extract } from "../../src/modules/links/extraction/extractor.js";
+import { FetchError } from "../../src/platform/fetch/fetcher.js";
 import { SafeFetcher } from "../../src/platform/fetch/safe-fetcher.js";
 
 const mode = process.argv[2];
@@ -16,7 +17,12 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function one(i: number): Promise<boolean> {
-  const res = await fetcher.fetch(`${site}${paths[i % paths.length]}?n=${i}`);
+  const url = `${site}${paths[i % paths.length]}?n=${i}`;
+  // A kept-alive connection the site closed meanwhile fails once; the pipeline retries such a fetch too.
+  const res = await fetcher.fetch(url).catch((err) => {
+    if (err instanceof FetchError && err.retryable) return fetcher.fetch(url);
+    throw err;
+  });
   const a = await extract({ bytes: res.body, url: res.url, contentType: res.headers["content-type"] });
   return a.method !== "none";
 }

@@ -4,7 +4,11 @@
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
-const server = createServer((_req, res) => res.writeHead(404).end());
+// GET /heap: the V8 heap in use (the bench compares it before and after connecting its sockets).
+const server = createServer((req, res) => {
+  if (req.url === "/heap") res.writeHead(200).end(String(process.memoryUsage().heapUsed));
+  else res.writeHead(404).end();
+});
 const io = new Server(server, { serveClient: false, maxHttpBufferSize: 16 * 1024 });
 io.on("connection", (socket) => {
   socket.on("join", (room, ack) => {

@@ -36,10 +36,11 @@ export const MODULES = [
   textModule,
   channelsModule,
   remindersModule,
-  linksModule,
   clubsModule,
   importsModule,
   notesModule,
+  // After notes: saved articles go into its search index.
+  linksModule,
   collabModule,
   exportModule,
   opsModule,

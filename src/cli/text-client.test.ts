@@ -64,6 +64,23 @@ describe("the readlog client commands against a server on a loopback port", { ti
     expect(books.stdout.trim()).toBe("Reading: Dune p.142/412 (34%).");
   });
 
+  it("saves a link with readlog save (once: the same article again is the saved entry)", async () => {
+    const env = { READLOG_SERVER: server, READLOG_TOKEN: alice.token };
+    const first = await readlog(["save", "https://example.com/essay?utm_source=cli", "--tag", "later"], {
+      home: home(),
+      env,
+    });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^saved [0-9a-f-]{36} \(pending\)/);
+    const again = await readlog(["save", "https://example.com/essay"], { home: home(), env });
+    expect(again.stdout).toMatch(/^already saved: /);
+    const bad = await readlog(["save", "javascript:alert(1)"], { home: home(), env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/only http and https/);
+    const { items } = (await alice.request({ method: "GET", url: "/api/links" })).json();
+    expect(items).toMatchObject([{ canonicalUrl: "https://example.com/essay", tags: ["later"] }]);
+  });
+
   it("stores an existing token with --token, and READLOG_SERVER/READLOG_TOKEN override the file", async () => {
     const h = home();
     const r = await readlog(["login", "--server", server, "--token", alice.token], { home: h });

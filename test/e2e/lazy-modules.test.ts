@@ -15,7 +15,8 @@ async function heavyLoadedBy(module: string): Promise<string[]> {
 }
 
 // The idle server must stay within its RSS budget (≤ 100 MB): the fetch engine and the extraction
-// stack (linkedom, Readability, jsdom, DOMPurify) load on first use, never at start-up.
+// stack (linkedom, Readability, jsdom, DOMPurify) and the notes' Markdown (markdown-it) load on first use, never at
+// start-up.
 describe("heavy packages load on first use", () => {
   it("the server's assembly loads none of them", async () => {
     expect(await heavyLoadedBy("src/app/assemble.ts")).toEqual([]);

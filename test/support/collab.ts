@@ -69,9 +69,12 @@ export async function openEditor(
     refused: undefined,
     closed: undefined,
     destroy() {
+      // Its socket too, and for good: a reconnection it had already scheduled would otherwise open a new
+      // one (the provider's destroy does not cancel it), and fail unhandled once the server is gone.
+      const socket = editor.provider.configuration.websocketProvider;
+      socket.connect = () => Promise.resolve();
       editor.provider.destroy();
-      // Its socket too (it would otherwise retry a server that is gone).
-      editor.provider.configuration.websocketProvider.destroy();
+      socket.destroy();
     },
   };
   await new Promise<void>((resolve) => {

@@ -9,6 +9,6 @@ if (!target) throw new Error("usage: loaded-packages.ts <module path>");
 await import(pathToFileURL(target).href);
 const require = createRequire(import.meta.url);
 const loaded = Object.keys(require.cache);
-const heavy = ["undici", "jsdom", "@mozilla/readability", "dompurify", "linkedom", "fflate"];
+const heavy = ["undici", "jsdom", "@mozilla/readability", "dompurify", "linkedom", "fflate", "markdown-it"];
 const found = heavy.filter((p) => loaded.some((f) => f.includes(`/node_modules/${p}/`)));
 console.log(JSON.stringify({ found, rssMb: Math.round(process.memoryUsage().rss / 1048576) }));

@@ -3,6 +3,7 @@ import { lazy, type ReactNode, Suspense, useEffect, useRef } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api } from "./api/client";
 import { Loading } from "./components/states";
+import { useLiveUpdates } from "./lib/live-updates";
 import { RequireSession, useMe } from "./lib/session";
 import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
@@ -18,8 +19,12 @@ const loaders = {
   "/calendar": () => import("./pages/calendar-page"),
   "/stats": () => import("./pages/stats-page"),
   "/reviews": () => import("./pages/reviews-page"),
+  "/notes": () => import("./pages/notes-page"),
   "/settings": () => import("./pages/settings-page"),
   "/admin": () => import("./pages/admin-page"),
+  "/articles": () => import("./pages/articles-page"),
+  "/clubs": () => import("./pages/clubs-page"),
+  "/club": () => import("./pages/club-page"),
 };
 
 /** Starts loading the chunk of the page at `path` (the browser caches the module; lazy() then finds it). */
@@ -36,16 +41,24 @@ const ImportPage = lazy(() => loaders["/library/import"]().then((m) => ({ defaul
 const BookPage = lazy(() => loaders["/books"]().then((m) => ({ default: m.BookPage })));
 const CalendarPage = lazy(() => loaders["/calendar"]().then((m) => ({ default: m.CalendarPage })));
 const StatsPage = lazy(() => loaders["/stats"]().then((m) => ({ default: m.StatsPage })));
+const NotesPage = lazy(() => loaders["/notes"]().then((m) => ({ default: m.NotesPage })));
 const ReviewsPage = lazy(() => loaders["/reviews"]().then((m) => ({ default: m.ReviewsPage })));
 const SettingsPage = lazy(() => loaders["/settings"]().then((m) => ({ default: m.SettingsPage })));
+const ArticlesPage = lazy(() => loaders["/articles"]().then((m) => ({ default: m.ArticlesPage })));
+const ArticlePage = lazy(() => import("./pages/article-page").then((m) => ({ default: m.ArticlePage })));
+const ClubsPage = lazy(() => loaders["/clubs"]().then((m) => ({ default: m.ClubsPage })));
+const ClubPage = lazy(() => loaders["/club"]().then((m) => ({ default: m.ClubPage })));
 const AdminPage = lazy(() => loaders["/admin"]().then((m) => ({ default: m.AdminPage })));
 
 const NAV = [
   { href: "/", label: "Today" },
   { href: "/library", label: "Library" },
+  { href: "/articles", label: "Articles" },
   { href: "/calendar", label: "Calendar" },
   { href: "/stats", label: "Stats" },
+  { href: "/notes", label: "Notes" },
   { href: "/reviews", label: "Reviews" },
+  { href: "/clubs", label: "Clubs" },
   { href: "/settings", label: "Settings" },
 ];
 
@@ -71,6 +84,7 @@ function SignOutButton() {
 
 function Shell({ children }: { children: ReactNode }) {
   const me = useMe();
+  useLiveUpdates();
   const [location] = useLocation();
   const main = useRef<HTMLElement>(null);
   // A new page moves focus to its content, so keyboard and screen-reader users start there.
@@ -143,10 +157,16 @@ export function App() {
               <Route path="/library" component={LibraryPage} />
               <Route path="/library/import" component={ImportPage} />
               <Route path="/books/:id" component={BookPage} />
+              <Route path="/clubs" component={ClubsPage} />
+              <Route path="/clubs/:id" component={ClubPage} />
               <Route path="/calendar" component={CalendarPage} />
               <Route path="/stats" component={StatsPage} />
+              <Route path="/notes" component={NotesPage} />
+              <Route path="/notes/:id" component={NotesPage} />
               <Route path="/reviews" component={ReviewsPage} />
               <Route path="/settings" component={SettingsPage} />
+              <Route path="/articles" component={ArticlesPage} />
+              <Route path="/articles/:id" component={ArticlePage} />
               <Route path="/admin" component={AdminPage} />
               <Route component={NotFound} />
             </Switch>

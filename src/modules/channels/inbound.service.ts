@@ -171,7 +171,8 @@ export class InboundService {
     return typeof header === "string" && safeEqual(header, expected);
   }
 
-  private async message(m: Inbound): Promise<boolean> {
+  private async message(delivered: Inbound): Promise<boolean> {
+    const m = withoutNul(delivered);
     const now = this.clock.now();
     if (!(now.getTime() - m.sentAt.getTime() <= MAX_AGE_MS)) {
       this.log.warn(
@@ -269,4 +270,11 @@ export class InboundService {
 }
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** A provider's strings may hold U+0000, which no column stores (PostgreSQL refuses it): dropped on arrival. */
+function withoutNul(m: Inbound): Inbound {
+  const out: Record<string, unknown> = { ...m };
+  for (const [k, v] of Object.entries(out)) if (typeof v === "string") out[k] = v.replaceAll("\u0000", "");
+  return out as unknown as Inbound;
+}
+
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);

@@ -11,9 +11,8 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
   app,
   { exporter, maxBytes },
 ) => {
-  // The document is made of every module's exported tables, known once the app is assembled. Inline, not a
-  // shared schema: a plugin's addSchema gives it a schema controller whose body validator coerces
-  // (null → ""), and a restore must keep every null.
+  // The document is made of every module's exported tables, known once the app is assembled, so it is
+  // built here, inline, rather than registered as a shared schema.
   const tables = exporter.tables();
   const { $id: _id, ...Document } = exportDocumentSchema(tables);
   const Restored = Type.Object({

@@ -122,38 +122,22 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
       alice.request({ method: "POST", url: `/api/reviews/${card.id}/grade`, payload: { grade: "good" } }),
     );
     // Notes (edited: two revisions, a wikilink to the book), a highlight re-made (history), tags.
-    const note = (
-      await ok(
-        alice.request({
-          method: "POST",
-          url: "/api/notes",
-          payload: { title: "Arrakis", body: "About [[Dune]].", bookId: dune.id, tags: ["desert"] },
-        }),
-      )
-    ).json();
-    await ok(
-      alice.request({
-        method: "PATCH",
-        url: `/api/notes/${note.id}`,
-        payload: { body: "All about [[Dune]]." },
-      }),
-    );
-    const h = (
-      await ok(
-        alice.request({
-          method: "POST",
-          url: "/api/highlights",
-          payload: { text: "Fear is", bookId: dune.id, location: { page: { start: "12" } }, tags: ["fear"] },
-        }),
-      )
-    ).json();
-    await ok(
-      alice.request({
-        method: "PATCH",
-        url: `/api/highlights/${h.id}`,
-        payload: { text: "Fear is the mind-killer." },
-      }),
-    );
+    const post = async (url: string, payload: object, method = "POST") =>
+      JSON.parse((await ok(alice.request({ method: method as "POST", url, payload }))).body);
+    const note = await post("/api/notes", {
+      title: "Arrakis",
+      body: "About [[Dune]].",
+      bookId: dune.id,
+      tags: ["desert"],
+    });
+    await post(`/api/notes/${note.id}`, { body: "All about [[Dune]]." }, "PATCH");
+    const h = await post("/api/highlights", {
+      text: "Fear is",
+      bookId: dune.id,
+      location: { page: { start: "12" } },
+      tags: ["fear"],
+    });
+    await post(`/api/highlights/${h.id}`, { text: "Fear is the mind-killer." }, "PATCH");
     original = await exportOf(alice);
   });
   afterAll(() => t.close());

@@ -98,6 +98,7 @@ export async function* readImportRows(
   let spec: FormatSpec | undefined;
   let columns = new Map<string, number>();
   let width = 0;
+  let header: string[] = [];
 
   function* handle(rows: ReturnType<CsvTokenizer["push"]>): Generator<ImportRow> {
     for (const row of rows) {
@@ -111,6 +112,7 @@ export async function* readImportRows(
           throw new ImportFileError(400, "import-header", `The header line is unreadable: ${row.error}`);
         spec = checkHeader(row.fields, format);
         columns = headerColumns(row.fields);
+        header = row.fields;
         width = row.fields.length;
         continue;
       }
@@ -122,6 +124,13 @@ export async function* readImportRows(
         yield { problem: { line: row.line, message: row.error } };
       } else if (row.fields.every((f) => f.trim() === "")) {
         // A line of only commas or spaces, as spreadsheets leave at the end: nothing to import, nothing wrong.
+      } else if (row.fields.some((f) => f.includes("\u0000"))) {
+        // As the API refuses it in any string: no column stores U+0000 (PostgreSQL text cannot hold it).
+        const at = row.fields.findIndex((f) => f.includes("\u0000"));
+        const field = header[at]?.trim();
+        yield {
+          problem: { line: row.line, ...(field ? { field } : {}), message: "holds a NUL character (U+0000)" },
+        };
       } else if (row.fields.length !== width) {
         const message = `the row has ${row.fields.length} fields but the header has ${width} (a missing or extra comma?)`;
         yield { problem: { line: row.line, message } };

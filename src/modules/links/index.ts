@@ -5,7 +5,7 @@ import { MemoryBlobs } from "../../platform/blobs/memory-blobs.js";
 import type { Resolver } from "../../platform/fetch/resolver.js";
 import { SafeFetcher } from "../../platform/fetch/safe-fetcher.js";
 import { bindJob, defineModule } from "../../platform/module/module.js";
-import type { SearchIndex } from "../../platform/search/search-index.js";
+import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
 import type { ChannelsRepo } from "../channels/channels.repo.js";
 import type { ChannelsService } from "../channels/channels.service.js";
 import type { OutboundMessages } from "../channels/outbound.js";
@@ -20,7 +20,7 @@ import { linksRoutes } from "./links.routes.js";
 import { LinksService } from "./links.service.js";
 import { queueAdoptedLinks } from "./links-sweep.js";
 import * as links from "./migrations/0015-links.js";
-import { type LinkNotifier, LinkPipeline } from "./pipeline.js";
+import { articleDocument, type LinkNotifier, LinkPipeline } from "./pipeline.js";
 import { readerRoutes } from "./reader/reader.routes.js";
 
 /** What the links module reads of the configuration. */
@@ -34,6 +34,26 @@ export interface LinksConfig {
   };
   links: { blobsDir: string; hostConcurrency: number; hostDelayMs: number; archiveMaxBytes: number };
   importMaxBytes: number;
+}
+
+/** What this module needs of the search service: a rebuild source for its kind. */
+interface SearchSources {
+  addSource(
+    kind: string,
+    source: (ownerId: string | undefined) => AsyncIterable<readonly SearchDocument[]>,
+  ): void;
+}
+
+/** Every readable link (of one owner, or all) as search documents, in batches, for a rebuild. */
+async function* articleDocuments(repo: LinksRepo, ownerId: string | undefined) {
+  let after = "";
+  for (;;) {
+    const rows = await repo.readable(ownerId, after, 200);
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.id;
+    const tags = await repo.tagsOf(rows.map((r) => r.id));
+    yield rows.map((r) => articleDocument(r, tags.get(r.id) ?? []));
+  }
 }
 
 /** Restored links are fetched again this far apart. */
@@ -54,8 +74,10 @@ export const linksModule = defineModule({
       channels: ChannelsService;
       channelsRepo: ChannelsRepo;
       outbox: OutboundMessages;
-      /** The search index, when a module before this one provides it. */
+      /** The search index, when a module before this one provides it (notes). */
       searchIndex?: SearchIndex;
+      /** The search service, to rebuild articles with the rest of the index (notes). */
+      search?: SearchSources;
     },
   ) {
     const { config } = deps;
@@ -74,6 +96,8 @@ export const linksModule = defineModule({
       "links pipeline configured",
     );
     const repo = new LinksRepo(ctx.uow);
+    if ("search" in deps && deps.search)
+      deps.search.addSource("article", (owner) => articleDocuments(repo, owner));
     const service = new LinksService({
       uow: ctx.uow,
       repo,

@@ -308,6 +308,17 @@ export class LinksRepo {
       .execute();
   }
 
+  /** Readable links (of one owner, or all) after `after` in id order, with their text, for a search rebuild. */
+  readable(ownerId: string | undefined, after: string, limit: number) {
+    let q = this.db
+      .selectFrom("links")
+      .select(["id", "owner_id", "title", "site", "site_name", "lang", "created_at", "content_text"])
+      .where("status", "=", "ready")
+      .where("id", ">", after);
+    if (ownerId) q = q.where("owner_id", "=", ownerId);
+    return q.orderBy("id").limit(limit).execute();
+  }
+
   /** Counts of the owner's links per status. */
   async statusCounts(ownerId: string): Promise<Record<string, number>> {
     const rows = await this.db

@@ -13,7 +13,7 @@ import { linksFetch, linksProcess } from "./links.jobs.js";
 import type { LinkRow, LinksRepo, ListedLinkRow } from "./links.repo.js";
 import type { LinkListQuery, UpdateLinkBody } from "./links.schemas.js";
 import type { LinkSource } from "./links.tables.js";
-import { EXTRACTOR_VERSION } from "./pipeline.js";
+import { articleDocument, EXTRACTOR_VERSION } from "./pipeline.js";
 import { keepPage } from "./raw-page.js";
 
 /** What a save asks for. */
@@ -192,7 +192,17 @@ export class LinksService {
       }
       if (body.comment !== undefined) changes.comment = body.comment;
       await this.d.repo.update(id, changes);
-      if (body.tags !== undefined) await this.d.repo.setTags(actor.userId, id, cleanTags(body.tags));
+      if (body.tags !== undefined) {
+        const tags = cleanTags(body.tags);
+        await this.d.repo.setTags(actor.userId, id, tags);
+        // The index carries the tags (its tag filter): a readable article is indexed again with them.
+        if (this.d.search && link.status === "ready") {
+          const content = await this.d.repo.content(id);
+          await this.d.search.upsert(
+            articleDocument({ ...link, content_text: content?.content_text ?? null }, tags),
+          );
+        }
+      }
       return this.get(actor, id);
     });
   }

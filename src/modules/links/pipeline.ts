@@ -4,7 +4,7 @@ import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { FetchError, type Fetcher } from "../../platform/fetch/fetcher.js";
 import type { ModuleLog } from "../../platform/module/module.js";
 import type { JobContext, Queue } from "../../platform/queue/queue.js";
-import type { SearchIndex } from "../../platform/search/search-index.js";
+import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
 import type { HostGate } from "./host-gate.js";
 import { linksFetch, linksProcess } from "./links.jobs.js";
 import type { LinkChanges, LinksRepo, ListedLinkRow } from "./links.repo.js";
@@ -40,6 +40,25 @@ export const imagePath = (key: string) => `/read/images/${key}`;
 export function readyMessage(link: Pick<ListedLinkRow, "title" | "site" | "reading_minutes">): string {
   const title = link.title?.trim() || link.site;
   return link.reading_minutes ? `Saved: ${title} — ${link.reading_minutes} min read` : `Saved: ${title}`;
+}
+
+/** A readable link as the search index holds it: title and site, the article's text, its tags. */
+export function articleDocument(
+  link: Pick<ListedLinkRow, "id" | "owner_id" | "title" | "site" | "site_name" | "lang" | "created_at"> & {
+    content_text: string | null;
+  },
+  tags: readonly string[],
+): SearchDocument {
+  return {
+    kind: "article",
+    id: link.id,
+    ownerId: link.owner_id,
+    title: [link.title, link.site_name ?? link.site].filter(Boolean).join(" — "),
+    body: link.content_text ?? "",
+    tags,
+    date: link.created_at,
+    language: link.lang,
+  };
 }
 
 /** What the pipeline tells the chat that saved a link, in the unit of work that made it readable. */
@@ -207,16 +226,7 @@ export class LinkPipeline {
       const ready = { ...link, ...changes } as ListedLinkRow;
       if (this.d.search) {
         const tags = (await repo.tagsOf([link.id])).get(link.id) ?? [];
-        await this.d.search.upsert({
-          kind: "article",
-          id: link.id,
-          ownerId: link.owner_id,
-          title: [ready.title, ready.site_name ?? ready.site].filter(Boolean).join(" — "),
-          body: article.text,
-          tags,
-          date: link.created_at,
-          language: ready.lang,
-        });
+        await this.d.search.upsert(articleDocument({ ...ready, content_text: article.text }, tags));
       }
       if (link.notify_key && !link.notified_at) {
         await this.d.notify(ready, readyMessage(ready));

@@ -1,19 +1,44 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import { actorOf } from "../../platform/http/actor.js";
 import { decodeCursor, Page, toPage } from "../../platform/http/pagination.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
 import type { HighlightsService } from "./highlights.service.js";
 import { highlightView } from "./note-values.js";
 import { CreateHighlightBody, Highlight, HighlightsQuery, UpdateHighlightBody } from "./notes.schemas.js";
+import type { HighlightCards } from "./review-cards.js";
 
 const owns = { owns: "highlight" };
 const tags = ["highlights"];
 
 /** Highlights: the quote, its note, colour, tags and location. */
-export const highlightsRoutes: FastifyPluginAsyncTypebox<{ highlights: HighlightsService }> = async (
-  app,
-  { highlights },
-) => {
+export const highlightsRoutes: FastifyPluginAsyncTypebox<{
+  highlights: HighlightsService;
+  cards: HighlightCards;
+}> = async (app, { highlights, cards }) => {
+  app.post(
+    "/api/highlights/:id/card",
+    {
+      config: owns,
+      schema: {
+        tags,
+        summary: "Turn a highlight into a review card",
+        description:
+          "The card asks the quote back in the daily review (first due tomorrow); asking again returns the " +
+          "same card. The highlight must be on one of your books.",
+        params: IdParams,
+        response: {
+          200: Type.Object({ cardId: Type.String(), prompt: Type.String(), dueOn: Type.String() }),
+          ...problems(...AUTHED, 404),
+        },
+      },
+    },
+    async (request) => {
+      const card = await cards.ensure(actorOf(request), request.params.id);
+      return { cardId: card.id, prompt: card.prompt, dueOn: card.due_on };
+    },
+  );
+
   app.get(
     "/api/highlights",
     {

@@ -7,16 +7,19 @@ import type { BookFinder } from "../books/books.commands.js";
 import type { BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
 import type { ImportsConfig } from "../imports/index.js";
+import type { ReviewService } from "../review/review.service.js";
 import { highlightsRoutes } from "./highlights.routes.js";
 import { HighlightsService } from "./highlights.service.js";
 import { NoteImportService } from "./importing/note-import.service.js";
 import { noteImportsRoutes } from "./importing/note-imports.routes.js";
+import { MarkdownExportService } from "./markdown-export.service.js";
 import * as notes from "./migrations/0014-notes.js";
 import { noteQueryCommands, noteTextCommands } from "./notes.commands.js";
 import { NOTES_EXPORT, notesDerived } from "./notes.export.js";
 import { NotesRepo } from "./notes.repo.js";
 import { notesRoutes } from "./notes.routes.js";
 import { NotesService } from "./notes.service.js";
+import { bookCardCounts, HighlightCards } from "./review-cards.js";
 import { searchRoutes } from "./search.routes.js";
 import { SearchService } from "./search.service.js";
 
@@ -32,7 +35,13 @@ export const notesModule = defineModule({
   migrations: { "0014-notes": notes },
   create(
     ctx,
-    deps: { booksRepo: BooksRepo; books: BooksService; bookFinder: BookFinder; config: ImportsConfig },
+    deps: {
+      booksRepo: BooksRepo;
+      books: BooksService;
+      bookFinder: BookFinder;
+      review: ReviewService;
+      config: ImportsConfig;
+    },
   ) {
     const repo = new NotesRepo(ctx.uow);
     // The index writes in the caller's unit of work: a note and its index entry commit together.
@@ -62,6 +71,9 @@ export const notesModule = defineModule({
       books: deps.books,
       booksRepo: deps.booksRepo,
     });
+    deps.review.useBookCounts((ownerId, bookId) => repo.countsForBook(ownerId, bookId));
+    const cards = new HighlightCards({ review: deps.review, highlights, books: deps.booksRepo });
+    const markdown = new MarkdownExportService({ repo, books: deps.booksRepo });
     const commandDeps = {
       notes: notesService,
       highlights,
@@ -71,7 +83,7 @@ export const notesModule = defineModule({
     };
     return {
       services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search, noteImports },
-      subscribers: [search.bookSubscriber()],
+      subscribers: [search.bookSubscriber(), bookCardCounts(deps.review, deps.booksRepo)],
       exportTables: NOTES_EXPORT,
       derivedTables: notesDerived(async (ownerId) => {
         await notesService.relink(ownerId);
@@ -79,8 +91,8 @@ export const notesModule = defineModule({
       }),
       textCommands: [noteTextCommands(commandDeps), noteQueryCommands(commandDeps)],
       routes: async (app) => {
-        await app.register(notesRoutes, { notes: notesService, repo });
-        await app.register(highlightsRoutes, { highlights });
+        await app.register(notesRoutes, { notes: notesService, repo, markdown });
+        await app.register(highlightsRoutes, { highlights, cards });
         await app.register(searchRoutes, { search });
         await app.register(noteImportsRoutes, { imports: noteImports, maxBytes: deps.config.importMaxBytes });
       },

@@ -148,6 +148,21 @@ export class NotesRepo {
     return this.db.selectFrom("highlights").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  /** The owner's highlights among these ids. */
+  async highlightsByIds(ownerId: string, ids: readonly string[]): Promise<HighlightRow[]> {
+    const out: HighlightRow[] = [];
+    for (let i = 0; i < ids.length; i += 500)
+      out.push(
+        ...(await this.db
+          .selectFrom("highlights")
+          .selectAll()
+          .where("owner_id", "=", ownerId)
+          .where("id", "in", ids.slice(i, i + 500))
+          .execute()),
+      );
+    return out;
+  }
+
   async insertHighlights(rows: readonly Insertable<HighlightsTable>[]): Promise<void> {
     if (rows.length > 0)
       await this.db
@@ -225,6 +240,13 @@ export class NotesRepo {
     if (ownerId) q = q.where("owner_id", "=", ownerId);
     if (after) q = q.where("id", ">", after);
     return q.orderBy("id").limit(limit).execute();
+  }
+
+  /** Every note or highlight of the owner on one book (null: on no book), oldest first. */
+  ofBook(table: "notes" | "highlights", ownerId: string, bookId: string | null) {
+    let q = this.db.selectFrom(table).selectAll().where("owner_id", "=", ownerId);
+    q = bookId === null ? q.where("book_id", "is", null) : q.where("book_id", "=", bookId);
+    return q.orderBy("id").execute();
   }
 
   /** `kind/id` of those of these objects that exist and are the owner's. */

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { actorOf } from "../../platform/http/actor.js";
 import { decodeCursor, Page, toPage } from "../../platform/http/pagination.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
+import type { MarkdownExportService } from "./markdown-export.service.js";
 import { noteView } from "./note-values.js";
 import type { NotesRepo } from "./notes.repo.js";
 import {
@@ -20,10 +21,39 @@ const owns = { owns: "note" };
 const tags = ["notes"];
 
 /** Notes: create, read (rendered, with links and backlinks), list, change (revisions), restore, delete. */
-export const notesRoutes: FastifyPluginAsyncTypebox<{ notes: NotesService; repo: NotesRepo }> = async (
-  app,
-  { notes, repo },
-) => {
+export const notesRoutes: FastifyPluginAsyncTypebox<{
+  notes: NotesService;
+  repo: NotesRepo;
+  markdown: MarkdownExportService;
+}> = async (app, { notes, repo, markdown }) => {
+  app.get(
+    "/api/export/markdown",
+    {
+      schema: {
+        tags: ["export"],
+        summary: "Your highlights and notes as Markdown files (a zip, readable in Obsidian)",
+        description:
+          "One file per book with highlights or notes: YAML front matter (title, authors, ISBN, tags, dates), " +
+          "the highlights in reading order as quotes each with a block id (`^h-…`) and its note, then the " +
+          "notes as written (wikilinks kept). Notes on no book are files of their own. Streamed.",
+        response: {
+          200: {
+            description: "A zip archive",
+            content: { "application/zip": { schema: { type: "string", format: "binary" } } },
+          },
+          ...problems(...AUTHED),
+        },
+      },
+    },
+    async (request, reply) => {
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .type("application/zip")
+        .header("content-disposition", `attachment; filename="readlog-notes-${day}.zip"`)
+        .send(await markdown.zip(actorOf(request)));
+    },
+  );
+
   app.get(
     "/api/notes",
     {

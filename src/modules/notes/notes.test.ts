@@ -143,6 +143,15 @@ describe.each(ENGINES)("notes API (%s)", (engine) => {
     expect((await c.request({ method: "GET", url })).statusCode).toBe(404);
   });
 
+  it("takes a note of almost 1 MB, refuses a larger body with 413, and never a 500", async () => {
+    const big = "word ".repeat(200_000);
+    const ok = await post(c, "/api/notes", { body: big.slice(0, 1_000_000) });
+    expect(ok.statusCode).toBe(201);
+    const tooBig = await post(c, "/api/notes", { body: "x".repeat(1_100_000) });
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.headers["content-type"]).toContain("application/problem+json");
+  });
+
   it("refuses a book that is not the user's, and bad fields by name", async () => {
     const theirs = (await post(other, "/api/books", { title: "Theirs" })).json().id;
     const r = await post(c, "/api/notes", { body: "x", bookId: theirs });

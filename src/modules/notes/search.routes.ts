@@ -18,7 +18,7 @@ export const SearchQuerystring = Type.Object(
       Type.String({
         maxLength: 200,
         pattern: "^[a-z]+(,[a-z]+)*$",
-        description: "Only these kinds, comma-separated: book, note, highlight (article once links land)",
+        description: "Only these kinds, comma-separated: book, note, highlight, article (saved links)",
       }),
     ),
     bookId: Type.Optional(Id),

@@ -106,6 +106,16 @@ describe.each(ENGINES)("search API (%s)", (engine) => {
     expect((await search(c, `${q("hundred")}&kind=book`)).hits).toHaveLength(1);
   });
 
+  it("drops the highlights of a deleted book from the results", async () => {
+    const b = (await post(c, "/api/books", { title: "Ephemera" })).json();
+    await post(c, "/api/highlights", { text: "a quokka smiles", bookId: b.id });
+    expect((await search(c, q("quokka"))).hits).toHaveLength(1);
+    await c.request({ method: "DELETE", url: `/api/books/${b.id}` });
+    await t.settle();
+    expect((await search(c, q("quokka"))).hits).toHaveLength(0);
+    expect((await search(c, q("ephemera"))).hits).toHaveLength(0);
+  });
+
   it("rebuilds the user's index from the tables", async () => {
     const r = await post(c, "/api/search/reindex", {});
     expect(r.statusCode, r.body).toBe(200);

@@ -179,6 +179,30 @@ describe.each(ENGINES)("live updates over Socket.IO (%s)", (engine) => {
     expect((await client({ token: c.token })).ready.userId).toBe(c.userId);
   });
 
+  it("lets go a client that stopped reading once too much waits for it (and not before)", () => {
+    const fake = (pending: number) => {
+      const seen = { refused: [] as unknown[], disconnected: false };
+      const socket = {
+        conn: { writeBuffer: new Array(pending) },
+        data: {},
+        emit: (name: string, data: unknown) => seen.refused.push([name, data]),
+        disconnect: () => {
+          seen.disconnected = true;
+        },
+      };
+      return { socket: socket as never, seen };
+    };
+    const slow = fake(rt.gateway.limits.maxPendingPackets + 1);
+    expect(rt.gateway.backedUp(slow.socket)).toBe(true);
+    expect(slow.seen).toEqual({
+      refused: [["refused", expect.objectContaining({ code: "slow-reader" })]],
+      disconnected: true,
+    });
+    const busy = fake(rt.gateway.limits.maxPendingPackets);
+    expect(rt.gateway.backedUp(busy.socket)).toBe(false);
+    expect(busy.seen.disconnected).toBe(false);
+  });
+
   it("closes the connection of a client that sends a message over the size limit", async () => {
     const c = await user();
     const { socket } = await client({ token: c.token });

@@ -31,7 +31,13 @@ export const remindersModule = defineModule({
     },
   ) {
     const repo = new RemindersRepo(ctx.uow);
-    const service = new RemindersService({ uow: ctx.uow, repo, clock: ctx.clock, access: ctx.access });
+    const service = new RemindersService({
+      uow: ctx.uow,
+      repo,
+      clock: ctx.clock,
+      access: ctx.access,
+      configuredChannels: () => deps.channels.enabled(),
+    });
     const sent = ctx.metrics.counter(
       "readlog_reminders_sent_total",
       "Reminder messages queued for delivery (one per channel)",

@@ -61,7 +61,14 @@ export class RemindersService {
   private readonly clock: Clock;
 
   constructor(
-    private readonly d: { uow: UnitOfWork; repo: RemindersRepo; clock: Clock; access: AccessControl },
+    private readonly d: {
+      uow: UnitOfWork;
+      repo: RemindersRepo;
+      clock: Clock;
+      access: AccessControl;
+      /** The channels this server has configured: a schedule may name only those. */
+      configuredChannels: () => readonly ChannelKind[];
+    },
   ) {
     this.repo = d.repo;
     this.clock = d.clock;
@@ -218,6 +225,14 @@ export class RemindersService {
           "channels",
           "min-items",
           "channels must name at least one channel, or be null for all",
+        );
+      const configured = this.d.configuredChannels();
+      const missing = input.channels?.find((c) => !configured.includes(c));
+      if (missing)
+        throw invalidField(
+          "channels",
+          "configured",
+          `${missing} is not configured on this server (configured: ${configured.join(", ") || "none"})`,
         );
       row.channels = input.channels === null ? null : JSON.stringify([...new Set(input.channels)].sort());
     }

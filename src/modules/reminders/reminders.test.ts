@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TG } from "../../../test/fakes/telegram.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { move, progress, readingBook } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
@@ -9,7 +10,9 @@ describe.each(ENGINES)("reminder schedules API (%s)", (engine) => {
   let admin: Client;
 
   beforeAll(async () => {
-    const started = await appWithAdmin(engine);
+    // Telegram configured (never reached: nobody here links a chat), WhatsApp not.
+    const telegram = { apiUrl: "http://127.0.0.1:9", botToken: TG.botToken, webhookSecret: TG.webhookSecret };
+    const started = await appWithAdmin(engine, { telegram });
     t = started.t;
     admin = started.admin;
     t.clock.set("2026-03-07T12:00:00.000Z");
@@ -59,6 +62,29 @@ describe.each(ENGINES)("reminder schedules API (%s)", (engine) => {
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json()).toMatchObject({ what: "review", timezone: "America/New_York" });
     expect((await c.request({ method: "DELETE", url: `/api/schedules/${r.json().id}` })).statusCode).toBe(
+      204,
+    );
+  });
+
+  it("refuses a channel this server has not configured, on create and update", async () => {
+    const r = await create({ when: { daily: "08:00" }, channels: ["whatsapp"] });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().errors).toEqual([
+      {
+        field: "channels",
+        rule: "configured",
+        message: "whatsapp is not configured on this server (configured: telegram)",
+      },
+    ]);
+    const ok = await create({ when: { daily: "08:00" }, channels: ["telegram"] });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const patched = await c.request({
+      method: "PATCH",
+      url: `/api/schedules/${ok.json().id}`,
+      payload: { channels: ["telegram", "whatsapp"] },
+    });
+    expect(patched.statusCode).toBe(400);
+    expect((await c.request({ method: "DELETE", url: `/api/schedules/${ok.json().id}` })).statusCode).toBe(
       204,
     );
   });

@@ -61,7 +61,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox<{ review: ReviewService }> 
     },
     async (request) => {
       const { grade, idempotencyKey } = request.body;
-      const g = (typeof grade === "number" ? grade : GRADE_NAMES[grade]) as Grade;
+      const g: Grade = typeof grade === "number" ? grade : GRADE_NAMES[grade];
       const key = idempotencyKey ?? request.headers["idempotency-key"];
       const r = await review.grade(me(request), request.params.id, g, {
         source: "api",

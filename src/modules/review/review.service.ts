@@ -11,6 +11,14 @@ import type { CardRow, LogRow, ReviewRepo } from "./review.repo.js";
 import type { ReviewSource } from "./review.tables.js";
 
 export const DEFAULT_RETENTION = 0.9;
+
+/** Counts shown on a book's card. */
+export type BookCounts = (ownerId: string, bookId: string) => Promise<{ notes: number; highlights: number }>;
+
+/** A book card's question, with how much the reader kept of it. */
+export function bookPrompt(title: string, counts: { notes: number; highlights: number }): string {
+  return `What do you remember of ${title}? (${plural(counts.notes, "note")}, ${plural(counts.highlights, "highlight")})`;
+}
 const DAY_MS = 86_400_000;
 /** Most cards one due list returns. */
 export const DUE_LIMIT = 500;
@@ -52,6 +60,14 @@ export class ReviewService {
     this.repo = d.repo;
   }
 
+  /** How many notes and highlights the owner keeps on a book (the notes module registers it). */
+  private bookCounts: BookCounts = async () => ({ notes: 0, highlights: 0 });
+
+  /** Lets the module that keeps notes and highlights give book cards their real counts. */
+  useBookCounts(counts: BookCounts): void {
+    this.bookCounts = counts;
+  }
+
   /**
    * A card for a finished book unless it has one already; its first review is a day after `finishedAt` (when
    * the book was finished, not when this runs), as a local day in the owner's zone.
@@ -61,22 +77,53 @@ export class ReviewService {
     book: { id: string; title: string },
     finishedAt: Date = this.clock.now(),
   ): Promise<void> {
-    const repo = this.repo;
-    const reader = owner;
-    if (await repo.cardFor(reader.id, "book", book.id)) return;
-    const now = finishedAt;
+    if (await this.repo.cardFor(owner.id, "book", book.id)) return;
+    const prompt = bookPrompt(book.title, await this.bookCounts(owner.id, book.id));
+    await this.insertNewCard(
+      owner,
+      { kind: "book", subjectId: book.id, bookId: book.id, prompt },
+      finishedAt,
+    );
+  }
+
+  /** Rewrites a book card's prompt with the book's current counts (after notes or highlights change). */
+  async refreshBookPrompt(ownerId: string, book: { id: string; title: string }): Promise<void> {
+    const card = await this.repo.cardFor(ownerId, "book", book.id);
+    if (!card) return;
+    const prompt = bookPrompt(book.title, await this.bookCounts(ownerId, book.id));
+    if (prompt !== card.prompt)
+      await this.repo.updateCard(ownerId, card.id, { prompt, updated_at: this.clock.now().toISOString() });
+  }
+
+  /**
+   * A card for another subject (a highlight, a note) of one of the owner's books unless it has one already,
+   * first due tomorrow. Returns the card.
+   */
+  async ensureCard(
+    owner: { id: string; timezone: string },
+    subject: { kind: "note" | "highlight"; subjectId: string; bookId: string; prompt: string },
+  ): Promise<CardRow> {
+    const had = await this.repo.cardFor(owner.id, subject.kind, subject.subjectId);
+    if (had) return had;
+    await this.insertNewCard(owner, subject, this.clock.now());
+    return (await this.repo.cardFor(owner.id, subject.kind, subject.subjectId))!;
+  }
+
+  private async insertNewCard(
+    owner: { id: string; timezone: string },
+    subject: { kind: CardRow["kind"]; subjectId: string; bookId: string; prompt: string },
+    from: Date,
+  ): Promise<void> {
     const at = this.clock.now().toISOString();
-    const due = new Date(now.getTime() + DAY_MS);
-    // Notes and highlights do not exist yet: their counts are 0 until those modules arrive.
-    const counts = { notes: 0, highlights: 0 };
-    await repo.insertCard({
-      id: newId(now.getTime()),
-      owner_id: reader.id,
-      kind: "book",
-      subject_id: book.id,
-      book_id: book.id,
-      prompt: `What do you remember of ${book.title}? (${plural(counts.notes, "note")}, ${plural(counts.highlights, "highlight")})`,
-      due_on: localDateOf(due, reader.timezone),
+    const due = new Date(from.getTime() + DAY_MS);
+    await this.repo.insertCard({
+      id: newId(from.getTime()),
+      owner_id: owner.id,
+      kind: subject.kind,
+      subject_id: subject.subjectId,
+      book_id: subject.bookId,
+      prompt: subject.prompt,
+      due_on: localDateOf(due, owner.timezone),
       due_at: due.toISOString(),
       stability: 0,
       difficulty: 0,

@@ -245,7 +245,10 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
 
   it("answers help and the summaries", async () => {
     const c = await user();
-    expect((await say(c, "help")).reply).toContain("Readlog commands:");
+    const help = (await say(c, "help")).reply;
+    expect(help).toContain("Readlog commands:");
+    // Notes and quotes only answer "in a later version": help does not advertise them (issue 11, item 10).
+    expect(help).not.toMatch(/\b(note|quote)\b/i);
     expect((await say(c, "books")).reply).toMatch(/^No books yet/);
     expect((await say(c, "today")).reply).toMatch(/^Nothing logged today yet/);
     expect((await say(c, "streak")).reply).toMatch(/^No streak yet/);

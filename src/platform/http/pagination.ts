@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { invalidField } from "../errors.js";
 
 /** Query string of every list route: `limit` (1–200, default 50) and an opaque `cursor` from the last page. */
 export const PageQuery = Type.Object(
@@ -18,8 +19,13 @@ export function encodeCursor(key: string): string {
   return Buffer.from(key, "utf8").toString("base64url");
 }
 
+/** The key inside a cursor; a cursor this server could not have made (bad base64 or UTF-8, a NUL) is a 400. */
 export function decodeCursor(cursor: string | undefined): string | undefined {
-  return cursor === undefined ? undefined : Buffer.from(cursor, "base64url").toString("utf8");
+  if (cursor === undefined) return undefined;
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
+  if (encodeCursor(key) !== cursor || key.includes("\u0000"))
+    throw invalidField("/querystring/cursor", "cursor", "the cursor is not one this list gave out");
+  return key;
 }
 
 /**

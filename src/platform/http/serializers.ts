@@ -1,14 +1,18 @@
 import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
 import type { FastifyServerOptions } from "fastify";
+import { validatorCompiler } from "./validation.js";
 
 /**
- * Success bodies are serialised by code compiled from their schema (fast, and only declared fields
- * leave the server). Error bodies are problem documents built by our own error handler, so plain
+ * Request parts are validated by validation.ts in every context. Success bodies are serialised by code
+ * compiled from their schema (fast, and only declared fields leave the server). Error bodies are problem documents built by our own error handler, so plain
  * JSON.stringify is safe for them; compiling one Problem serializer per route and status would cost
  * several MB of memory for nothing.
  */
 export const schemaController: FastifyServerOptions["schemaController"] = {
   compilersFactory: {
+    // Every context validates with ours, also a plugin that adds shared schemas (Fastify would otherwise
+    // build its default Ajv there: coercing bodies, no NUL check). Request schemas hold no $ref to them.
+    buildValidator: () => validatorCompiler,
     buildSerializer: (externalSchemas: unknown, options: unknown) => {
       const compile = (
         SerializerSelector as unknown as () => (
@@ -27,4 +31,4 @@ export const schemaController: FastifyServerOptions["schemaController"] = {
       };
     },
   },
-} as FastifyServerOptions["schemaController"];
+} as unknown as FastifyServerOptions["schemaController"];

@@ -57,6 +57,36 @@ function holdsAtMost(data: unknown, limit: number): boolean {
   return true;
 }
 
+/**
+ * The JSON pointer of the first string (value or key) holding U+0000, if any. No column can store it
+ * (PostgreSQL refuses it in text, and C tools cut strings there), so it is refused with the other rules
+ * rather than failing later as a 500.
+ */
+function nulAt(data: unknown): string | undefined {
+  const stack: [unknown, string][] = [[data, ""]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return at;
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        const here = `${at}/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+        if (k.includes("\u0000")) return here;
+        stack.push([child, here]);
+      }
+    }
+  }
+  return undefined;
+}
+
+const nulError = (instancePath: string): ErrorObject => ({
+  instancePath,
+  schemaPath: "#",
+  keyword: "noNul",
+  params: {},
+  message: "must not contain U+0000 (NUL)",
+});
+
 function bounded(errors: ErrorObject[], stoppedEarly: boolean): BoundedErrors {
   const listed = errors.slice(0, MAX_LISTED_ERRORS) as BoundedErrors;
   listed.omitted = errors.length - listed.length;
@@ -71,7 +101,7 @@ type Validate = ValidateFunction & { errors?: ValidateFunction["errors"] };
  * called, and each compiled validator costs memory (generated code plus Ajv's schema environment).
  * `test/e2e/schemas.test.ts` compiles every route's schemas so a broken one still fails the build.
  *
- * A request is first checked up to its first failing field. Only a small one (FULL_CHECK_MAX_VALUES) is then
+ * A request is first checked up to its first failing field (and, once valid, for a NUL in any string). Only a small one (FULL_CHECK_MAX_VALUES) is then
  * checked again for every failing field, so a form hears of all its mistakes at once while no request can
  * make the validator build more than a bounded number of errors; the answer lists MAX_LISTED_ERRORS.
  */
@@ -82,8 +112,9 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const validate: Validate = ((data: unknown) => {
     first ??= ajv.first.compile(schema as object);
     if (first(data)) {
-      validate.errors = null;
-      return true;
+      const nul = nulAt(data);
+      validate.errors = nul === undefined ? null : bounded([nulError(nul)], false);
+      return nul === undefined;
     }
     if (!holdsAtMost(data, FULL_CHECK_MAX_VALUES)) {
       validate.errors = bounded(first.errors ?? [], true);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { TSchema } from "@sinclair/typebox";
 import type { Kysely } from "kysely";
-import { type Selectable, sql } from "kysely";
+import { type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import { type Clock, systemClock } from "../clock.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { newId } from "../ids.js";
@@ -49,6 +49,11 @@ interface Active {
 /** Rows per INSERT of enqueueMany: 8 parameters each, well under SQLite's and PostgreSQL's limits. */
 const ENQUEUE_CHUNK = 500;
 
+type Finished = Pick<Row, "id" | "locked_by">;
+
+/** What a claim sets besides counting the attempt. */
+type Claim = { status: "running"; locked_by: string; locked_until: string };
+
 type NewRow = Omit<Row, "attempts" | "locked_by" | "locked_until" | "last_error" | "died_at">;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -72,9 +77,11 @@ export class SqlQueue extends QueueCore implements Queue {
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
   private lastReap = 0;
-  /** Finished attempts whose rows are deleted together: one write frees many slots, and the next claim fills them. */
-  private finished: Row[] = [];
-  private flushing: Promise<void> | undefined;
+  /**
+   * Attempts that succeeded, their rows not yet deleted: the next claim deletes them in the same statement
+   * (PostgreSQL) or just before (SQLite), so one commit both completes a batch and takes the next one.
+   */
+  private finished: Finished[] = [];
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -212,7 +219,6 @@ export class SqlQueue extends QueueCore implements Queue {
           return this.claimAndRun(this.concurrency);
         });
         await Promise.all([...this.active.values()].map((a) => a.done));
-        await this.flushing;
         total += claimed;
         if (claimed === 0) break;
         if (total > maxJobs)
@@ -220,6 +226,7 @@ export class SqlQueue extends QueueCore implements Queue {
       }
     } finally {
       this.state = "idle";
+      await this.uow.outside(() => this.deleteFinished());
     }
     return total;
   }
@@ -231,6 +238,7 @@ export class SqlQueue extends QueueCore implements Queue {
     await this.loopDone;
     for (const a of this.active.values()) a.stop.abort(new Error("crashed"));
     this.active.clear();
+    this.finished = [];
     this.runningByName.clear();
   }
 
@@ -342,7 +350,11 @@ export class SqlQueue extends QueueCore implements Queue {
         this.opts.log?.error({ err, queue: this.kind }, "job claim failed; retrying after the poll interval");
         await sleep(this.pollIntervalMs);
       }
-      if (!more || this.active.size >= this.concurrency) await this.idle(this.pollIntervalMs);
+      if (!more || this.active.size >= this.concurrency) {
+        await this.idle(this.pollIntervalMs);
+        // Attempts finishing together (the usual case for short jobs) are completed by one claim.
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
   }
 
@@ -358,9 +370,75 @@ export class SqlQueue extends QueueCore implements Queue {
     return this.runningByName.get(name) ?? 0;
   }
 
+  /** Deletes the rows of attempts that succeeded (outside the loop: stop, runDue; the loop's claims do it). */
+  private async deleteFinished(): Promise<void> {
+    const done = this.takeFinished();
+    if (done.length === 0) return;
+    try {
+      await this.completion(done).execute();
+    } catch (err) {
+      this.finished.unshift(...done);
+      throw err;
+    }
+  }
+
+  private takeFinished(): Finished[] {
+    const done = this.finished;
+    this.finished = [];
+    return done;
+  }
+
+  /** Deletes the rows of succeeded attempts, each only while this worker still holds its lease. */
+  private completion(done: readonly Finished[]) {
+    return this.db
+      .deleteFrom("jobs")
+      .where(
+        "id",
+        "in",
+        done.map((r) => r.id),
+      )
+      .where("locked_by", "in", [...new Set(done.map((r) => r.locked_by as string))]);
+  }
+
+  /**
+   * On PostgreSQL one statement, so one commit, deletes the finished rows and claims the next ones (the
+   * CTE's DELETE always runs to completion and cannot touch the rows the claim picks: those are waiting,
+   * finished ones are running under this worker's lease). It commits asynchronously
+   * (`synchronous_commit = off` for this transaction only): PostgreSQL acknowledges before its WAL flush,
+   * which it does within 3 × wal_writer_delay. A PostgreSQL crash in that window can only undo claims and
+   * completions, never corrupt: those jobs are waiting again and run again, which at-least-once delivery
+   * already allows. Enqueues, failures, releases and lease recovery stay synchronous.
+   */
+  private completeAndClaimOnPostgres(
+    done: readonly Finished[],
+    claim: Claim,
+    pick: SelectQueryBuilder<QueueTables, "jobs", { id: string }>,
+  ): Promise<Row[]> {
+    const ids = done.map((r) => r.id);
+    const tokens = [...new Set(done.map((r) => r.locked_by as string))];
+    return this.db
+      .with("async_commit", (qc) =>
+        qc.selectNoFrom(sql<string>`set_config('synchronous_commit', 'off', true)`.as("setting")),
+      )
+      .with("done", (qc) =>
+        qc
+          .deleteFrom("jobs")
+          .where(sql<boolean>`id = any(${ids}::text[]) and locked_by = any(${tokens}::text[])`),
+      )
+      .updateTable("jobs")
+      .from("async_commit")
+      .set({ ...claim, attempts: sql`attempts + 1` })
+      .where("jobs.id", "in", pick)
+      .returningAll("jobs")
+      .execute();
+  }
+
   private async claimAndRun(limit: number): Promise<number> {
     const names = this.eligibleNames();
-    if (names.length === 0) return 0;
+    if (names.length === 0) {
+      await this.deleteFinished();
+      return 0;
+    }
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const maxTimeout = Math.max(...names.map((n) => this.registry.get(n)?.policy.timeoutMs ?? 0));
@@ -378,17 +456,25 @@ export class SqlQueue extends QueueCore implements Queue {
     // SQLite runs the whole UPDATE under its single writer lock; PostgreSQL needs row locks that concurrent
     // claimers skip instead of waiting for.
     if (this.uow.kind === "postgres") pick = pick.forUpdate().skipLocked();
-    const rows = await this.db
-      .updateTable("jobs")
-      .set({
-        status: "running",
-        attempts: sql`attempts + 1`,
-        locked_by: token,
-        locked_until: lease,
-      })
-      .where("id", "in", pick)
-      .returningAll()
-      .execute();
+    const claim = { status: "running", locked_by: token, locked_until: lease } as const;
+    const done = this.takeFinished();
+    let rows: Row[];
+    try {
+      if (this.uow.kind === "postgres") rows = await this.completeAndClaimOnPostgres(done, claim, pick);
+      else {
+        if (done.length > 0) await this.completion(done).execute();
+        rows = await this.db
+          .updateTable("jobs")
+          .set({ ...claim, attempts: sql`attempts + 1` })
+          .where("id", "in", pick)
+          .returningAll()
+          .execute();
+      }
+    } catch (err) {
+      // Not deleted (or deleted already, which the retry finds harmless): the next claim tries again.
+      this.finished.unshift(...done);
+      throw err;
+    }
     rows.sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : a.id < b.id ? -1 : 1));
     const excess: Row[] = [];
     for (const row of rows) {
@@ -423,8 +509,12 @@ export class SqlQueue extends QueueCore implements Queue {
         outcome = { kind: "invalid", error: `payload is not valid JSON: ${describeError(err)}` };
       }
       if (entry.released || this.state === "crashed") return;
+      if (outcome.kind === "done") {
+        this.finished.push(row);
+        return;
+      }
       try {
-        await this.record(row, outcome);
+        await this.recordFailure(row, outcome);
       } catch (err) {
         // The lease expires and another attempt follows: at-least-once, never lost.
         this.opts.log?.error({ err, job: row.id, name: row.name }, "could not record a job outcome");
@@ -438,9 +528,8 @@ export class SqlQueue extends QueueCore implements Queue {
     });
   }
 
-  private async record(row: Row, outcome: AttemptOutcome): Promise<void> {
+  private async recordFailure(row: Row, outcome: Exclude<AttemptOutcome, { kind: "done" }>): Promise<void> {
     const now = this.clock.now();
-    if (outcome.kind === "done") return this.completeSoon(row);
     const dead = outcome.kind === "invalid" || row.attempts >= row.max_attempts;
     const policy = this.registry.get(row.name)?.policy;
     const retryAt = new Date(
@@ -459,28 +548,6 @@ export class SqlQueue extends QueueCore implements Queue {
       .where("id", "=", row.id)
       .where("locked_by", "=", row.locked_by)
       .execute();
-  }
-
-  private completeSoon(row: Row): Promise<void> {
-    this.finished.push(row);
-    this.flushing ??= new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        const rows = this.finished;
-        this.finished = [];
-        this.flushing = undefined;
-        this.db
-          .deleteFrom("jobs")
-          .where(
-            "id",
-            "in",
-            rows.map((r) => r.id),
-          )
-          .where("locked_by", "in", [...new Set(rows.map((r) => r.locked_by as string))])
-          .execute()
-          .then(() => resolve(), reject);
-      });
-    });
-    return this.flushing;
   }
 
   /** Gives a claimed job back untouched: due now, and the attempt it was charged is returned. */
@@ -537,6 +604,12 @@ export class SqlQueue extends QueueCore implements Queue {
     }
     this.active.clear();
     this.runningByName.clear();
+    try {
+      await this.uow.outside(() => this.deleteFinished());
+    } catch (err) {
+      // Their leases expire and they run again: at-least-once.
+      this.opts.log?.warn({ err, queue: this.kind }, "could not complete finished jobs on stop");
+    }
   }
 }
 

@@ -36,6 +36,13 @@ export class BookMatcher {
   private readonly taken = new Map<string, string>();
   private readonly found = new Map<string, MatchedBook>();
   private readonly newKeys: Array<{ key: string; id: string }> = [];
+  private remembered: Map<string, { object_id: string | null }> | undefined;
+
+  /** Reads at once which library books earlier imports made of these source books. */
+  async prefetch(books: readonly SourceBook[]): Promise<void> {
+    const keys = [...new Set(books.map(sourceKey))];
+    this.remembered = await this.d.repo.knownKeys(this.actor.userId, this.source, keys);
+  }
 
   constructor(
     private readonly d: { books: BooksService; booksRepo: BooksRepo; repo: NotesRepo },
@@ -62,7 +69,9 @@ export class BookMatcher {
     if (known) return known;
     const library = await this.load();
     const source = book.asin ? `${book.title} (${book.asin})` : book.title;
-    const remembered = (await this.d.repo.knownKeys(this.actor.userId, this.source, [key])).get(key);
+    const remembered = this.remembered
+      ? this.remembered.get(key)
+      : (await this.d.repo.knownKeys(this.actor.userId, this.source, [key])).get(key);
     let hit = remembered?.object_id ? library.find((b) => b.id === remembered.object_id) : undefined;
     if (!hit && book.asin) {
       const isbn = parseIsbn(book.asin)?.isbn13;

@@ -25,6 +25,8 @@ export class KindleWriter {
   private readonly keys: Array<{ key: string; kind: string; id: string | null }> = [];
   private readonly bookIds = new Set<string>();
   private known = new Map<string, { kind: string; object_id: string | null }>();
+  /** The owner's highlights earlier imports made of this file's entries, read at once. */
+  private readonly rows = new Map<string, HighlightRow>();
 
   constructor(
     private readonly d: NoteImportDeps,
@@ -72,6 +74,9 @@ export class KindleWriter {
       SOURCE,
       all.map((c) => c.key),
     );
+    await this.r.matcher.prefetch(all.map((c) => c.book));
+    const ids = [...new Set([...this.known.values()].flatMap((k) => (k.object_id ? [k.object_id] : [])))];
+    for (const h of await this.d.repo.highlightsByIds(this.r.actor.userId, ids)) this.rows.set(h.id, h);
     const fresh: HighlightRow[] = [];
     for (const g of o.highlights) await this.highlight(g, fresh);
     for (const c of o.clips) await this.highlight({ highlight: c, history: [], notes: [] }, fresh, "clip");
@@ -107,12 +112,11 @@ export class KindleWriter {
   }
 
   /** The highlight an earlier import made of one of these entries, if it still exists. */
-  private async existing(entries: readonly KindleClipping[]): Promise<HighlightRow | undefined> {
+  private existing(entries: readonly KindleClipping[]): HighlightRow | undefined {
     for (const e of entries) {
       const id = this.known.get(e.key)?.object_id;
-      if (!id) continue;
-      const h = await this.d.repo.highlightById(id);
-      if (h && h.owner_id === this.r.actor.userId) return h;
+      const h = id ? this.rows.get(id) : undefined;
+      if (h) return h;
     }
     return undefined;
   }
@@ -133,7 +137,7 @@ export class KindleWriter {
       return;
     }
     const entries = [c, ...g.history, ...g.notes];
-    const before = await this.existing(entries);
+    const before = this.existing(entries);
     if (before) {
       const patch: { text?: string; location?: HighlightLocation; note?: string | null } = {};
       const latestKnown = this.known.has(c.key);

@@ -19,6 +19,30 @@ export interface ImportOptions {
   maxBytes?: number;
 }
 
+/**
+ * Device-local times (`YYYY-MM-DDTHH:MM:SS`, Kindle writes no zone) as instants: in the offset the file
+ * gives, else in `zone`. The zone's offset is looked up once per local hour (a file has thousands of
+ * entries, mostly on few days).
+ */
+export function deviceTime(zone: string): ImportRun["instant"] {
+  const offsets = new Map<string, number | undefined>();
+  return (local, utcOffset) => {
+    if (!local) return null;
+    if (utcOffset) {
+      const t = DateTime.fromISO(`${local}${utcOffset}`, { setZone: true });
+      return t.isValid ? t.toUTC().toISO() : null;
+    }
+    const hour = local.slice(0, 13);
+    if (!offsets.has(hour)) {
+      const t = DateTime.fromISO(`${hour}:30:00`, { zone });
+      offsets.set(hour, t.isValid ? t.offset : undefined);
+    }
+    const offset = offsets.get(hour);
+    const utc = offset === undefined ? Number.NaN : Date.parse(`${local}Z`) - offset * 60_000;
+    return Number.isNaN(utc) ? null : new Date(utc).toISOString();
+  };
+}
+
 /** A dry run's way out of its transaction, carrying the report. */
 class DryRun extends Error {
   constructor(readonly report: NoteImportReport) {
@@ -85,13 +109,7 @@ export class NoteImportService {
       report,
       at,
       dryRun,
-      instant(local, utcOffset) {
-        if (!local) return null;
-        const t = utcOffset
-          ? DateTime.fromISO(`${local}${utcOffset}`, { setZone: true })
-          : DateTime.fromISO(local, { zone: actor.timezone });
-        return t.isValid ? t.toUTC().toISO() : null;
-      },
+      instant: deviceTime(actor.timezone),
     };
     try {
       return await this.d.uow.transaction(async () => {

@@ -215,3 +215,15 @@ describe.each(ENGINES)("Kindle and Readwise imports (%s)", (engine) => {
     expect(wrong.statusCode).toBe(400);
   });
 });
+
+describe("device times", () => {
+  it("reads Kindle's zone-less times in the file's offset, else in the reader's zone (DST included)", async () => {
+    const { deviceTime } = await import("./note-import.service.js");
+    const berlin = deviceTime("Europe/Berlin");
+    expect(berlin("2026-03-02T10:00:00")).toBe("2026-03-02T09:00:00.000Z");
+    expect(berlin("2026-07-02T10:00:00")).toBe("2026-07-02T08:00:00.000Z");
+    expect(berlin("2012-12-03T19:42:30", "+00:59")).toBe("2012-12-03T18:43:30.000Z");
+    expect(berlin(undefined)).toBeNull();
+    expect(berlin("2026-02-30T10:00:00")).toBeNull();
+  });
+});

@@ -48,6 +48,11 @@ export class ReadwiseWriter {
       SOURCE,
       rows.map((h) => h.key),
     );
+    await this.r.matcher.prefetch(rows.map((h) => h.book));
+    const ids = [...new Set([...known.values()].flatMap((k) => (k.object_id ? [k.object_id] : [])))];
+    const existing = new Map(
+      (await this.d.repo.highlightsByIds(this.r.actor.userId, ids)).map((h) => [h.id, h]),
+    );
     const seen = new Map<string, number>();
     const fresh: HighlightRow[] = [];
     const keys: Array<{ key: string; id: string }> = [];
@@ -82,8 +87,8 @@ export class ReadwiseWriter {
         tags: tagsOf(h),
       };
       const id = known.get(h.key)?.object_id;
-      const before = id ? await this.d.repo.highlightById(id) : undefined;
-      if (before && before.owner_id === this.r.actor.userId) {
+      const before = id ? existing.get(id) : undefined;
+      if (before) {
         const same =
           (before.note ?? null) === fields.note &&
           (before.color ?? null) === fields.color &&

@@ -1,4 +1,5 @@
-import MarkdownIt, { type StateInline } from "markdown-it";
+import type { StateInline } from "markdown-it";
+import { type MarkdownParser, markdownIt } from "./markdown-it-lazy.js";
 import { parseWikilinkBody } from "./wikilinks.js";
 
 /**
@@ -68,9 +69,20 @@ function wikilinkRule(options: RenderOptions) {
   };
 }
 
-/** A configured renderer; build once and reuse (markdown-it compiles its rules at construction). */
+/**
+ * A configured renderer; build once and reuse (markdown-it compiles its rules at construction, which happens
+ * on the first render, so building one at start-up loads nothing).
+ */
 export function createMarkdownRenderer(options: RenderOptions = {}): (markdown: string) => string {
-  const md = new MarkdownIt("default", { html: false, linkify: true, breaks: true, typographer: false });
+  let md: MarkdownParser | undefined;
+  return (markdown: string) => {
+    md ??= configured(options);
+    return md.render(markdown);
+  };
+}
+
+function configured(options: RenderOptions): MarkdownParser {
+  const md = new (markdownIt())("default", { html: false, linkify: true, breaks: true, typographer: false });
   md.validateLink = (url) => isSafeUrl(url, /^data:/i.test(url.trim()));
   md.inline.ruler.before("link", "wikilink", wikilinkRule(options));
   const defaultLinkOpen = md.renderer.rules.link_open;
@@ -91,7 +103,7 @@ export function createMarkdownRenderer(options: RenderOptions = {}): (markdown: 
     token.attrSet("referrerpolicy", "no-referrer");
     return defaultImage ? defaultImage(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
   };
-  return (markdown: string) => md.render(markdown);
+  return md;
 }
 
 const plain = createMarkdownRenderer();

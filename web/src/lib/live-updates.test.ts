@@ -1,0 +1,41 @@
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+import { applyLiveEvent } from "./live-updates";
+
+describe("live updates", () => {
+  const event = (name: string, payload: Record<string, unknown> = {}) => ({
+    id: "1",
+    name,
+    aggregateId: "b1",
+    payload,
+  });
+  const staleAfter = (name: string, payload?: Record<string, unknown>) => {
+    const client = new QueryClient();
+    for (const key of [
+      ["stats"],
+      ["books", "reading", ""],
+      ["book", "b1"],
+      ["book", "b2"],
+      ["me"],
+      ["schedules"],
+    ])
+      client.setQueryData(key, {});
+    applyLiveEvent(client, event(name, payload));
+    return client
+      .getQueryCache()
+      .getAll()
+      .filter((q) => q.isStale())
+      .map((q) => q.queryKey.join("/"))
+      .sort();
+  };
+
+  it("a page logged elsewhere refreshes the reading log and that book, nothing else", () => {
+    expect(staleAfter("progress.recorded", { bookId: "b1" })).toEqual(["book/b1", "books/reading/", "stats"]);
+  });
+  it("a changed account refreshes who is signed in", () => {
+    expect(staleAfter("user.changed")).toEqual(["me"]);
+  });
+  it("anything else refreshes everything", () => {
+    expect(staleAfter("library.imported")).toHaveLength(6);
+  });
+});
