@@ -56,6 +56,20 @@ export class CollabRepo {
       .execute();
   }
 
+  /**
+   * Marks a note version saved elsewhere as taken into the document; false when it already was (by this
+   * or another process: one of them merges it, once).
+   */
+  async claimVersion(noteId: string, version: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable("note_docs")
+      .set({ note_version: version })
+      .where("note_id", "=", noteId)
+      .where("note_version", "<", version)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async insertLink(row: LinkRow): Promise<void> {
     await this.db.insertInto("note_share_links").values(row).execute();
   }

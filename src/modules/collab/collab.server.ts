@@ -301,11 +301,11 @@ export class CollabServer {
   async noteSaved(noteId: string, version: number): Promise<void> {
     const doc = this.hocuspocus?.documents.get(noteId);
     if (!doc) return;
-    // A version the document wrote itself is in its stored state already (same transaction).
-    const stored = await this.d.repo.doc(noteId);
-    if (stored && stored.note_version >= version) return;
     const note = await this.d.notesRepo.noteById(noteId);
     if (!note || note.version !== version) return;
+    // A version the document wrote itself is in its stored state already (same transaction); one saved
+    // elsewhere is merged by the one process that claims it (with Redis, the edit reaches the others).
+    if (!(await this.d.repo.claimVersion(noteId, version))) return;
     mergeMarkdown(doc, note.body, "notes");
   }
 
