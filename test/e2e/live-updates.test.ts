@@ -1,11 +1,12 @@
 // Live updates in a real browser: the book page open in Chromium (signed in with the session cookie, so the
 // app's Socket.IO connection authenticates like its API calls) shows a page logged elsewhere — over the
 // text API, as WhatsApp would — without a reload; two people chat in their club from two browser contexts.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Assembly, assemble } from "../../src/app/assemble.js";
 import { type Background, startBackground } from "../../src/app/background.js";
@@ -25,6 +26,18 @@ const skip = !chromium
     : null;
 if (skip) console.log(`live updates browser test skipped: ${skip}`);
 const PASSWORD = "a long enough passphrase";
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical violations on the page (WCAG 2.2 AA and best practice). */
+async function axe(p: Page): Promise<string[]> {
+  await p.evaluate(axeSource);
+  const violations = await p.evaluate<{ id: string; impact: string | null; help: string }[]>(
+    'axe.run(document, { resultTypes: ["violations"], runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] }).then((r) => r.violations)',
+  );
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help}`);
+}
 
 describe.skipIf(skip !== null)("live updates in the web app (Chromium)", () => {
   let dir: string;
@@ -140,6 +153,10 @@ describe.skipIf(skip !== null)("live updates in the web app (Chromium)", () => {
     await b.page.getByLabel("Message", { exact: true }).fill("Me, since last night");
     await b.page.getByRole("button", { name: "Send" }).click();
     await ann.page.getByText("Me, since last night").waitFor({ timeout: 10_000 });
+    expect(await axe(ann.page), "axe on the club page").toEqual([]);
+    await ann.page.goto(`${base}/clubs`);
+    await ann.page.getByRole("link", { name: "Dune readers" }).waitFor();
+    expect(await axe(ann.page), "axe on the clubs page").toEqual([]);
     expect([...ann.errors, ...b.errors]).toEqual([]);
     await ann.context.close();
     await b.context.close();

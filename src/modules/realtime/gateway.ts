@@ -27,6 +27,8 @@ export interface GatewayLimits {
   replayLimit: number;
   /** Rooms one connection may be in besides its user's. */
   maxRooms: number;
+  /** How often every connection's credential is checked again (sessions and tokens expire). */
+  recheckMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxPendingPackets: 2_000,
   replayLimit: 1_000,
   maxRooms: 50,
+  recheckMs: 60_000,
 };
 
 /** What each socket keeps (small: 2,000 of them per process is the bench's figure). */
@@ -83,6 +86,7 @@ export class RealtimeGateway {
   private readonly checkRoom = TypeCompiler.Compile(RoomRef);
   private adapterClose: (() => Promise<void>) | undefined;
   private unsubscribe: Unsubscribe | undefined;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly d: {
@@ -149,6 +153,10 @@ export class RealtimeGateway {
     });
     io.on("connection", (socket) => this.connected(socket as AppSocket));
     this.io = io;
+    this.sweep = setInterval(() => {
+      void this.recheckAll().catch((err) => this.d.log.error({ err }, "realtime: recheck failed"));
+    }, limits.recheckMs);
+    this.sweep.unref();
     this.unsubscribe = await this.d.pubsub.subscribe(ROOMS_CHANNEL, (message) => {
       const op = JSON.parse(message) as RoomOp;
       if (op.op === "emit") io.local.to(op.room).emit(op.name, op.data);
@@ -256,17 +264,23 @@ export class RealtimeGateway {
    * longer valid are told why and disconnected.
    */
   async recheck(userId: string): Promise<void> {
-    if (!this.io) return;
-    const ids = this.io.of("/").adapter.rooms.get(userRoom(userId));
-    for (const id of ids ?? []) {
-      const socket = this.io.of("/").sockets.get(id) as AppSocket | undefined;
-      if (!socket) continue;
-      try {
-        const p = await authenticateCredentials(this.d.auth, socket.data.credentials);
-        socket.data.actor = p.actor;
-      } catch {
-        this.refuse(socket, "session-ended", "The session or token was revoked or expired", true);
-      }
+    const ids = this.io?.of("/").adapter.rooms.get(userRoom(userId));
+    for (const id of [...(ids ?? [])]) await this.recheckSocket(id);
+  }
+
+  /** Checks every connection's credential again (run every `recheckMs`: sessions and tokens expire). */
+  async recheckAll(): Promise<void> {
+    for (const id of [...(this.io?.of("/").sockets.keys() ?? [])]) await this.recheckSocket(id);
+  }
+
+  private async recheckSocket(id: string): Promise<void> {
+    const socket = this.io?.of("/").sockets.get(id) as AppSocket | undefined;
+    if (!socket) return;
+    try {
+      const p = await authenticateCredentials(this.d.auth, socket.data.credentials);
+      socket.data.actor = p.actor;
+    } catch {
+      this.refuse(socket, "session-ended", "The session or token was revoked or expired", true);
     }
   }
 
@@ -408,6 +422,7 @@ export class RealtimeGateway {
     const io = this.io;
     if (!io) return;
     this.io = undefined;
+    clearInterval(this.sweep);
     await this.unsubscribe?.();
     // Not io.close(): that closes the HTTP server too, which belongs to the API (or to serve).
     io.disconnectSockets(true);

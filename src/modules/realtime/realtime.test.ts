@@ -146,6 +146,19 @@ describe.each(ENGINES)("live updates over Socket.IO (%s)", (engine) => {
     expect((await refusedConnect(rt.url, { token })).data?.status).toBe(401);
   });
 
+  it("a session that expires while connected is let go at the next recheck", async () => {
+    const c = await user();
+    const cookie = await login(c);
+    const { socket } = await client({}, { extraHeaders: { cookie: `readlog_session=${cookie}` } });
+    const refused = collect<{ code: string }>(socket, "refused");
+    await rt.gateway.recheckAll();
+    expect(refused).toEqual([]);
+    t.clock.advance((t.config.sessionTtlDays + 1) * 86_400_000);
+    await rt.gateway.recheckAll();
+    await until(() => refused.length > 0);
+    expect(refused[0]).toMatchObject({ code: "session-ended" });
+  });
+
   it("refuses malformed events and unknown rooms with a reason, and lets a flooding client go", async () => {
     const c = await user();
     const { socket } = await client({ token: c.token });

@@ -247,8 +247,9 @@ describe.each(ENGINES)("text commands through POST /api/text (%s)", (engine) => 
     const c = await user();
     const help = (await say(c, "help")).reply;
     expect(help).toContain("Readlog commands:");
-    // Notes and quotes only answer "in a later version": help does not advertise them (issue 11, item 10).
-    expect(help).not.toMatch(/\b(note|quote)\b/i);
+    // Help lists what exists: notes and quotes since the notes module contributes them (issue 11, item 10).
+    expect(help).toMatch(/note dune: … — a note · quote dune p12: "…" — a highlight/);
+    expect((await say(c, "note dune: arrives")).reply).not.toMatch(/later version/);
     expect((await say(c, "books")).reply).toMatch(/^No books yet/);
     expect((await say(c, "today")).reply).toMatch(/^Nothing logged today yet/);
     expect((await say(c, "streak")).reply).toMatch(/^No streak yet/);
