@@ -27,6 +27,8 @@ export interface Config {
   redisUrl: string | null;
   /** Largest import file (Goodreads/StoryGraph CSV, Readlog export JSON) in bytes. */
   importMaxBytes: number;
+  /** A note edited together is saved this long after its last change (and at least every 5× as long). */
+  collabSaveDelayMs: number;
   /** WhatsApp Business Cloud API; null when its variables are empty (the channel is off). */
   whatsapp: WhatsAppConfig | null;
   /** Telegram bot; null when its variables are empty (the channel is off). */
@@ -150,6 +152,14 @@ export const VARIABLES = {
     default: "16",
     doc: "Jobs one worker process runs at once (reminders and deliveries mostly wait on the network)",
     parse: int("WORKER_CONCURRENCY", 1, 256),
+  },
+  COLLAB_SAVE_DELAY_MS: {
+    name: "COLLAB_SAVE_DELAY_MS",
+    default: "2000",
+    doc:
+      "Milliseconds after the last edit of a note edited together before it is saved (its Yjs state, Markdown, " +
+      "revision and search entry); while edits go on, at least every five times as long",
+    parse: int("COLLAB_SAVE_DELAY_MS", 10, 60000),
   },
   AUTH_CACHE_SECONDS: {
     name: "AUTH_CACHE_SECONDS",
@@ -464,6 +474,7 @@ export function loadConfig(env: Env = process.env): Config {
     openLibraryTimeoutMs: read(env, VARIABLES.OPENLIBRARY_TIMEOUT_MS),
     redisUrl: read(env, VARIABLES.REDIS_URL),
     importMaxBytes: read(env, VARIABLES.IMPORT_MAX_BYTES),
+    collabSaveDelayMs: read(env, VARIABLES.COLLAB_SAVE_DELAY_MS),
     whatsapp: parseWhatsApp(env),
     telegram: parseTelegram(env),
     metricsToken: read(env, VARIABLES.METRICS_TOKEN),

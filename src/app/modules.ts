@@ -3,6 +3,7 @@ import { authModule } from "../modules/auth/index.js";
 import { booksModule } from "../modules/books/index.js";
 import { channelsModule } from "../modules/channels/index.js";
 import { clubsModule } from "../modules/clubs/index.js";
+import { collabModule } from "../modules/collab/index.js";
 import { daysModule } from "../modules/days/index.js";
 import { exportModule } from "../modules/export/index.js";
 import { healthModule } from "../modules/health/index.js";
@@ -40,6 +41,7 @@ export const MODULES = [
   notesModule,
   // After notes: saved articles go into its search index.
   linksModule,
+  collabModule,
   exportModule,
   opsModule,
   healthModule,

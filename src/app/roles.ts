@@ -1,10 +1,10 @@
 import { InvalidArgumentError } from "commander";
 
 /**
- * What one `readlog serve` process does: answer HTTP, keep clients' WebSockets (live updates, club chat),
- * run jobs, turn schedules into jobs.
+ * What one `readlog serve` process does: answer HTTP, keep clients' WebSockets (live updates, club chat;
+ * notes edited together in `collab`), run jobs, turn schedules into jobs.
  */
-export const ROLES = ["api", "realtime", "worker", "scheduler"] as const;
+export const ROLES = ["api", "realtime", "collab", "worker", "scheduler"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Parses `--roles api,worker`: known names, at least one, no repeats. */

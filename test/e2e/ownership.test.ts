@@ -210,6 +210,8 @@ const FIXTURES: Record<string, Fixture> = {
     bodies: {
       "PATCH /api/notes/:id": { body: "changed" },
       "POST /api/notes/:id/restore": { version: 1 },
+      "POST /api/notes/:id/shares": { email: "nobody@example.com", role: "viewer" },
+      "POST /api/notes/:id/links": { role: "viewer" },
     },
   },
   highlight: {

@@ -10,6 +10,7 @@ import { actorOf } from "../../src/platform/access/actor.js";
 import { newId } from "../../src/platform/ids.js";
 import { FakeTelegramApi, TG } from "../fakes/telegram.js";
 import { CLI_ENTRY } from "../support/cli-build.js";
+import { openEditor } from "../support/collab.js";
 import { refusedConnect } from "../support/realtime.js";
 
 function readlog(args: string[], env: Record<string, string>): ChildProcess {
@@ -66,6 +67,27 @@ describe("readlog serve --roles", () => {
       const refused = await refusedConnect(url, {});
       expect(refused.data).toEqual({ status: 401, code: "unauthorized" });
       expect((await fetch(`${url}/api/health`)).status).toBe(404);
+    } finally {
+      child.kill("SIGTERM");
+      expect((await done).code).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs the collab role alone: Hocuspocus on /collab, nothing else", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "readlog-collab-role-"));
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const child = readlog(["serve", "--roles", "collab"], { DATA_DIR: dir, PORT: port, HOST: "127.0.0.1" });
+    const done = exited(child);
+    try {
+      await started(child);
+      const editor = await openEditor(
+        `ws://127.0.0.1:${port}/collab`,
+        "0190f000-0000-7000-8000-000000000000",
+      );
+      expect(editor.refused).toBe("unauthorized");
+      editor.destroy();
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(404);
     } finally {
       child.kill("SIGTERM");
       expect((await done).code).toBe(0);

@@ -101,7 +101,8 @@ export const notesModule = defineModule({
           resource: "note",
           label: "Note",
           table: "notes",
-          actions: shared("note"),
+          // Who it is shared with, and its links (the collab module's), is the owner's to decide.
+          actions: { ...shared("note"), "note.share": { relations: ["owner"], scope: "write" } },
         }),
         ownedPolicy(ctx.uow, ctx.grants, {
           resource: "highlight",

@@ -211,41 +211,55 @@ export class NotesService {
    * recorded. With `ifVersion`, a note saved by someone else since is a 409 and nothing changes.
    */
   async update(actor: Actor, id: string, patch: NotePatch): Promise<NoteRow> {
+    return this.d.uow.transaction(async () =>
+      this.change(await this.get(actor, id, "note.update"), patch, actor.userId),
+    );
+  }
+
+  /**
+   * Saves a body edited together (the collab documents): a revision, links, index and `note.updated` as
+   * `update` does, for an editor the caller already authorized (by a share or a link). Undefined when the
+   * note is gone.
+   */
+  async saveEdited(id: string, body: string, savedBy: string): Promise<NoteRow | undefined> {
     return this.d.uow.transaction(async () => {
-      const note = await this.get(actor, id, "note.update");
-      if (patch.ifVersion !== undefined && patch.ifVersion !== note.version)
-        throw conflict(`The note is at version ${note.version}, not ${patch.ifVersion}: reload it and retry`);
-      if (patch.bookId !== undefined) await this.checkBook(note.owner_id, patch.bookId);
-      const at = this.d.clock.now().toISOString();
-      const title = patch.title === undefined ? note.title : clean(patch.title);
-      const next: NoteRow = {
-        ...note,
-        title,
-        title_key: title ? titleKey(title) : null,
-        body: patch.body ?? note.body,
-        book_id: patch.bookId === undefined ? note.book_id : patch.bookId,
-        location:
-          patch.location === undefined
-            ? note.location
-            : patch.location
-              ? JSON.stringify(patch.location)
-              : null,
-        tags: patch.tags === undefined ? note.tags : JSON.stringify(cleanTags(patch.tags)),
-        language: patch.language === undefined ? note.language : patch.language,
-        version: note.version + 1,
-        updated_at: at,
-      };
-      const { id: _id, owner_id: _owner, created_at: _created, ...changes } = next;
-      if (!(await this.d.repo.updateNote(id, changes, note.version)))
-        throw conflict("The note was saved by someone else at the same time: reload it and retry");
-      await this.saved(next, actor.userId, at);
-      await this.d.events.record(
-        noteUpdated,
-        { noteId: id, bookId: next.book_id, version: next.version, savedBy: actor.userId },
-        { aggregateId: id, ownerId: note.owner_id },
-      );
-      return next;
+      const note = await this.d.repo.noteById(id);
+      if (!note) return undefined;
+      if (note.body === body) return note;
+      return this.change(note, { body }, savedBy);
     });
+  }
+
+  private async change(note: NoteRow, patch: NotePatch, savedBy: string): Promise<NoteRow> {
+    const id = note.id;
+    if (patch.ifVersion !== undefined && patch.ifVersion !== note.version)
+      throw conflict(`The note is at version ${note.version}, not ${patch.ifVersion}: reload it and retry`);
+    if (patch.bookId !== undefined) await this.checkBook(note.owner_id, patch.bookId);
+    const at = this.d.clock.now().toISOString();
+    const title = patch.title === undefined ? note.title : clean(patch.title);
+    const next: NoteRow = {
+      ...note,
+      title,
+      title_key: title ? titleKey(title) : null,
+      body: patch.body ?? note.body,
+      book_id: patch.bookId === undefined ? note.book_id : patch.bookId,
+      location:
+        patch.location === undefined ? note.location : patch.location ? JSON.stringify(patch.location) : null,
+      tags: patch.tags === undefined ? note.tags : JSON.stringify(cleanTags(patch.tags)),
+      language: patch.language === undefined ? note.language : patch.language,
+      version: note.version + 1,
+      updated_at: at,
+    };
+    const { id: _id, owner_id: _owner, created_at: _created, ...changes } = next;
+    if (!(await this.d.repo.updateNote(id, changes, note.version)))
+      throw conflict("The note was saved by someone else at the same time: reload it and retry");
+    await this.saved(next, savedBy, at);
+    await this.d.events.record(
+      noteUpdated,
+      { noteId: id, bookId: next.book_id, version: next.version, savedBy },
+      { aggregateId: id, ownerId: note.owner_id },
+    );
+    return next;
   }
 
   /** Deletes a note (owner only) with its revisions, links, shares and index entry. */

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Socket } from "socket.io";
@@ -21,12 +22,7 @@ export interface HandshakeCredentials {
   lastEventId: string | undefined;
 }
 
-/**
- * The credentials a Socket.IO handshake presents, in the API's order: a token (in `auth`, or the
- * Authorization header), else the session cookie. A cookie-authenticated handshake must come from this
- * server's own origin (a WebSocket is not subject to CORS: without this check any site could open one
- * with the visitor's cookie).
- */
+/** The credentials a Socket.IO handshake presents (a token in `auth`, else as `upgradeCredentials`). */
 export function handshakeCredentials(h: Socket["handshake"]): HandshakeCredentials {
   const auth = h.auth ?? {};
   if (!checkAuth.Check(auth)) {
@@ -37,17 +33,28 @@ export function handshakeCredentials(h: Socket["handshake"]): HandshakeCredentia
       first?.message ?? "invalid",
     );
   }
-  const header = h.headers.authorization;
-  if (auth.token !== undefined)
-    return { credentials: { authorization: `Bearer ${auth.token}` }, lastEventId: auth.lastEventId };
-  if (header !== undefined) return { credentials: { authorization: header }, lastEventId: auth.lastEventId };
-  const cookie = cookieNamed(h.headers.cookie, SESSION_COOKIE);
+  return { credentials: upgradeCredentials(auth.token, h.headers), lastEventId: auth.lastEventId };
+}
+
+/**
+ * The credentials a WebSocket upgrade presents (Socket.IO's, the collab server's), in the API's order: a
+ * token the client sent in the protocol, else the Authorization header, else the session cookie. A
+ * cookie-authenticated upgrade must come from this server's own origin (a WebSocket is not subject to
+ * CORS: without this check any site could open one with the visitor's cookie).
+ */
+export function upgradeCredentials(
+  token: string | undefined,
+  headers: IncomingHttpHeaders,
+): PresentedCredentials {
+  if (token !== undefined) return { authorization: `Bearer ${token}` };
+  if (headers.authorization !== undefined) return { authorization: headers.authorization };
+  const cookie = cookieNamed(headers.cookie, SESSION_COOKIE);
   if (cookie !== undefined) {
-    const origin = h.headers.origin;
-    if (origin !== undefined && !sameHost(origin, h.headers.host))
+    const origin = headers.origin;
+    if (origin !== undefined && !sameHost(origin, headers.host))
       throw forbidden("A cookie-authenticated connection must come from this server's own pages");
   }
-  return { credentials: { sessionCookie: cookie }, lastEventId: auth.lastEventId };
+  return { sessionCookie: cookie };
 }
 
 /** One cookie's value from a Cookie header (the first of that name, as browsers send the most specific first). */

@@ -1,0 +1,158 @@
+import type { Actor } from "../../platform/access/actor.js";
+import type { GrantsRepo } from "../../platform/access/grants.js";
+import type { AccessControl } from "../../platform/access/policy.js";
+import type { Clock } from "../../platform/clock.js";
+import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
+import { invalidField } from "../../platform/errors.js";
+import type { EventLog } from "../../platform/events/event-log.js";
+import { newId } from "../../platform/ids.js";
+import { randomSecret, sha256 } from "../../platform/secrets.js";
+import { normaliseEmail } from "../auth/auth.service.js";
+import type { NotesRepo } from "../notes/notes.repo.js";
+import type { NotesService } from "../notes/notes.service.js";
+import { noteLinkCreated, noteLinkRevoked, noteShared, noteUnshared } from "./collab.events.js";
+import type { CollabRepo, LinkRow } from "./collab.repo.js";
+
+export type ShareRelation = "editor" | "viewer";
+
+/** How a collab connection may use a note: write, read only, or not at all (undefined). */
+export type Rights = "write" | "read";
+
+/**
+ * Who a note is shared with: accounts invited as editor or viewer (grants), and links with view or edit
+ * rights and an expiry. Each change is an event the collab server hears to let go of connections that
+ * lost their access at once.
+ */
+export class SharesService {
+  constructor(
+    private readonly d: {
+      uow: UnitOfWork;
+      clock: Clock;
+      events: EventLog;
+      access: AccessControl;
+      grants: GrantsRepo;
+      notes: NotesService;
+      notesRepo: NotesRepo;
+      repo: CollabRepo;
+    },
+  ) {}
+
+  private async owned(actor: Actor, noteId: string) {
+    return this.d.notes.get(actor, noteId, "note.share");
+  }
+
+  async list(actor: Actor, noteId: string) {
+    await this.owned(actor, noteId);
+    return { accounts: await this.d.repo.shares(noteId), links: await this.d.repo.links(noteId) };
+  }
+
+  /** Shares the note with the account of this email as editor or viewer (replacing what it had). */
+  async share(actor: Actor, noteId: string, email: string, relation: ShareRelation): Promise<string> {
+    return this.d.uow.transaction(async () => {
+      const note = await this.owned(actor, noteId);
+      const userId = await this.d.repo.userIdByEmail(normaliseEmail(email));
+      if (!userId) throw invalidField("/body/email", "account", "no account on this server has this email");
+      if (userId === note.owner_id) throw invalidField("/body/email", "other", "must be someone else's");
+      await this.d.grants.grant({
+        resourceType: "note",
+        resourceId: noteId,
+        subjectType: "user",
+        subjectId: userId,
+        relation,
+        grantedBy: actor.userId,
+      });
+      await this.d.events.record(
+        noteShared,
+        { noteId, userId, relation },
+        { aggregateId: noteId, ownerId: note.owner_id },
+      );
+      return userId;
+    });
+  }
+
+  /** Ends an account's share (nothing to end is no error). */
+  async unshare(actor: Actor, noteId: string, userId: string): Promise<void> {
+    await this.d.uow.transaction(async () => {
+      const note = await this.owned(actor, noteId);
+      if (!(await this.d.grants.revoke("note", noteId, "user", userId))) return;
+      await this.d.events.record(
+        noteUnshared,
+        { noteId, userId },
+        { aggregateId: noteId, ownerId: note.owner_id },
+      );
+    });
+  }
+
+  /** A link: its secret is in the answer only. */
+  async createLink(
+    actor: Actor,
+    noteId: string,
+    relation: ShareRelation,
+    hours: number | null,
+  ): Promise<{ link: LinkRow; token: string }> {
+    return this.d.uow.transaction(async () => {
+      const note = await this.owned(actor, noteId);
+      const token = `rln_${randomSecret(24)}`;
+      const now = this.d.clock.now();
+      const link: LinkRow = {
+        id: newId(now.getTime()),
+        note_id: noteId,
+        token_hash: sha256(token),
+        relation,
+        created_by: actor.userId,
+        expires_at: hours === null ? null : new Date(now.getTime() + hours * 3600_000).toISOString(),
+        revoked_at: null,
+        created_at: now.toISOString(),
+      };
+      await this.d.repo.insertLink(link);
+      await this.d.events.record(
+        noteLinkCreated,
+        { noteId, linkId: link.id, relation },
+        { aggregateId: noteId, ownerId: note.owner_id },
+      );
+      return { link, token };
+    });
+  }
+
+  /** Revokes a link (one revoked already, or unknown, is no error). */
+  async revokeLink(actor: Actor, noteId: string, linkId: string): Promise<void> {
+    await this.d.uow.transaction(async () => {
+      const note = await this.owned(actor, noteId);
+      if (!(await this.d.repo.revokeLink(noteId, linkId, this.d.clock.now().toISOString()))) return;
+      await this.d.events.record(
+        noteLinkRevoked,
+        { noteId, linkId },
+        { aggregateId: noteId, ownerId: note.owner_id },
+      );
+    });
+  }
+
+  /** The link a secret names, when it is for this note and still holds (not revoked, not expired). */
+  async validLink(noteId: string, token: string): Promise<LinkRow | undefined> {
+    const link = await this.d.repo.linkByTokenHash(sha256(token));
+    if (!link || link.note_id !== noteId || link.revoked_at !== null) return undefined;
+    if (link.expires_at !== null && Date.parse(link.expires_at) <= this.d.clock.now().getTime())
+      return undefined;
+    return link;
+  }
+
+  /**
+   * What a connection of `actor` to the note may do: write (owner, editor, an edit link) or read (viewer, a
+   * view link, or a credential without the write scope); undefined when it may not open it at all.
+   */
+  async rights(actor: Actor, noteId: string, linkToken: string | undefined): Promise<Rights | undefined> {
+    const note = await this.d.notesRepo.noteById(noteId);
+    if (!note) return undefined;
+    const known = [{ id: noteId, ownerId: note.owner_id }];
+    let rights: Rights | undefined;
+    if ((await this.d.access.allowed(actor, "note.read", [noteId], known)).has(noteId)) rights = "read";
+    const canWrite = actor.scopes.includes("write");
+    if (canWrite && (await this.d.access.allowed(actor, "note.update", [noteId], known)).has(noteId))
+      rights = "write";
+    if (rights !== "write" && linkToken !== undefined && actor.scopes.includes("read")) {
+      const link = await this.validLink(noteId, linkToken);
+      if (link) rights = link.relation === "editor" && canWrite ? "write" : "read";
+    }
+    return rights;
+  }
+}
