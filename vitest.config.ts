@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -12,6 +13,10 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup/network-guard.ts"],
     pool: "forks",
+    // Vitest's default is one worker fewer than the CPUs: a single worker on this 2-core machine. Much of a
+    // test's time is waiting (servers on loopback, child processes, the browser), so more workers than
+    // cores finish the suite sooner.
+    maxWorkers: Math.max(3, availableParallelism()),
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ["default"],
