@@ -41,7 +41,7 @@ export function chatDelivery(d: {
       const now = d.clock.now().toISOString();
       await d.uow.transaction(async () => {
         for (const m of to) {
-          const kind = m.deliver_chat === "all" ? undefined : (m.deliver_chat as ChannelKind);
+          const kind = m.deliver_chat === "all" ? undefined : m.deliver_chat;
           const sent = await d.channels.notify(m.user_id, text, {
             idempotencyKey: `club:${messageId}:${m.user_id}`,
             ...(kind ? { kind } : {}),

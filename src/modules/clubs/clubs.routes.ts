@@ -49,7 +49,7 @@ export const clubsRoutes: FastifyPluginAsyncTypebox<{ clubs: ClubsService; chat:
       me: {
         shareProgress: mine?.share_progress === 1,
         bookId: mine?.book_id ?? null,
-        deliverChat: (mine?.deliver_chat ?? null) as "all" | "whatsapp" | "telegram" | null,
+        deliverChat: mine?.deliver_chat ?? null,
       },
     };
   };

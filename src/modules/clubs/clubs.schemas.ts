@@ -1,11 +1,10 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { Id, Instant } from "../../platform/http/responses.js";
 import { LocalDateSchema } from "../books/books.schemas.js";
-import { ChannelKindSchema } from "../channels/channels.schemas.js";
 import { MAX_MESSAGE_CHARS, MAX_PAGE } from "./chat.service.js";
 import type { ClubRow, InviteRow, MemberView, MyClubRow } from "./clubs.repo.js";
 import { MAX_INVITE_HOURS, MAX_MEMBERS, scheduleOf } from "./clubs.service.js";
-import { CLUB_ROLES } from "./clubs.tables.js";
+import { CHAT_DELIVERIES, CLUB_ROLES } from "./clubs.tables.js";
 
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
 const Description = Type.Union([Type.String({ maxLength: 2_000 }), Type.Null()]);
@@ -81,7 +80,7 @@ export const ClubDetail = Type.Intersect([
     me: Type.Object({
       shareProgress: Type.Boolean(),
       bookId: Type.Union([Id, Type.Null()]),
-      deliverChat: Type.Union([Type.Literal("all"), ChannelKindSchema, Type.Null()]),
+      deliverChat: Type.Union([CHAT_DELIVERIES.schema(), Type.Null()]),
     }),
   }),
 ]);
@@ -95,7 +94,7 @@ export const MembershipBody = Type.Object(
     ),
     bookId: Type.Optional(Type.Union([Id, Type.Null()], { description: "Your copy of the club's book" })),
     deliverChat: Type.Optional(
-      Type.Union([Type.Literal("all"), ChannelKindSchema, Type.Null()], {
+      Type.Union([CHAT_DELIVERIES.schema(), Type.Null()], {
         description:
           "Also send the club's chat to your WhatsApp/Telegram (all linked channels, one, or none)",
       }),

@@ -8,7 +8,7 @@ import { daysBetween, localDateOf } from "../../platform/local-date.js";
 import { randomSecret, sha256 } from "../../platform/secrets.js";
 import { normaliseEmail } from "../auth/auth.service.js";
 import type { ClubRow, ClubsRepo, InviteRow, MemberView } from "./clubs.repo.js";
-import type { ClubRole } from "./clubs.tables.js";
+import type { ChatDelivery, ClubRole } from "./clubs.tables.js";
 
 /** Most members of one club, clubs one user lists, invitations listed. */
 export const MAX_MEMBERS = 500;
@@ -146,7 +146,7 @@ export class ClubsService {
   async updateMembership(
     actor: Actor,
     id: string,
-    patch: { shareProgress?: boolean; bookId?: string | null; deliverChat?: string | null },
+    patch: { shareProgress?: boolean; bookId?: string | null; deliverChat?: ChatDelivery | null },
   ): Promise<void> {
     await this.d.access.require(actor, "club.participate", id);
     if (patch.bookId) await this.d.access.require(actor, "book.read", patch.bookId);

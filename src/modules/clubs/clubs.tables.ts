@@ -1,3 +1,4 @@
+import { CHANNEL_KINDS, type ChannelKind } from "../../platform/channels/channel.js";
 import { type EnumValue, enumeration } from "../../platform/enum.js";
 import type { LocalDate } from "../../platform/local-date.js";
 import type { Instant } from "../users/users.tables.js";
@@ -5,6 +6,10 @@ import type { Instant } from "../users/users.tables.js";
 /** A member's standing in a club: the owner (one), moderators, members. */
 export const CLUB_ROLES = enumeration(["owner", "moderator", "member"]);
 export type ClubRole = EnumValue<typeof CLUB_ROLES>;
+
+/** Where a member also gets the club's chat: every linked channel, one of them (nowhere is null). */
+export const CHAT_DELIVERIES = enumeration(["all", ...CHANNEL_KINDS.values] as ["all", ...ChannelKind[]]);
+export type ChatDelivery = EnumValue<typeof CHAT_DELIVERIES>;
 
 export interface ClubsTable {
   id: string;
@@ -25,7 +30,7 @@ export interface ClubMembersTable {
   role: ClubRole;
   share_progress: number;
   book_id: string | null;
-  deliver_chat: string | null;
+  deliver_chat: ChatDelivery | null;
   last_read_id: string | null;
   delivered_at: Instant | null;
   joined_at: Instant;
