@@ -1,11 +1,9 @@
-import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifySchemaCompiler } from "fastify";
-import { AppError } from "../../platform/errors.js";
 import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
+import { uploadedFile } from "../../platform/http/uploaded-file.js";
 import { validatorCompiler } from "../../platform/http/validation.js";
-import { ImportFileError } from "./csv-source.js";
 import type { ImportService } from "./import.service.js";
 import type { ImportFormat } from "./import-record.js";
 import { CsvBody, ImportQuery, ImportReport } from "./imports.schemas.js";
@@ -48,21 +46,10 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportService; 
         },
       },
       async (request) => {
-        const body = request.body as Readable | undefined;
-        if (typeof body?.[Symbol.asyncIterator] !== "function")
-          throw new AppError(
-            415,
-            "unsupported-media-type",
-            "Unsupported media type",
-            "Send the CSV file as the raw request body with Content-Type: text/csv",
-          );
-        const declared = Number(request.headers["content-length"]);
-        if (declared > maxBytes)
-          throw new ImportFileError(
-            413,
-            "import-too-large",
-            `The file (${declared} bytes) is larger than the ${maxBytes}-byte import limit`,
-          );
+        const body = uploadedFile(request, {
+          maxBytes,
+          hint: "Send the CSV file as the raw request body with Content-Type: text/csv",
+        });
         return imports.importCsv(actorOf(request), body, format, {
           dryRun: request.query.dryRun,
           maxBytes,

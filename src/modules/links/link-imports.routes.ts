@@ -1,10 +1,9 @@
-import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifySchemaCompiler } from "fastify";
-import { AppError } from "../../platform/errors.js";
 import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
+import { uploadedFile } from "../../platform/http/uploaded-file.js";
 import { validatorCompiler } from "../../platform/http/validation.js";
 import { LINK_IMPORT_FORMATS, type LinkImports } from "./link-imports.service.js";
 
@@ -79,22 +78,7 @@ export const linkImportsRoutes: FastifyPluginAsyncTypebox<{
         },
       },
       async (request) => {
-        const body = request.body as Readable | undefined;
-        if (typeof body?.[Symbol.asyncIterator] !== "function")
-          throw new AppError(
-            415,
-            "unsupported-media-type",
-            "Unsupported media type",
-            "Send the file as the raw body",
-          );
-        const declared = Number(request.headers["content-length"]);
-        if (declared > maxBytes)
-          throw new AppError(
-            413,
-            "import-too-large",
-            "Payload too large",
-            `The file is larger than ${maxBytes} bytes`,
-          );
+        const body = uploadedFile(request, { maxBytes, hint: "Send the file as the raw body" });
         return imports.run(actorOf(request), format, body, { dryRun: request.query.dryRun, maxBytes });
       },
     );

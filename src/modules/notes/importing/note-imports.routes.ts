@@ -1,12 +1,10 @@
-import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifySchemaCompiler } from "fastify";
-import { AppError } from "../../../platform/errors.js";
 import { actorOf } from "../../../platform/http/actor.js";
 import { AUTHED, problems } from "../../../platform/http/responses.js";
+import { uploadedFile } from "../../../platform/http/uploaded-file.js";
 import { validatorCompiler } from "../../../platform/http/validation.js";
-import { ImportFileError } from "../../imports/csv-source.js";
 import { ImportQuery } from "../../imports/imports.schemas.js";
 import type { NoteImportService } from "./note-import.service.js";
 
@@ -111,28 +109,11 @@ export const noteImportsRoutes: FastifyPluginAsyncTypebox<{
         },
       },
       async (request) => {
-        const body = request.body as Readable | undefined;
-        const type = String(request.headers["content-type"] ?? "")
-          .split(";")[0]!
-          .trim()
-          .toLowerCase();
-        if (
-          typeof body?.[Symbol.asyncIterator] !== "function" ||
-          !(f.types as readonly string[]).includes(type)
-        )
-          throw new AppError(
-            415,
-            "unsupported-media-type",
-            "Unsupported media type",
-            `Send the file as the raw request body with Content-Type: ${f.types[0]}`,
-          );
-        const declared = Number(request.headers["content-length"]);
-        if (declared > maxBytes)
-          throw new ImportFileError(
-            413,
-            "import-too-large",
-            `The file (${declared} bytes) is larger than the ${maxBytes}-byte import limit`,
-          );
+        const body = uploadedFile(request, {
+          maxBytes,
+          types: f.types,
+          hint: `Send the file as the raw request body with Content-Type: ${f.types[0]}`,
+        });
         const opts = { dryRun: request.query.dryRun, maxBytes };
         const actor = actorOf(request);
         return format === "kindle"
