@@ -137,6 +137,9 @@ describe("text commands: no silent page lowering or shelf move (property)", () =
           }
           if (yes || NO.test(m)) askedCorrection = askedResume = false;
           if (/a correction(?:, and back to reading)?\? reply yes$/.test(reply)) askedCorrection = true;
+          // An explicit correction that first asks something else (a paused book: back to reading?) is
+          // confirmed by the yes that answers it.
+          if (CORRECTION.test(m) && /reply yes$/.test(reply)) askedCorrection = true;
           if (/back to reading\? reply yes$|back on your reading shelf\? reply yes$/.test(reply))
             askedResume = true;
           if (reply.startsWith("Which book?")) choiceFor = m;
