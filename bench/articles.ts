@@ -75,8 +75,29 @@ export default async function articles(): Promise<Record<string, unknown>> {
       `round ${i + 1}: readability ${(plain.at(-1)?.pages ?? 0) / (plain.at(-1)?.seconds ?? 1)} p/s, readlog ${(ours.at(-1)?.pages ?? 0) / (ours.at(-1)?.seconds ?? 1)} p/s`,
     );
   }
+  // Where the pipeline's extraction time goes (decode, extract, sanitise, images), in the same run.
+  const stages = JSON.parse(
+    (
+      await run(
+        process.execPath,
+        [
+          `--max-old-space-size=${HEAP_MB}`,
+          "--import",
+          "tsx",
+          "bench/support/extract-stages.ts",
+          String(process.env.BENCH_STAGE_PAGES ?? 300),
+        ],
+        { maxBuffer: 1 << 20 },
+      )
+    ).stdout
+      .trim()
+      .split("\n")
+      .at(-1) ?? "{}",
+  );
+  console.log(`pipeline extraction stages: ${JSON.stringify(stages)}`);
   const figures = {
     pages: ours[0]?.pages,
+    stages,
     readlog: summary(ours),
     readability: summary(plain),
     speedRatio: 0,

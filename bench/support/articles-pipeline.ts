@@ -3,13 +3,14 @@
 // shared trafilatura pages; each against the same work done by calling the fetcher and extractor directly
 // (pipeline-baseline.ts) in the same run.
 import { execFile, execSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { ArticleSite } from "../../test/fakes/article-site.js";
 import { TRAFILATURA_DIR } from "./extraction-corpus.js";
 import {
+  exitWatch,
   firstUserToken,
   freePort,
   npmStartArgs,
@@ -55,16 +56,26 @@ export async function pipelineFigures(): Promise<Record<string, unknown>> {
   const paths = site.paths;
   const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-links-"));
   const port = await freePort();
-  const server = startNode(npmStartArgs(), {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-    FETCH_ALLOW_HOSTS: new URL(site.url).host,
-    // No politeness delay against our own loopback site; the per-host limit still applies.
-    LINKS_HOST_DELAY_MS: "0",
-    LINKS_HOST_CONCURRENCY: String(PER_HOST),
-  });
+  // The server's log is kept (bench/results/links-server.log), and the bench stops with the exit code or
+  // signal if the server dies (an earlier run lost it mid-burst with nothing to say why).
+  mkdirSync("bench/results", { recursive: true });
+  const logFile = "bench/results/links-server.log";
+  writeFileSync(logFile, "");
+  const server = startNode(
+    npmStartArgs(),
+    {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      FETCH_ALLOW_HOSTS: new URL(site.url).host,
+      // No politeness delay against our own loopback site; the per-host limit still applies.
+      LINKS_HOST_DELAY_MS: "0",
+      LINKS_HOST_CONCURRENCY: String(PER_HOST),
+    },
+    logFile,
+  );
+  const watch = exitWatch(server, logFile);
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor200(`${base}/healthz`);
@@ -72,14 +83,18 @@ export async function pipelineFigures(): Promise<Record<string, unknown>> {
     const idleRssMb = rssMb(server.pid as number);
     const token = await firstUserToken(base, ["read", "write"]);
     const api = async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(base + url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
+      const r = await Promise.race([
+        watch.died,
+        fetch(base + url, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body ? { "content-type": "application/json" } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        }),
+      ]);
+      if (r.status >= 400) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
       return r.json() as Promise<Record<string, unknown>>;
     };
     // Nothing in the pipeline any more (a light query: counts by status; the article's HTML is not sent).
@@ -162,6 +177,7 @@ export async function pipelineFigures(): Promise<Record<string, unknown>> {
       goals: { p50Ms: "< 300", idleRssMb: "<= 100" },
     };
   } finally {
+    watch.off();
     await stop(server);
     await site.stop();
     rmSync(dataDir, { recursive: true, force: true });

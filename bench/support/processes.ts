@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import net from "node:net";
 
 /** A free TCP port on loopback. */
@@ -29,12 +29,32 @@ export function rssMb(pid: number): number {
   return Math.round((Number(kb) / 1024) * 10) / 10;
 }
 
-/** Starts `node <args>` with the given environment. */
-export function startNode(args: string[], env: Record<string, string>): ChildProcess {
+/**
+ * Starts `node <args>` with the given environment. With `logFile`, its stdout (the server's log) is kept
+ * there instead of dropped, so a server that dies during a bench says why.
+ */
+export function startNode(args: string[], env: Record<string, string>, logFile?: string): ChildProcess {
   return spawn(process.execPath, args, {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", logFile ? openSync(logFile, "a") : "ignore", "inherit"],
   });
+}
+
+/**
+ * Rejects as soon as `child` exits (with its exit code or signal and the end of its log), so a bench whose
+ * server died stops with the reason instead of "connection refused" later.
+ */
+export function exitWatch(child: ChildProcess, logFile?: string): { died: Promise<never>; off(): void } {
+  let onExit: (code: number | null, signal: string | null) => void = () => {};
+  const died = new Promise<never>((_, reject) => {
+    onExit = (code, signal) => {
+      const tail = logFile ? readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n") : "";
+      reject(new Error(`the server exited during the bench (code ${code}, signal ${signal})\n${tail}`));
+    };
+    child.once("exit", onExit);
+  });
+  died.catch(() => {});
+  return { died, off: () => child.off("exit", onExit) };
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
