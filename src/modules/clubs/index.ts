@@ -11,6 +11,7 @@ import { ClubsService } from "./clubs.service.js";
 import { clubSockets } from "./clubs.sockets.js";
 import { clubCommands } from "./clubs.text.js";
 import * as clubs from "./migrations/0016-clubs.js";
+import * as inviteEmail from "./migrations/0019-club-invite-email.js";
 
 /**
  * Book clubs: members and roles, invitations, a book read on a schedule with the progress members share,
@@ -18,7 +19,7 @@ import * as clubs from "./migrations/0016-clubs.js";
  */
 export const clubsModule = defineModule({
   name: "clubs",
-  migrations: { "0016-clubs": clubs },
+  migrations: { "0016-clubs": clubs, "0019-club-invite-email": inviteEmail },
   create(ctx, deps: { realtime: RealtimeGateway; channels: ChannelsService }) {
     const repo = new ClubsRepo(ctx.uow);
     const chatRepo = new ChatRepo(ctx.uow);
