@@ -6,8 +6,8 @@ import type { ClubRow, InviteRow, MemberView, MyClubRow } from "./clubs.repo.js"
 import { MAX_INVITE_HOURS, MAX_MEMBERS, scheduleOf } from "./clubs.service.js";
 import { CHAT_DELIVERIES, CLUB_ROLES } from "./clubs.tables.js";
 
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
-const Description = Type.Union([Type.String({ maxLength: 2_000 }), Type.Null()]);
+export const ClubName = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
+export const ClubDescription = Type.Union([Type.String({ maxLength: 2_000 }), Type.Null()]);
 
 export const Reading = Type.Object(
   {
@@ -25,8 +25,8 @@ export const Reading = Type.Object(
 
 export const CreateClubBody = Type.Object(
   {
-    name: Name,
-    description: Type.Optional(Description),
+    name: ClubName,
+    description: Type.Optional(ClubDescription),
     reading: Type.Optional(Type.Union([Reading, Type.Null()])),
   },
   { additionalProperties: false },

@@ -4,6 +4,7 @@ import type { RealtimeGateway } from "../realtime/gateway.js";
 import { ChatRepo } from "./chat.repo.js";
 import { ChatService } from "./chat.service.js";
 import { chatDelivery } from "./chat-delivery.js";
+import { CLUBS_EXPORT } from "./clubs.export.js";
 import { clubPolicy } from "./clubs.policy.js";
 import { ClubsRepo } from "./clubs.repo.js";
 import { clubsRoutes } from "./clubs.routes.js";
@@ -41,6 +42,7 @@ export const clubsModule = defineModule({
         await app.register(clubsRoutes, { clubs: service, chat });
       },
       policies: [clubPolicy(repo)],
+      exportTables: CLUBS_EXPORT,
       textCommands: [clubCommands({ chat, repo })],
       subscribers: [
         chatDelivery({
