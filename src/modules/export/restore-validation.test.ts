@@ -18,7 +18,7 @@ describe.each(ENGINES)("restoring an export checks every row as the API would (%
   let base: Doc;
 
   const restore = (doc: object) => target.request({ method: "POST", url: "/api/import", payload: doc });
-  const ok = async (p: Promise<{ statusCode: number; body: string }>) => {
+  const ok = async <R extends { statusCode: number; body: string }>(p: Promise<R>): Promise<R> => {
     const r = await p;
     expect(r.statusCode, r.body).toBeLessThan(300);
     return r;
