@@ -115,10 +115,9 @@ export const linksModule = defineModule({
       const chats = (await deps.channelsRepo.linksOf(link.owner_id, kind)).filter(
         (l) => l.address === address,
       );
-      for (const m of deps.channels.messagesFor(link.owner_id, chats, text, {
-        idempotencyKey: `link-ready:${link.id}`,
-      }))
-        await deps.outbox.enqueue(m);
+      await deps.outbox.enqueueMany(
+        deps.channels.messagesFor(link.owner_id, chats, text, { idempotencyKey: `link-ready:${link.id}` }),
+      );
     };
     const pipeline = new LinkPipeline({
       uow: ctx.uow,
