@@ -1,6 +1,20 @@
 import { randomFillSync } from "node:crypto";
 
 let lastMs = 0;
+// Random bytes drawn 4 KiB at a time (one call to the kernel's generator per 256 ids, not per id).
+const pool = Buffer.allocUnsafe(4096);
+let poolAt = pool.length;
+
+function random16(): Buffer {
+  if (poolAt + 16 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const b = Buffer.allocUnsafe(16);
+  pool.copy(b, 0, poolAt, poolAt + 16);
+  poolAt += 16;
+  return b;
+}
 let counter = 0;
 
 /**

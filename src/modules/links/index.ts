@@ -22,6 +22,7 @@ import { queueAdoptedLinks } from "./links-sweep.js";
 import * as links from "./migrations/0015-links.js";
 import { articleDocument, type LinkNotifier, LinkPipeline } from "./pipeline.js";
 import { readerRoutes } from "./reader/reader.routes.js";
+import { readerText } from "./reader/reader-text.js";
 
 /** What the links module reads of the configuration. */
 export interface LinksConfig {
@@ -42,6 +43,11 @@ interface SearchSources {
     kind: string,
     source: (ownerId: string | undefined) => AsyncIterable<readonly SearchDocument[]>,
   ): void;
+}
+
+/** What this module needs of notes' highlight anchoring: to say how an article's text is read. */
+interface HighlightAnchors {
+  register(targetType: string, text: (ownerId: string, targetId: string) => Promise<string | null>): void;
 }
 
 /** Every readable link (of one owner, or all) as search documents, in batches, for a rebuild. */
@@ -78,6 +84,8 @@ export const linksModule = defineModule({
       searchIndex?: SearchIndex;
       /** The search service, to rebuild articles with the rest of the index (notes). */
       search?: SearchSources;
+      /** Highlights on articles, re-anchored when an article is extracted again (notes). */
+      highlightAnchors?: HighlightAnchors;
     },
   ) {
     const { config } = deps;
@@ -98,6 +106,13 @@ export const linksModule = defineModule({
     const repo = new LinksRepo(ctx.uow);
     if ("search" in deps && deps.search)
       deps.search.addSource("article", (owner) => articleDocuments(repo, owner));
+    if ("highlightAnchors" in deps && deps.highlightAnchors)
+      deps.highlightAnchors.register("link", async (ownerId, id) => {
+        const link = await repo.byId(id);
+        if (link?.owner_id !== ownerId || link.status !== "ready") return null;
+        const html = (await repo.content(id))?.content_html;
+        return html ? readerText(html) : null;
+      });
     const service = new LinksService({
       uow: ctx.uow,
       repo,

@@ -29,8 +29,11 @@ export function deviceTime(zone: string): ImportRun["instant"] {
   return (local, utcOffset) => {
     if (!local) return null;
     if (utcOffset) {
-      const t = DateTime.fromISO(`${local}${utcOffset}`, { setZone: true });
-      return t.isValid ? t.toUTC().toISO() : null;
+      // The parser gives `±HH:MM`: an ISO instant as it stands.
+      const wall = Date.parse(`${local}Z`); // Date.parse rolls 30 February over: refuse what does not round-trip
+      if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 19) !== local.slice(0, 19)) return null;
+      const t = Date.parse(`${local}${utcOffset}`);
+      return Number.isNaN(t) ? null : new Date(t).toISOString();
     }
     const hour = local.slice(0, 13);
     if (!offsets.has(hour)) {

@@ -225,5 +225,7 @@ describe("device times", () => {
     expect(berlin("2012-12-03T19:42:30", "+00:59")).toBe("2012-12-03T18:43:30.000Z");
     expect(berlin(undefined)).toBeNull();
     expect(berlin("2026-02-30T10:00:00")).toBeNull();
+    expect(berlin("2026-02-30T10:00:00", "+01:00")).toBeNull();
+    expect(berlin("2026-07-02T10:00:00", "-05:30")).toBe("2026-07-02T15:30:00.000Z");
   });
 });
