@@ -18,24 +18,6 @@ function random16(): Buffer {
 let counter = 0;
 
 /**
- * Random bytes are drawn 4 KB at a time: `randomBytes(16)` per id costs a call into the CSPRNG each time
- * (measured as 5 % of the reminders bench's CPU); ids are hot (every job, message and event has one).
- */
-const pool = Buffer.allocUnsafe(4096);
-let poolOffset = pool.length;
-const scratch = Buffer.allocUnsafe(16);
-
-function random16(): Buffer {
-  if (poolOffset + 16 > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  pool.copy(scratch, 0, poolOffset, poolOffset + 16);
-  poolOffset += 16;
-  return scratch;
-}
-
-/**
  * A UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and index well. Monotonic within the
  * process (RFC 9562 §6.2 method 1): ids made in the same millisecond, or while the clock steps back,
  * carry a 12-bit counter seeded at random, so they still sort in creation order.

@@ -164,7 +164,7 @@ export class OutboundMessages {
   private readonly claims = new TurnBatcher<string, Claimed | undefined>((ids) =>
     this.d.uow.outside(() => this.claimMany(ids)),
   );
-  private readonly sends = new TurnBatcher<Sent, void>((done) =>
+  private readonly sends = new TurnBatcher<Sent, undefined>((done) =>
     this.d.uow.outside(() => this.markSentMany(done)),
   );
 
@@ -324,7 +324,7 @@ export class OutboundMessages {
   }
 
   /** Records sends that succeeded: one UPDATE … FROM over the batch as JSON (the precompiled one for one). */
-  private async markSentMany(done: Sent[]): Promise<void[]> {
+  private async markSentMany(done: Sent[]): Promise<undefined[]> {
     await this.d.uow.grouped(async () => {
       if (done.length === 1) {
         await markSent(this.db, done[0]!);
