@@ -136,10 +136,9 @@ export const linksModule = defineModule({
       const chats = (await deps.channelsRepo.linksOf(link.owner_id, kind)).filter(
         (l) => l.address === address,
       );
-      for (const m of deps.channels.messagesFor(link.owner_id, chats, text, {
-        idempotencyKey: `link-ready:${link.id}`,
-      }))
-        await deps.outbox.enqueue(m);
+      await deps.outbox.enqueueMany(
+        deps.channels.messagesFor(link.owner_id, chats, text, { idempotencyKey: `link-ready:${link.id}` }),
+      );
     };
     // One process on SQLite: its own gate. Several processes share Redis or PostgreSQL: leases there.
     const leases: Leases | undefined = config.redisUrl
