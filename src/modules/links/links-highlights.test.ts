@@ -178,5 +178,6 @@ describe.skipIf(!dir).each(ENGINES)("highlights on a re-extracted article on %s"
       .orderBy("id")
       .execute();
     expect(events.map((e) => JSON.parse(String(e.payload)).reextracted)).toEqual([false, true, true, true]);
-  });
+    // Four extractions and several fetches: a loaded machine needs more than the default time.
+  }, 120_000);
 });
