@@ -450,6 +450,55 @@ describe.each(ENGINES)("object-level authorisation from the route table (%s)", (
     expect((await as(alice, "GET")).json().title).toBe("By Bob");
   });
 
+  it("GET /api/notes?shared=with-me lists exactly the notes shared with the reader, while shared", async () => {
+    const grants = new GrantsRepo(t.services.uow, t.clock);
+    const [bob, carl] = [await newUser(t, { admin }), await newUser(t, { admin })];
+    const note = async (c: Client, body: string, tags: string[] = []) =>
+      (await c.request({ method: "POST", url: "/api/notes", payload: { body, tags } })).json().id as string;
+    const a1 = await note(alice, "first of alice", ["spice"]);
+    const a2 = await note(alice, "second of alice");
+    const c1 = await note(carl, "one of carl", ["spice"]);
+    await note(alice, "never shared");
+    await note(bob, "bob's own");
+    const share = (owner: Client, id: string, relation: string, expiresAt?: string) =>
+      grants.grant({
+        resourceType: "note",
+        resourceId: id,
+        subjectType: "user",
+        subjectId: bob.userId,
+        relation,
+        grantedBy: owner.userId,
+        ...(expiresAt ? { expiresAt } : {}),
+      });
+    const list = async (c: Client, query = "") => {
+      const r = await c.request({ method: "GET", url: `/api/notes?shared=with-me${query}` });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as { items: Array<{ id: string; ownerId: string }>; nextCursor: string | null };
+    };
+    expect((await list(bob)).items).toEqual([]);
+    await share(alice, a1, "viewer");
+    await share(alice, a2, "editor");
+    await share(carl, c1, "viewer");
+    const ids = (page: { items: Array<{ id: string }> }) => page.items.map((n) => n.id);
+    expect(ids(await list(bob))).toEqual([c1, a2, a1]);
+    expect((await list(bob)).items.map((n) => n.ownerId)).toEqual([carl.userId, alice.userId, alice.userId]);
+    expect(ids(await list(bob, "&tag=SPICE"))).toEqual([c1, a1]);
+    // Pages: one at a time, every note once.
+    const first = await list(bob, "&limit=2");
+    expect(ids(first)).toEqual([c1, a2]);
+    expect(ids(await list(bob, `&limit=2&cursor=${first.nextCursor}`))).toEqual([a1]);
+    // A read-only token lists too; nobody else sees them; the owners' own lists are unchanged.
+    expect(ids(await list(await readOnly(bob)))).toEqual([c1, a2, a1]);
+    expect((await list(mallory)).items).toEqual([]);
+    expect(ids(await list(alice))).toEqual([]);
+    // Revoked or expired: gone from the list, as the note itself is 404 again.
+    await grants.revoke("note", a2, "user", bob.userId);
+    await share(carl, c1, "viewer", new Date(t.clock.now().getTime() - 1000).toISOString());
+    expect(ids(await list(bob))).toEqual([a1]);
+    expect((await bob.request({ method: "GET", url: `/api/notes/${c1}` })).statusCode).toBe(404);
+    expect((await bob.request({ method: "GET", url: "/api/notes?shared=everyone" })).statusCode).toBe(400);
+  });
+
   it("finds object routes to check", () => {
     expect(objectRoutes(t.app.routeTable).length).toBeGreaterThan(0);
   });

@@ -259,5 +259,16 @@ function remap(t: ExportedTable, r: DocRow, maps: IdMaps): DocRow {
     const v = out[field];
     if (typeof v === "string") out[field] = maps.get(target)?.get(v);
   }
+  for (const [field, targetsOf] of Object.entries(t.looseRefs ?? {})) {
+    const v = out[field];
+    if (typeof v !== "string") continue;
+    for (const target of targetsOf(r)) {
+      const mapped = maps.get(target)?.get(v);
+      if (mapped !== undefined) {
+        out[field] = mapped;
+        break;
+      }
+    }
+  }
   return out;
 }

@@ -98,7 +98,12 @@ export function exportDocumentSchema(tables: readonly ExportedTable[]) {
         },
         { additionalProperties: false },
       ),
-      ...Object.fromEntries(tables.map((t) => [t.key, Type.Array(t.row, { maxItems: ROWS_MAX })])),
+      ...Object.fromEntries(
+        tables.map((t) => {
+          const rows = Type.Array(t.row, { maxItems: ROWS_MAX });
+          return [t.key, t.optional ? Type.Optional(rows) : rows];
+        }),
+      ),
     },
     {
       $id: "ReadlogExport",

@@ -140,6 +140,7 @@ export function checkDocument(tables: DocTables, ctx: { zone: string; now: Date 
   // One goal per year, one id per outside record, one settings row, one card per subject, one review per key.
   unique(errors, "goals", rowsOf("goals"), (g) => String(g.year), "a second goal for year");
   unique(errors, "importKeys", rowsOf("importKeys"), (k) => `${k.source} ${k.externalId}`, "a second id");
+  unique(errors, "noteImportKeys", rowsOf("noteImportKeys"), (k) => `${k.source} ${k.key}`, "a second key");
   if (rowsOf("reviewSettings").length > 1)
     errors.add("/body/reviewSettings/1", "max-rows", "there is one settings row per account");
   unique(

@@ -20,6 +20,18 @@ import {
 } from "./notes.schemas.js";
 
 const TargetType = Target.properties.type;
+const NOTE_IMPORT_SOURCES = ["kindle", "readwise"] as const;
+const NOTE_IMPORT_KINDS = ["highlight", "note", "bookmark", "clip", "book"] as const;
+type NoteImportKind = (typeof NOTE_IMPORT_KINDS)[number];
+/** The exported tables an import key's object may be a row of, by the key's kind. */
+const OBJECT_TABLES: Record<NoteImportKind, readonly string[]> = {
+  highlight: ["highlights"],
+  clip: ["highlights"],
+  // A Kindle note attached to a highlight names that highlight; a note of its own names a note.
+  note: ["highlights", "notes"],
+  bookmark: [],
+  book: ["books"],
+};
 const Version = Type.Integer({ minimum: 1 });
 const History = Type.Array(
   Type.Object(
@@ -93,6 +105,24 @@ export const NOTES_EXPORT: readonly ExportedTable[] = [
     }),
     refs: { bookId: "books" },
     json: ["tags", "location", "history"],
+  },
+  {
+    // Which entries of Kindle and Readwise files were imported, so that importing the same file after a
+    // restore writes nothing again (ADR 0303). `objectId` names the highlight, note or book the entry
+    // became, or a highlight deleted since (the entry stays deleted), or nothing (a bookmark).
+    key: "noteImportKeys",
+    table: "note_import_keys",
+    orderBy: ["source", "key"],
+    row: row({
+      source: Type.Union(NOTE_IMPORT_SOURCES.map((s) => Type.Literal(s))),
+      key: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_:-]+$" }),
+      kind: Type.Union(NOTE_IMPORT_KINDS.map((k) => Type.Literal(k))),
+      objectId: orNull(Id),
+      createdAt: At,
+    }),
+    refs: {},
+    looseRefs: { objectId: (r) => OBJECT_TABLES[r.kind as NoteImportKind] },
+    optional: true, // not in exports written before import keys were
   },
 ];
 

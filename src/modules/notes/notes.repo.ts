@@ -77,6 +77,20 @@ export class NotesRepo {
     return q.orderBy("id", "desc").limit(f.limit).execute();
   }
 
+  /** Notes among these ids, of owners other than `notOwner`, filtered as a list is, newest first. */
+  notesAmong(ids: readonly string[], notOwner: string, f: Omit<ListFilter, "limit" | "cursor">) {
+    if (ids.length === 0) return Promise.resolve([]);
+    let q = this.db
+      .selectFrom("notes")
+      .selectAll()
+      .where("id", "in", [...ids])
+      .where("owner_id", "<>", notOwner);
+    if (f.bookId) q = q.where("book_id", "=", f.bookId);
+    if (f.source) q = q.where("source", "=", f.source);
+    if (f.tag) q = q.where(sql<boolean>`tags like ${tagPattern(f.tag)} escape '\\'`);
+    return q.orderBy("id", "desc").execute();
+  }
+
   /** The owner's notes whose folded title is one of `keys` (wikilink targets). */
   notesByTitleKeys(ownerId: string, keys: readonly string[]): Promise<NoteRow[]> {
     if (keys.length === 0) return Promise.resolve([]);

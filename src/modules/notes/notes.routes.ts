@@ -59,15 +59,19 @@ export const notesRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         tags,
-        summary: "Your notes, newest first",
-        description: "Filter by book, tag (case-insensitive) or source.",
+        summary: "Your notes, or those shared with you, newest first",
+        description:
+          "Filter by book, tag (case-insensitive) or source. `shared=with-me` lists the notes others shared " +
+          "with you (as viewer or editor, directly or through a club), while the share lasts.",
         querystring: NotesQuery,
         response: { 200: Page(Note), ...problems(...AUTHED) },
       },
     },
     async (request) => {
-      const { limit, cursor, ...filters } = request.query;
-      const rows = await notes.list(actorOf(request), { limit, cursor: decodeCursor(cursor), ...filters });
+      const { limit, cursor, shared, ...filters } = request.query;
+      const f = { limit, cursor: decodeCursor(cursor), ...filters };
+      const actor = actorOf(request);
+      const rows = shared === "with-me" ? await notes.listShared(actor, f) : await notes.list(actor, f);
       return toPage(rows, limit, (r) => r.id, noteView);
     },
   );

@@ -95,7 +95,16 @@ const ListFilters = {
 };
 
 export const NotesQuery = Type.Object(
-  { ...PageQuery.properties, ...ListFilters },
+  {
+    ...PageQuery.properties,
+    ...ListFilters,
+    shared: Type.Optional(
+      Type.Literal("with-me", {
+        description:
+          "`with-me`: notes other people shared with you (or a club of yours), instead of your own",
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const HighlightsQuery = Type.Object(

@@ -207,6 +207,32 @@ export class NotesService {
   }
 
   /**
+   * Notes others shared with the actor (to them or a group of theirs) that the note policy lets them read,
+   * newest first (limit + 1 rows, for paging). Shares are read a page at a time until the page is full.
+   */
+  async listShared(actor: Actor, f: ListFilter): Promise<NoteRow[]> {
+    const filter = { ...f, tag: f.tag ? cleanTags([f.tag])[0] : undefined };
+    const out: NoteRow[] = [];
+    let before = f.cursor;
+    const want = f.limit + 1;
+    for (let round = 0; round < 20 && out.length < want; round++) {
+      const ids = await this.d.grants.sharedIds(actor, "note", { before, limit: 200 });
+      if (ids.length === 0) break;
+      before = ids[ids.length - 1];
+      const rows = await this.d.repo.notesAmong(ids, actor.userId, filter);
+      const ok = await this.d.access.allowed(
+        actor,
+        "note.read",
+        rows.map((r) => r.id),
+        rows.map((r) => ({ id: r.id, ownerId: r.owner_id })),
+      );
+      out.push(...rows.filter((r) => ok.has(r.id)));
+      if (ids.length < 200) break;
+    }
+    return out.slice(0, want);
+  }
+
+  /**
    * Saves a change (owner or editor): a new revision, the wikilinks and the index updated, `note.updated`
    * recorded. With `ifVersion`, a note saved by someone else since is a 409 and nothing changes.
    */

@@ -104,6 +104,40 @@ export class GrantsRepo {
       .execute();
   }
 
+  /**
+   * Ids of objects of `resourceType` shared with the actor (to them or their groups, unexpired), highest id
+   * first, below `before` when given: the candidates of a "shared with me" list, which the resource's
+   * policy then confirms.
+   */
+  async sharedIds(
+    actor: Actor,
+    resourceType: string,
+    o: { before?: string; limit: number },
+  ): Promise<string[]> {
+    const subjects = await this.subjects(actor);
+    const now = this.clock.now().toISOString();
+    let q = this.db
+      .selectFrom("grants")
+      .select("resource_id")
+      .distinct()
+      .where("resource_type", "=", resourceType)
+      .where((eb) =>
+        eb.or(subjects.map((s) => eb.and([eb("subject_type", "=", s.type), eb("subject_id", "=", s.id)]))),
+      )
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]));
+    if (o.before !== undefined) q = q.where("resource_id", "<", o.before);
+    const rows = await q.orderBy("resource_id", "desc").limit(o.limit).execute();
+    return rows.map((r) => r.resource_id);
+  }
+
+  /** The actor and the groups they belong to, as grant subjects. */
+  private async subjects(actor: Actor): Promise<Array<{ type: string; id: string }>> {
+    const subjects: Array<{ type: string; id: string }> = [{ type: "user", id: actor.userId }];
+    for (const [kind, membership] of this.groups)
+      for (const id of await membership(actor.userId)) subjects.push({ type: kind, id });
+    return subjects;
+  }
+
   /** The actor's unexpired relations to each of these objects through shares (to them or their groups). */
   async relations(
     actor: Actor,
@@ -112,9 +146,7 @@ export class GrantsRepo {
   ): Promise<Map<string, Relation[]>> {
     const out = new Map<string, Relation[]>();
     if (ids.length === 0) return out;
-    const subjects: Array<{ type: string; id: string }> = [{ type: "user", id: actor.userId }];
-    for (const [kind, membership] of this.groups)
-      for (const id of await membership(actor.userId)) subjects.push({ type: kind, id });
+    const subjects = await this.subjects(actor);
     const now = this.clock.now().toISOString();
     const rows = await this.db
       .selectFrom("grants")

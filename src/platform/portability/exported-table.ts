@@ -21,6 +21,16 @@ export interface ExportedTable {
   row: TObject;
   /** Columns holding another exported row's id: column (camelCase) → the table (key) it names. */
   refs: Readonly<Record<string, string>>;
+  /**
+   * Columns naming a row of a table that depends on the row (an import key's object: a highlight, a note or
+   * a book, by its `kind`), or a row deleted since: remapped with the rest when ids are remapped and the
+   * row named is in the document, kept as they are otherwise (they name nothing of anyone's, as before).
+   * Never a reference error. Column (camelCase) → the tables (keys) it may name in this row (ids are unique
+   * across tables).
+   */
+  looseRefs?: Readonly<Record<string, (row: Record<string, unknown>) => readonly string[]>>;
+  /** The field may be absent (documents written before the table was exported): restored as no rows. */
+  optional?: boolean;
   /** Columns stored as JSON text. */
   json?: readonly string[];
   /** Columns stored as 0/1 integers, booleans in the document. */

@@ -214,6 +214,58 @@ describe.each(ENGINES)("Kindle and Readwise imports (%s)", (engine) => {
     const wrong = await upload(who, "readwise", "Title,Author\nx,y\n");
     expect(wrong.statusCode).toBe(400);
   });
+
+  it.skipIf(!hasShared)(
+    "import keys travel in the JSON export: after a restore, importing the same files again writes nothing",
+    async () => {
+      const ivy = await newUser(t, { admin });
+      const file = readFileSync(BANIOL);
+      const first = (await upload(ivy, "kindle", file)).json();
+      expect(first.created).toBeGreaterThan(50);
+      expect((await upload(ivy, "readwise", READWISE)).json()).toMatchObject({ created: 3 });
+      // A highlight deleted after its import stays deleted, in the restored account too.
+      const gone = first.results.find((x: { kind: string; action: string }) => x.kind === "highlight").id;
+      expect((await ivy.request({ method: "DELETE", url: `/api/highlights/${gone}` })).statusCode).toBe(204);
+      const doc = (await ivy.request({ method: "GET", url: "/api/export" })).json();
+      const keys = doc.noteImportKeys as Array<{ source: string; kind: string; objectId: string | null }>;
+      expect(keys.filter((k) => k.source === "kindle").length).toBeGreaterThan(first.created);
+      expect(keys.some((k) => k.kind === "book")).toBe(true);
+
+      // Restored on the same server: every id is taken, so rows get new ids and the keys follow them.
+      const jack = await newUser(t, { admin });
+      const restored = await jack.request({ method: "POST", url: "/api/import", payload: doc });
+      expect(restored.statusCode, restored.body).toBe(201);
+      expect(restored.json()).toMatchObject({ idsKept: false, counts: { noteImportKeys: keys.length } });
+      const highlights = await count(jack, "/api/highlights");
+      const books = await count(jack, "/api/books");
+      const again = (await upload(jack, "kindle", file)).json();
+      expect(again).toMatchObject({ created: 0, updated: 0, books: { created: 0 } });
+      expect(again.results).toContainEqual(
+        expect.objectContaining({ action: "skipped", detail: "deleted since an earlier import" }),
+      );
+      expect(again.results.every((x: { id: string | null }) => x.id !== gone)).toBe(true);
+      expect((await upload(jack, "readwise", READWISE)).json()).toMatchObject({ created: 0, unchanged: 3 });
+      expect([await count(jack, "/api/highlights"), await count(jack, "/api/books")]).toEqual([
+        highlights,
+        books,
+      ]);
+
+      // Two rows for one key are refused by name; an export written before the keys were exported restores.
+      const kate = await newUser(t, { admin });
+      const twice = await kate.request({
+        method: "POST",
+        url: "/api/import",
+        payload: { ...doc, noteImportKeys: [keys[0], keys[0]] },
+      });
+      expect(twice.statusCode).toBe(400);
+      expect(twice.json().errors[0]).toMatchObject({ field: "/body/noteImportKeys/1", rule: "unique" });
+      const { noteImportKeys: _k, ...older } = doc;
+      const lee = await newUser(t, { admin });
+      expect((await lee.request({ method: "POST", url: "/api/import", payload: older })).statusCode).toBe(
+        201,
+      );
+    },
+  );
 });
 
 describe("device times", () => {
