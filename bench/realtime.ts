@@ -10,6 +10,8 @@
 //   3. Throughput: every socket in a club of 5; offered rates of 100…1,600 messages/s for 4 s each, spread
 //      over all senders (under the per-member rate limit): acknowledgement latency (persisted) and
 //      delivery latency to the room; the highest rate whose delivery p99 stays < 100 ms with no refusals.
+//   4. Then bench/collab.ts (Yjs, 10 editors; two processes over Redis with BENCH_REDIS_URL), unless
+//      BENCH_REALTIME_COLLAB=0.
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -116,7 +118,15 @@ async function startReal(dataDir: string, seeded: Seeded): Promise<{ target: Tar
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ["--max-semi-space-size=2", "--import", "tsx", "src/main.ts", "serve"],
+    [
+      "--max-semi-space-size=2",
+      // BENCH_CPU_PROF=dir: a CPU profile of the real server, written when it stops.
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      "--import",
+      "tsx",
+      "src/main.ts",
+      "serve",
+    ],
     {
       env: {
         ...process.env,
@@ -327,7 +337,11 @@ export default async function bench() {
     const baseline = await run(raw.target, seeded).finally(() => stop(raw.child));
     const real = await startReal(dir, seeded);
     const readlog = await run(real.target, seeded).finally(() => stop(real.child));
-    return { loadAverage: load, sockets: N, baseline, readlog };
+    // The issue's bench section goes on with notes edited together (10 editors, then two processes over
+    // Redis with BENCH_REDIS_URL): bench/collab.ts, run here too unless BENCH_REALTIME_COLLAB=0.
+    const collab =
+      process.env.BENCH_REALTIME_COLLAB === "0" ? undefined : await (await import("./collab.js")).default();
+    return { loadAverage: load, loadAverageAfter: loadavg()[0], sockets: N, baseline, readlog, collab };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

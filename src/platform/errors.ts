@@ -19,6 +19,8 @@ export class AppError extends Error {
     readonly headers?: Record<string, string>,
     /** Field errors found beyond those listed in `errors` (answers stay bounded whatever the input). */
     readonly errorsOmitted?: number,
+    /** On a 409 over a stale version: the version the resource is at now. */
+    readonly currentVersion?: number,
   ) {
     super(detail ?? title);
   }
@@ -63,7 +65,8 @@ export const forbidden = (detail = "You are not allowed to do this") =>
   new AppError(403, "forbidden", "Forbidden", detail);
 export const notFound = (what = "Resource") =>
   new AppError(404, "not-found", "Not found", `${what} not found`);
-export const conflict = (detail: string) => new AppError(409, "conflict", "Conflict", detail);
+export const conflict = (detail: string, currentVersion?: number) =>
+  new AppError(409, "conflict", "Conflict", detail, undefined, undefined, undefined, currentVersion);
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   new AppError(429, "rate-limited", "Too many requests", detail, undefined, {
     "retry-after": String(retryAfterSeconds),

@@ -43,16 +43,39 @@ export class ChatRepo {
     return (await q.orderBy("m.id", "desc").limit(o.limit).execute()).reverse();
   }
 
-  /** How many messages the author wrote in the club since `since` (the rate limit). */
-  async countSince(clubId: string, authorId: string, since: string): Promise<number> {
+  /**
+   * What posting a message needs to know, in one statement: how many the author wrote in the club since
+   * `since` (the rate limit), their name (the message as the room gets it), and whether any other member
+   * has the chat delivered to their phone (then the message records an event).
+   */
+  async beforePost(
+    clubId: string,
+    authorId: string,
+    since: string,
+  ): Promise<{ recent: number; authorName: string | null; phones: boolean }> {
     const r = await this.db
-      .selectFrom("club_messages")
-      .select(sql<number>`count(*)`.as("n"))
-      .where("club_id", "=", clubId)
-      .where("author_id", "=", authorId)
-      .where("created_at", ">", since)
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom("club_messages")
+          .select(sql<number>`count(*)`.as("n"))
+          .where("club_id", "=", clubId)
+          .where("author_id", "=", authorId)
+          .where("created_at", ">", since)
+          .as("recent"),
+        eb.selectFrom("users").select("name").where("id", "=", authorId).as("author_name"),
+        eb
+          .exists(
+            eb
+              .selectFrom("club_members")
+              .select(sql`1`.as("x"))
+              .where("club_id", "=", clubId)
+              .where("deliver_chat", "is not", null)
+              .where("user_id", "!=", authorId),
+          )
+          .as("phones"),
+      ])
       .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return { recent: Number(r.recent), authorName: r.author_name ?? null, phones: Boolean(r.phones) };
   }
 
   /** Messages of others after the member's read mark. */

@@ -80,7 +80,7 @@ export class ChatService {
     if (body.length > MAX_MESSAGE_CHARS)
       throw invalidField("body", "maxLength", `must be at most ${MAX_MESSAGE_CHARS} characters`);
     const now = this.d.clock.now();
-    const recent = await this.d.chat.countSince(
+    const { recent, authorName, phones } = await this.d.chat.beforePost(
       clubId,
       actor.userId,
       new Date(now.getTime() - RATE_WINDOW_MS).toISOString(),
@@ -106,7 +106,7 @@ export class ChatService {
       id,
       club_id: clubId,
       author_id: actor.userId,
-      author_name: null,
+      author_name: authorName,
       body,
       reply_to_id: m.replyToId ?? null,
       mentions: JSON.stringify(mentions),
@@ -122,13 +122,14 @@ export class ChatService {
       // One's own message is read.
       await this.d.clubs.updateMember(clubId, actor.userId, { last_read_id: id });
       // Its delivery to phones hangs off the event: recorded only when a member has chosen that.
-      if ((await this.d.clubs.deliveredTo(clubId, actor.userId)).length > 0)
+      if (phones)
         await this.d.events.record(
           clubMessagePosted,
           { clubId, messageId: id },
           { aggregateId: clubId, ownerId: null },
         );
-      const message = toMessage((await this.d.chat.byId(id)) ?? row, []);
+      // The message as stored (nothing of it is computed by the database): not read back.
+      const message = toMessage(row, []);
       // Once committed: the room, then the mentioned members wherever they are.
       this.d.uow.afterCommit(async () => {
         await this.d.rooms.broadcast(clubRoom(clubId), "club:message", message);

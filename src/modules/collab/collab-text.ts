@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { hunksOf, mergeThreeWay } from "../../platform/text/three-way-merge.js";
 
 /** The shared text of a note's document: its Markdown. */
 export const BODY = "body";
@@ -16,22 +17,26 @@ export function seedState(markdown: string): Uint8Array {
   return state;
 }
 
-/**
- * Brings the document's text to `markdown` (saved elsewhere, e.g. over REST) as one edit of the part that
- * differs, so concurrent edits around it survive.
- */
-export function mergeMarkdown(doc: Y.Doc, markdown: string, origin: unknown): void {
+/** Brings the document's text to `target` with the fewest edits (each change where it is, nothing else touched). */
+export function applyText(doc: Y.Doc, target: string, origin: unknown): void {
   const text = doc.getText(BODY);
-  const current = text.toString();
-  if (current === markdown) return;
-  let start = 0;
-  const max = Math.min(current.length, markdown.length);
-  while (start < max && current[start] === markdown[start]) start++;
-  let end = 0;
-  while (end < max - start && current[current.length - 1 - end] === markdown[markdown.length - 1 - end])
-    end++;
+  const hunks = hunksOf(text.toString(), target);
+  if (hunks.length === 0) return;
   doc.transact(() => {
-    text.delete(start, current.length - start - end);
-    text.insert(start, markdown.slice(start, markdown.length - end));
+    for (const h of hunks.reverse()) {
+      if (h.end > h.start) text.delete(h.start, h.end - h.start);
+      if (h.text) text.insert(h.start, h.text);
+    }
   }, origin);
+}
+
+/**
+ * Merges a text saved elsewhere (over REST) into the document: the changes from `base` (the text it was
+ * made from) to `body`, applied as edits where they are, keeping what was typed since `base`. False when
+ * both changed the same text: there the document keeps what was typed.
+ */
+export function mergeInto(doc: Y.Doc, base: string, body: string, origin: unknown): boolean {
+  const merged = mergeThreeWay(base, doc.getText(BODY).toString(), body);
+  applyText(doc, merged.text, origin);
+  return merged.ok;
 }

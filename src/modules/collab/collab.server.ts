@@ -12,11 +12,11 @@ import { authenticateCredentials, type PresentedCredentials } from "../auth/auth
 import type { AuthService } from "../auth/auth.service.js";
 import type { NotesRepo } from "../notes/notes.repo.js";
 import { NOTE_BODY_MAX } from "../notes/notes.schemas.js";
-import type { NotesService } from "../notes/notes.service.js";
+import type { LiveNotes, NotesService } from "../notes/notes.service.js";
 import { upgradeCredentials } from "../realtime/socket-auth.js";
 import type { CollabRepo } from "./collab.repo.js";
 import { colorOf, type EditorIdentity, inspectMessage } from "./collab-messages.js";
-import { BODY, mergeMarkdown, seedState } from "./collab-text.js";
+import { applyText, BODY, mergeInto, seedState } from "./collab-text.js";
 import type { Rights, SharesService } from "./shares.service.js";
 
 /** Where the collab server answers WebSocket upgrades (documents are named by note id). */
@@ -78,7 +78,7 @@ const NOTE_ID = /^[0-9a-f-]{1,64}$/;
  * note's Markdown, revision and search entry saved in the same transaction. Shares revoked, links revoked,
  * credentials ended: the connections that lost access are closed at once.
  */
-export class CollabServer {
+export class CollabServer implements LiveNotes {
   private hocuspocus: Hocuspocus | undefined;
   private wss: WebSocketServer | undefined;
   private server: HttpServer | undefined;
@@ -220,7 +220,10 @@ export class CollabServer {
       stored = await this.d.repo.doc(noteId);
     }
     Y.applyUpdate(document, stored!.state);
-    if (note.version > stored!.note_version) mergeMarkdown(document, note.body, "notes");
+    // A version saved elsewhere since (or one a REST save claimed and a crash kept from the document): the
+    // document was last stored with an earlier text, so bringing it to the note's is exact.
+    if (note.version > stored!.note_version || document.getText(BODY).toString() !== note.body)
+      applyText(document, note.body, "notes");
   }
 
   /** Saves the note's Markdown (a revision, its index entry) and the document's state in one transaction. */
@@ -297,7 +300,30 @@ export class CollabServer {
     for (const { connection } of this.connectionsOf(noteId)) this.disconnect(connection, CLOSE.deleted);
   }
 
-  /** The note was saved elsewhere (REST): an open document takes the new Markdown in as an edit. */
+  /** LiveNotes: the text of the note's document open in this process, with what is typed and not stored yet. */
+  text(noteId: string): string | undefined {
+    return this.hocuspocus?.documents.get(noteId)?.getText(BODY).toString();
+  }
+
+  /**
+   * LiveNotes: a REST save computed against this process's open document (`base`, its text then) takes
+   * the version in the save's transaction, so no process merges it again; once committed, the change is
+   * merged into the document as edits where they are (the debounced store saves its state).
+   */
+  async saved(noteId: string, base: string, body: string, version: number): Promise<void> {
+    await this.d.repo.claimVersion(noteId, version);
+    this.d.uow.afterCommit(() => {
+      const doc = this.hocuspocus?.documents.get(noteId);
+      if (doc && !mergeInto(doc, base, body, "notes"))
+        this.d.log.warn({ noteId, version }, "collab: text typed while a REST save committed overlapped it");
+    });
+  }
+
+  /**
+   * The note was saved elsewhere (REST, in a process where it was not open): an open document takes the
+   * change from the version before it as edits, keeping what was typed meanwhile (on the same text, the
+   * typing wins: the saved version stays in the revisions).
+   */
   async noteSaved(noteId: string, version: number): Promise<void> {
     const doc = this.hocuspocus?.documents.get(noteId);
     if (!doc) return;
@@ -306,7 +332,10 @@ export class CollabServer {
     // A version the document wrote itself is in its stored state already (same transaction); one saved
     // elsewhere is merged by the one process that claims it (with Redis, the edit reaches the others).
     if (!(await this.d.repo.claimVersion(noteId, version))) return;
-    mergeMarkdown(doc, note.body, "notes");
+    const base = (await this.d.notesRepo.revision(noteId, version - 1))?.body;
+    if (base === undefined) applyText(doc, note.body, "notes");
+    else if (!mergeInto(doc, base, note.body, "notes"))
+      this.d.log.warn({ noteId, version }, "collab: edits typed meanwhile overlapped a note saved elsewhere");
   }
 
   async close(): Promise<void> {

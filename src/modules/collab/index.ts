@@ -59,6 +59,8 @@ export const collabModule = defineModule({
       },
       { ...DEFAULT_COLLAB_LIMITS, debounceMs: delay, maxDebounceMs: delay * 5 },
     );
+    // A note saved over REST while its document is open here merges into it (three-way, 409 on overlaps).
+    deps.notes.useLive(server);
     const noteOf = (e: DomainEvent) => (e.payload as { noteId: string }).noteId;
     return {
       services: { collab: server, noteShares: shares },

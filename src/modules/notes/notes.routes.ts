@@ -119,8 +119,10 @@ export const notesRoutes: FastifyPluginAsyncTypebox<{
         tags,
         summary: "Change a note (saved as a new revision)",
         description:
-          "Owner or editor. Give `ifVersion` (the `version` you read) to refuse a save over someone else's " +
-          "(409). `null` clears the title, book, location or language.",
+          "Owner or editor. `ifVersion` is the `version` you read (default: the saved one). A new `body` is " +
+          "merged three-way with what was saved or typed together since (the open document's text), or " +
+          "refused with 409 and `currentVersion` where both changed the same text; other fields with a " +
+          "stale `ifVersion` are a 409. `null` clears the title, book, location or language.",
         params: IdParams,
         body: UpdateNoteBody,
         response: { 200: Note, ...problems(...AUTHED, 404, 409) },

@@ -75,7 +75,8 @@ export const UpdateNoteBody = Type.Object(
     ifVersion: Type.Optional(
       Type.Integer({
         minimum: 1,
-        description: "Save only if the note is still at this version (else 409): no lost update",
+        description:
+          "The version the change was made from: a body is merged with what changed since (409 where the same text did)",
       }),
     ),
   },

@@ -7,6 +7,7 @@ import { conflict, invalidField, notFound } from "../../platform/errors.js";
 import type { EventLog } from "../../platform/events/event-log.js";
 import { newId } from "../../platform/ids.js";
 import type { SearchIndex } from "../../platform/search/search-index.js";
+import { mergeThreeWay } from "../../platform/text/three-way-merge.js";
 import type { BooksRepo } from "../books/books.repo.js";
 import type { HighlightLocation } from "./anchoring/highlight-location.js";
 import { createMarkdownRenderer } from "./markdown/markdown-render.js";
@@ -14,6 +15,7 @@ import { extractWikilinks } from "./markdown/wikilinks.js";
 import { cleanTags, noteDocument, titleKey } from "./note-values.js";
 import { noteCreated, noteDeleted, noteUpdated } from "./notes.events.js";
 import type { ListFilter, NoteRow, NotesRepo } from "./notes.repo.js";
+import { NOTE_BODY_MAX } from "./notes.schemas.js";
 import type { NoteSource } from "./notes.tables.js";
 
 /** Most wikilinks kept per note (for backlinks); the rest still render. */
@@ -30,8 +32,22 @@ export interface NoteInput {
 }
 
 export interface NotePatch extends Partial<Omit<NoteInput, "target">> {
-  /** Save only if the note is still at this version (409 otherwise). */
+  /**
+   * The version the change was made from. A body alone is merged with what was saved (or typed) since, 409
+   * where both changed the same text; any other field is saved only if the note is still at it (409).
+   */
   ifVersion?: number;
+}
+
+/** The notes' documents edited together in this process (the collab module's), into which a saved body merges. */
+export interface LiveNotes {
+  /** The text of the note's document open here, with what was typed and not stored yet; else undefined. */
+  text(noteId: string): string | undefined;
+  /**
+   * Called inside the save's transaction: the open document is to go from `base` (what `text` gave) to
+   * `body` — saved as `version` — keeping what was typed since; it takes that version as its own.
+   */
+  saved(noteId: string, base: string, body: string, version: number): Promise<void>;
 }
 
 export interface NotesDeps {
@@ -56,7 +72,14 @@ const clean = (s: string | null | undefined) => {
  * path that changes a note's text is `update` (it records `note.updated` with the new version).
  */
 export class NotesService {
+  private live: LiveNotes | undefined;
+
   constructor(private readonly d: NotesDeps) {}
+
+  /** Plugs in the documents edited together (the collab module does, once built). */
+  useLive(live: LiveNotes): void {
+    this.live = live;
+  }
 
   private async checkBook(ownerId: string, bookId: string | null | undefined): Promise<void> {
     if (!bookId) return;
@@ -237,9 +260,49 @@ export class NotesService {
    * recorded. With `ifVersion`, a note saved by someone else since is a 409 and nothing changes.
    */
   async update(actor: Actor, id: string, patch: NotePatch): Promise<NoteRow> {
-    return this.d.uow.transaction(async () =>
-      this.change(await this.get(actor, id, "note.update"), patch, actor.userId),
-    );
+    return this.d.uow.transaction(async () => {
+      const note = await this.get(actor, id, "note.update");
+      if (patch.body === undefined) return this.change(note, patch, actor.userId);
+      // What the text is now: the open document's (with edits not stored yet), else the saved one.
+      const live = this.live?.text(id);
+      const current = live ?? note.body;
+      const body = await this.mergedBody(note, current, patch);
+      const next = await this.change(note, { ...patch, body, ifVersion: undefined }, actor.userId);
+      if (live !== undefined) await this.live!.saved(id, current, next.body, next.version);
+      return next;
+    });
+  }
+
+  /**
+   * The body to save for a change of `patch.body` made from version `patch.ifVersion` (default: the saved
+   * one) while the text is `current`: the change merged three-way with what was saved and typed since,
+   * or 409 (with the current version) where both changed the same text.
+   */
+  private async mergedBody(note: NoteRow, current: string, patch: NotePatch): Promise<string> {
+    const from = patch.ifVersion ?? note.version;
+    const stale = `The note is at version ${note.version}, not ${from}`;
+    if (from > note.version) throw conflict(`${stale}: reload it and retry`, note.version);
+    if (from !== note.version) {
+      const others = Object.keys(patch).some((k) => k !== "body" && k !== "ifVersion");
+      if (others) throw conflict(`${stale}: reload it and retry`, note.version);
+    }
+    const base = from === note.version ? note.body : (await this.d.repo.revision(note.id, from))?.body;
+    if (base === undefined)
+      throw conflict(`${stale}, and ${from} is gone: reload it and retry`, note.version);
+    const merged = mergeThreeWay(base, current, patch.body!);
+    if (merged.text.length > NOTE_BODY_MAX)
+      throw invalidField(
+        "/body/body",
+        "maxLength",
+        `merged with the edits since, it is over ${NOTE_BODY_MAX} characters`,
+      );
+    if (!merged.ok)
+      throw conflict(
+        `${from === note.version ? "The note is being edited" : stale} and the same text was changed since ` +
+          `version ${from}: reload it and retry`,
+        note.version,
+      );
+    return merged.text;
   }
 
   /**

@@ -20,6 +20,9 @@ export const Problem = Type.Object(
     errorsOmitted: Type.Optional(
       Type.Integer({ description: "How many more failing fields were found than `errors` lists" }),
     ),
+    currentVersion: Type.Optional(
+      Type.Integer({ description: "On a 409 over a stale version: the version the resource is at now" }),
+    ),
   },
   { $id: "Problem", description: "An RFC 9457 problem document" },
 );
@@ -43,6 +46,7 @@ export function problemDocument(err: AppError, url: string | undefined) {
     ...(url ? { instance: clip(url.split("?")[0]!, INSTANCE_MAX) } : {}),
     ...(err.errors ? { errors: err.errors.slice(0, MAX_LISTED_ERRORS) } : {}),
     ...(err.errorsOmitted ? { errorsOmitted: err.errorsOmitted } : {}),
+    ...(err.currentVersion !== undefined ? { currentVersion: err.currentVersion } : {}),
   };
 }
 

@@ -272,7 +272,7 @@ export function ClubInvites({ club }: { club: ClubDetail }) {
               <span className="small">
                 {i.kind === "link"
                   ? `Link, used ${i.uses} ${i.uses === 1 ? "time" : "times"}`
-                  : `${club.members.find((m) => m.userId === i.userId)?.name ?? "An account"}, invited`}
+                  : `${i.email ?? club.members.find((m) => m.userId === i.userId)?.name ?? "An account"}, invited`}
                 {i.expiresAt ? ` · until ${formatInstant(i.expiresAt, me.timezone)}` : ""}
               </span>
               <button
