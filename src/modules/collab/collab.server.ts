@@ -2,7 +2,7 @@ import type { Server as HttpServer, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Connection, Extension, Hocuspocus, onAuthenticatePayload } from "@hocuspocus/server";
 import type { WebSocket, WebSocketServer } from "ws";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
@@ -15,8 +15,7 @@ import { NOTE_BODY_MAX } from "../notes/notes.schemas.js";
 import type { NotesService } from "../notes/notes.service.js";
 import { upgradeCredentials } from "../realtime/socket-auth.js";
 import type { CollabRepo } from "./collab.repo.js";
-import { colorOf, type EditorIdentity, inspectMessage } from "./collab-messages.js";
-import { BODY, mergeMarkdown, seedState } from "./collab-text.js";
+import type { EditorIdentity } from "./collab-messages.js";
 import type { Rights, SharesService } from "./shares.service.js";
 
 /** Where the collab server answers WebSocket upgrades (documents are named by note id). */
@@ -62,6 +61,12 @@ export interface CollabContext {
 }
 
 /** One WebSocket: its flood bucket and the identity it has per authenticated document. */
+interface Libs {
+  Y: typeof import("yjs");
+  messages: typeof import("./collab-messages.js");
+  text: typeof import("./collab-text.js");
+}
+
 interface Peer {
   tokens: number;
   refilledAt: number;
@@ -80,6 +85,7 @@ const NOTE_ID = /^[0-9a-f-]{1,64}$/;
  */
 export class CollabServer {
   private hocuspocus: Hocuspocus | undefined;
+  private loaded: Libs | undefined;
   private wss: WebSocketServer | undefined;
   private server: HttpServer | undefined;
   private readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -102,6 +108,12 @@ export class CollabServer {
     readonly limits: CollabLimits = DEFAULT_COLLAB_LIMITS,
   ) {}
 
+  /** Yjs and what reads it, loaded with Hocuspocus at attach (none of it is needed before a connection). */
+  private get libs(): Libs {
+    if (!this.loaded) throw new Error("the collab server is not attached to a server");
+    return this.loaded;
+  }
+
   get instance(): Hocuspocus {
     if (!this.hocuspocus) throw new Error("the collab server is not attached to a server");
     return this.hocuspocus;
@@ -112,6 +124,12 @@ export class CollabServer {
     // Loaded by the collab role only.
     const { Hocuspocus } = await import("@hocuspocus/server");
     const { WebSocketServer } = await import("ws");
+    const [yjs, messages, text] = await Promise.all([
+      import("yjs"),
+      import("./collab-messages.js"),
+      import("./collab-text.js"),
+    ]);
+    this.loaded = { Y: yjs, messages, text };
     this.hocuspocus = new Hocuspocus({
       name: "readlog",
       quiet: true,
@@ -158,7 +176,9 @@ export class CollabServer {
       if (event !== "message") return on(event, listener);
       return on("message", (data: Buffer, isBinary: boolean) => {
         if (!this.withinRate(peer)) return this.refuse(ws, CLOSE.flood);
-        const checked = inspectMessage(new Uint8Array(data), (name) => peer.identities.get(name));
+        const checked = this.libs.messages.inspectMessage(new Uint8Array(data), (name) =>
+          peer.identities.get(name),
+        );
         if (!checked.ok) return this.refuse(ws, CLOSE.malformed);
         if (checked.data) listener(Buffer.from(checked.data), isBinary);
       });
@@ -199,7 +219,7 @@ export class CollabServer {
       if (!rights) throw new AppError(404, "not-found", "Not found", "Note not found");
       if (rights === "read") data.connectionConfig.readOnly = true;
       const name = (await this.d.repo.userName(actor.userId)) ?? "Someone";
-      const user = { id: actor.userId, name, color: colorOf(actor.userId) };
+      const user = { id: actor.userId, name, color: this.libs.messages.colorOf(actor.userId) };
       (data.context as { peer: Peer }).peer.identities.set(noteId, user);
       return { actor, credentials, link, rights, user };
     } catch (err) {
@@ -216,16 +236,21 @@ export class CollabServer {
     if (!note) throw new Error("note not found");
     let stored = await this.d.repo.doc(noteId);
     if (!stored) {
-      await this.d.repo.insertDocIfAbsent(noteId, seedState(note.body), note.version, this.now());
+      await this.d.repo.insertDocIfAbsent(
+        noteId,
+        this.libs.text.seedState(note.body),
+        note.version,
+        this.now(),
+      );
       stored = await this.d.repo.doc(noteId);
     }
-    Y.applyUpdate(document, stored!.state);
-    if (note.version > stored!.note_version) mergeMarkdown(document, note.body, "notes");
+    this.libs.Y.applyUpdate(document, stored!.state);
+    if (note.version > stored!.note_version) this.libs.text.mergeMarkdown(document, note.body, "notes");
   }
 
   /** Saves the note's Markdown (a revision, its index entry) and the document's state in one transaction. */
   private async store(noteId: string, document: Y.Doc): Promise<void> {
-    const body = document.getText(BODY).toString();
+    const body = document.getText(this.libs.text.BODY).toString();
     if (body.length > NOTE_BODY_MAX) {
       this.d.log.warn({ noteId, length: body.length }, "collab: note over the size limit, not saved");
       return;
@@ -235,7 +260,7 @@ export class CollabServer {
       if (!note) return;
       const saved = await this.d.notes.saveEdited(noteId, body, this.lastEditor.get(noteId) ?? note.owner_id);
       if (!saved) return;
-      await this.d.repo.saveDoc(noteId, Y.encodeStateAsUpdate(document), saved.version, this.now());
+      await this.d.repo.saveDoc(noteId, this.libs.Y.encodeStateAsUpdate(document), saved.version, this.now());
     });
   }
 
@@ -306,7 +331,7 @@ export class CollabServer {
     // A version the document wrote itself is in its stored state already (same transaction); one saved
     // elsewhere is merged by the one process that claims it (with Redis, the edit reaches the others).
     if (!(await this.d.repo.claimVersion(noteId, version))) return;
-    mergeMarkdown(doc, note.body, "notes");
+    this.libs.text.mergeMarkdown(doc, note.body, "notes");
   }
 
   async close(): Promise<void> {
