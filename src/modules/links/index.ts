@@ -2,14 +2,18 @@ import { ownedPolicy } from "../../platform/access/owned-policy.js";
 import type { Blobs } from "../../platform/blobs/blobs.js";
 import { FileBlobs } from "../../platform/blobs/file-blobs.js";
 import { MemoryBlobs } from "../../platform/blobs/memory-blobs.js";
+import { systemClock } from "../../platform/clock.js";
 import type { Resolver } from "../../platform/fetch/resolver.js";
 import { SafeFetcher } from "../../platform/fetch/safe-fetcher.js";
+import type { Leases } from "../../platform/leases/leases.js";
+import { RedisLeases } from "../../platform/leases/redis-leases.js";
+import { SqlLeases } from "../../platform/leases/sql-leases.js";
 import { bindJob, defineModule } from "../../platform/module/module.js";
 import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
 import type { ChannelsRepo } from "../channels/channels.repo.js";
 import type { ChannelsService } from "../channels/channels.service.js";
 import type { OutboundMessages } from "../channels/outbound.js";
-import { HostGate } from "./host-gate.js";
+import { HostGate, SharedHostGate, type SiteGate } from "./host-gate.js";
 import { linkImportsRoutes } from "./link-imports.routes.js";
 import { LinkImports } from "./link-imports.service.js";
 import { linkCommands } from "./links.commands.js";
@@ -35,6 +39,8 @@ export interface LinksConfig {
   };
   links: { blobsDir: string; hostConcurrency: number; hostDelayMs: number; archiveMaxBytes: number };
   importMaxBytes: number;
+  /** With Redis (or on PostgreSQL), politeness towards a site holds across every process. */
+  redisUrl: string | null;
 }
 
 /** What this module needs of the search service: a rebuild source for its kind. */
@@ -134,12 +140,29 @@ export const linksModule = defineModule({
         deps.channels.messagesFor(link.owner_id, chats, text, { idempotencyKey: `link-ready:${link.id}` }),
       );
     };
+    // One process on SQLite: its own gate. Several processes share Redis or PostgreSQL: leases there.
+    const leases: Leases | undefined = config.redisUrl
+      ? new RedisLeases({ url: config.redisUrl })
+      : ctx.uow.kind === "postgres"
+        ? new SqlLeases(ctx.uow, systemClock, "links.host:")
+        : undefined;
+    const politeness = { concurrency: config.links.hostConcurrency, delayMs: config.links.hostDelayMs };
+    const shared = leases
+      ? new SharedHostGate({
+          ...politeness,
+          leases,
+          // Longer than any fetch may take (its deadline), so a slot outlives a dead holder only by this.
+          holdMs: config.fetch.timeoutMs + 30_000,
+          log: ctx.log,
+        })
+      : undefined;
+    const gate: SiteGate = shared ?? new HostGate(politeness);
     const pipeline = new LinkPipeline({
       uow: ctx.uow,
       repo,
       blobs,
       fetcher,
-      gate: new HostGate({ concurrency: config.links.hostConcurrency, delayMs: config.links.hostDelayMs }),
+      gate,
       queue: ctx.queue,
       clock: ctx.clock,
       log: ctx.log,
@@ -198,7 +221,11 @@ export const linksModule = defineModule({
           stop: async () => {},
         },
       ],
-      close: () => fetcher.close(),
+      close: async () => {
+        await fetcher.close();
+        await shared?.close();
+        await leases?.close();
+      },
     };
   },
 });
