@@ -9,6 +9,7 @@ import { channelsRoutes } from "./channels.routes.js";
 import { ChannelsService } from "./channels.service.js";
 import { InboundService } from "./inbound.service.js";
 import * as channelsMigration from "./migrations/0006-channels.js";
+import * as dueIndexMigration from "./migrations/0020-messages-due-index.js";
 import { channelsSend, OutboundMessages } from "./outbound.js";
 import { webhooksRoutes } from "./webhooks.routes.js";
 
@@ -21,7 +22,7 @@ export interface ChannelsConfig {
 /** WhatsApp and Telegram: linking chats to accounts, webhooks in, and every outbound message (as jobs). */
 export const channelsModule = defineModule({
   name: "channels",
-  migrations: { "0006-channels": channelsMigration },
+  migrations: { "0006-channels": channelsMigration, "0020-messages-due-index": dueIndexMigration },
   create(ctx, { config, text }: { config: ChannelsConfig; text: TextService }) {
     const providers: Channels = {};
     if (config.whatsapp) providers.whatsapp = new WhatsAppCloudChannel(config.whatsapp);

@@ -149,6 +149,42 @@ describe.each(ENGINES)("outbound messages as jobs (%s)", (engine) => {
     expect(row.status).toBe("failed");
     expect(row.last_error).toMatch(/not resent/);
   });
+  it("enqueueMany stores messages and their send jobs together, each key once; jobs started together share one claim", async () => {
+    const m = (to: string, key: string) => ({
+      ownerId: null,
+      channel: "telegram" as const,
+      address: to,
+      idempotencyKey: key,
+      content: { type: "text" as const, body: `to ${to}` },
+    });
+    await expect(
+      uow.transaction(async () => {
+        await outbox.enqueueMany([m("r1", "k:r1"), m("r2", "k:r2")]);
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow();
+    expect(await sendJobs()).toHaveLength(0);
+    const ids = await outbox.enqueueMany([m("a", "k:a"), m("b", "k:b"), m("a2", "k:a"), m("c", "k:c")]);
+    expect(ids.map((id) => id !== null)).toEqual([true, true, false, true]);
+    expect(await outbox.enqueueMany([m("b", "k:b"), m("d", "k:d")])).toEqual([null, expect.any(String)]);
+    expect(await sendJobs()).toHaveLength(4);
+    // One of them was interrupted mid-send earlier: the batched claim fails it and sends the others.
+    await database.db.updateTable("messages").set({ status: "sending" }).where("address", "=", "c").execute();
+    await queue.runDue();
+    expect(channel.sent.sort()).toEqual(["a", "b", "d"]);
+    expect(await statuses()).toEqual({ a: "sent", b: "sent", c: "failed", d: "sent" });
+    const sent = await database.db
+      .selectFrom("messages")
+      .select(["provider_id", "attempts"])
+      .where("status", "=", "sent")
+      .orderBy("address")
+      .execute();
+    expect(sent).toEqual([
+      { provider_id: "p-a", attempts: 1 },
+      { provider_id: "p-b", attempts: 1 },
+      { provider_id: "p-d", attempts: 1 },
+    ]);
+  });
 });
 
 async function waitFor(ok: () => boolean, ms = 10_000): Promise<void> {

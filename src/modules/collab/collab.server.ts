@@ -2,7 +2,7 @@ import type { Server as HttpServer, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Connection, Extension, Hocuspocus, onAuthenticatePayload } from "@hocuspocus/server";
 import type { WebSocket, WebSocketServer } from "ws";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
@@ -15,8 +15,7 @@ import { NOTE_BODY_MAX } from "../notes/notes.schemas.js";
 import type { LiveNotes, NotesService } from "../notes/notes.service.js";
 import { upgradeCredentials } from "../realtime/socket-auth.js";
 import type { CollabRepo } from "./collab.repo.js";
-import { colorOf, type EditorIdentity, inspectMessage } from "./collab-messages.js";
-import { applyText, BODY, mergeInto, seedState } from "./collab-text.js";
+import type { EditorIdentity } from "./collab-messages.js";
 import type { Rights, SharesService } from "./shares.service.js";
 
 /** Where the collab server answers WebSocket upgrades (documents are named by note id). */
@@ -62,6 +61,12 @@ export interface CollabContext {
 }
 
 /** One WebSocket: its flood bucket and the identity it has per authenticated document. */
+interface Libs {
+  Y: typeof import("yjs");
+  messages: typeof import("./collab-messages.js");
+  text: typeof import("./collab-text.js");
+}
+
 interface Peer {
   tokens: number;
   refilledAt: number;
@@ -80,6 +85,7 @@ const NOTE_ID = /^[0-9a-f-]{1,64}$/;
  */
 export class CollabServer implements LiveNotes {
   private hocuspocus: Hocuspocus | undefined;
+  private loaded: Libs | undefined;
   private wss: WebSocketServer | undefined;
   private server: HttpServer | undefined;
   private readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -102,6 +108,12 @@ export class CollabServer implements LiveNotes {
     readonly limits: CollabLimits = DEFAULT_COLLAB_LIMITS,
   ) {}
 
+  /** Yjs and what reads it, loaded with Hocuspocus at attach (none of it is needed before a connection). */
+  private get libs(): Libs {
+    if (!this.loaded) throw new Error("the collab server is not attached to a server");
+    return this.loaded;
+  }
+
   get instance(): Hocuspocus {
     if (!this.hocuspocus) throw new Error("the collab server is not attached to a server");
     return this.hocuspocus;
@@ -112,6 +124,12 @@ export class CollabServer implements LiveNotes {
     // Loaded by the collab role only.
     const { Hocuspocus } = await import("@hocuspocus/server");
     const { WebSocketServer } = await import("ws");
+    const [yjs, messages, text] = await Promise.all([
+      import("yjs"),
+      import("./collab-messages.js"),
+      import("./collab-text.js"),
+    ]);
+    this.loaded = { Y: yjs, messages, text };
     this.hocuspocus = new Hocuspocus({
       name: "readlog",
       quiet: true,
@@ -158,7 +176,9 @@ export class CollabServer implements LiveNotes {
       if (event !== "message") return on(event, listener);
       return on("message", (data: Buffer, isBinary: boolean) => {
         if (!this.withinRate(peer)) return this.refuse(ws, CLOSE.flood);
-        const checked = inspectMessage(new Uint8Array(data), (name) => peer.identities.get(name));
+        const checked = this.libs.messages.inspectMessage(new Uint8Array(data), (name) =>
+          peer.identities.get(name),
+        );
         if (!checked.ok) return this.refuse(ws, CLOSE.malformed);
         if (checked.data) listener(Buffer.from(checked.data), isBinary);
       });
@@ -199,7 +219,7 @@ export class CollabServer implements LiveNotes {
       if (!rights) throw new AppError(404, "not-found", "Not found", "Note not found");
       if (rights === "read") data.connectionConfig.readOnly = true;
       const name = (await this.d.repo.userName(actor.userId)) ?? "Someone";
-      const user = { id: actor.userId, name, color: colorOf(actor.userId) };
+      const user = { id: actor.userId, name, color: this.libs.messages.colorOf(actor.userId) };
       (data.context as { peer: Peer }).peer.identities.set(noteId, user);
       return { actor, credentials, link, rights, user };
     } catch (err) {
@@ -216,19 +236,24 @@ export class CollabServer implements LiveNotes {
     if (!note) throw new Error("note not found");
     let stored = await this.d.repo.doc(noteId);
     if (!stored) {
-      await this.d.repo.insertDocIfAbsent(noteId, seedState(note.body), note.version, this.now());
+      await this.d.repo.insertDocIfAbsent(
+        noteId,
+        this.libs.text.seedState(note.body),
+        note.version,
+        this.now(),
+      );
       stored = await this.d.repo.doc(noteId);
     }
-    Y.applyUpdate(document, stored!.state);
+    this.libs.Y.applyUpdate(document, stored!.state);
     // A version saved elsewhere since (or one a REST save claimed and a crash kept from the document): the
     // document was last stored with an earlier text, so bringing it to the note's is exact.
-    if (note.version > stored!.note_version || document.getText(BODY).toString() !== note.body)
-      applyText(document, note.body, "notes");
+    if (note.version > stored!.note_version || document.getText(this.libs.text.BODY).toString() !== note.body)
+      this.libs.text.applyText(document, note.body, "notes");
   }
 
   /** Saves the note's Markdown (a revision, its index entry) and the document's state in one transaction. */
   private async store(noteId: string, document: Y.Doc): Promise<void> {
-    const body = document.getText(BODY).toString();
+    const body = document.getText(this.libs.text.BODY).toString();
     if (body.length > NOTE_BODY_MAX) {
       this.d.log.warn({ noteId, length: body.length }, "collab: note over the size limit, not saved");
       return;
@@ -238,7 +263,7 @@ export class CollabServer implements LiveNotes {
       if (!note) return;
       const saved = await this.d.notes.saveEdited(noteId, body, this.lastEditor.get(noteId) ?? note.owner_id);
       if (!saved) return;
-      await this.d.repo.saveDoc(noteId, Y.encodeStateAsUpdate(document), saved.version, this.now());
+      await this.d.repo.saveDoc(noteId, this.libs.Y.encodeStateAsUpdate(document), saved.version, this.now());
     });
   }
 
@@ -302,7 +327,8 @@ export class CollabServer implements LiveNotes {
 
   /** LiveNotes: the text of the note's document open in this process, with what is typed and not stored yet. */
   text(noteId: string): string | undefined {
-    return this.hocuspocus?.documents.get(noteId)?.getText(BODY).toString();
+    const doc = this.hocuspocus?.documents.get(noteId);
+    return doc?.getText(this.libs.text.BODY).toString();
   }
 
   /**
@@ -314,7 +340,7 @@ export class CollabServer implements LiveNotes {
     await this.d.repo.claimVersion(noteId, version);
     this.d.uow.afterCommit(() => {
       const doc = this.hocuspocus?.documents.get(noteId);
-      if (doc && !mergeInto(doc, base, body, "notes"))
+      if (doc && !this.libs.text.mergeInto(doc, base, body, "notes"))
         this.d.log.warn({ noteId, version }, "collab: text typed while a REST save committed overlapped it");
     });
   }
@@ -333,8 +359,8 @@ export class CollabServer implements LiveNotes {
     // elsewhere is merged by the one process that claims it (with Redis, the edit reaches the others).
     if (!(await this.d.repo.claimVersion(noteId, version))) return;
     const base = (await this.d.notesRepo.revision(noteId, version - 1))?.body;
-    if (base === undefined) applyText(doc, note.body, "notes");
-    else if (!mergeInto(doc, base, note.body, "notes"))
+    if (base === undefined) this.libs.text.applyText(doc, note.body, "notes");
+    else if (!this.libs.text.mergeInto(doc, base, note.body, "notes"))
       this.d.log.warn({ noteId, version }, "collab: edits typed meanwhile overlapped a note saved elsewhere");
   }
 

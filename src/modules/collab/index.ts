@@ -1,4 +1,5 @@
 import type { DomainEvent } from "../../platform/events/event.js";
+import { attachOnFirstUse } from "../../platform/http/attach-on-first-use.js";
 import { defineModule } from "../../platform/module/module.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { noteDeleted, noteUpdated } from "../notes/notes.events.js";
@@ -8,7 +9,7 @@ import { userChanged } from "../users/users.events.js";
 import { noteLinkRevoked, noteShared, noteUnshared } from "./collab.events.js";
 import { CollabRepo } from "./collab.repo.js";
 import { collabRoutes } from "./collab.routes.js";
-import { CollabServer, DEFAULT_COLLAB_LIMITS } from "./collab.server.js";
+import { COLLAB_PATH, CollabServer, DEFAULT_COLLAB_LIMITS } from "./collab.server.js";
 import * as collab from "./migrations/0018-collab.js";
 import { redisExtension } from "./redis-extension.js";
 import { SharesService } from "./shares.service.js";
@@ -70,9 +71,14 @@ export const collabModule = defineModule({
       attachments: [
         {
           role: "collab",
+          // Hocuspocus and Yjs load on the first upgrade of /collab, not at start.
           attach: async (http) => {
             const url = deps.config.redisUrl;
-            await server.attach(http, url ? [await redisExtension(url)] : []);
+            attachOnFirstUse(http, {
+              matches: (path) => path === COLLAB_PATH || path.startsWith(`${COLLAB_PATH}/`),
+              attach: async () => server.attach(http, url ? [await redisExtension(url)] : []),
+              log: ctx.log,
+            });
           },
           close: () => server.close(),
         },

@@ -64,6 +64,9 @@ const RoomRef = Type.Object(
   { additionalProperties: false },
 );
 
+/** Where Socket.IO serves (its default path): polling requests and upgrades. */
+export const SOCKET_IO_PATH = "/socket.io/";
+
 export const userRoom = (userId: string) => `user:${userId}`;
 
 /** Room operations asked for by processes that serve no sockets (pub/sub), done by each that does. */
@@ -135,6 +138,7 @@ export class RealtimeGateway {
     // Loaded by the realtime role only (a worker process never needs it).
     const { Server } = await import("socket.io");
     const io = new Server(server, {
+      path: SOCKET_IO_PATH.slice(0, -1),
       serveClient: false,
       maxHttpBufferSize: limits.maxMessageBytes,
       // Clients reconnect and say what they saw last; the server replays from the database.

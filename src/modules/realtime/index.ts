@@ -1,9 +1,10 @@
 import type { Server } from "node:http";
 import type { DomainEvent } from "../../platform/events/event.js";
+import { attachOnFirstUse } from "../../platform/http/attach-on-first-use.js";
 import { defineModule } from "../../platform/module/module.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { userChanged } from "../users/users.events.js";
-import { RealtimeGateway } from "./gateway.js";
+import { RealtimeGateway, SOCKET_IO_PATH } from "./gateway.js";
 import { redisAdapter } from "./redis-adapter.js";
 
 /**
@@ -30,9 +31,17 @@ export const realtimeModule = defineModule({
       attachments: [
         {
           role: "realtime",
+          // Socket.IO loads on the first request or upgrade of /socket.io/, not at start.
           attach: async (server: Server) => {
             const url = deps.config.redisUrl;
-            await realtime.attach(server, url ? await redisAdapter(url) : undefined);
+            attachOnFirstUse(server, {
+              matches: (path) => path.startsWith(SOCKET_IO_PATH),
+              requests: true,
+              attach: async () => {
+                await realtime.attach(server, url ? await redisAdapter(url) : undefined);
+              },
+              log: ctx.log,
+            });
           },
           close: () => realtime.close(),
         },
