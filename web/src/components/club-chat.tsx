@@ -4,6 +4,7 @@ import { typingNow } from "../lib/chat-state";
 import { type ChatMessage, type ClubDetail, clubKeys } from "../lib/clubs";
 import { formatInstant } from "../lib/format";
 import { useClubChat } from "../lib/use-club-chat";
+import { ConfirmButton } from "./book-form";
 
 const REACTIONS = ["👍", "❤️", "😂", "😮", "🎉"];
 
@@ -13,9 +14,12 @@ function Message({
   names,
   timezone,
   chat,
+  moderator,
 }: {
   m: ChatMessage;
   me: string;
+  /** A moderator (or the owner) deletes anyone's message. */
+  moderator: boolean;
   names: Map<string, string>;
   timezone: string;
   chat: ReturnType<typeof useClubChat>;
@@ -100,6 +104,14 @@ function Message({
             </button>
           </>
         )}
+        {!mine && moderator && (
+          <ConfirmButton
+            label="Delete"
+            question={`Delete ${author}'s message for everyone?`}
+            onConfirm={() => void run(chat.remove(m.id))}
+            pending={false}
+          />
+        )}
       </div>
       {error && (
         <p className="field-error" role="alert">
@@ -175,7 +187,9 @@ export function ClubChat({ club, me, timezone }: { club: ClubDetail; me: string;
             ? "Live"
             : chat.connection === "connecting"
               ? "Connecting…"
-              : "Offline, reconnecting…"}
+              : chat.connection === "left"
+                ? "Closed"
+                : "Offline, reconnecting…"}
           {state.unread > 0 ? ` · ${state.unread} unread` : ""}
         </p>
       </div>
@@ -198,7 +212,15 @@ export function ClubChat({ club, me, timezone }: { club: ClubDetail; me: string;
       )}
       <ol className="chat-list" aria-label="Messages" aria-live="polite" ref={list}>
         {state.messages.map((m) => (
-          <Message key={m.id} m={m} me={me} names={names} timezone={timezone} chat={chat} />
+          <Message
+            key={m.id}
+            m={m}
+            me={me}
+            names={names}
+            timezone={timezone}
+            chat={chat}
+            moderator={club.role === "owner" || club.role === "moderator"}
+          />
         ))}
       </ol>
       {state.messages.length === 0 && chat.connection === "live" && (

@@ -21,3 +21,6 @@ export const inviteUrl = (token: string) =>
 
 export const roleLabel = (role: Club["role"]) =>
   ({ owner: "Owner", moderator: "Moderator", member: "Member" })[role as string] ?? String(role);
+
+/** Moderators and the owner manage the club: settings, invitations, anyone's messages. */
+export const isModerator = (role: Club["role"]) => role === "owner" || role === "moderator";

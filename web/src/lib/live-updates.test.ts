@@ -35,6 +35,18 @@ describe("live updates", () => {
   it("a changed account refreshes who is signed in", () => {
     expect(staleAfter("user.changed")).toEqual(["me"]);
   });
+  it("a note saved elsewhere (edited together) refreshes the notes, that note and search, nothing else", () => {
+    const client = new QueryClient();
+    for (const key of [["notes", {}], ["note", "n1"], ["note", "n2"], ["search", "q", ""], ["stats"]])
+      client.setQueryData(key, {});
+    applyLiveEvent(client, { id: "2", name: "note.updated", aggregateId: "n1", payload: { noteId: "n1" } });
+    const stale = client
+      .getQueryCache()
+      .getAll()
+      .filter((q) => q.isStale())
+      .map((q) => JSON.stringify(q.queryKey));
+    expect(stale.sort()).toEqual(['["note","n1"]', '["notes",{}]', '["search","q",""]']);
+  });
   it("anything else refreshes everything", () => {
     expect(staleAfter("library.imported")).toHaveLength(6);
   });

@@ -17,6 +17,7 @@ export const noteKeys = {
   notes: (filter: { bookId?: string; tag?: string }) => ["notes", filter] as const,
   note: (id: string) => ["note", id] as const,
   revisions: (id: string) => ["note", id, "revisions"] as const,
+  shares: (id: string) => ["note", id, "shares"] as const,
   highlights: (filter: { bookId?: string; targetId?: string }) => ["highlights", filter] as const,
   search: (q: string, kind?: string) => ["search", q, kind ?? ""] as const,
 };

@@ -1,14 +1,17 @@
 /**
- * The live chat of a club over Socket.IO (same origin, the session cookie authenticates the handshake):
+ * The live chat of a club over the app's one Socket.IO connection (lib/socket.ts, shared with live updates):
  * joins `club:<id>` (the server answers the history, who is here and the unread count; after a reconnect it
  * sends what was missed since the last message held), follows the room's events and sends with
  * acknowledgements (a refusal carries the API's status and detail).
  */
+
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { api, unwrap } from "../api/client";
 import { type ChatAction, chatReducer, EMPTY_CHAT } from "./chat-state";
-import type { ChatMessage } from "./clubs";
+import { type ChatMessage, clubKeys } from "./clubs";
+import { acquireSocket } from "./socket";
 
 type Ack<T> =
   | { ok: true; data: T }
@@ -29,34 +32,43 @@ async function call<T>(socket: Socket, event: string, payload: unknown): Promise
   return ack.data;
 }
 
-export type Connection = "connecting" | "live" | "offline";
+export type Connection = "connecting" | "live" | "offline" | "left";
+
+/** Why the server took this tab out of the club's room (`room:left`), in words. */
+const LEFT: Record<string, string> = {
+  removed: "You were removed from this club.",
+  left: "You left this club.",
+  "club-deleted": "This club was deleted.",
+};
 
 export function useClubChat(clubId: string, myId: string) {
   const [state, dispatch] = useReducer(chatReducer, EMPTY_CHAT);
   const [connection, setConnection] = useState<Connection>("connecting");
   const [problem, setProblem] = useState<string | null>(null);
   const socketRef = useRef<Socket | null>(null);
+  const queryClient = useQueryClient();
   const lastId = useRef<string | undefined>(undefined);
   lastId.current = state.messages.at(-1)?.id;
 
   useEffect(() => {
-    const socket = io({ withCredentials: true });
-    socketRef.current = socket;
+    const hold = acquireSocket();
+    const handlers: [string, (data: unknown) => void][] = [];
     const on = <T>(event: string, f: (data: T) => ChatAction | null) =>
-      socket.on(event, (data: T & { clubId?: string }) => {
-        if (data.clubId !== undefined && data.clubId !== clubId) return;
-        const action = f(data);
-        if (action) dispatch(action);
-      });
-    socket.on("connect", () => {
+      handlers.push([
+        event,
+        (data) => {
+          const d = data as T & { clubId?: string };
+          if (d.clubId !== undefined && d.clubId !== clubId) return;
+          const action = f(d);
+          if (action) dispatch(action);
+        },
+      ]);
+    const join = (socket: Socket) => {
       const after = lastId.current;
       call<{ history: { items: ChatMessage[]; more: boolean }; present: string[]; unread: number }>(
         socket,
         "room:join",
-        {
-          room: `club:${clubId}`,
-          ...(after ? { after } : {}),
-        },
+        { room: `club:${clubId}`, ...(after ? { after } : {}) },
       ).then(
         (data) => {
           dispatch({ type: "joined", ...data, catchUp: after !== undefined });
@@ -68,12 +80,9 @@ export function useClubChat(clubId: string, myId: string) {
           setProblem(err.message);
         },
       );
-    });
-    socket.on("disconnect", () => setConnection("offline"));
-    socket.on("connect_error", (err) => {
-      setConnection("offline");
-      setProblem(`The live chat could not connect (${err.message}); it keeps trying.`);
-    });
+    };
+    const listen = <T>(event: string, f: (data: T) => void) =>
+      handlers.push([event, f as (data: unknown) => void]);
     on<ChatMessage>("club:message", (m) => ({ type: "message", message: m, mine: m.authorId === myId }));
     on<{ messageId: string; body: string; editedAt: string }>("club:message-edited", (e) => ({
       type: "edited",
@@ -87,11 +96,54 @@ export function useClubChat(clubId: string, myId: string) {
     on<{ userId: string; online: boolean }>("club:presence", (e) => ({ type: "presence", ...e }));
     on<{ userId: string }>("club:typing", (e) => ({ type: "typing", userId: e.userId, at: Date.now() }));
     on<{ unread: number }>("club:read", (e) => ({ type: "unread", unread: e.unread }));
-    return () => {
-      socket.disconnect();
-      socketRef.current = null;
+    // The club itself changed (renamed, its book or schedule, someone joined, left or changed role).
+    on<unknown>("club:updated", () => {
+      void queryClient.invalidateQueries({ queryKey: clubKeys.club(clubId) });
+      return null;
+    });
+    on<unknown>("club:member", () => {
+      void queryClient.invalidateQueries({ queryKey: clubKeys.club(clubId) });
+      return null;
+    });
+    listen<{ room: string; reason: string }>("room:left", (e) => {
+      if (e.room !== `club:${clubId}`) return;
+      setConnection("left");
+      setProblem(LEFT[e.reason] ?? "You are no longer in this club.");
+      void queryClient.invalidateQueries({ queryKey: clubKeys.clubs });
+    });
+
+    let closed = false;
+    let socket: Socket | null = null;
+    const onConnect = () => socket && join(socket);
+    const onDisconnect = () => setConnection((c) => (c === "left" ? c : "offline"));
+    const onConnectError = (err: Error) => {
+      setConnection("offline");
+      setProblem(`The live chat could not connect (${err.message}); it keeps trying.`);
     };
-  }, [clubId, myId]);
+    void hold.socket.then((s) => {
+      if (closed) return;
+      socket = s;
+      socketRef.current = s;
+      for (const [event, f] of handlers) s.on(event, f);
+      s.on("connect", onConnect);
+      s.on("disconnect", onDisconnect);
+      s.on("connect_error", onConnectError);
+      // The app's connection may be up already (live updates opened it): join now.
+      if (s.connected) join(s);
+    });
+    return () => {
+      closed = true;
+      socketRef.current = null;
+      if (socket) {
+        for (const [event, f] of handlers) socket.off(event, f);
+        socket.off("connect", onConnect);
+        socket.off("disconnect", onDisconnect);
+        socket.off("connect_error", onConnectError);
+        if (socket.connected) socket.emit("room:leave", { room: `club:${clubId}` }, () => {});
+      }
+      hold.release();
+    };
+  }, [clubId, myId, queryClient]);
 
   const emit = useCallback(
     async <T>(event: string, payload: Record<string, unknown>): Promise<T> => {

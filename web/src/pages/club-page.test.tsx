@@ -13,8 +13,21 @@ const socket = vi.hoisted(() => {
     handlers: new Map<string, Fn[]>(),
     emitted: [] as { event: string; payload: unknown }[],
     answer: (_event: string, _payload: unknown): unknown => ({ ok: true }),
+    opened: 0,
+    auth: {} as unknown,
     on(event: string, fn: Fn) {
       s.handlers.set(event, [...(s.handlers.get(event) ?? []), fn]);
+      return s;
+    },
+    off(event: string, fn: Fn) {
+      s.handlers.set(
+        event,
+        (s.handlers.get(event) ?? []).filter((f) => f !== fn),
+      );
+      return s;
+    },
+    emit(event: string, payload: unknown) {
+      s.emitted.push({ event, payload });
       return s;
     },
     timeout() {
@@ -33,6 +46,7 @@ const socket = vi.hoisted(() => {
     },
     reset() {
       s.connected = false;
+      s.opened = 0;
       s.handlers.clear();
       s.emitted = [];
     },
@@ -41,6 +55,7 @@ const socket = vi.hoisted(() => {
 });
 vi.mock("socket.io-client", () => ({
   io: () => {
+    socket.opened += 1;
     queueMicrotask(() => {
       socket.connected = true;
       socket.serverSends("connect", undefined);

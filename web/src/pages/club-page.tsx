@@ -1,53 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { Link, useLocation, useParams } from "wouter";
 import { api, unwrap } from "../api/client";
 import { toProblem } from "../api/problem";
 import { ConfirmButton } from "../components/book-form";
 import { ClubChat } from "../components/club-chat";
+import { ClubInvites, ClubSettings, MemberActions, MyMembership } from "../components/club-settings";
 import { ProblemAlert } from "../components/form";
 import { QueryState } from "../components/states";
-import { type ClubDetail, clubKeys, inviteUrl, roleLabel } from "../lib/clubs";
+import { type ClubDetail, clubKeys, isModerator, roleLabel } from "../lib/clubs";
 import { formatDay, formatNumber } from "../lib/format";
 import { useMe } from "../lib/session";
-
-function InviteLink({ club }: { club: ClubDetail }) {
-  const [url, setUrl] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/clubs/{id}/invites", {
-          params: { path: { id: club.id } },
-          body: { link: { expiresInHours: 72 } },
-        }),
-      ),
-    onSuccess: (invite) => setUrl(invite.token ? inviteUrl(invite.token) : null),
-  });
-  return (
-    <div className="stack">
-      <button type="button" className="button" onClick={() => create.mutate()} disabled={create.isPending}>
-        Make an invitation link
-      </button>
-      {create.error && <ProblemAlert problem={toProblem(create.error)} />}
-      {url && (
-        <div className="field">
-          <label htmlFor="invite-url">Invitation link (valid 3 days; shown once)</label>
-          <div className="row">
-            <input id="invite-url" readOnly value={url} onFocus={(e) => e.target.select()} />
-            <button
-              type="button"
-              className="button"
-              onClick={() => void navigator.clipboard?.writeText(url).then(() => setCopied(true))}
-            >
-              {copied ? "Copied" : "Copy"}
-            </button>
-          </div>
-        </div>
-      )}
-    </div>
-  );
-}
 
 function Members({ club }: { club: ClubDetail }) {
   return (
@@ -55,19 +17,21 @@ function Members({ club }: { club: ClubDetail }) {
       <h2 id="members-title">Members ({club.members.length})</h2>
       <ul className="item-list" aria-label="Members">
         {club.members.map((m) => (
-          <li key={m.userId} className="row spread">
-            <span>
-              {m.name} <span className="muted small">{roleLabel(m.role)}</span>
-            </span>
-            <span className="muted small">
-              {m.progress?.page != null
-                ? `p. ${formatNumber(m.progress.page)}${m.progress.totalPages ? ` of ${formatNumber(m.progress.totalPages)}` : ""}`
-                : ""}
-            </span>
+          <li key={m.userId} className="member">
+            <div className="row spread">
+              <span>
+                {m.name} <span className="muted small">{roleLabel(m.role)}</span>
+              </span>
+              <span className="muted small">
+                {m.progress?.page != null
+                  ? `p. ${formatNumber(m.progress.page)}${m.progress.totalPages ? ` of ${formatNumber(m.progress.totalPages)}` : ""}`
+                  : ""}
+              </span>
+            </div>
+            <MemberActions club={club} member={m} />
           </li>
         ))}
       </ul>
-      {club.role !== "member" && <InviteLink club={club} />}
     </section>
   );
 }
@@ -131,7 +95,7 @@ export function ClubPage() {
             <div className="row spread">
               <h1>{c.name}</h1>
               <ConfirmButton
-                label="Leave"
+                label="Leave the club"
                 question={`Leave ${c.name}?`}
                 onConfirm={() => leave.mutate()}
                 pending={leave.isPending}
@@ -144,6 +108,9 @@ export function ClubPage() {
               <div>
                 <Reading club={c} />
                 <Members club={c} />
+                {isModerator(c.role) && <ClubInvites club={c} />}
+                <MyMembership club={c} />
+                {isModerator(c.role) && <ClubSettings key={c.name + JSON.stringify(c.reading)} club={c} />}
               </div>
             </div>
           </>

@@ -1,9 +1,19 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fakeApi, json, problem } from "../test/fake-api";
 import { renderPage } from "../test/render";
 import { NotePage } from "./note-page";
+
+// The live editor (Yjs, CodeMirror, Hocuspocus) runs in a real browser: test/e2e/notes-together.test.ts.
+vi.mock("../components/note-together", () => ({
+  default: ({ noteId, link }: { noteId: string; link?: string }) => (
+    <p>
+      live editor of {noteId}
+      {link ? ` with ${link}` : ""}
+    </p>
+  ),
+}));
 
 function note(version = 2) {
   return {
@@ -70,20 +80,102 @@ describe("NotePage", () => {
     expect(screen.getByRole("link", { name: "Arrakis" }).getAttribute("href")).toBe("/notes/n2");
   });
 
-  it("saves with ifVersion and says plainly when someone saved in between (409)", async () => {
+  it("edits the text together (the live editor, on its own chunk) and saves title, tags and book apart", async () => {
     setup();
-    fakeApi.on("PATCH /api/notes/n1", () =>
-      problem(409, "The note is at version 3, not 2: reload it and retry"),
-    );
+    fakeApi.on("PATCH /api/notes/n1", () => json(note(3)));
     render();
     await userEvent.click(await screen.findByRole("button", { name: "Edit" }));
-    const box = screen.getByLabelText("Note (Markdown)");
-    await userEvent.type(box, " More.");
-    await userEvent.click(screen.getByRole("button", { name: "Save" }));
-    const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toContain("this note changed meanwhile");
-    expect(fakeApi.callsTo("PATCH", "/api/notes/n1")[0]?.body).toMatchObject({ ifVersion: 2 });
-    expect((box as HTMLTextAreaElement).value).toContain("More.");
+    expect(await screen.findByText("live editor of n1")).toBeTruthy();
+    const title = screen.getByLabelText("Title");
+    await userEvent.clear(title);
+    await userEvent.type(title, "Melange");
+    await userEvent.click(screen.getByRole("button", { name: "Save title, tags and book" }));
+    await waitFor(() =>
+      expect(fakeApi.callsTo("PATCH", "/api/notes/n1")[0]?.body).toEqual({
+        title: "Melange",
+        tags: ["sf"],
+        bookId: null,
+      }),
+    );
+    // The text is not sent over REST: the collab server stores it.
+    expect(fakeApi.callsTo("PATCH", "/api/notes/n1")[0]?.body).not.toHaveProperty("body");
+    await userEvent.click(screen.getByRole("button", { name: "Stop editing" }));
+    expect(screen.queryByText("live editor of n1")).toBeNull();
+  });
+
+  it("shares with an account, makes a link shown once, revokes it and stops sharing (owner)", async () => {
+    setup();
+    let shares = { accounts: [] as unknown[], links: [] as unknown[] };
+    fakeApi.on("GET /api/notes/n1/shares", () => json(shares));
+    fakeApi.on("POST /api/notes/n1/shares", () => {
+      shares = { ...shares, accounts: [{ userId: "u2", name: "Bob", role: "viewer", expiresAt: null }] };
+      return new Response(null, { status: 204 });
+    });
+    fakeApi.on("POST /api/notes/n1/links", () => {
+      const link = {
+        id: "l1",
+        noteId: "n1",
+        role: "editor",
+        expiresAt: null,
+        createdAt: "2026-11-02T10:00:00Z",
+      };
+      shares = { ...shares, links: [link] };
+      return json({ ...link, token: "s3cret" }, 201);
+    });
+    fakeApi.on("DELETE /api/notes/n1/links/l1", () => {
+      shares = { ...shares, links: [] };
+      return new Response(null, { status: 204 });
+    });
+    fakeApi.on("DELETE /api/notes/n1/shares/u2", () => {
+      shares = { ...shares, accounts: [] };
+      return new Response(null, { status: 204 });
+    });
+    render();
+    const sharing = await screen.findByRole("region", { name: "Sharing" });
+    await userEvent.type(within(sharing).getByLabelText("Share with (their email)"), "bob@example.com");
+    await userEvent.selectOptions(within(sharing).getByLabelText("They"), "viewer");
+    await userEvent.click(within(sharing).getByRole("button", { name: "Share" }));
+    const people = await within(sharing).findByRole("list", { name: "People it is shared with" });
+    expect(within(people).getByText("Bob")).toBeTruthy();
+    expect(fakeApi.callsTo("POST", "/api/notes/n1/shares")[0]?.body).toEqual({
+      email: "bob@example.com",
+      role: "viewer",
+    });
+
+    await userEvent.selectOptions(within(sharing).getByLabelText("Whoever has the link"), "editor");
+    await userEvent.selectOptions(within(sharing).getByLabelText("for"), "Until revoked");
+    await userEvent.click(within(sharing).getByRole("button", { name: "Make a link" }));
+    const url = (await within(sharing).findByLabelText(/The link \(shown once/)) as HTMLInputElement;
+    expect(url.value).toMatch(/\/notes\/n1\?link=s3cret$/);
+    expect(fakeApi.callsTo("POST", "/api/notes/n1/links")[0]?.body).toEqual({
+      role: "editor",
+      expiresInHours: null,
+    });
+    const links = await within(sharing).findByRole("list", { name: "Live links" });
+    await userEvent.click(within(links).getByRole("button", { name: "Revoke this link" }));
+    await waitFor(() => expect(within(sharing).queryByRole("list", { name: "Live links" })).toBeNull());
+    await userEvent.click(within(people).getByRole("button", { name: "Stop sharing with Bob" }));
+    await waitFor(() => expect(fakeApi.callsTo("DELETE", "/api/notes/n1/shares/u2")).toHaveLength(1));
+  });
+
+  it("a note shared with me: no Delete, no Sharing, the live editor when I edit", async () => {
+    setup();
+    fakeApi.on("GET /api/notes/n1", () => json({ ...note(), ownerId: "u9" }));
+    render();
+    expect(await screen.findByText("Shared with you.")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    expect(screen.queryByRole("region", { name: "Sharing" })).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Edit" }));
+    expect(await screen.findByText("live editor of n1")).toBeTruthy();
+    expect(screen.queryByLabelText("Title")).toBeNull();
+  });
+
+  it("opens a note by its share link: the live editor with the link's secret", async () => {
+    setup();
+    fakeApi.on("GET /api/notes/n1", () => problem(404, "Note not found"));
+    render("/notes/n1?link=s3cret");
+    expect(await screen.findByRole("heading", { level: 1, name: "Shared note" })).toBeTruthy();
+    expect(await screen.findByText("live editor of n1 with s3cret")).toBeTruthy();
   });
 
   it("lists revisions and restores an earlier one", async () => {

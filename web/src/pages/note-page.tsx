@@ -1,59 +1,42 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
-import { Link, useLocation, useParams } from "wouter";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { Link, useLocation, useParams, useSearchParams } from "wouter";
 import { api, unwrap } from "../api/client";
-import { toProblem } from "../api/problem";
+import { ProblemError, toProblem } from "../api/problem";
 import { ConfirmButton } from "../components/book-form";
 import { Field, ProblemAlert, SubmitButton, useSubmit } from "../components/form";
 import { Markdown } from "../components/markdown";
-import { Empty, QueryState } from "../components/states";
+import { NoteSharing } from "../components/note-sharing";
+import { Empty, Loading, QueryState } from "../components/states";
 import { formatInstant } from "../lib/format";
 import { type NoteDetail, noteKeys, tagsOf } from "../lib/notes";
 import { useMe } from "../lib/session";
 
-/** The 409 of a save over a newer version, in words. */
-const CONFLICT =
-  "Someone (or another tab) saved this note after you opened it. Your text is still here: copy it, reload the page to see theirs, then save again.";
-
-function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: string) => void }) {
+/** A new note: its Markdown in a plain text box (it is edited together once it exists). */
+function NewNote({ onSaved }: { onSaved: (id: string) => void }) {
   const queryClient = useQueryClient();
   const books = useQuery({
     queryKey: ["books", "all"],
     queryFn: () => unwrap(api.GET("/api/books", { params: { query: { limit: 200 } } })),
   });
-  const [title, setTitle] = useState(note?.title ?? "");
-  const [body, setBody] = useState(note?.body ?? "");
-  const [tags, setTags] = useState(note?.tags.join(", ") ?? "");
-  const [bookId, setBookId] = useState(
-    note?.bookId ?? new URLSearchParams(location.search).get("book") ?? "",
-  );
+  const [title, setTitle] = useState("");
+  const [body, setBody] = useState("");
+  const [tags, setTags] = useState("");
+  const [bookId, setBookId] = useState(new URLSearchParams(location.search).get("book") ?? "");
   const [tab, setTab] = useState<"write" | "preview">("write");
   const form = useSubmit({
     validate: () => ({ body: body.trim() === "" ? "Write something first" : undefined }),
     submit: () =>
-      note
-        ? unwrap(
-            api.PATCH("/api/notes/{id}", {
-              params: { path: { id: note.id } },
-              body: {
-                title: title.trim() || null,
-                body,
-                tags: tagsOf(tags),
-                bookId: bookId || null,
-                ifVersion: note.version,
-              },
-            }),
-          )
-        : unwrap(
-            api.POST("/api/notes", {
-              body: {
-                body,
-                tags: tagsOf(tags),
-                ...(title.trim() ? { title: title.trim() } : {}),
-                ...(bookId ? { bookId } : {}),
-              },
-            }),
-          ),
+      unwrap(
+        api.POST("/api/notes", {
+          body: {
+            body,
+            tags: tagsOf(tags),
+            ...(title.trim() ? { title: title.trim() } : {}),
+            ...(bookId ? { bookId } : {}),
+          },
+        }),
+      ),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: ["notes"] });
       void queryClient.invalidateQueries({ queryKey: noteKeys.note(saved.id) });
@@ -65,16 +48,9 @@ function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: stri
   useEffect(() => {
     if (form.errors.body) setTab("write");
   }, [form.errors.body]);
-  const conflict = form.problem && form.problem.status === 409;
   return (
     <form onSubmit={form.onSubmit} noValidate className="card stack">
-      {conflict ? (
-        <div className="alert alert-error" role="alert">
-          <strong>Not saved: this note changed meanwhile.</strong> {CONFLICT}
-        </div>
-      ) : (
-        <ProblemAlert problem={form.problem} />
-      )}
+      <ProblemAlert problem={form.problem} />
       <Field label="Title" hint="Other notes link here with [[its title]]" error={form.errors.title}>
         {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} />}
       </Field>
@@ -127,6 +103,66 @@ function Editor({ note, onSaved }: { note: NoteDetail | null; onSaved: (id: stri
       </Field>
       <div className="row">
         <SubmitButton pending={form.pending}>Save</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+/** An existing note's title, tags and book (its text is edited together, beside it). */
+function Details({ note }: { note: NoteDetail }) {
+  const queryClient = useQueryClient();
+  const books = useQuery({
+    queryKey: ["books", "all"],
+    queryFn: () => unwrap(api.GET("/api/books", { params: { query: { limit: 200 } } })),
+  });
+  const [title, setTitle] = useState(note.title ?? "");
+  const [tags, setTags] = useState(note.tags.join(", "));
+  const [bookId, setBookId] = useState(note.bookId ?? "");
+  const [saved, setSaved] = useState(false);
+  const form = useSubmit({
+    submit: () =>
+      unwrap(
+        api.PATCH("/api/notes/{id}", {
+          params: { path: { id: note.id } },
+          body: { title: title.trim() || null, tags: tagsOf(tags), bookId: bookId || null },
+        }),
+      ),
+    onSuccess: (n) => {
+      setSaved(true);
+      void queryClient.invalidateQueries({ queryKey: ["notes"] });
+      void queryClient.invalidateQueries({ queryKey: noteKeys.note(n.id) });
+    },
+  });
+  const edit = (set: (v: string) => void) => (e: { target: { value: string } }) => {
+    setSaved(false);
+    set(e.target.value);
+  };
+  return (
+    <form onSubmit={form.onSubmit} noValidate className="card stack" aria-label="Title, tags and book">
+      <ProblemAlert problem={form.problem} />
+      <Field label="Title" hint="Other notes link here with [[its title]]" error={form.errors.title}>
+        {(p) => <input {...p} value={title} onChange={edit(setTitle)} />}
+      </Field>
+      <Field label="Tags" hint="Separated by commas" error={form.errors.tags}>
+        {(p) => <input {...p} value={tags} onChange={edit(setTags)} />}
+      </Field>
+      <Field label="Book" error={form.errors.bookId}>
+        {(p) => (
+          <select {...p} value={bookId} onChange={edit(setBookId)}>
+            <option value="">No book</option>
+            {books.data?.items.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.title}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="row">
+        <SubmitButton pending={form.pending}>Save title, tags and book</SubmitButton>
+        <span className="muted small" role="status">
+          {saved ? "Saved" : ""}
+        </span>
       </div>
     </form>
   );
@@ -218,12 +254,44 @@ function ViewNote({ note }: { note: NoteDetail }) {
   );
 }
 
+/** The live editor, on its own chunk (Yjs, CodeMirror and the provider load when a note is edited). */
+const NoteTogether = lazy(() => import("../components/note-together"));
+
+function LiveEditor({ noteId, link }: { noteId: string; link?: string | undefined }) {
+  const queryClient = useQueryClient();
+  return (
+    <Suspense fallback={<Loading label="Opening the editor…" />}>
+      <NoteTogether
+        noteId={noteId}
+        link={link}
+        onEnded={() => void queryClient.invalidateQueries({ queryKey: noteKeys.note(noteId) })}
+      />
+    </Suspense>
+  );
+}
+
+/** A note opened with a share link by someone it is not otherwise shared with: its text, live. */
+function LinkedNote({ noteId, link }: { noteId: string; link: string }) {
+  return (
+    <>
+      <h1>Shared note</h1>
+      <p className="muted">You opened this note with a link its owner shared.</p>
+      <LiveEditor noteId={noteId} link={link} />
+    </>
+  );
+}
+
 export function NotePage() {
   const { id = "new" } = useParams<{ id: string }>();
+  const [params] = useSearchParams();
+  const link = params.get("link") ?? undefined;
   const [, navigate] = useLocation();
   const queryClient = useQueryClient();
-  const [editing, setEditing] = useState(id === "new");
-  useEffect(() => setEditing(id === "new"), [id]);
+  const me = useMe();
+  const [editing, setEditing] = useState(false);
+  // A new note, or a share link, opens with the editor; another note with its rendered text.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when another note opens (id is the trigger)
+  useEffect(() => setEditing(link !== undefined), [id, link]);
   const note = useQuery({
     queryKey: noteKeys.note(id),
     queryFn: () => unwrap(api.GET("/api/notes/{id}", { params: { path: { id } } })),
@@ -236,6 +304,12 @@ export function NotePage() {
       navigate("/notes", { replace: true });
     },
   });
+  const stopEditing = () => {
+    setEditing(false);
+    // The server stores the text a moment after the last change: show what it rendered then.
+    void queryClient.invalidateQueries({ queryKey: noteKeys.note(id) });
+    setTimeout(() => void queryClient.invalidateQueries({ queryKey: noteKeys.note(id) }), 3_000);
+  };
   const back = (
     <p>
       <Link href="/notes">← Notes</Link>
@@ -246,50 +320,67 @@ export function NotePage() {
       <>
         {back}
         <h1>New note</h1>
-        <Editor note={null} onSaved={(saved) => navigate(`/notes/${saved}`, { replace: true })} />
+        <NewNote onSaved={(saved) => navigate(`/notes/${saved}`, { replace: true })} />
+      </>
+    );
+  if (link && note.error instanceof ProblemError && note.error.status === 404)
+    return (
+      <>
+        {back}
+        <LinkedNote noteId={id} link={link} />
       </>
     );
   return (
     <>
       {back}
       <QueryState query={note} loading="Loading the note…">
-        {(n) => (
-          <>
-            <div className="row spread">
-              <h1>{n.title || "Untitled note"}</h1>
-              <div className="row">
-                <button
-                  type="button"
-                  className="button"
-                  aria-expanded={editing}
-                  onClick={() => setEditing(!editing)}
-                >
-                  {editing ? "Stop editing" : "Edit"}
-                </button>
-                <ConfirmButton
-                  label="Delete"
-                  question="Delete this note and its revisions?"
-                  onConfirm={() => remove.mutate()}
-                  pending={remove.isPending}
-                />
+        {(n) => {
+          const mine = n.ownerId === me.id;
+          return (
+            <>
+              <div className="row spread">
+                <h1>{n.title || "Untitled note"}</h1>
+                <div className="row">
+                  <button
+                    type="button"
+                    className="button"
+                    aria-expanded={editing}
+                    onClick={() => (editing ? stopEditing() : setEditing(true))}
+                  >
+                    {editing ? "Stop editing" : "Edit"}
+                  </button>
+                  {mine && (
+                    <ConfirmButton
+                      label="Delete"
+                      question="Delete this note and its revisions?"
+                      onConfirm={() => remove.mutate()}
+                      pending={remove.isPending}
+                    />
+                  )}
+                </div>
               </div>
-            </div>
-            {remove.error && <ProblemAlert problem={toProblem(remove.error)} />}
-            {n.bookId && (
-              <p>
-                On <Link href={`/books/${n.bookId}`}>its book</Link>
-              </p>
-            )}
-            {editing ? (
-              <Editor key={n.version} note={n} onSaved={() => setEditing(false)} />
-            ) : n.body.trim() ? (
-              <ViewNote note={n} />
-            ) : (
-              <Empty title="This note is empty" />
-            )}
-            <Revisions note={n} />
-          </>
-        )}
+              {remove.error && <ProblemAlert problem={toProblem(remove.error)} />}
+              {!mine && <p className="muted small">Shared with you.</p>}
+              {n.bookId && mine && (
+                <p>
+                  On <Link href={`/books/${n.bookId}`}>its book</Link>
+                </p>
+              )}
+              {editing ? (
+                <>
+                  <LiveEditor noteId={n.id} link={link} />
+                  {mine && <Details key={n.updatedAt} note={n} />}
+                </>
+              ) : n.body.trim() ? (
+                <ViewNote note={n} />
+              ) : (
+                <Empty title="This note is empty" />
+              )}
+              {mine && <NoteSharing noteId={n.id} />}
+              <Revisions note={n} />
+            </>
+          );
+        }}
       </QueryState>
     </>
   );

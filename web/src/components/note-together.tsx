@@ -1,0 +1,178 @@
+/**
+ * A note's text edited together in the browser: a Yjs document served by the collab role (Hocuspocus at
+ * /collab, authenticated by the session cookie, or a share link's secret), bound to CodeMirror 6 with
+ * y-codemirror.next, with collaborators' cursors and names. Viewers get a read-only editor; edits made
+ * while offline stay in the document and merge when the provider reconnects; a revoked access, a deleted
+ * note or an ended session close the editor with the reason. The server stores the text (and a revision)
+ * a couple of seconds after the last change: there is no Save button.
+ *
+ * Loaded on its own (React.lazy) when a note is opened for editing, so Yjs and CodeMirror stay out of the
+ * first page's JavaScript.
+ */
+import { defaultKeymap } from "@codemirror/commands";
+import { Compartment, EditorState } from "@codemirror/state";
+import { EditorView, keymap } from "@codemirror/view";
+import { HocuspocusProvider } from "@hocuspocus/provider";
+import { useEffect, useId, useRef, useState } from "react";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
+import * as Y from "yjs";
+import {
+  type CollabStatus,
+  ENDED_TEXT,
+  endedByClose,
+  endedByRefusal,
+  statusText,
+} from "../lib/collab-status";
+import { type Peer, peersOf } from "../lib/peer-colors";
+import { remoteCursors } from "../lib/remote-cursors";
+
+/** The note's shared type: its Markdown (docs/realtime.md). */
+const BODY = "body";
+
+export function collabUrl(link?: string): string {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  const query = link ? `?link=${encodeURIComponent(link)}` : "";
+  return `${scheme}://${window.location.host}/collab${query}`;
+}
+
+export function NoteTogether({
+  noteId,
+  link,
+  onEnded,
+}: {
+  noteId: string;
+  /** A share link's secret, when the note was opened with one. */
+  link?: string | undefined;
+  /** Told once when editing ends for good (the page refreshes what it shows). */
+  onEnded?: () => void;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState<CollabStatus>({ state: "connecting" });
+  const [unsent, setUnsent] = useState(0);
+  const [peers, setPeers] = useState<Peer[]>([]);
+  const ended = useRef(onEnded);
+  ended.current = onEnded;
+  const statusId = useId();
+  const labelId = useId();
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const ytext = doc.getText(BODY);
+    const editable = new Compartment();
+    let readOnly = true;
+    let synced = false;
+    let over = false;
+    const provider = new HocuspocusProvider({
+      url: collabUrl(link),
+      name: noteId,
+      document: doc,
+      token: null,
+    });
+    const awareness = provider.awareness;
+    if (!awareness) throw new Error("the provider has no awareness");
+    const undoManager = new Y.UndoManager(ytext);
+    const view = new EditorView({
+      parent: host.current ?? undefined,
+      state: EditorState.create({
+        doc: ytext.toString(),
+        extensions: [
+          keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
+          yCollab(ytext, null, { undoManager }),
+          remoteCursors(ytext, awareness),
+          EditorView.lineWrapping,
+          // Not editable until the server said what this connection may do.
+          editable.of([EditorView.editable.of(false), EditorState.readOnly.of(true)]),
+          EditorView.contentAttributes.of({
+            "aria-labelledby": labelId,
+            "aria-describedby": statusId,
+          }),
+        ],
+      }),
+    });
+    const setEditable = (can: boolean) =>
+      view.dispatch({
+        effects: editable.reconfigure([EditorView.editable.of(can), EditorState.readOnly.of(!can)]),
+      });
+    const end = (why: CollabStatus) => {
+      if (over) return;
+      over = true;
+      setStatus(why);
+      setEditable(false);
+      // No reconnecting: what ended stays ended (a new visit asks again).
+      queueMicrotask(() => provider.destroy());
+      ended.current?.();
+    };
+    provider.on("authenticated", ({ scope }: { scope: string }) => {
+      readOnly = scope === "readonly";
+    });
+    provider.on("authenticationFailed", ({ reason }: { reason: string }) =>
+      end({ state: "ended", why: endedByRefusal(reason) }),
+    );
+    provider.on("synced", () => {
+      if (over) return;
+      synced = true;
+      setStatus({ state: "live", readOnly });
+      setEditable(!readOnly);
+    });
+    provider.on("close", ({ event }: { event: { code?: number; reason?: string } }) => {
+      const why = endedByClose(event.code, event.reason);
+      if (why) return end({ state: "ended", why });
+      if (over) return;
+      // Offline: a writer goes on writing (the document keeps it; it merges on reconnect).
+      setStatus(synced ? { state: "offline", readOnly } : { state: "connecting" });
+    });
+    provider.on("unsyncedChanges", ({ number }: { number: number }) => setUnsent(number));
+    const onPeers = () => setPeers(peersOf(awareness.getStates(), doc.clientID));
+    awareness.on("change", onPeers);
+    return () => {
+      over = true;
+      awareness.off("change", onPeers);
+      provider.destroy();
+      view.destroy();
+      undoManager.destroy();
+      doc.destroy();
+    };
+  }, [noteId, link, labelId, statusId]);
+
+  const closed = status.state === "ended";
+  return (
+    <section className="card stack note-together" aria-labelledby={labelId}>
+      <div className="row spread">
+        <h2 id={labelId} className="h3">
+          Note (Markdown), edited together
+        </h2>
+        <p className="muted small" role="status" id={statusId}>
+          {statusText(status, unsent)}
+        </p>
+      </div>
+      {closed && (
+        <p className="alert alert-error" role="alert">
+          {ENDED_TEXT[status.why]}
+        </p>
+      )}
+      {(status.state === "live" || status.state === "offline") && status.readOnly && (
+        <p className="muted small">
+          You can read this note as it is written; you were given view rights only.
+        </p>
+      )}
+      <ul className="peer-list" aria-label="Editing now">
+        {peers.length === 0 ? (
+          <li className="muted small">Nobody else has it open.</li>
+        ) : (
+          peers.map((p) => (
+            <li key={p.clientId} className={`peer ${p.className}`}>
+              {p.name}
+            </li>
+          ))
+        )}
+      </ul>
+      <div ref={host} className={closed ? "note-editor closed" : "note-editor"} />
+      <p className="hint">
+        Saved for everyone as you type (a revision a couple of seconds after the last change). Link to a book
+        or another note with [[its title]].
+      </p>
+    </section>
+  );
+}
+
+export default NoteTogether;
