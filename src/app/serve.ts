@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import pino from "pino";
 import { collectDefaultMetrics } from "prom-client";
 import { type Config, loadConfig } from "../config.js";
+import { AppError } from "../platform/errors.js";
+import { problemDocument } from "../platform/http/problem.js";
 import { assemble } from "./assemble.js";
 import { startBackground } from "./background.js";
 import { buildHttpApp } from "./http.js";
@@ -28,7 +30,21 @@ export async function serve(
     .filter((a) => roles.includes(a.role as Role));
   // A role that serves WebSockets alone gets a bare server: it answers nothing but its upgrades.
   const bare: Server | undefined =
-    !http && attachments.length > 0 ? createServer((_req, res) => res.writeHead(404).end()) : undefined;
+    !http && attachments.length > 0
+      ? createServer((req, res) => {
+          const body = JSON.stringify(
+            problemDocument(
+              new AppError(404, "not-found", "Not found", "This process serves WebSockets only"),
+              req.url,
+            ),
+          );
+          res.writeHead(404, {
+            "content-type": "application/problem+json",
+            "content-length": Buffer.byteLength(body),
+          });
+          res.end(body);
+        })
+      : undefined;
   for (const a of attachments) await a.attach((http?.server ?? bare)!);
   if (http) await http.listen({ port: config.port, host: config.host });
   if (bare) await new Promise<void>((resolve) => bare.listen(config.port, config.host, resolve));

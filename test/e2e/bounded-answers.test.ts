@@ -137,7 +137,10 @@ describe("validation answers are bounded whatever the body", () => {
     let sent = 0;
     for (const route of t.app.routeTable) {
       const method = String(route.method);
-      if (!(route.schema as { body?: unknown } | undefined)?.body) continue;
+      const body = (route.schema as { body?: { format?: string } } | undefined)?.body;
+      // A raw file (format binary) is read as a stream by its importer, not parsed as JSON: the import
+      // tests and the fuzzer send those files.
+      if (!body || body.format === "binary") continue;
       const url = route.url.replace(/:(\w+)/g, (_, p: string) => (p === "year" ? "2026" : "does-not-exist"));
       for (const [shape, payload] of Object.entries(shapes)) {
         const r = await user.request({

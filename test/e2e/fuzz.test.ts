@@ -24,7 +24,8 @@ interface Operation {
   method: string;
   path: string;
   params: { name: string; in: string; required?: boolean; schema: SchemaNode }[];
-  body?: { type: string; schema: SchemaNode };
+  /** The request body: its media types (the first is the usual one) and the schema. */
+  body?: { type: string; types: string[]; schema: SchemaNode };
 }
 
 const doc = JSON.parse(readFileSync("openapi.json", "utf8")) as {
@@ -45,7 +46,9 @@ const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, ops]) 
       method: method.toUpperCase(),
       path,
       params: op.parameters ?? [],
-      ...(type && content ? { body: { type, schema: content.schema } } : {}),
+      ...(type && content
+        ? { body: { type, types: Object.keys(op.requestBody?.content ?? {}), schema: content.schema } }
+        : {}),
     };
   }),
 );
@@ -76,6 +79,49 @@ const RAW_BODIES = [
   '{"__proto__":{"admin":true}}',
   "{}".repeat(3),
 ];
+
+/** A hostile cell of a file (CSV-quoted). */
+const cellOf = (g: Generator) => String(valueFor({ type: "string", maxLength: 40 }, g)).replaceAll('"', '""');
+const urlOf = (g: Generator) =>
+  g.rng() < 0.5
+    ? `https://example.com/${Math.floor(g.rng() * 1e6)}`
+    : String(valueFor({ type: "string" }, g));
+
+/**
+ * The raw body of a file route, by its media type: mostly shaped like the real export (so rows reach the
+ * importer), with hostile cells, URLs and bytes; sometimes the file of another format.
+ */
+function fileBody(path: string, type: string, roll: number, g: Generator): string | Buffer {
+  const lines = (n: number, sep: string) =>
+    Array.from({ length: n }, () => Array.from({ length: 24 }, () => `"${cellOf(g)}"`).join(sep));
+  if (type.includes("csv")) {
+    if (path.endsWith("/pocket") && roll < 0.7)
+      return `title,url,time_added,cursor,tags,status\n"${cellOf(g)}","${urlOf(g)}",${Math.floor(g.rng() * 2e9)},,"${cellOf(g)}",unread\n`;
+    if (path.endsWith("/instapaper") && roll < 0.7)
+      return `URL,Title,Selection,Folder,Timestamp,Tags\n"${urlOf(g)}","${cellOf(g)}",,Unread,${Math.floor(g.rng() * 2e9)},"[""${cellOf(g)}""]"\n`;
+    if (roll < 0.7) return `${GOODREADS_HEADER}\n${lines(2, ",").join("\n")}\n`;
+    if (roll < 0.85) return "Book Id,Title,Author\n1,Dune,Frank Herbert\n";
+    return cellOf(g);
+  }
+  if (type === "text/html")
+    return roll < 0.8
+      ? `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${urlOf(g)}" ADD_DATE="${cellOf(g)}" TAGS="${cellOf(g)}">${cellOf(g)}</A>\n<DT><H3>${cellOf(g)}</H3>\n</DL><p>\n`
+      : `<${cellOf(g)}>`;
+  if (type === "application/zip")
+    return roll < 0.3
+      ? readFileSync("test/fixtures/imports/omnivore-export.zip")
+      : Buffer.from([0x50, 0x4b, 3, 4, ...Array.from({ length: 64 }, () => Math.floor(g.rng() * 256))]);
+  if (type === "application/json")
+    return JSON.stringify([
+      {
+        url: urlOf(g),
+        title: valueFor({ type: "string" }, g),
+        state: cellOf(g),
+        labels: [{ name: cellOf(g) }],
+      },
+    ]);
+  return `${lines(3, " ").join("\n==========\n")}\n`;
+}
 
 describe.each(ENGINES)("fuzzing every route of the OpenAPI document (%s)", (engine) => {
   let t: TestApp;
@@ -136,18 +182,9 @@ describe.each(ENGINES)("fuzzing every route of the OpenAPI document (%s)", (engi
       if (op.body) {
         const roll = rng();
         if (op.body.type !== "application/json") {
-          // Files: CSV exports shaped like Goodreads', other text (Kindle clippings) as lines of hostile cells.
-          headers["content-type"] = op.body.type;
-          const cell = () => String(valueFor({ type: "string", maxLength: 40 }, g)).replaceAll('"', '""');
-          const lines = (n: number, sep: string) =>
-            Array.from({ length: n }, () => Array.from({ length: 24 }, () => `"${cell()}"`).join(sep));
-          opts.payload = op.body.type.includes("csv")
-            ? roll < 0.7
-              ? `${GOODREADS_HEADER}\n${lines(2, ",").join("\n")}\n`
-              : roll < 0.85
-                ? "Book Id,Title,Author\n1,Dune,Frank Herbert\n"
-                : cell()
-            : `${lines(3, " ").join("\n==========\n")}\n`;
+          const type = rng() < 0.8 ? op.body.type : op.body.types[Math.floor(rng() * op.body.types.length)]!;
+          headers["content-type"] = type;
+          opts.payload = fileBody(op.path, type, roll, g);
         } else if (roll < 0.08) {
           headers["content-type"] = "application/json";
           opts.payload = RAW_BODIES[Math.floor(rng() * RAW_BODIES.length)]!;

@@ -42,6 +42,22 @@ const Report = Type.Object({
   ),
 });
 
+/** The media types each format's file is sent as (any other is read as well: the parser knows the file). */
+const TYPES = {
+  pocket: ["text/csv", "application/csv"],
+  instapaper: ["text/csv", "application/csv"],
+  omnivore: ["application/zip", "application/json"],
+  bookmarks: ["text/html"],
+} as const;
+
+/** The raw file, read as a stream against IMPORT_MAX_BYTES (never validated as a value). */
+const FileBody = (format: keyof typeof LABEL) =>
+  Type.Unsafe<unknown>({
+    type: "string",
+    format: "binary",
+    description: `The ${LABEL[format]} as the raw request body`,
+  });
+
 const LABEL = {
   pocket: "Pocket export CSV",
   instapaper: "Instapaper export CSV",
@@ -69,7 +85,10 @@ export const linkImportsRoutes: FastifyPluginAsyncTypebox<{
             "Send the file as the raw request body. Each usable row is saved like `POST /api/links` (the " +
             "same article again is the existing entry, so importing a file twice changes nothing) and its " +
             "fetch is queued at a bounded rate: follow the progress with `GET /api/links/status`. Rows that " +
-            "cannot be used are reported with their line; `dryRun=true` writes nothing.",
+            "cannot be used are reported with their line; `dryRun=true` writes nothing. A file larger than " +
+            "IMPORT_MAX_BYTES is refused (413) and nothing is written.",
+          consumes: [...TYPES[format]],
+          body: FileBody(format),
           querystring: Type.Object(
             { dryRun: Type.Boolean({ default: false }) },
             { additionalProperties: false },

@@ -11,6 +11,7 @@ import type { ModuleLog } from "../../platform/module/module.js";
 import type { PubSub, Unsubscribe } from "../../platform/pubsub/pubsub.js";
 import { authenticateCredentials, type PresentedCredentials } from "../auth/auth.hook.js";
 import type { AuthService } from "../auth/auth.service.js";
+import { socketAnswersAsProblems } from "./engine-answers.js";
 import { connectError, handshakeCredentials } from "./socket-auth.js";
 import type { Ack, RoomKind, SocketEventDef, SocketSession } from "./socket-events.js";
 
@@ -145,6 +146,8 @@ export class RealtimeGateway {
       connectionStateRecovery: undefined,
       adapter: adapter?.factory,
     });
+    // Engine.IO's own HTTP errors (unknown transport or session, bad handshake…) as problem documents.
+    socketAnswersAsProblems(server, `${io.path()}/`, limits.maxMessageBytes);
     this.adapterClose = adapter?.close;
     io.use((socket, next) => {
       this.authenticate(socket as AppSocket).then(

@@ -82,7 +82,8 @@ function shapeOf(schema: unknown): Shape | null {
 }
 
 function compile(s: Schema): Shape | null {
-  if (OPAQUE.some((k) => k in s)) return null;
+  // A raw file (format binary) is handed to its importer as a stream, never parsed as a JSON value.
+  if (OPAQUE.some((k) => k in s) || s.format === "binary") return null;
   const types = typeof s.type === "string" ? [s.type] : Array.isArray(s.type) ? (s.type as unknown[]) : [];
   const kinds = new Set<Kind>();
   for (const t of types) {

@@ -75,11 +75,26 @@ export function clientErrorProblem(err: NodeJS.ErrnoException): { status: number
       : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
         ? [408, "Request timeout", "request-timeout", "The request did not arrive in time"]
         : [400, "Bad request", "malformed-request", "The request is not well-formed HTTP"];
-  const body = JSON.stringify(problemDocument(new AppError(status, code, title, detail), undefined));
-  const raw =
-    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
-  return { status, raw };
+  return { status, raw: rawProblemAnswer(new AppError(status, code, title, detail)) };
+}
+
+/**
+ * A whole HTTP/1.1 answer carrying the problem document of `err`, for a socket no response object
+ * owns (a request Node's parser refused, a WebSocket upgrade refused): the connection is closed after it.
+ * `extra`: more members of the document; `headers`: more header lines.
+ */
+export function rawProblemAnswer(
+  err: AppError,
+  opts: { url?: string; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): string {
+  const body = JSON.stringify({ ...problemDocument(err, opts.url), ...opts.extra });
+  const more = Object.entries(opts.headers ?? {})
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  return (
+    `HTTP/1.1 ${err.status} ${err.title}\r\nContent-Type: application/problem+json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${more}\r\n${body}`
+  );
 }
 
 /** Fastify's router errors (before any route): a path that does not decode, a path parameter too long. */
