@@ -1,11 +1,15 @@
 // `npm run bench -- hardening`: what the attack bodies of issue 11 (item 1) cost the server, run as users run
 // it (npm start, SQLite): CPU time and RSS growth of the server process per request, answer size, and how
-// long /healthz takes meanwhile. In the same run, two peers: the same route with a small ordinary body, and
-// JSON.parse of the attack body alone (the floor: what reading a body that large costs before any check).
+// long /healthz takes meanwhile. In the same run, three peers: the same route with a small ordinary body,
+// bare Fastify receiving and parsing the attack body on a route with no schema (bench/support/
+// bare-json-server.mjs), and JSON.parse of the attack body alone in this process.
 import { execSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { BOOKS_EXPORT } from "../src/modules/books/books.export.js";
+import { exportDocumentSchema } from "../src/modules/export/export.tables.js";
+import { shapeError } from "../src/platform/http/body-shape.js";
 import {
   firstUserToken,
   freePort,
@@ -131,6 +135,69 @@ function parseOnly(body: string): { ms: number; firstParseRssGrowthMb: number } 
   return { ms: Math.round(((performance.now() - t0) / REPEATS) * 10) / 10, firstParseRssGrowthMb };
 }
 
+/**
+ * What the shape check (src/platform/http/body-shape.ts) adds to a large valid body: milliseconds to check
+ * a restore document of 20,000 books, read-throughs and shelf moves (16 MB) against its schema, beside
+ * JSON.parse of the same text, in this process.
+ */
+function shapeCheckOnValid(): { bodyBytes: number; shapeCheckMs: number; jsonParseMs: number } {
+  const n = 20_000;
+  const id = (k: string, i: number) => `01a234f8-637d-72bc-${k}-${String(i).padStart(12, "0")}`;
+  const at = "2026-01-01T00:00:00.000Z";
+  const doc = {
+    format: "readlog-export",
+    version: 1,
+    exportedAt: at,
+    user: { id: "u", email: "a@example.com", name: "A", timezone: "UTC", createdAt: at },
+    books: Array.from({ length: n }, (_, i) => ({
+      id: id("b000", i),
+      title: `Book ${i}`,
+      authors: ["Frank Herbert"],
+      isbn10: null,
+      isbn13: null,
+      totalPages: 412,
+      coverUrl: null,
+      metadataSource: null,
+      status: "reading",
+      currentReadingId: id("r000", i),
+      createdAt: at,
+      updatedAt: at,
+    })),
+    readings: Array.from({ length: n }, (_, i) => ({
+      id: id("r000", i),
+      bookId: id("b000", i),
+      status: "reading",
+      startedOn: "2026-01-01",
+      finishedOn: null,
+      rating: null,
+      review: null,
+      createdAt: at,
+      updatedAt: at,
+    })),
+    statusChanges: Array.from({ length: n }, (_, i) => ({
+      id: id("s000", i),
+      readingId: id("r000", i),
+      fromStatus: null,
+      toStatus: "reading",
+      localDate: "2026-01-01",
+      changedAt: at,
+    })),
+  };
+  const text = JSON.stringify(doc);
+  const schema = exportDocumentSchema(BOOKS_EXPORT);
+  if (shapeError(text, schema)) throw new Error("the valid document was refused by the shape check");
+  const time = (f: () => unknown) => {
+    const t0 = performance.now();
+    for (let i = 0; i < REPEATS; i++) f();
+    return Math.round(((performance.now() - t0) / REPEATS) * 10) / 10;
+  };
+  return {
+    bodyBytes: text.length,
+    shapeCheckMs: time(() => shapeError(text, schema)),
+    jsonParseMs: time(() => JSON.parse(text)),
+  };
+}
+
 export default async function run(): Promise<Record<string, unknown>> {
   execSync("npm run build", { stdio: "ignore" });
   const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-"));
@@ -142,10 +209,14 @@ export default async function run(): Promise<Record<string, unknown>> {
     LOG_LEVEL: "warn",
   });
   const base = `http://127.0.0.1:${port}`;
+  const barePort = await freePort();
+  const bare = startNode(["bench/support/bare-json-server.mjs"], { PORT: String(barePort) });
+  const bareBase = `http://127.0.0.1:${barePort}`;
   try {
     await waitFor200(`${base}/healthz`);
     const token = await firstUserToken(base, ["read", "write"]);
     const pid = server.pid!;
+    await waitFor200(`${bareBase}/healthz`);
     const rows: Record<string, unknown>[] = [];
     for (const c of CASES) {
       const headers: Record<string, string> = {
@@ -154,11 +225,13 @@ export default async function run(): Promise<Record<string, unknown>> {
       };
       const attack = await measure(base, pid, c, c.attack, headers);
       const ordinary = await measure(base, pid, c, c.ordinary, headers);
+      const bareFastify = await measure(bareBase, bare.pid!, c, c.attack, headers);
       rows.push({
         case: c.name,
         bodyBytes: c.attack.length,
         attack,
         ordinarySmallBody: ordinary,
+        bareFastifyParse: bareFastify,
         jsonParseOnly: parseOnly(c.attack),
       });
     }
@@ -173,6 +246,8 @@ export default async function run(): Promise<Record<string, unknown>> {
               status: a.status,
               answerB: a.answerBytes,
               cpuMs: a.cpuMsPerRequest,
+              bareFastifyCpuMs: (r.bareFastifyParse as Cost).cpuMsPerRequest,
+              bareFastifyRssMb: (r.bareFastifyParse as Cost).firstRequestRssGrowthMb,
               parseOnlyMs: (r.jsonParseOnly as { ms: number }).ms,
               parseOnlyRssMb: (r.jsonParseOnly as { firstParseRssGrowthMb: number }).firstParseRssGrowthMb,
               smallBodyCpuMs: o.cpuMsPerRequest,
@@ -183,13 +258,17 @@ export default async function run(): Promise<Record<string, unknown>> {
         }),
       ),
     );
+    const validDocument = shapeCheckOnValid();
+    console.table({ "valid restore document": validDocument });
     return {
       repeats: REPEATS,
       cases: rows,
+      shapeCheckOnValidDocument: validDocument,
       goals: { answerBytes: "<= 65536", cpuMsPerRequest: "<= 50", firstRequestRssGrowthMb: "<= 50" },
     };
   } finally {
     await stop(server);
+    await stop(bare);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -355,13 +355,13 @@ export const VARIABLES = {
   LINKS_HOST_CONCURRENCY: {
     name: "LINKS_HOST_CONCURRENCY",
     default: "2",
-    doc: "Most requests to one site at once while fetching saved articles and their images (per process)",
+    doc: "Most requests to one site at once while fetching saved articles and their images (across all processes with Redis or PostgreSQL, leases there; per process on SQLite)",
     parse: int("LINKS_HOST_CONCURRENCY", 1, 64),
   },
   LINKS_HOST_DELAY_MS: {
     name: "LINKS_HOST_DELAY_MS",
     default: "1000",
-    doc: "Politeness: least time between two requests to the same site (per process)",
+    doc: "Politeness: least time between two requests to the same site (across all processes with Redis or PostgreSQL; per process on SQLite)",
     parse: int("LINKS_HOST_DELAY_MS", 0, 60_000),
   },
   LINKS_ARCHIVE_MAX_BYTES: {

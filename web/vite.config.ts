@@ -1,11 +1,12 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { bootScript } from "./vite-plugins/boot-script.ts";
 
 // `npm run dev` serves the app with hot reload and forwards the API to a running `readlog serve`.
 const api = process.env.READLOG_API_URL ?? "http://127.0.0.1:3000";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), bootScript()],
   server: {
     port: 5173,
     proxy: {

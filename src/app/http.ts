@@ -20,7 +20,12 @@ export const API_INFO = {
  * The HTTP application of the `api` role: the platform's server primitives, OpenAPI and its docs UI, then
  * every module's hooks and routes in module order. Listening is the caller's business.
  */
-export async function buildHttpApp(app: Assembly): Promise<FastifyInstance> {
+export async function buildHttpApp(
+  app: Assembly,
+  options: {
+    /** The built web app's folder (the bench serves two builds side by side). */ webRoot?: string;
+  } = {},
+): Promise<FastifyInstance> {
   const http = createHttpServer({
     logLevel: app.config.logLevel,
     bodyLimit: app.config.bodyLimit,
@@ -57,6 +62,6 @@ export async function buildHttpApp(app: Assembly): Promise<FastifyInstance> {
   for (const m of app.modules) m.httpHooks?.(http);
   for (const m of app.modules) if (m.routes) await http.register(m.routes);
   // Last: its catch-all (client routes fall back to index.html) must not shadow the API.
-  await http.register(webAssets, { root: WEB_DIST });
+  await http.register(webAssets, { root: options.webRoot ?? WEB_DIST });
   return http;
 }

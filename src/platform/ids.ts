@@ -1,6 +1,20 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 let lastMs = 0;
+// Random bytes drawn 4 KiB at a time (one call to the kernel's generator per 256 ids, not per id).
+const pool = Buffer.allocUnsafe(4096);
+let poolAt = pool.length;
+
+function random16(): Buffer {
+  if (poolAt + 16 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const b = Buffer.allocUnsafe(16);
+  pool.copy(b, 0, poolAt, poolAt + 16);
+  poolAt += 16;
+  return b;
+}
 let counter = 0;
 
 /**
@@ -9,7 +23,7 @@ let counter = 0;
  * carry a 12-bit counter seeded at random, so they still sort in creation order.
  */
 export function newId(now = Date.now()): string {
-  const b = randomBytes(16);
+  const b = random16();
   if (now > lastMs) {
     lastMs = now;
     counter = b.readUInt16BE(6) & 0x3ff; // leave headroom for 3,000+ more ids in this millisecond

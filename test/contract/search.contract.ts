@@ -114,6 +114,44 @@ export function searchContract(h: SearchHarness): void {
       expect(await ids("moving", B)).toEqual(["m1"]);
     });
 
+    it("upserts many documents at once: new, replaced, given twice and moved owner, across batches", async () => {
+      const many = (n: number, word: string, extra: Partial<SearchDocument> = {}) =>
+        Array.from({ length: n }, (_, i) =>
+          doc(`bulk${i}`, `${word} number${i} shared`, { tags: [`t${i % 3}`], ...extra }),
+        );
+      await index.upsert(many(450, "alpha"));
+      expect(await index.count(A)).toBe(450);
+      // One call: the first 300 replaced (two batches), 300 new, one given twice (the last wins), one moved to B.
+      await index.upsert([
+        ...many(300, "beta"),
+        ...Array.from({ length: 300 }, (_, i) => doc(`fresh${i}`, `gamma fresh${i}`)),
+        doc("bulk7", "first of two"),
+        doc("bulk7", "second of two", { bookId: "book-9" }),
+        doc("bulk8", "moved away", { ownerId: B }),
+      ]);
+      expect(await index.count(A)).toBe(749);
+      expect(await index.count(B)).toBe(1);
+      expect(await ids("number5 ")).toEqual(["bulk5"]); // (a trailing space: not also a prefix)
+      expect(await ids('"beta number5"')).toEqual(["bulk5"]);
+      expect(await ids('"alpha number5"')).toEqual([]);
+      expect(await ids('"alpha number400"')).toEqual(["bulk400"]);
+      expect(await ids("gamma fresh299")).toEqual(["fresh299"]);
+      expect(await ids("first")).toEqual([]);
+      expect(await ids({ q: "second", bookId: "book-9" })).toEqual(["bulk7"]);
+      expect(await ids("moved")).toEqual([]);
+      expect(await ids("moved", B)).toEqual(["bulk8"]);
+      expect(await ids({ q: "number1 ", tags: ["T1"] })).toEqual(["bulk1"]);
+      // Every document of the owner is found once by a word they all share, page after page.
+      const seen = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const page: SearchPage = await index.search({ ownerId: A, q: "shared", limit: 100, cursor });
+        for (const hit of page.hits) seen.add(hit.id);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen.size).toBe(448); // 450 bulk, less bulk7 (its new text) and bulk8 (moved)
+    });
+
     it("ranks a title match above a body mention, and many mentions above one", async () => {
       await index.upsert([
         doc("body-once", "A long passage that mentions Dune once among other things entirely."),

@@ -1,5 +1,7 @@
+import { Readable } from "node:stream";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PUBLIC_BODY_LIMIT } from "../../src/modules/auth/auth.routes.js";
 import { MAX_LISTED_ERRORS } from "../../src/platform/errors.js";
 import type { TestApp } from "../support/app.js";
 import { appWithAdmin, type Client } from "../support/app.js";
@@ -44,15 +46,29 @@ describe("validation answers are bounded whatever the body", () => {
     expect(problem.detail).toContain("checked up to its first failing field");
   });
 
-  it("81,000 unknown keys to POST /api/auth/login (no credentials needed): refused unread, 413", async () => {
+  it("81,000 unknown keys to POST /api/auth/login (no credentials needed): refused unread, a 413 naming the limit", async () => {
     const keys = Array.from({ length: 81_000 }, (_, i) => `"k${i}":0`).join(",");
+    const body = `{"email":"a@example.com","password":"x",${keys}}`;
+    const limitProblem = {
+      status: 413,
+      detail: `The body is larger than this route's limit of ${PUBLIC_BODY_LIMIT} bytes`,
+      errors: [{ field: "/body", rule: "maxBytes", message: `must be at most ${PUBLIC_BODY_LIMIT} bytes` }],
+    };
     const r = await t.app.inject({
       method: "POST",
       url: "/api/auth/login",
       headers: { "content-type": "application/json" },
-      payload: `{"email":"a@example.com","password":"x",${keys}}`,
+      payload: body,
     });
-    expectSmallProblem(r, 413);
+    expect(expectSmallProblem(r, 413)).toMatchObject(limitProblem);
+    // Without a Content-Length (chunked), reading stops once the limit is passed: the same answer.
+    const chunked = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: Readable.from([body.slice(0, 500_000), body.slice(500_000)]),
+    });
+    expect(expectSmallProblem(chunked, 413)).toMatchObject(limitProblem);
     const small = await t.app.inject({
       method: "POST",
       url: "/api/auth/login",

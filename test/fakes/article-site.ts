@@ -35,6 +35,13 @@ export class ArticleSite {
     return [...this.pages.keys()];
   }
 
+  /** The text of the page served at `path` (to make an edited version of it). */
+  pageBody(path: string): string {
+    const page = this.pages.get(path);
+    if (!page) throw new Error(`no page at ${path}`);
+    return page.body.toString("utf8");
+  }
+
   add(page: SitePage): this {
     this.pages.set(page.path, page);
     return this;

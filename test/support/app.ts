@@ -99,8 +99,11 @@ export const PASSWORD = "correct horse battery staple";
  * Creates a user (the first one registers and becomes admin; later ones are created by `admin`) and
  * returns a client holding a token with every scope the user may have.
  */
-export async function newUser(t: TestApp, opts: { admin?: Client; timezone?: string } = {}): Promise<Client> {
-  const email = `user${++counter}-${Date.now()}@example.com`;
+export async function newUser(
+  t: TestApp,
+  opts: { admin?: Client; timezone?: string; email?: string } = {},
+): Promise<Client> {
+  const email = opts.email ?? `user${++counter}-${Date.now()}@example.com`;
   const timezone = opts.timezone ?? "UTC";
   if (opts.admin) {
     const r = await opts.admin.request({

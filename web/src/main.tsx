@@ -1,27 +1,12 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { ProblemError } from "./api/problem";
-import { App, preloadRoute } from "./app";
-import { prefetchFor } from "./lib/prefetch";
+import "./boot";
+import { App } from "./app";
+import { queryClient } from "./query-client";
 import "./styles.css";
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 30_000,
-      // A 4xx answer will not change by asking again; network trouble and 5xx get two more tries.
-      retry: (count, err) =>
-        !(err instanceof ProblemError && err.status >= 400 && err.status < 500) && count < 2,
-      refetchOnWindowFocus: true,
-    },
-  },
-});
-
-// Start the page's code and data now, not after the session check answers (it is the same round trip).
-prefetchFor(queryClient, window.location.pathname);
-preloadRoute(window.location.pathname);
-
+// The app, drawn with the query cache the boot script (boot.ts, run first) has started filling.
 const root = document.getElementById("root");
 if (root)
   createRoot(root).render(

@@ -56,6 +56,15 @@ export class BooksRepo {
     await this.db.insertInto("books").values(row).execute();
   }
 
+  /** Books in one INSERT per 500 rows. */
+  async insertMany(rows: readonly BookRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500)
+      await this.db
+        .insertInto("books")
+        .values(rows.slice(i, i + 500))
+        .execute();
+  }
+
   /** The owner's book with this id, or undefined (also for another user's book). */
   async byId(ownerId: string, id: string): Promise<BookRow | undefined> {
     return (await bookById(this.db, { id, ownerId }))[0];

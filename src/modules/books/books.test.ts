@@ -3,6 +3,7 @@ import { FakeOpenLibrary } from "../../../test/fakes/openlibrary.js";
 import { appWithAdmin, type Client, newUser, type TestApp } from "../../../test/support/app.js";
 import { addBook, move } from "../../../test/support/books.js";
 import { ENGINES } from "../../../test/support/engines.js";
+import { actorOf } from "../../platform/access/actor.js";
 
 describe.each(ENGINES)("books (%s)", (engine) => {
   let t: TestApp;
@@ -135,6 +136,69 @@ describe.each(ENGINES)("books (%s)", (engine) => {
     }
     const still = await alice.request({ method: "GET", url: `/api/books/${b.id}` });
     expect(still.json().title).toBe("Dune");
+  });
+
+  it("createMany writes what create writes for each book: read-through, shelf move, events", async () => {
+    const services = t.services;
+    const actor = actorOf({ id: alice.userId, role: "member", timezone: "Europe/Berlin" });
+    const reading = { status: "finished" as const, finishedOn: "2024-05-01" };
+    const one = (await services.books.create(actor, { title: "One by one", authors: ["A"] }, { reading }))
+      .book;
+    const [bulk, second] = await services.books.createMany(
+      actor,
+      [
+        { input: { title: " In bulk ", authors: ["A", " "], isbn: "0-306-40615-2" }, reading },
+        { input: { title: "Second" }, reading: { status: "wishlist" } },
+      ],
+      { metadataSource: "kindle" },
+    );
+    expect(bulk).toMatchObject({
+      title: "In bulk",
+      authors: '["A"]',
+      isbn13: "9780306406157",
+      status: "finished",
+    });
+    expect(second).toMatchObject({ status: "wishlist", metadata_source: "kindle" });
+    const shape = async (bookId: string) => {
+      const book = await services.db
+        .selectFrom("books")
+        .selectAll()
+        .where("id", "=", bookId)
+        .executeTakeFirstOrThrow();
+      const readings = await services.db
+        .selectFrom("readings")
+        .select(["id", "status", "finished_on"])
+        .where("book_id", "=", bookId)
+        .execute();
+      const changes = await services.db
+        .selectFrom("status_changes")
+        .select(["from_status", "to_status", "local_date"])
+        .where("reading_id", "=", readings[0]!.id)
+        .execute();
+      const events = await services.db
+        .selectFrom("events")
+        .select("name")
+        .where("aggregate_id", "=", bookId)
+        .orderBy("id")
+        .execute();
+      return {
+        current: book.current_reading_id === readings[0]!.id,
+        status: book.status,
+        readings: readings.map(({ id: _id, ...r }) => r),
+        changes,
+        events: events.map((e) => e.name),
+      };
+    };
+    expect(await shape(bulk!.id)).toEqual(await shape(one.id));
+    expect((await shape(second!.id)).events).toEqual(["book.created", "book.shelved"]);
+    const got = await alice.request({ method: "GET", url: `/api/books/${bulk!.id}` });
+    expect(got.json()).toMatchObject({ title: "In bulk", status: "finished" });
+    await expect(
+      services.books.createMany(actor, [
+        { input: { title: "ok" }, reading },
+        { input: { title: " " }, reading },
+      ]),
+    ).rejects.toThrow(/title/i);
   });
 
   it("deletes a book with its history", async () => {

@@ -31,6 +31,23 @@ export class ReadingsRepo {
     await this.db.insertInto("status_changes").values(row).execute();
   }
 
+  /** Read-throughs in one INSERT per 500 rows. */
+  async insertMany(rows: readonly ReadingRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500)
+      await this.db
+        .insertInto("readings")
+        .values(rows.slice(i, i + 500))
+        .execute();
+  }
+
+  async insertChanges(rows: readonly StatusChangeRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500)
+      await this.db
+        .insertInto("status_changes")
+        .values(rows.slice(i, i + 500))
+        .execute();
+  }
+
   /** The owner's read-through with this id, or undefined. */
   /** Deletes the owner's read-through (its shelf moves go by cascade). */
   async delete(ownerId: string, id: string): Promise<void> {

@@ -146,19 +146,12 @@ export class ChannelsService {
     opts: { idempotencyKey: string; bookId?: string; kind?: ChannelKind },
   ): Promise<string[]> {
     const messages = this.messagesFor(ownerId, await this.repo.linksOf(ownerId, opts.kind), text, opts);
-    return this.d.uow.transaction(async () => {
-      const ids: string[] = [];
-      for (const m of messages) {
-        const id = await this.outbox.enqueue(m);
-        if (id) ids.push(id);
-      }
-      return ids;
-    });
+    return (await this.outbox.enqueueMany(messages)).filter((id) => id !== null);
   }
 
   /**
    * The outbound messages `notify` queues for these links of the owner (those whose channel is configured),
-   * for callers that queue them in their own unit of work (`OutboundMessages.enqueue(m)`).
+   * for callers that queue them in their own unit of work (`OutboundMessages.enqueueMany`).
    */
   messagesFor(
     ownerId: string,

@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import {
   type ChannelKind,
   ChannelSendError,
@@ -11,6 +11,7 @@ import { precompiledOn } from "../../platform/db/precompile.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { newId } from "../../platform/ids.js";
 import { defineJob, type JobContext, type Queue } from "../../platform/queue/queue.js";
+import { TurnBatcher } from "../../platform/turn-batcher.js";
 import type { ChannelsTables, MessagesTable } from "./channels.tables.js";
 
 type Db = Kysely<ChannelsTables>;
@@ -52,50 +53,69 @@ export const channelsSend = defineJob({
   },
 });
 
+/** What varies between new outbound rows (`outboundValues` adds the rest). */
+type NewOutbound = {
+  id: string;
+  owner_id: string | null;
+  channel: string;
+  address: string;
+  type: string;
+  body: string | null;
+  template: string | null;
+  book_id: string | null;
+  idempotency_key: string;
+  now: string;
+};
+
+function outboundValues(p: NewOutbound) {
+  return {
+    id: p.id,
+    owner_id: p.owner_id,
+    direction: "out" as const,
+    channel: p.channel as ChannelKind,
+    address: p.address,
+    type: p.type,
+    body: p.body,
+    template: p.template,
+    book_id: p.book_id,
+    provider_id: null,
+    reply_to_provider_id: null,
+    idempotency_key: p.idempotency_key,
+    status: "queued" as const,
+    attempts: 0,
+    next_attempt_at: null,
+    locked_until: null,
+    error_code: null,
+    last_error: null,
+    created_at: p.now,
+    updated_at: p.now,
+  };
+}
+
 // Every reply is queued through this insert: compiled once.
-const insertOutbound = precompiledOn(
-  (
-    db: Db,
-    p: {
-      id: string;
-      owner_id: string | null;
-      channel: string;
-      address: string;
-      type: string;
-      body: string | null;
-      template: string | null;
-      book_id: string | null;
-      idempotency_key: string;
-      now: string;
-    },
-  ) =>
-    db
-      .insertInto("messages")
-      .values({
-        id: p.id,
-        owner_id: p.owner_id,
-        direction: "out",
-        channel: p.channel as ChannelKind,
-        address: p.address,
-        type: p.type,
-        body: p.body,
-        template: p.template,
-        book_id: p.book_id,
-        provider_id: null,
-        reply_to_provider_id: null,
-        idempotency_key: p.idempotency_key,
-        status: "queued",
-        attempts: 0,
-        next_attempt_at: null,
-        locked_until: null,
-        error_code: null,
-        last_error: null,
-        created_at: p.now,
-        updated_at: p.now,
-      })
-      .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .returning("id"),
+const insertOutbound = precompiledOn((db: Db, p: NewOutbound) =>
+  db
+    .insertInto("messages")
+    .values(outboundValues(p))
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning("id"),
 );
+
+const CLAIMED = [
+  "id",
+  "owner_id",
+  "channel",
+  "address",
+  "type",
+  "body",
+  "template",
+  "book_id",
+  "attempts",
+] as const;
+type Claimed = Omit<OutboxRow, "error_code">;
+
+/** Rows per multi-row insert of `enqueueMany`: 20 parameters each. */
+const INSERT_CHUNK = 500;
 
 const claimQuery = precompiledOn((db: Db, p: { id: string; at: string; until: string }) =>
   db
@@ -108,7 +128,7 @@ const claimQuery = precompiledOn((db: Db, p: { id: string; at: string; until: st
     }))
     .where("id", "=", p.id)
     .where("status", "=", "queued")
-    .returning(["id", "owner_id", "channel", "address", "type", "body", "template", "book_id", "attempts"]),
+    .returning(CLAIMED),
 );
 
 const markSent = precompiledOn((db: Db, p: { id: string; providerId: string; at: string }) =>
@@ -129,13 +149,24 @@ interface Log {
   warn(obj: object, msg: string): void;
 }
 
+type Sent = { id: string; providerId: string; at: string };
+
 /**
  * The outbox: every outbound message is a `messages` row, queued with a `channels.send` job in the same
  * unit of work, so a message exists exactly when the write that caused it committed and its job with it.
+ * Send jobs running at the same time share their statements: the claims of the jobs a queue claim started
+ * together are one UPDATE, the sends that finish in the same turn are recorded by one UPDATE.
  */
 export class OutboundMessages {
   /** Called after a send failed for good (e.g. to fall back to a template). */
   onFailed: ((row: OutboxRow, code: string | null) => Promise<void>) | undefined;
+  // Job handlers run outside any transaction; the batches run on their own (never in a caller's one).
+  private readonly claims = new TurnBatcher<string, Claimed | undefined>((ids) =>
+    this.d.uow.outside(() => this.claimMany(ids)),
+  );
+  private readonly sends = new TurnBatcher<Sent, undefined>((done) =>
+    this.d.uow.outside(() => this.markSentMany(done)),
+  );
 
   constructor(
     private readonly d: { uow: UnitOfWork; queue: Queue; channels: Channels; clock: Clock; log: Log },
@@ -149,49 +180,47 @@ export class OutboundMessages {
   async enqueue(m: OutboundMessage): Promise<string | null> {
     return this.d.uow.transaction(async () => {
       const now = this.d.clock.now();
-      const id = newId(now.getTime());
-      const [row] = await insertOutbound(this.db, {
-        id,
-        owner_id: m.ownerId,
-        channel: m.channel,
-        address: m.address,
-        type: m.content.type,
-        body: m.content.type === "text" ? m.content.body : null,
-        template: m.content.type === "template" ? JSON.stringify(m.content.template) : null,
-        book_id: m.bookId ?? null,
-        idempotency_key: m.idempotencyKey,
-        now: now.toISOString(),
-      });
-      if (!row) return null;
+      const row = toRow(m, newId(now.getTime()), now.toISOString());
+      const [inserted] = await insertOutbound(this.db, row);
+      if (!inserted) return null;
       await this.d.queue.enqueue(channelsSend, { messageId: row.id }, { idempotencyKey: row.id });
       return row.id;
     });
   }
 
+  /**
+   * Stores several messages with their send jobs in one unit of work, in two statements (one multi-row
+   * insert of the messages, one `enqueueMany` of their jobs) however many there are; returns each one's id
+   * in order, or null where its key was already used (or used earlier in the list).
+   */
+  async enqueueMany(ms: readonly OutboundMessage[]): Promise<(string | null)[]> {
+    if (ms.length <= 1) return Promise.all(ms.map((m) => this.enqueue(m)));
+    return this.d.uow.transaction(async () => {
+      const now = this.d.clock.now();
+      const at = now.toISOString();
+      const rows = ms.map((m) => toRow(m, newId(now.getTime()), at));
+      const stored = new Set<string>();
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const inserted = await this.db
+          .insertInto("messages")
+          .values(rows.slice(i, i + INSERT_CHUNK).map(outboundValues))
+          .onConflict((oc) => oc.column("idempotency_key").doNothing())
+          .returning("id")
+          .execute();
+        for (const r of inserted) stored.add(r.id);
+      }
+      const fresh = rows.filter((r) => stored.has(r.id));
+      await this.d.queue.enqueueMany(
+        channelsSend,
+        fresh.map((r) => ({ payload: { messageId: r.id }, opts: { idempotencyKey: r.id } })),
+      );
+      return rows.map((r) => (stored.has(r.id) ? r.id : null));
+    });
+  }
+
   /** The job handler: claim, send, record the outcome (a transient failure is retried by the queue). */
   async send({ messageId }: { messageId: string }, ctx: JobContext): Promise<void> {
-    const now = this.d.clock.now();
-    const row = await this.d.uow.grouped(async () => {
-      const [claimed] = await claimQuery(this.db, {
-        id: messageId,
-        at: now.toISOString(),
-        until: new Date(now.getTime() + channelsSend.policy.timeoutMs * 2).toISOString(),
-      });
-      if (claimed) return claimed;
-      // Interrupted while sending (the attempt before this one died): not resent, so it cannot arrive twice.
-      await this.db
-        .updateTable("messages")
-        .set({
-          status: "failed",
-          locked_until: null,
-          last_error: "interrupted while sending; not resent so that it cannot arrive twice",
-          updated_at: now.toISOString(),
-        })
-        .where("id", "=", messageId)
-        .where("status", "=", "sending")
-        .execute();
-      return undefined;
-    });
+    const row = await this.claims.add(messageId);
     if (!row) return;
     const channel = this.d.channels[row.channel];
     let error: ChannelSendError;
@@ -203,13 +232,11 @@ export class OutboundMessages {
               signal: ctx.signal,
             })
           : await channel.sendText(row.address, row.body ?? "", { signal: ctx.signal });
-      await this.d.uow.grouped(() =>
-        markSent(this.db, {
-          id: row.id,
-          providerId: result.providerId,
-          at: this.d.clock.now().toISOString(),
-        }),
-      );
+      await this.sends.add({
+        id: row.id,
+        providerId: result.providerId,
+        at: this.d.clock.now().toISOString(),
+      });
       return;
     } catch (err) {
       error =
@@ -238,4 +265,99 @@ export class OutboundMessages {
     if (!final) throw error;
     await this.onFailed?.({ ...row, error_code: error.code ?? null }, error.code ?? null);
   }
+
+  /**
+   * Claims messages queued → sending in one statement (committed before any of them is sent) and gives
+   * each id its row, or undefined where it is not queued: one found still `sending` (the attempt before
+   * died mid-send) is failed instead of resent, so that it cannot arrive twice. An id asked for twice in
+   * one batch is given to one caller only.
+   */
+  private async claimMany(ids: string[]): Promise<(Claimed | undefined)[]> {
+    const now = this.d.clock.now();
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + channelsSend.policy.timeoutMs * 2).toISOString();
+    const unique = [...new Set(ids)];
+    const byId = await this.d.uow.grouped(async () => {
+      const rows =
+        unique.length === 1
+          ? await claimQuery(this.db, { id: unique[0]!, at, until })
+          : await this.claimQueued(unique, at, until);
+      const claimed = new Map(rows.map((r) => [r.id, r]));
+      const missing = unique.filter((id) => !claimed.has(id));
+      if (missing.length > 0)
+        await this.db
+          .updateTable("messages")
+          .set({
+            status: "failed",
+            locked_until: null,
+            last_error: "interrupted while sending; not resent so that it cannot arrive twice",
+            updated_at: at,
+          })
+          .where("id", "in", missing)
+          .where("status", "=", "sending")
+          .execute();
+      return claimed;
+    });
+    return ids.map((id) => {
+      const row = byId.get(id);
+      byId.delete(id);
+      return row;
+    });
+  }
+
+  /**
+   * The multi-row claim: an UPDATE … FROM over the ids as one JSON parameter, so the statement's text is
+   * the same for any count and each row is found by its key (`id IN (json)` made SQLite walk every queued
+   * message instead).
+   */
+  private async claimQueued(ids: string[], at: string, until: string): Promise<Claimed[]> {
+    const list = JSON.stringify(ids);
+    const cols = sql.join(CLAIMED.map((c) => sql.ref(`messages.${c}`)));
+    const set = sql`status = 'sending', attempts = attempts + 1, locked_until = ${until}, updated_at = ${at}`;
+    const r = await (this.d.uow.kind === "postgres"
+      ? sql<Claimed>`update messages set ${set} from jsonb_array_elements_text(${list}::jsonb) as v(id)
+          where messages.id = v.id and messages.status = 'queued' returning ${cols}`
+      : sql<Claimed>`update messages set ${set} from (select value as id from json_each(${list})) as v
+          where messages.id = v.id and messages.status = 'queued' returning ${cols}`
+    ).execute(this.db);
+    return r.rows;
+  }
+
+  /** Records sends that succeeded: one UPDATE … FROM over the batch as JSON (the precompiled one for one). */
+  private async markSentMany(done: Sent[]): Promise<undefined[]> {
+    await this.d.uow.grouped(async () => {
+      if (done.length === 1) {
+        await markSent(this.db, done[0]!);
+        return;
+      }
+      const list = JSON.stringify(done.map((d) => ({ id: d.id, pid: d.providerId, at: d.at })));
+      const set = sql`status = 'sent', provider_id = v.pid, locked_until = null, error_code = null,
+        last_error = null, updated_at = v.at`;
+      await (this.d.uow.kind === "postgres"
+        ? sql`update messages set ${set}
+            from jsonb_to_recordset(${list}::jsonb) as v(id text, pid text, at timestamptz)
+            where messages.id = v.id`
+        : sql`update messages set ${set}
+            from (select value ->> 'id' as id, value ->> 'pid' as pid, value ->> 'at' as at
+                  from json_each(${list})) as v
+            where messages.id = v.id`
+      ).execute(this.db);
+    });
+    return done.map(() => undefined);
+  }
+}
+
+function toRow(m: OutboundMessage, id: string, now: string): NewOutbound {
+  return {
+    id,
+    owner_id: m.ownerId,
+    channel: m.channel,
+    address: m.address,
+    type: m.content.type,
+    body: m.content.type === "text" ? m.content.body : null,
+    template: m.content.type === "template" ? JSON.stringify(m.content.template) : null,
+    book_id: m.bookId ?? null,
+    idempotency_key: m.idempotencyKey,
+    now,
+  };
 }

@@ -21,6 +21,8 @@ export const webhooksRoutes: FastifyPluginAsync<{
   whatsapp: WhatsAppConfig | null;
   telegram: TelegramConfig | null;
 }> = async (app, { inbound, whatsapp, telegram }) => {
+  // Signatures are over the exact bytes: these routes read JSON bodies as buffers, not the app's parser.
+  app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   app.get(

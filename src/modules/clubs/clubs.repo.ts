@@ -199,8 +199,9 @@ export class ClubsRepo {
     return r?.club_id;
   }
 
-  async userIdByEmail(email: string): Promise<string | undefined> {
-    return (await this.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst())?.id;
+  async emailOf(userId: string): Promise<string | undefined> {
+    return (await this.db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst())
+      ?.email;
   }
 
   async insertInvite(row: Insertable<ClubInvitesTable>): Promise<void> {
@@ -225,14 +226,19 @@ export class ClubsRepo {
       .execute();
   }
 
-  /** Account invitations to the user still open at `now`. */
+  /** Account invitations to the user (to their email, or older ones to their account) still open at `now`. */
   invitesFor(userId: string, now: string, limit: number): Promise<(InviteRow & { club_name: string })[]> {
     return this.db
       .selectFrom("club_invites as i")
       .innerJoin("clubs as c", "c.id", "i.club_id")
       .selectAll("i")
       .select("c.name as club_name")
-      .where("i.user_id", "=", userId)
+      .where((w) =>
+        w.or([
+          w("i.user_id", "=", userId),
+          w("i.email", "=", w.selectFrom("users").select("email").where("id", "=", userId)),
+        ]),
+      )
       .where("i.revoked_at", "is", null)
       .where((w) => w.or([w("i.expires_at", "is", null), w("i.expires_at", ">", now)]))
       .orderBy("i.id", "desc")

@@ -214,9 +214,13 @@ export const clubsRoutes: FastifyPluginAsyncTypebox<{ clubs: ClubsService; chat:
       schema: {
         tags,
         summary: "Invite by link (expiring; its secret is shown once) or by an account's email (moderators)",
+        description:
+          "An invitation by email waits for whoever has, or later gets, an account with that email. It is " +
+          "made and answered the same way whether or not such an account exists (or is a member already): " +
+          "inviting does not tell who has an account here.",
         params: IdParams,
         body: InviteBody,
-        response: { 201: Invite, ...problems(...AUTHED, 404, 409) },
+        response: { 201: Invite, ...problems(...AUTHED, 404) },
       },
     },
     async (request, reply) => {

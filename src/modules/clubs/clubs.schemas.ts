@@ -6,8 +6,8 @@ import type { ClubRow, InviteRow, MemberView, MyClubRow } from "./clubs.repo.js"
 import { MAX_INVITE_HOURS, MAX_MEMBERS, scheduleOf } from "./clubs.service.js";
 import { CHAT_DELIVERIES, CLUB_ROLES } from "./clubs.tables.js";
 
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
-const Description = Type.Union([Type.String({ maxLength: 2_000 }), Type.Null()]);
+export const ClubName = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
+export const ClubDescription = Type.Union([Type.String({ maxLength: 2_000 }), Type.Null()]);
 
 export const Reading = Type.Object(
   {
@@ -25,8 +25,8 @@ export const Reading = Type.Object(
 
 export const CreateClubBody = Type.Object(
   {
-    name: Name,
-    description: Type.Optional(Description),
+    name: ClubName,
+    description: Type.Optional(ClubDescription),
     reading: Type.Optional(Type.Union([Reading, Type.Null()])),
   },
   { additionalProperties: false },
@@ -122,7 +122,10 @@ export const Invite = Type.Object({
   id: Id,
   clubId: Id,
   kind: Type.Union([Type.Literal("link"), Type.Literal("account")]),
-  userId: Type.Union([Id, Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()], {
+    description: "Who an account invitation is addressed to (whoever has, or later gets, this email)",
+  }),
+  userId: Type.Union([Id, Type.Null()], { description: "Who accepted an account invitation" }),
   expiresAt: Type.Union([Instant, Type.Null()]),
   revokedAt: Type.Union([Instant, Type.Null()]),
   uses: Type.Integer(),
@@ -226,6 +229,7 @@ export function toInvite(i: InviteRow & { club_name?: string }, token?: string):
     id: i.id,
     clubId: i.club_id,
     kind: i.token_hash ? "link" : "account",
+    email: i.email,
     userId: i.user_id,
     expiresAt: i.expires_at,
     revokedAt: i.revoked_at,

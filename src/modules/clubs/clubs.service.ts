@@ -215,6 +215,7 @@ export class ClubsService {
       club_id: id,
       created_by: actor.userId,
       token_hash: sha256(token),
+      email: null,
       user_id: null,
       expires_at: new Date(now.getTime() + hours * 3600_000).toISOString(),
       revoked_at: null,
@@ -225,19 +226,22 @@ export class ClubsService {
     return { invite, token };
   }
 
-  /** An account invitation (it waits in the invitee's list until accepted, declined or revoked). */
+  /**
+   * An account invitation, addressed to an email: it waits in the list of whoever has (or later gets) that
+   * email until accepted, declined or revoked. It is made and answered alike whether or not an account has
+   * the email, and whether or not that account is a member already, so inviting tells nothing about who
+   * has an account here (no lookup is made: no timing difference either).
+   */
   async inviteAccount(actor: Actor, id: string, email: string, hours: number | null): Promise<InviteRow> {
     await this.d.access.require(actor, "club.invite", id);
-    const userId = await this.repo.userIdByEmail(normaliseEmail(email));
-    if (!userId) throw invalidField("email", "account", "no account on this server has this email");
-    if (await this.repo.member(id, userId)) throw conflict("They are a member already");
     const now = this.d.clock.now();
     const invite: InviteRow = {
       id: newId(now.getTime()),
       club_id: id,
       created_by: actor.userId,
       token_hash: null,
-      user_id: userId,
+      email: normaliseEmail(email),
+      user_id: null,
       expires_at: hours ? new Date(now.getTime() + hours * 3600_000).toISOString() : null,
       revoked_at: null,
       uses: 0,
@@ -245,6 +249,13 @@ export class ClubsService {
     };
     await this.repo.insertInvite(invite);
     return invite;
+  }
+
+  /** Whether an account invitation is addressed to the actor (by their email, or by account in older rows). */
+  private async addressedTo(actor: Actor, invite: InviteRow | undefined): Promise<boolean> {
+    if (!invite || invite.token_hash) return false;
+    if (invite.user_id === actor.userId) return true;
+    return invite.email !== null && invite.email === (await this.repo.emailOf(actor.userId));
   }
 
   async invites(actor: Actor, id: string): Promise<InviteRow[]> {
@@ -261,7 +272,7 @@ export class ClubsService {
   async revokeInvite(actor: Actor, inviteId: string): Promise<void> {
     requireScope(actor, "write");
     const invite = await this.repo.inviteById(inviteId);
-    const mine = invite?.user_id === actor.userId;
+    const mine = await this.addressedTo(actor, invite);
     const allowed =
       invite &&
       (mine || (await this.d.access.allowed(actor, "club.invite", [invite.club_id])).has(invite.club_id));
@@ -278,7 +289,7 @@ export class ClubsService {
   /** Accepts an account invitation addressed to the actor. */
   async acceptInvite(actor: Actor, inviteId: string): Promise<string> {
     const invite = await this.repo.inviteById(inviteId);
-    return this.accept(actor, invite?.user_id === actor.userId ? invite : undefined);
+    return this.accept(actor, (await this.addressedTo(actor, invite)) ? invite : undefined);
   }
 
   private async accept(actor: Actor, invite: InviteRow | undefined): Promise<string> {
@@ -297,10 +308,10 @@ export class ClubsService {
         share_progress: 0,
         joined_at: now,
       });
-      // An account invitation is used up; a link serves until it expires or is revoked.
+      // An account invitation is used up (and says who accepted it); a link serves until it expires or is revoked.
       await this.repo.updateInvite(invite.id, {
         uses: invite.uses + (joined ? 1 : 0),
-        ...(invite.user_id ? { revoked_at: now } : {}),
+        ...(invite.token_hash ? {} : { revoked_at: now, user_id: actor.userId }),
       });
       if (joined) this.announce(clubId, { userId: actor.userId, change: "joined" });
     });

@@ -41,6 +41,9 @@ export interface ClubInvitesTable {
   club_id: string;
   created_by: string | null;
   token_hash: string | null;
+  /** An account invitation's address (normalised); null for a link. */
+  email: string | null;
+  /** Who accepted an account invitation (older rows: the invited account). */
   user_id: string | null;
   expires_at: Instant | null;
   revoked_at: Instant | null;

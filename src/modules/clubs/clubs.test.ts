@@ -94,10 +94,11 @@ describe.each(ENGINES)("book clubs over REST (%s)", (engine) => {
     const owner = await user();
     const guest = await user();
     const id = await clubWith(owner);
-    const inv = await ok<{ id: string }>(
-      req(owner, "POST", `/api/clubs/${id}/invites`, { email: guest.email }),
+    const inv = await ok<{ id: string; email: string; userId: null }>(
+      req(owner, "POST", `/api/clubs/${id}/invites`, { email: guest.email.toUpperCase() }),
       201,
     );
+    expect(inv).toMatchObject({ email: guest.email, userId: null, kind: "account" });
     const waiting = await ok<{ items: { id: string; clubName: string }[] }>(
       req(guest, "GET", "/api/club-invites"),
     );
@@ -106,12 +107,54 @@ describe.each(ENGINES)("book clubs over REST (%s)", (engine) => {
     expect((await req(owner, "POST", `/api/club-invites/${inv.id}/accept`)).statusCode).toBe(404);
     expect(await ok(req(guest, "POST", `/api/club-invites/${inv.id}/accept`))).toEqual({ clubId: id });
     expect((await ok<{ items: unknown[] }>(req(guest, "GET", "/api/club-invites"))).items).toEqual([]);
-    expect((await req(owner, "POST", `/api/clubs/${id}/invites`, { email: guest.email })).statusCode).toBe(
-      409,
+    const used = await ok<{ items: { id: string; userId: string; revokedAt: string }[] }>(
+      req(owner, "GET", `/api/clubs/${id}/invites`),
     );
-    expect(
-      (await req(owner, "POST", `/api/clubs/${id}/invites`, { email: "nobody@example.com" })).statusCode,
-    ).toBe(400);
+    expect(used.items).toEqual([
+      expect.objectContaining({ id: inv.id, userId: guest.userId, revokedAt: expect.any(String) }),
+    ]);
+    // Declining: the invitee revokes it.
+    const again = await ok<{ id: string }>(
+      req(owner, "POST", `/api/clubs/${id}/invites`, { email: guest.email }),
+      201,
+    );
+    await ok(req(guest, "DELETE", `/api/club-invites/${again.id}`), 204);
+    expect((await req(guest, "POST", `/api/club-invites/${again.id}/accept`)).statusCode).toBe(404);
+  });
+
+  it("inviting by email is no account oracle: a stranger's, a member's and a free address answer alike", async () => {
+    const owner = await user();
+    const [member, stranger] = [await user(), await user()];
+    const id = await clubWith(owner, member);
+    const free = `nobody-${Date.now()}@example.com`;
+    const answers = [];
+    for (const email of [stranger.email, member.email, free]) {
+      const r = await req(owner, "POST", `/api/clubs/${id}/invites`, { email });
+      const { id: _id, createdAt: _at, email: to, ...rest } = r.json();
+      expect(to).toBe(email);
+      answers.push({ status: r.statusCode, headers: Object.keys(r.headers).sort(), body: rest });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(answers[0]).toMatchObject({ status: 201, body: { kind: "account", userId: null, uses: 0 } });
+    // The moderators' list shows the three alike too: pending, addressed to an email, nobody's id.
+    const listed = await ok<{ items: Record<string, unknown>[] }>(
+      req(owner, "GET", `/api/clubs/${id}/invites`),
+    );
+    const pending = listed.items.filter((i) => i.kind === "account");
+    expect(pending.map((i) => [i.email, i.userId, i.revokedAt])).toEqual(
+      [free, member.email, stranger.email].map((e) => [e, null, null]),
+    );
+    // An account made later with the free address finds its invitation and joins.
+    const late = await newUser(t, { admin, email: free });
+    const [invite] = (await ok<{ items: { id: string }[] }>(req(late, "GET", "/api/club-invites"))).items;
+    expect(invite).toMatchObject({ clubId: id, clubName: "Dune readers" });
+    expect(await ok(req(late, "POST", `/api/club-invites/${invite!.id}/accept`))).toEqual({ clubId: id });
+    // A member accepting is a no-op: still one membership.
+    const [m] = (await ok<{ items: { id: string }[] }>(req(member, "GET", "/api/club-invites"))).items;
+    await ok(req(member, "POST", `/api/club-invites/${m!.id}/accept`));
+    const detail = await ok<{ members: { userId: string }[] }>(req(owner, "GET", `/api/clubs/${id}`));
+    expect(detail.members.filter((x) => x.userId === member.userId)).toHaveLength(1);
   });
 
   it("roles: the owner names moderators; moderators remove members, not the owner; members leave", async () => {

@@ -4,6 +4,7 @@ import type { RealtimeGateway } from "../realtime/gateway.js";
 import { ChatRepo } from "./chat.repo.js";
 import { ChatService } from "./chat.service.js";
 import { chatDelivery } from "./chat-delivery.js";
+import { CLUBS_EXPORT } from "./clubs.export.js";
 import { clubPolicy } from "./clubs.policy.js";
 import { ClubsRepo } from "./clubs.repo.js";
 import { clubsRoutes } from "./clubs.routes.js";
@@ -11,6 +12,7 @@ import { ClubsService } from "./clubs.service.js";
 import { clubSockets } from "./clubs.sockets.js";
 import { clubCommands } from "./clubs.text.js";
 import * as clubs from "./migrations/0016-clubs.js";
+import * as inviteEmail from "./migrations/0019-club-invite-email.js";
 
 /**
  * Book clubs: members and roles, invitations, a book read on a schedule with the progress members share,
@@ -18,7 +20,7 @@ import * as clubs from "./migrations/0016-clubs.js";
  */
 export const clubsModule = defineModule({
   name: "clubs",
-  migrations: { "0016-clubs": clubs },
+  migrations: { "0016-clubs": clubs, "0019-club-invite-email": inviteEmail },
   create(ctx, deps: { realtime: RealtimeGateway; channels: ChannelsService }) {
     const repo = new ClubsRepo(ctx.uow);
     const chatRepo = new ChatRepo(ctx.uow);
@@ -40,6 +42,7 @@ export const clubsModule = defineModule({
         await app.register(clubsRoutes, { clubs: service, chat });
       },
       policies: [clubPolicy(repo)],
+      exportTables: CLUBS_EXPORT,
       textCommands: [clubCommands({ chat, repo })],
       subscribers: [
         chatDelivery({

@@ -32,7 +32,8 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
         summary: "Everything you own, as one JSON document",
         description:
           "A versioned `readlog-export` document (books, read-throughs, shelf moves, progress entries, " +
-          "goals, import ids, your profile without secrets), streamed as it is read. `POST /api/import` " +
+          "goals, import ids, notes, saved links, reviews, the clubs you own with your messages there, your " +
+          "profile without secrets), streamed as it is read. `POST /api/import` " +
           "restores it into an empty account.",
         response: { 200: Document, ...problems(...AUTHED) },
       },

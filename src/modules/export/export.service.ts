@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { PassThrough, type Readable } from "node:stream";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { type Actor, requireScope } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
@@ -160,12 +160,7 @@ export class ExportService {
       const any: AnyDb = this.d.uow.db;
       const tx = any;
       for (const { t } of tables) {
-        const owned = await any
-          .selectFrom(t.table)
-          .select(sql`1`.as("x"))
-          .where("owner_id", "=", user.id)
-          .limit(1)
-          .execute();
+        const owned = await ownedBy(any, t, user.id).limit(1).execute();
         if (owned.length > 0)
           throw conflict(
             `Your account already has ${t.key}: a Readlog export is restored into an empty account only`,
@@ -207,12 +202,22 @@ export class ExportService {
   }
 }
 
+/** The query of one owner's rows of a table. */
+function ownedBy(db: AnyDb, t: ExportedTable, ownerId: string) {
+  return t.ownedRows
+    ? t.ownedRows(db, ownerId)
+    : db
+        .selectFrom(t.table)
+        .selectAll()
+        .where(t.ownerColumn ?? "owner_id", "=", ownerId);
+}
+
 /** One owner's rows of a table in pages, by keyset on `orderBy`. */
 async function* pages(db: Db, t: ExportedTable, ownerId: string): AsyncGenerator<DocRow[]> {
   const any = db as unknown as AnyDb;
   let after: unknown[] | undefined;
   for (;;) {
-    let q = any.selectFrom(t.table).selectAll().where("owner_id", "=", ownerId).limit(PAGE);
+    let q = ownedBy(any, t, ownerId).limit(PAGE);
     // One orderBy per column: Kysely's orderBy(array) is deprecated and says so on stdout, a non-JSON log line.
     for (const column of t.orderBy) q = q.orderBy(column);
     if (after) {

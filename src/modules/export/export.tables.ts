@@ -26,7 +26,12 @@ export function toDocumentRow(t: ExportedTable, dbRow: Record<string, unknown>):
   const out: Record<string, unknown> = {};
   for (const field of Object.keys(t.row.properties)) {
     const v = dbRow[toColumn(field)];
-    out[field] = t.json?.includes(field) && typeof v === "string" ? JSON.parse(v) : v;
+    out[field] =
+      t.json?.includes(field) && typeof v === "string"
+        ? JSON.parse(v)
+        : t.booleans?.includes(field)
+          ? Boolean(v)
+          : v;
   }
   return out;
 }
@@ -53,15 +58,19 @@ export function toDatabaseRow(
   docRow: Record<string, unknown>,
   ownerId: string,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { owner_id: ownerId };
+  const out: Record<string, unknown> = { [t.ownerColumn ?? "owner_id"]: ownerId };
   const times = instantFields(t);
   for (const field of Object.keys(t.row.properties)) {
     const v = docRow[field];
     out[toColumn(field)] = t.json?.includes(field)
       ? JSON.stringify(v)
-      : typeof v === "string" && times.has(field)
-        ? new Date(v).toISOString()
-        : v;
+      : t.booleans?.includes(field)
+        ? v
+          ? 1
+          : 0
+        : typeof v === "string" && times.has(field)
+          ? new Date(v).toISOString()
+          : v;
   }
   return t.complete ? t.complete(out) : out;
 }

@@ -138,6 +138,41 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
       tags: ["fear"],
     });
     await post(`/api/highlights/${h.id}`, { text: "Fear is the mind-killer." }, "PATCH");
+    // A club she owns (a friend's messages in it are theirs), and a friend's club she is a member of.
+    const friend = await newUser(t, { admin });
+    const club = await post("/api/clubs", {
+      name: "Desert readers",
+      description: "Dune, slowly",
+      reading: { title: "Dune", totalPages: 412, startsOn: "2026-03-01", pagesPerWeek: 50 },
+    });
+    const link = await post(`/api/clubs/${club.id}/invites`, { link: { expiresInHours: 2 } });
+    const asFriend = async (url: string, payload: object) =>
+      JSON.parse((await ok(friend.request({ method: "POST", url, payload }))).body);
+    await asFriend("/api/club-invites/accept", { token: link.token });
+    const first = await post(`/api/clubs/${club.id}/messages`, { body: "Welcome!" });
+    const theirs = await asFriend(`/api/clubs/${club.id}/messages`, { body: "Thanks" });
+    await post(`/api/clubs/${club.id}/messages`, { body: "Chapter 1 by Sunday", replyToId: theirs.id });
+    await post(`/api/clubs/${club.id}/messages`, { body: "(see above)", replyToId: first.id });
+    const gone = await post(`/api/clubs/${club.id}/messages`, { body: "typo" });
+    await ok(alice.request({ method: "DELETE", url: `/api/club-messages/${gone.id}` }));
+    await post(`/api/club-messages/${first.id}`, { body: "Welcome, all!" }, "PATCH");
+    await post(`/api/clubs/${club.id}/membership`, { shareProgress: true, bookId: dune.id }, "PATCH");
+    const other = JSON.parse(
+      (await ok(friend.request({ method: "POST", url: "/api/clubs", payload: { name: "Friend's" } }))).body,
+    );
+    const otherLink = JSON.parse(
+      (
+        await ok(
+          friend.request({
+            method: "POST",
+            url: `/api/clubs/${other.id}/invites`,
+            payload: { link: { expiresInHours: 2 } },
+          }),
+        )
+      ).body,
+    );
+    await post("/api/club-invites/accept", { token: otherLink.token });
+    await post(`/api/clubs/${other.id}/messages`, { body: "Hello from a member" });
     original = await exportOf(alice);
   });
   afterAll(() => t.close());
@@ -169,6 +204,49 @@ describe.each(ENGINES)("full export and restore (%s)", (engine) => {
         location: { page: { start: "12" } },
       },
     ]);
+  });
+
+  it("exports the clubs she owns, her membership there and the messages she wrote there only", () => {
+    expect(original.clubs).toMatchObject([
+      { name: "Desert readers", description: "Dune, slowly", bookTitle: "Dune", pagesPerWeek: 50 },
+    ]);
+    const dune = (original.books as { id: string; title: string }[]).find((b) => b.title === "Dune")!;
+    expect(original.clubMemberships).toMatchObject([{ shareProgress: true, bookId: dune.id }]);
+    const messages = original.clubMessages as { body: string; replyToId: string | null; editedAt: string }[];
+    expect(messages.map((m) => m.body)).toEqual(["Welcome, all!", "Chapter 1 by Sunday", "(see above)"]);
+    // A reply to the friend's message (not exported) is kept as a plain message; one to her own keeps its link.
+    expect(messages.map((m) => m.replyToId !== null)).toEqual([false, false, true]);
+    expect(messages[0]!.editedAt).toEqual(expect.any(String));
+  });
+
+  it("restores her clubs with her as their only member, the history and schedule as they were", async () => {
+    const ivy = await newUser(t, { admin });
+    expect((await restore(ivy, original)).statusCode).toBe(201);
+    const get = async (url: string) => {
+      const r = await ivy.request({ method: "GET", url });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    };
+    const { items } = await get("/api/clubs");
+    expect(items).toMatchObject([{ name: "Desert readers", role: "owner", unread: 0 }]);
+    const detail = await get(`/api/clubs/${items[0].id}`);
+    expect(detail.members.map((m: { userId: string; role: string }) => [m.userId, m.role])).toEqual([
+      [ivy.userId, "owner"],
+    ]);
+    expect(detail.me).toMatchObject({ shareProgress: true, bookId: expect.any(String) });
+    expect(detail.reading).toMatchObject({ title: "Dune", totalPages: 412, pagesPerWeek: 50 });
+    const history = await get(`/api/clubs/${items[0].id}/messages`);
+    expect(history.items.map((m: { body: string; authorId: string }) => [m.body, m.authorId])).toEqual(
+      expect.arrayContaining([["Welcome, all!", ivy.userId]]),
+    );
+    expect(history.items).toHaveLength(3);
+    // The club works as any other: she posts, and the restored message ids order the history.
+    const r = await ivy.request({
+      method: "POST",
+      url: `/api/clubs/${items[0].id}/messages`,
+      payload: { body: "Back again" },
+    });
+    expect(r.statusCode, r.body).toBe(201);
   });
 
   it("restores notes with their wikilinks and revisions, searchable at once", async () => {

@@ -190,7 +190,67 @@ export function checkDocument(tables: DocTables, ctx: { zone: string; now: Date 
     if (note && (num(r.version) ?? 0) > (num(note.version) ?? 0))
       errors.add(at("noteRevisions", i, "version"), "note-version", "is past its note's version");
   });
+  checkClubs(tables, errors);
   return errors;
+}
+
+/**
+ * Clubs: the reading and its schedule set together or not at all; the names and messages trimmed as the API
+ * stores them; one membership (the owner's) per club; replies to an earlier message of the same club.
+ */
+function checkClubs(tables: DocTables, errors: FieldErrors): void {
+  const rowsOf = (key: string) => tables.find(({ t }) => t.key === key)?.rows ?? [];
+  const at = (key: string, i: number, field: string) => `/body/${key}/${i}/${field}`;
+  const trimmed = (key: string, i: number, field: string, v: unknown) => {
+    if (typeof v === "string" && v.trim() !== v)
+      errors.add(at(key, i, field), "trimmed", "has leading or trailing spaces, which the API removes");
+  };
+  const clubs = new Map<string, DocRow>();
+  for (const c of rowsOf("clubs")) clubs.set(c.id as string, c);
+  const owned = new Set<string>();
+  rowsOf("clubs").forEach((c, i) => {
+    trimmed("clubs", i, "name", c.name);
+    const reading = [c.bookTitle, c.startsOn, c.pagesPerWeek];
+    if (
+      reading.some((v) => v === null) !== reading.every((v) => v === null) ||
+      (c.bookTitle === null && c.bookTotalPages !== null)
+    )
+      errors.add(
+        at("clubs", i, "bookTitle"),
+        "reading",
+        "a club's book, start day and pages per week are set together, or none of them",
+      );
+  });
+  rowsOf("clubMemberships").forEach((m, i) => {
+    if (owned.has(m.clubId as string))
+      errors.add(
+        at("clubMemberships", i, "clubId"),
+        "unique",
+        `is a second membership of club ${String(m.clubId)}`,
+      );
+    owned.add(m.clubId as string);
+  });
+  rowsOf("clubs").forEach((c, i) => {
+    if (!owned.has(c.id as string))
+      errors.add(at("clubs", i, "id"), "owner-membership", "has no membership row (its owner's)");
+  });
+  const messages = new Map<string, DocRow>();
+  for (const m of rowsOf("clubMessages")) messages.set(m.id as string, m);
+  rowsOf("clubMessages").forEach((m, i) => {
+    trimmed("clubMessages", i, "body", m.body);
+    const club = clubs.get(m.clubId as string);
+    if (club && Date.parse(m.createdAt as string) < Date.parse(club.createdAt as string))
+      errors.add(at("clubMessages", i, "createdAt"), "after-club", "is before its club was made");
+    if (typeof m.editedAt === "string" && Date.parse(m.editedAt) < Date.parse(m.createdAt as string))
+      errors.add(at("clubMessages", i, "editedAt"), "after-created", "is before the message was written");
+    const parent = typeof m.replyToId === "string" ? messages.get(m.replyToId) : undefined;
+    if (parent && (parent.clubId !== m.clubId || (parent.id as string) >= (m.id as string)))
+      errors.add(
+        at("clubMessages", i, "replyToId"),
+        "earlier-message",
+        "must name an earlier message of the same club",
+      );
+  });
 }
 
 /** The canonical URL of a link row: its own, or its URL normalised (undefined for a URL that is not one). */

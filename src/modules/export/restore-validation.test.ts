@@ -18,7 +18,7 @@ describe.each(ENGINES)("restoring an export checks every row as the API would (%
   let base: Doc;
 
   const restore = (doc: object) => target.request({ method: "POST", url: "/api/import", payload: doc });
-  const ok = async (p: Promise<{ statusCode: number; body: string }>) => {
+  const ok = async <R extends { statusCode: number; body: string }>(p: Promise<R>): Promise<R> => {
     const r = await p;
     expect(r.statusCode, r.body).toBeLessThan(300);
     return r;
@@ -63,6 +63,13 @@ describe.each(ENGINES)("restoring an export checks every row as the API would (%
     await t.settle(); // the review card comes from the reading.finished event
     const [card] = (await alice.request({ method: "GET", url: "/api/reviews/due" })).json().items;
     await ok(alice.request({ method: "POST", url: `/api/reviews/${card.id}/grade`, payload: { grade: 3 } }));
+    const club = (
+      await ok(alice.request({ method: "POST", url: "/api/clubs", payload: { name: "Readers" } }))
+    ).json();
+    const say = async (payload: object) =>
+      (await ok(alice.request({ method: "POST", url: `/api/clubs/${club.id}/messages`, payload }))).json();
+    const hello = await say({ body: "Hello" });
+    await say({ body: "Me again", replyToId: hello.id });
     base = (await alice.request({ method: "GET", url: "/api/export" })).json();
     target = await newUser(t, { admin });
   });
@@ -269,6 +276,88 @@ describe.each(ENGINES)("restoring an export checks every row as the API would (%
       "/body/reviewCards/0/kind",
     ],
     [
+      "a club name with spaces around it (the API trims it)",
+      (d) => {
+        (d.clubs as Row[])[0]!.name = " Readers ";
+      },
+      "/body/clubs/0/name",
+      "trimmed",
+    ],
+    [
+      "a club's schedule without its book",
+      (d) => {
+        (d.clubs as Row[])[0]!.pagesPerWeek = 30;
+      },
+      "/body/clubs/0/bookTitle",
+      "reading",
+    ],
+    [
+      "a club without its owner's membership",
+      (d) => {
+        d.clubMemberships = [];
+      },
+      "/body/clubs/0/id",
+      "owner-membership",
+    ],
+    [
+      "a second membership of one club",
+      (d) => {
+        const [m] = d.clubMemberships as Row[];
+        d.clubMemberships = [m, m];
+      },
+      "/body/clubMemberships/1/clubId",
+      "unique",
+    ],
+    [
+      "a membership's copy of the book that is no book of the document (someone else's)",
+      (d) => {
+        (d.clubMemberships as Row[])[0]!.bookId = "01900000-0000-7000-8000-0000000b00c5";
+      },
+      "/body/clubMemberships/0/bookId",
+      "reference",
+    ],
+    [
+      "a chat delivery to no channel",
+      (d) => {
+        (d.clubMemberships as Row[])[0]!.deliverChat = "sms";
+      },
+      "/body/clubMemberships/0/deliverChat",
+    ],
+    [
+      "a message of a club the document does not hold (joining someone else's club)",
+      (d) => {
+        (d.clubMessages as Row[])[0]!.clubId = "01900000-0000-7000-8000-00000000c1b0";
+      },
+      "/body/clubMessages/0/clubId",
+      "reference",
+    ],
+    [
+      "a message over 2,000 characters",
+      (d) => {
+        (d.clubMessages as Row[])[0]!.body = "x".repeat(2001);
+      },
+      "/body/clubMessages/0/body",
+      "maxLength",
+    ],
+    [
+      "a reply to a later message",
+      (d) => {
+        const [a, b] = d.clubMessages as Row[];
+        a!.replyToId = b!.id;
+        b!.replyToId = null;
+      },
+      "/body/clubMessages/0/replyToId",
+      "earlier-message",
+    ],
+    [
+      "a message written before its club",
+      (d) => {
+        (d.clubMessages as Row[])[0]!.createdAt = "2020-01-01T00:00:00.000Z";
+      },
+      "/body/clubMessages/0/createdAt",
+      "after-club",
+    ],
+    [
       "a blank account name",
       (d) => {
         (d.user as Row).name = "";
@@ -308,6 +397,7 @@ describe.each(ENGINES)("restoring an export checks every row as the API would (%
       "/api/stats",
       "/api/reviews/stats",
       "/api/days/2026-03-02",
+      "/api/clubs",
     ])
       expect((await target.request({ method: "GET", url })).statusCode, url).toBe(200);
   });

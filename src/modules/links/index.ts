@@ -2,14 +2,18 @@ import { ownedPolicy } from "../../platform/access/owned-policy.js";
 import type { Blobs } from "../../platform/blobs/blobs.js";
 import { FileBlobs } from "../../platform/blobs/file-blobs.js";
 import { MemoryBlobs } from "../../platform/blobs/memory-blobs.js";
+import { systemClock } from "../../platform/clock.js";
 import type { Resolver } from "../../platform/fetch/resolver.js";
 import { SafeFetcher } from "../../platform/fetch/safe-fetcher.js";
+import type { Leases } from "../../platform/leases/leases.js";
+import { RedisLeases } from "../../platform/leases/redis-leases.js";
+import { SqlLeases } from "../../platform/leases/sql-leases.js";
 import { bindJob, defineModule } from "../../platform/module/module.js";
 import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
 import type { ChannelsRepo } from "../channels/channels.repo.js";
 import type { ChannelsService } from "../channels/channels.service.js";
 import type { OutboundMessages } from "../channels/outbound.js";
-import { HostGate } from "./host-gate.js";
+import { HostGate, SharedHostGate, type SiteGate } from "./host-gate.js";
 import { linkImportsRoutes } from "./link-imports.routes.js";
 import { LinkImports } from "./link-imports.service.js";
 import { linkCommands } from "./links.commands.js";
@@ -22,6 +26,7 @@ import { queueAdoptedLinks } from "./links-sweep.js";
 import * as links from "./migrations/0015-links.js";
 import { articleDocument, type LinkNotifier, LinkPipeline } from "./pipeline.js";
 import { readerRoutes } from "./reader/reader.routes.js";
+import { readerText } from "./reader/reader-text.js";
 
 /** What the links module reads of the configuration. */
 export interface LinksConfig {
@@ -34,6 +39,8 @@ export interface LinksConfig {
   };
   links: { blobsDir: string; hostConcurrency: number; hostDelayMs: number; archiveMaxBytes: number };
   importMaxBytes: number;
+  /** With Redis (or on PostgreSQL), politeness towards a site holds across every process. */
+  redisUrl: string | null;
 }
 
 /** What this module needs of the search service: a rebuild source for its kind. */
@@ -42,6 +49,11 @@ interface SearchSources {
     kind: string,
     source: (ownerId: string | undefined) => AsyncIterable<readonly SearchDocument[]>,
   ): void;
+}
+
+/** What this module needs of notes' highlight anchoring: to say how an article's text is read. */
+interface HighlightAnchors {
+  register(targetType: string, text: (ownerId: string, targetId: string) => Promise<string | null>): void;
 }
 
 /** Every readable link (of one owner, or all) as search documents, in batches, for a rebuild. */
@@ -78,6 +90,8 @@ export const linksModule = defineModule({
       searchIndex?: SearchIndex;
       /** The search service, to rebuild articles with the rest of the index (notes). */
       search?: SearchSources;
+      /** Highlights on articles, re-anchored when an article is extracted again (notes). */
+      highlightAnchors?: HighlightAnchors;
     },
   ) {
     const { config } = deps;
@@ -98,6 +112,13 @@ export const linksModule = defineModule({
     const repo = new LinksRepo(ctx.uow);
     if ("search" in deps && deps.search)
       deps.search.addSource("article", (owner) => articleDocuments(repo, owner));
+    if ("highlightAnchors" in deps && deps.highlightAnchors)
+      deps.highlightAnchors.register("link", async (ownerId, id) => {
+        const link = await repo.byId(id);
+        if (link?.owner_id !== ownerId || link.status !== "ready") return null;
+        const html = (await repo.content(id))?.content_html;
+        return html ? readerText(html) : null;
+      });
     const service = new LinksService({
       uow: ctx.uow,
       repo,
@@ -115,17 +136,33 @@ export const linksModule = defineModule({
       const chats = (await deps.channelsRepo.linksOf(link.owner_id, kind)).filter(
         (l) => l.address === address,
       );
-      for (const m of deps.channels.messagesFor(link.owner_id, chats, text, {
-        idempotencyKey: `link-ready:${link.id}`,
-      }))
-        await deps.outbox.enqueue(m);
+      await deps.outbox.enqueueMany(
+        deps.channels.messagesFor(link.owner_id, chats, text, { idempotencyKey: `link-ready:${link.id}` }),
+      );
     };
+    // One process on SQLite: its own gate. Several processes share Redis or PostgreSQL: leases there.
+    const leases: Leases | undefined = config.redisUrl
+      ? new RedisLeases({ url: config.redisUrl })
+      : ctx.uow.kind === "postgres"
+        ? new SqlLeases(ctx.uow, systemClock, "links.host:")
+        : undefined;
+    const politeness = { concurrency: config.links.hostConcurrency, delayMs: config.links.hostDelayMs };
+    const shared = leases
+      ? new SharedHostGate({
+          ...politeness,
+          leases,
+          // Longer than any fetch may take (its deadline), so a slot outlives a dead holder only by this.
+          holdMs: config.fetch.timeoutMs + 30_000,
+          log: ctx.log,
+        })
+      : undefined;
+    const gate: SiteGate = shared ?? new HostGate(politeness);
     const pipeline = new LinkPipeline({
       uow: ctx.uow,
       repo,
       blobs,
       fetcher,
-      gate: new HostGate({ concurrency: config.links.hostConcurrency, delayMs: config.links.hostDelayMs }),
+      gate,
       queue: ctx.queue,
       clock: ctx.clock,
       log: ctx.log,
@@ -184,7 +221,11 @@ export const linksModule = defineModule({
           stop: async () => {},
         },
       ],
-      close: () => fetcher.close(),
+      close: async () => {
+        await fetcher.close();
+        await shared?.close();
+        await leases?.close();
+      },
     };
   },
 });

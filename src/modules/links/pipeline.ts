@@ -6,7 +6,7 @@ import { FetchError, type Fetcher } from "../../platform/fetch/fetcher.js";
 import type { ModuleLog } from "../../platform/module/module.js";
 import type { JobContext, Queue } from "../../platform/queue/queue.js";
 import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
-import type { HostGate } from "./host-gate.js";
+import type { SiteGate } from "./host-gate.js";
 import { linkProcessed } from "./links.events.js";
 import { linksFetch, linksProcess } from "./links.jobs.js";
 import type { LinkChanges, LinksRepo, ListedLinkRow } from "./links.repo.js";
@@ -71,7 +71,7 @@ export interface PipelineDeps {
   repo: LinksRepo;
   blobs: Blobs;
   fetcher: Fetcher;
-  gate: HostGate;
+  gate: SiteGate;
   queue: Queue;
   clock: Clock;
   log: ModuleLog;

@@ -40,6 +40,13 @@ export interface HighlightsDeps {
   search: SearchIndex;
 }
 
+/** A location as a client gives it: whether it is an orphan is re-anchoring's finding, not the client's. */
+const clientLocation = (loc: HighlightLocation | undefined): HighlightLocation | undefined => {
+  if (!loc?.orphan) return loc;
+  const { orphan: _ignored, ...rest } = loc;
+  return rest;
+};
+
 const cleanText = (s: string) => s.normalize("NFC").trim();
 const cleanNote = (s: string | null | undefined) => {
   const t = s?.normalize("NFC").trim();
@@ -104,7 +111,7 @@ export class HighlightsService {
 
   async create(actor: Actor, input: HighlightInput, source: NoteSource = "api"): Promise<HighlightRow> {
     requireScope(actor, "write");
-    const row = this.newRow(actor.userId, input, source);
+    const row = this.newRow(actor.userId, { ...input, location: clientLocation(input.location) }, source);
     return this.d.uow.transaction(async () => {
       if (row.book_id && !(await this.d.books.byId(actor.userId, row.book_id)))
         throw invalidField("/body/bookId", "not-found", "No such book in your library");
@@ -168,7 +175,10 @@ export class HighlightsService {
 
   async update(actor: Actor, id: string, patch: HighlightPatch): Promise<HighlightRow> {
     return this.d.uow.transaction(async () =>
-      this.apply(await this.get(actor, id, "highlight.update"), patch),
+      this.apply(await this.get(actor, id, "highlight.update"), {
+        ...patch,
+        ...(patch.location !== undefined ? { location: clientLocation(patch.location) } : {}),
+      }),
     );
   }
 

@@ -8,6 +8,7 @@ import type { BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
 import type { ImportsConfig } from "../imports/index.js";
 import type { ReviewService } from "../review/review.service.js";
+import { TargetAnchors } from "./anchoring/target-anchors.js";
 import { highlightsRoutes } from "./highlights.routes.js";
 import { HighlightsService } from "./highlights.service.js";
 import { NoteImportService } from "./importing/note-import.service.js";
@@ -72,6 +73,9 @@ export const notesModule = defineModule({
       booksRepo: deps.booksRepo,
     });
     deps.review.useBookCounts((ownerId, bookId) => repo.countsForBook(ownerId, bookId));
+    // Highlights on saved articles (the links module registers how to read an article's text) follow the
+    // article when it is extracted again; `link.processed` is found by name (links is built after notes).
+    const anchors = new TargetAnchors({ uow: ctx.uow, clock: ctx.clock, repo, highlights });
     const cards = new HighlightCards({ review: deps.review, highlights, books: deps.booksRepo });
     const markdown = new MarkdownExportService({ repo, books: deps.booksRepo });
     const commandDeps = {
@@ -82,8 +86,27 @@ export const notesModule = defineModule({
       booksRepo: deps.booksRepo,
     };
     return {
-      services: { notes: notesService, highlights, notesRepo: repo, searchIndex, search, noteImports },
-      subscribers: [search.bookSubscriber(), bookCardCounts(deps.review, deps.booksRepo)],
+      services: {
+        notes: notesService,
+        highlights,
+        notesRepo: repo,
+        searchIndex,
+        search,
+        noteImports,
+        highlightAnchors: anchors,
+      },
+      subscribers: [
+        search.bookSubscriber(),
+        bookCardCounts(deps.review, deps.booksRepo),
+        anchors.subscriber({
+          name: "highlight-anchors-links",
+          event: "link.processed",
+          targetType: "link",
+          // Every run that left the article readable: a re-extraction (`reextracted`), and also the first
+          // extraction after a restore, whose restored highlights were made on the earlier text.
+          changed: (p) => (p as { status?: unknown }).status === "ready",
+        }),
+      ],
       exportTables: NOTES_EXPORT,
       derivedTables: notesDerived(async (ownerId) => {
         await notesService.relink(ownerId);

@@ -164,6 +164,18 @@ export class NotesRepo {
     return out;
   }
 
+  /** Every highlight of the owner on one target (an article), oldest first. */
+  highlightsOnTarget(ownerId: string, targetType: string, targetId: string): Promise<HighlightRow[]> {
+    return this.db
+      .selectFrom("highlights")
+      .selectAll()
+      .where("owner_id", "=", ownerId)
+      .where("target_type", "=", targetType)
+      .where("target_id", "=", targetId)
+      .orderBy("id")
+      .execute();
+  }
+
   async insertHighlights(rows: readonly Insertable<HighlightsTable>[]): Promise<void> {
     if (rows.length > 0)
       await this.db

@@ -49,7 +49,7 @@ export interface ReminderJobDeps {
   };
   links: { linksOf(ownerId: string): Promise<Link[]> };
   /** Queues the messages of `messagesFor` (each with its send job) in the caller's unit of work. */
-  outbox: { enqueue(m: OutboundMessage): Promise<string | null> };
+  outbox: { enqueueMany(ms: readonly OutboundMessage[]): Promise<(string | null)[]> };
   text: {
     rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void>;
     setWaiting(userId: string, conversationKey: string, owner: string, state: unknown): Promise<void>;
@@ -123,9 +123,7 @@ export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remind
       if (only)
         for (const link of links)
           await deps.text.rememberBook(row.owner_id, `${link.kind}:${link.address}`, only);
-      let n = 0;
-      for (const m of messages) if (await deps.outbox.enqueue(m)) n++;
-      return n;
+      return (await deps.outbox.enqueueMany(messages)).filter((id) => id !== null).length;
     });
     deps.sent.inc(queued);
   };

@@ -37,6 +37,43 @@ const insertUndoRow = precompiledOn((db: Db, r: UndoRow) =>
   }),
 );
 
+const upsertConversation = precompiledOn((db: Db, r: ConversationRow) =>
+  db
+    .insertInto("conversations")
+    .values({
+      owner_id: r.owner_id,
+      conversation_key: r.conversation_key,
+      pending: r.pending,
+      last_book_id: r.last_book_id,
+      updated_at: r.updated_at,
+    })
+    .onConflict((oc) =>
+      oc.columns(["owner_id", "conversation_key"]).doUpdateSet({
+        pending: r.pending,
+        last_book_id: r.last_book_id,
+        updated_at: r.updated_at,
+      }),
+    ),
+);
+// Every reminder remembers the book it asks about, keeping what else the conversation holds.
+const upsertLastBook = precompiledOn(
+  (db: Db, p: { ownerId: string; key: string; bookId: string; at: string }) =>
+    db
+      .insertInto("conversations")
+      .values({
+        owner_id: p.ownerId,
+        conversation_key: p.key,
+        pending: null,
+        last_book_id: p.bookId,
+        updated_at: p.at,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(["owner_id", "conversation_key"])
+          .doUpdateSet({ last_book_id: p.bookId, updated_at: p.at }),
+      ),
+);
+
 /** SQL for text conversations and the undo log. Every query filters on owner_id. */
 export class TextRepo {
   constructor(private readonly scope: DbScope) {}
@@ -52,17 +89,12 @@ export class TextRepo {
 
   /** Creates or replaces the conversation's state. */
   async saveConversation(row: ConversationRow): Promise<void> {
-    await this.db
-      .insertInto("conversations")
-      .values(row)
-      .onConflict((oc) =>
-        oc.columns(["owner_id", "conversation_key"]).doUpdateSet({
-          pending: row.pending,
-          last_book_id: row.last_book_id,
-          updated_at: row.updated_at,
-        }),
-      )
-      .execute();
+    await upsertConversation(this.db, row);
+  }
+
+  /** Sets the book the conversation last spoke of (creating the conversation if needed), in one statement. */
+  async saveLastBook(ownerId: string, key: string, bookId: string, at: string): Promise<void> {
+    await upsertLastBook(this.db, { ownerId, key, bookId, at });
   }
 
   async insertUndo(row: UndoRow): Promise<void> {

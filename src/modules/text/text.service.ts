@@ -107,8 +107,7 @@ export class TextService {
 
   /** Remembers `bookId` as the book the conversation last spoke of (e.g. a reminder), so `142` means it. */
   async rememberBook(userId: string, conversationKey: string, bookId: string): Promise<void> {
-    const conv = await this.deps.text.conversation(userId, conversationKey);
-    await this.save(userId, conversationKey, conv?.pending ?? null, bookId);
+    await this.deps.text.saveLastBook(userId, conversationKey, bookId, this.deps.clock.now().toISOString());
   }
 
   /** Leaves `state` waiting for `owner` in a conversation (e.g. the review digest's card, so `3` grades it). */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from "fastify";
 import { AppError } from "../errors.js";
+import { registerJsonBodyParser } from "./json-body.js";
 import {
   clientErrorProblem,
   frameworkErrorProblem,
@@ -82,6 +83,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   app.decorate("routeTable", routeTable);
   app.decorate("routeSchemas", routeSchemas);
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app);
   // While draining (SIGTERM), answers in flight close their connection so keep-alive clients let go.
   let closing = false;
   app.addHook("preClose", async () => {

@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, type FieldError, MAX_LISTED_ERRORS } from "../errors.js";
 import type { BoundedErrors } from "./validation.js";
 
@@ -128,6 +128,22 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported-media-type",
 };
 
+/**
+ * A body over its route's limit (refused unread when Content-Length says so, else as soon as the bytes
+ * read pass it): the problem names the limit, as a rule on the body.
+ */
+function bodyTooLarge(request: FastifyRequest): AppError {
+  const limit = request.routeOptions.bodyLimit;
+  const message = `must be at most ${limit} bytes`;
+  return new AppError(
+    413,
+    "payload-too-large",
+    "Payload too large",
+    `The body is larger than this route's limit of ${limit} bytes`,
+    [{ field: "/body", rule: "maxBytes", message }],
+  );
+}
+
 /** Maps every error to a problem response; anything unexpected becomes a logged 500 with no internals. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
@@ -145,6 +161,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         new AppError(400, "validation", "Invalid request", detail, errors, undefined, omitted),
       );
     }
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendProblem(reply, bodyTooLarge(request));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const title = STATUS_TITLES[status] ?? "Bad request";

@@ -87,7 +87,7 @@ const nulError = (instancePath: string): ErrorObject => ({
   message: "must not contain U+0000 (NUL)",
 });
 
-function bounded(errors: ErrorObject[], stoppedEarly: boolean): BoundedErrors {
+export function bounded(errors: ErrorObject[], stoppedEarly: boolean): BoundedErrors {
   const listed = errors.slice(0, MAX_LISTED_ERRORS) as BoundedErrors;
   listed.omitted = errors.length - listed.length;
   listed.stoppedEarly = stoppedEarly;

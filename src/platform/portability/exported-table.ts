@@ -1,5 +1,5 @@
 import { type TObject, type TSchema, Type } from "@sinclair/typebox";
-import type { Kysely } from "kysely";
+import type { Kysely, SelectQueryBuilder } from "kysely";
 
 /**
  * One table of what a user owns, as the full export writes it and the restore reads it back. Each module
@@ -23,6 +23,17 @@ export interface ExportedTable {
   refs: Readonly<Record<string, string>>;
   /** Columns stored as JSON text. */
   json?: readonly string[];
+  /** Columns stored as 0/1 integers, booleans in the document. */
+  booleans?: readonly string[];
+  /** The column naming the account a row belongs to (default owner_id): a restore sets it to the restoring one. */
+  ownerColumn?: string;
+  /**
+   * The owner's rows, when they are not simply every row whose owner column names them (the clubs a user
+   * owns, say): a query of this table alone, selecting the document's columns under their own names. Read
+   * by the export and by the restore's "the account is empty" check.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a query of the module's own table
+  ownedRows?(db: Kysely<any>, ownerId: string): SelectQueryBuilder<any, any, any>;
   /**
    * Fills the columns a restored row does not carry (derived from the others, or absent from documents
    * written by an earlier version), given the database row made from the document row.

@@ -2,6 +2,9 @@
 import { type QueryClient, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { paths } from "../api/openapi.gen";
+import { fetchDay, fetchDays, fetchStats, keys } from "./query-keys";
+
+export { keys } from "./query-keys";
 
 export type Book = paths["/api/books/{id}"]["get"]["responses"]["200"]["content"]["application/json"];
 export type Stats = paths["/api/stats"]["get"]["responses"]["200"]["content"]["application/json"];
@@ -24,22 +27,14 @@ export const SHELVES: { status: Status; label: string }[] = [
 
 export const shelfLabel = (s: Status) => SHELVES.find((x) => x.status === s)?.label ?? s;
 
-export const keys = {
-  stats: ["stats"] as const,
-  day: (date: string) => ["day", date] as const,
-  days: (from: string, to: string) => ["days", from, to] as const,
-  books: ["books"] as const,
-  book: (id: string) => ["book", id] as const,
-};
-
 export function useStats() {
-  return useQuery({ queryKey: keys.stats, queryFn: () => unwrap(api.GET("/api/stats")) });
+  return useQuery({ queryKey: keys.stats, queryFn: fetchStats });
 }
 
 export function useDay(date: string | undefined) {
   return useQuery({
     queryKey: keys.day(date ?? ""),
-    queryFn: () => unwrap(api.GET("/api/days/{date}", { params: { path: { date: date ?? "" } } })),
+    queryFn: () => fetchDay(date ?? ""),
     enabled: Boolean(date),
   });
 }
@@ -47,7 +42,7 @@ export function useDay(date: string | undefined) {
 export function useDays(from: string, to: string, enabled = true) {
   return useQuery({
     queryKey: keys.days(from, to),
-    queryFn: () => unwrap(api.GET("/api/days", { params: { query: { from, to } } })),
+    queryFn: () => fetchDays(from, to),
     enabled,
   });
 }
@@ -67,7 +62,7 @@ export function invalidateReadingLog(queryClient: QueryClient, bookId?: string) 
   void queryClient.invalidateQueries({ queryKey: ["day"] });
   void queryClient.invalidateQueries({ queryKey: ["days"] });
   void queryClient.invalidateQueries({ queryKey: ["stats-year"] });
-  void queryClient.invalidateQueries({ queryKey: ["pages-by-month"] });
+  void queryClient.invalidateQueries({ queryKey: keys.pagesByMonth });
   void queryClient.invalidateQueries({ queryKey: keys.books });
   if (bookId) void queryClient.invalidateQueries({ queryKey: keys.book(bookId) });
 }

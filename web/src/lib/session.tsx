@@ -1,21 +1,18 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect } from "react";
 import { useLocation } from "wouter";
-import { api, SESSION_EXPIRED, unwrap } from "../api/client";
+import { SESSION_EXPIRED } from "../api/client";
 import type { components } from "../api/openapi.gen";
 import { ProblemError } from "../api/problem";
 import { ErrorAlert } from "../components/form";
 import { Loading } from "../components/states";
+import { fetchMe, keys } from "./query-keys";
 
 export type User = components["schemas"]["User"];
 
 const MeContext = createContext<User | null>(null);
 
-export const meKey = ["me"] as const;
-
-export function fetchMe() {
-  return unwrap(api.GET("/api/me"));
-}
+export const meKey = keys.me;
 
 /** The signed-in user (inside <RequireSession>). */
 export function useMe(): User {

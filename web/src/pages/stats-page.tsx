@@ -9,11 +9,10 @@ import { Field, ProblemAlert, rules, SubmitButton, useSubmit } from "../componen
 import { Empty, QueryState } from "../components/states";
 import { addDays, daysBetween, formatDay, formatMonth, formatNumber, plural } from "../lib/format";
 import { keys, type Stats, useDays, useStats } from "../lib/queries";
+import { fetchPagesByMonth, fetchYearInBooks, pagesPerDayFrom, SHOWN_DAYS } from "../lib/query-keys";
 
 type YearInBooks = paths["/api/stats/years/{year}"]["get"]["responses"]["200"]["content"]["application/json"];
 type FinishedBook = YearInBooks["books"][number];
-
-const SHOWN_DAYS = 90;
 
 function lastMonths(today: string, n: number): string[] {
   const [y, m] = today.split("-").map(Number);
@@ -164,11 +163,6 @@ function GoalCard({ s }: { s: Stats }) {
       )}
     </section>
   );
-}
-
-/** 29 days more than shown, so the 30-day average has a full window from the first bar on. */
-function pagesPerDayFrom(today: string): string {
-  return addDays(today, -(SHOWN_DAYS + 29 - 1));
 }
 
 function PagesPerDay({ today }: { today: string }) {
@@ -475,16 +469,13 @@ function YearInBooksCard({ year, data, s }: { year: number; data: YearInBooks; s
 
 export function StatsPage() {
   const stats = useStats();
-  const pagesByMonth = useQuery({
-    queryKey: ["pages-by-month"],
-    queryFn: () => unwrap(api.GET("/api/stats/pages-by-month")),
-  });
+  const pagesByMonth = useQuery({ queryKey: keys.pagesByMonth, queryFn: fetchPagesByMonth });
   const today = stats.data?.today;
   const [year, setYear] = useState<number | null>(null);
   const shownYear = year ?? Number(today?.slice(0, 4) ?? new Date().getFullYear());
   const yearInBooks = useQuery({
-    queryKey: ["stats-year", shownYear],
-    queryFn: () => unwrap(api.GET("/api/stats/years/{year}", { params: { path: { year: shownYear } } })),
+    queryKey: keys.yearInBooks(shownYear),
+    queryFn: () => fetchYearInBooks(shownYear),
     enabled: Boolean(today),
   });
   // Every query of the page answered (the benchmark and the browser test wait for this to see it drawn).

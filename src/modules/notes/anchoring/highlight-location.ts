@@ -66,6 +66,24 @@ export const HighlightLocation = Type.Object(
     ),
     quote: Type.Optional(TextQuoteSelector),
     position: Type.Optional(TextPositionSelector),
+    /**
+     * Set by re-anchoring (never by a client): the quote is no longer found in its target's current text
+     * (the article was re-extracted), so the highlight points at nothing rather than at the wrong passage.
+     * Its quote and position stay as they were, for a later version of the text.
+     */
+    orphan: Type.Optional(
+      Type.Object(
+        {
+          reason: Type.Union([
+            Type.Literal("not-found"),
+            Type.Literal("ambiguous"),
+            Type.Literal("too-different"),
+          ]),
+          at: Type.String({ minLength: 10, maxLength: 40, description: "When it was found missing" }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -74,6 +92,7 @@ export type HighlightLocation = Static<typeof HighlightLocation>;
 /** A short label for people: `p. 12 · loc. 100–102 · 34%`. */
 export function describeLocation(loc: HighlightLocation): string {
   const parts: string[] = [];
+  if (loc.orphan) parts.push("no longer found in the text");
   if (loc.chapter) parts.push(loc.chapter);
   if (loc.page)
     parts.push(

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Actor } from "../../../platform/access/actor.js";
+import { newId } from "../../../platform/ids.js";
 import type { BookRow, BooksRepo } from "../../books/books.repo.js";
 import { AUTHOR_MAX, AUTHORS_MAX, TITLE_MAX } from "../../books/books.schemas.js";
 import type { BooksService } from "../../books/books.service.js";
@@ -17,11 +18,17 @@ export interface MatchedBook {
 }
 
 /** The import key that remembers which library book a source book became. */
-const sourceKey = (b: SourceBook) =>
-  `book:${createHash("sha256")
-    .update(JSON.stringify(b.asin ? ["asin", b.asin] : [b.title, b.authors]))
-    .digest("base64url")
-    .slice(0, 24)}`;
+const keys = new Map<string, string>();
+function sourceKey(b: SourceBook): string {
+  const what = JSON.stringify(b.asin ? ["asin", b.asin] : [b.title, b.authors]);
+  let key = keys.get(what);
+  if (key === undefined) {
+    key = `book:${createHash("sha256").update(what).digest("base64url").slice(0, 24)}`;
+    if (keys.size > 10_000) keys.clear(); // a bounded memo: a file names few books, thousands of times
+    keys.set(what, key);
+  }
+  return key;
+}
 
 /**
  * Finds the library book of each book an import names, in this order: the book an earlier import of the
@@ -37,6 +44,12 @@ export class BookMatcher {
   private readonly found = new Map<string, MatchedBook>();
   private readonly newKeys: Array<{ key: string; id: string }> = [];
   private remembered: Map<string, { object_id: string | null }> | undefined;
+  /** Books to create, with the ids already handed out. */
+  private readonly pending: Array<{
+    id: string;
+    input: { title: string; authors: string[]; isbn13?: string };
+    reading: { status: "finished"; finishedOn: string | null };
+  }> = [];
 
   /** Reads at once which library books earlier imports made of these source books. */
   async prefetch(books: readonly SourceBook[]): Promise<void> {
@@ -105,20 +118,29 @@ export class BookMatcher {
     const title = book.title.slice(0, TITLE_MAX);
     if (this.dryRun) return { id: `new:${sourceKey(book)}`, title, action: "new", warning };
     const isbn = book.asin ? parseIsbn(book.asin) : undefined;
-    const { book: row } = await this.d.books.create(
-      this.actor,
-      {
+    const id = newId();
+    this.pending.push({
+      id,
+      input: {
         title,
         authors: book.authors.slice(0, AUTHORS_MAX).map((a) => a.slice(0, AUTHOR_MAX)),
         isbn13: isbn?.isbn13,
       },
-      { metadataSource: this.source, reading: { status: "finished", finishedOn: finishedOn ?? null } },
-    );
-    return { id: row.id, title: row.title, action: "created", warning };
+      reading: { status: "finished", finishedOn: finishedOn ?? null },
+    });
+    return { id, title: title.trim(), action: "created", warning };
+  }
+
+  /** Writes the books matched to no library book so far (all at once): call before rows that refer to them. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const items = this.pending.splice(0);
+    await this.d.books.createMany(this.actor, items, { metadataSource: this.source });
   }
 
   /** Records which library book each source book became (for the next import of the same source). */
   async remember(at: string): Promise<void> {
+    await this.flush();
     await this.d.repo.insertKeys(
       this.newKeys.map((k) => ({
         owner_id: this.actor.userId,

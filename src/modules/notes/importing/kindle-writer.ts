@@ -80,6 +80,7 @@ export class KindleWriter {
     const fresh: HighlightRow[] = [];
     for (const g of o.highlights) await this.highlight(g, fresh);
     for (const c of o.clips) await this.highlight({ highlight: c, history: [], notes: [] }, fresh, "clip");
+    await this.r.matcher.flush(); // the books they are on first
     for (let i = 0; i < fresh.length; i += 500)
       await this.d.highlights.insert(fresh.slice(i, i + 500), { events: false });
     for (const n of o.notes) await this.note(n);
@@ -218,6 +219,7 @@ export class KindleWriter {
       this.r.report.add({ ...result, action: "skipped", id: null, detail: "the note is empty" });
       return;
     }
+    await this.r.matcher.flush();
     const note = await this.d.notes.create(
       this.r.actor,
       { body, bookId, location: kindleLocation(n), language: languageOf(n) },

@@ -21,25 +21,40 @@ export interface ImportOptions {
 
 /**
  * Device-local times (`YYYY-MM-DDTHH:MM:SS`, Kindle writes no zone) as instants: in the offset the file
- * gives, else in `zone`. The zone's offset is looked up once per local hour (a file has thousands of
- * entries, mostly on few days).
+ * gives, else in `zone`. The zone's offset is looked up once per local day when it is the same at the
+ * day's first and last hour, else once per local hour of that day (a DST change).
  */
 export function deviceTime(zone: string): ImportRun["instant"] {
-  const offsets = new Map<string, number | undefined>();
+  const hours = new Map<string, number | undefined>();
+  const days = new Map<string, number | null | undefined>(); // null: the offset changes that day
+  const offsetAt = (hour: string) => {
+    if (!hours.has(hour)) {
+      const t = DateTime.fromISO(`${hour}:30:00`, { zone });
+      hours.set(hour, t.isValid ? t.offset : undefined);
+    }
+    return hours.get(hour);
+  };
+  const offsetOf = (local: string) => {
+    const day = local.slice(0, 10);
+    if (!days.has(day)) {
+      const first = offsetAt(`${day}T00`);
+      days.set(day, first !== undefined && first === offsetAt(`${day}T23`) ? first : null);
+    }
+    const known = days.get(day);
+    return known === null ? offsetAt(local.slice(0, 13)) : known;
+  };
   return (local, utcOffset) => {
     if (!local) return null;
+    // Date.parse rolls 30 February over: refuse a time that does not read back as written.
+    const wall = Date.parse(`${local}Z`);
+    if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 19) !== local.slice(0, 19)) return null;
     if (utcOffset) {
-      const t = DateTime.fromISO(`${local}${utcOffset}`, { setZone: true });
-      return t.isValid ? t.toUTC().toISO() : null;
+      // The parser gives `±HH:MM`: an ISO instant as it stands.
+      const t = Date.parse(`${local}${utcOffset}`);
+      return Number.isNaN(t) ? null : new Date(t).toISOString();
     }
-    const hour = local.slice(0, 13);
-    if (!offsets.has(hour)) {
-      const t = DateTime.fromISO(`${hour}:30:00`, { zone });
-      offsets.set(hour, t.isValid ? t.offset : undefined);
-    }
-    const offset = offsets.get(hour);
-    const utc = offset === undefined ? Number.NaN : Date.parse(`${local}Z`) - offset * 60_000;
-    return Number.isNaN(utc) ? null : new Date(utc).toISOString();
+    const offset = offsetOf(local);
+    return offset === undefined ? null : new Date(wall - offset * 60_000).toISOString();
   };
 }
 

@@ -223,7 +223,14 @@ describe("device times", () => {
     expect(berlin("2026-03-02T10:00:00")).toBe("2026-03-02T09:00:00.000Z");
     expect(berlin("2026-07-02T10:00:00")).toBe("2026-07-02T08:00:00.000Z");
     expect(berlin("2012-12-03T19:42:30", "+00:59")).toBe("2012-12-03T18:43:30.000Z");
+    // The days of the DST changes: before and after the hour it happens.
+    expect(berlin("2026-03-29T01:30:00")).toBe("2026-03-29T00:30:00.000Z");
+    expect(berlin("2026-03-29T04:00:00")).toBe("2026-03-29T02:00:00.000Z");
+    expect(berlin("2026-10-25T01:00:00")).toBe("2026-10-24T23:00:00.000Z");
+    expect(berlin("2026-10-25T05:00:00")).toBe("2026-10-25T04:00:00.000Z");
     expect(berlin(undefined)).toBeNull();
     expect(berlin("2026-02-30T10:00:00")).toBeNull();
+    expect(berlin("2026-02-30T10:00:00", "+01:00")).toBeNull();
+    expect(berlin("2026-07-02T10:00:00", "-05:30")).toBe("2026-07-02T15:30:00.000Z");
   });
 });

@@ -130,6 +130,7 @@ export class ReadwiseWriter {
       keys.push({ key: h.key, id: row.id });
       this.r.report.add({ ...result, action: "created", id: this.r.dryRun ? null : row.id });
     }
+    await this.r.matcher.flush(); // the books they are on first
     for (let i = 0; i < fresh.length; i += 500)
       await this.d.highlights.insert(fresh.slice(i, i + 500), { events: false });
     await this.d.repo.insertKeys(

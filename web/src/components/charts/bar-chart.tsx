@@ -1,6 +1,5 @@
-import { scaleBand, scaleLinear } from "d3-scale";
-import { line } from "d3-shape";
 import { formatNumber } from "../../lib/format";
+import { bandScale, linearScale, linePath } from "./scales";
 
 export interface BarDatum {
   key: string;
@@ -20,7 +19,7 @@ const M = { top: 10, right: 8, bottom: 28, left: 44 };
 
 /**
  * Bars with optional lines on top (e.g. pages per day with its 7- and 30-day averages), drawn as SVG from
- * d3 scales. It is one image to assistive technology (`labelledBy` names and describes it); its figure
+ * our scales (./scales). It is one image to assistive technology (`labelledBy` names and describes it); its figure
  * gives the table view.
  */
 export function BarChart({
@@ -49,14 +48,12 @@ export function BarChart({
   const W = compact ? 420 : 720;
   // Few bars stay bar-sized instead of filling the width.
   const right = Math.min(W - M.right, M.left + data.length * MAX_BAND * 1.25);
-  const x = scaleBand<string>()
-    .domain(data.map((d) => d.key))
-    .range([M.left, right])
-    .padding(data.length > 60 ? 0.1 : 0.2);
-  const y = scaleLinear()
-    .domain([0, max])
-    .nice()
-    .range([H - M.bottom, M.top]);
+  const x = bandScale(
+    data.map((d) => d.key),
+    [M.left, right],
+    data.length > 60 ? 0.1 : 0.2,
+  );
+  const y = linearScale([0, max], [H - M.bottom, M.top], { nice: true });
   const ticks = y.ticks(4);
   const centre = (i: number) => (x(data[i]?.key ?? "") ?? 0) + x.bandwidth() / 2;
   return (
@@ -94,10 +91,7 @@ export function BarChart({
           </rect>
         ))}
         {overlays.map((o, n) => {
-          const path = line<number | null>()
-            .defined((v) => v !== null)
-            .x((_v, i) => centre(i))
-            .y((v) => y(v ?? 0))(o.values);
+          const path = linePath(o.values.map((v, i) => (v === null ? null : [centre(i), y(v)])));
           return path ? <path key={o.name} className={`line-${n + 1}`} d={path} /> : null;
         })}
       </g>

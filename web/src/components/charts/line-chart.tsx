@@ -1,6 +1,5 @@
-import { scaleLinear } from "d3-scale";
-import { area, line } from "d3-shape";
 import { daysBetween, formatDay, formatNumber } from "../../lib/format";
+import { areaPath, linearScale, linePath } from "./scales";
 
 export interface LinePoint {
   date: string;
@@ -26,23 +25,14 @@ export function LineChart({
   const first = points[0]?.date ?? "1970-01-01";
   const last = points.at(-1)?.date ?? first;
   const span = Math.max(1, daysBetween(first, last));
-  const x = scaleLinear()
-    .domain([0, span])
-    .range([M.left, W - M.right]);
-  const y = scaleLinear()
-    .domain([0, Math.max(1, max ?? 0, ...points.map((p) => p.value))])
-    .nice()
-    .range([H - M.bottom, M.top]);
+  const x = linearScale([0, span], [M.left, W - M.right]);
+  const y = linearScale([0, Math.max(1, max ?? 0, ...points.map((p) => p.value))], [H - M.bottom, M.top], {
+    nice: true,
+  });
   const px = (p: LinePoint) => x(daysBetween(first, p.date));
-  const path =
-    line<LinePoint>()
-      .x(px)
-      .y((p) => y(p.value))(points) ?? "";
-  const under =
-    area<LinePoint>()
-      .x(px)
-      .y0(y(0))
-      .y1((p) => y(p.value))(points) ?? "";
+  const xy = points.map((p) => [px(p), y(p.value)] as const);
+  const path = linePath(xy);
+  const under = areaPath(xy, y(0));
   const dateTicks = [first, ...(span > 1 ? [last] : [])];
   return (
     <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={labelledBy} data-chart="line">
