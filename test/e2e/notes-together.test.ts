@@ -140,12 +140,12 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
   }
   const editor = (p: Page) => p.locator(".note-editor .cm-content");
   /** The editor's text, without the collaborators' name labels drawn into it. */
-  const textOf = async (p: Page): Promise<string> =>
-    await editor(p).evaluate(`(el) => {
-      const copy = el.cloneNode(true);
+  const textOf = (p: Page) =>
+    editor(p).evaluate((el) => {
+      const copy = el.cloneNode(true) as typeof el;
       for (const label of copy.querySelectorAll(".cm-peer-caret")) label.remove();
-      return [...copy.querySelectorAll(".cm-line")].map((l) => l.textContent).join("\\n");
-    }`);
+      return [...copy.querySelectorAll(".cm-line")].map((l) => l.textContent).join("\n");
+    });
   async function openEditor(p: Page, noteId: string, query = "") {
     await p.goto(`${base}/notes/${noteId}${query}`);
     if (!query) await p.getByRole("button", { name: "Edit" }).click();
