@@ -23,7 +23,7 @@ import {
   endedByRefusal,
   statusText,
 } from "../lib/collab-status";
-import { type Peer, peersOf } from "../lib/peer-colors";
+import { PEER_CLASSES, type Peer, peersOf } from "../lib/peer-colors";
 import { remoteCursors } from "../lib/remote-cursors";
 
 /** The note's shared type: its Markdown (docs/realtime.md). */
@@ -35,23 +35,65 @@ export function collabUrl(link?: string): string {
   return `${scheme}://${window.location.host}/collab${query}`;
 }
 
+/**
+ * The editor's look. CodeMirror writes its styles into a stylesheet it creates; in a shadow root that is
+ * an adopted (constructed) sheet, which the app's CSP (`style-src 'self'`, no inline styles) allows, where
+ * in the page itself it would be a <style> element the CSP refuses. So the editor lives in a shadow root,
+ * and its styles, collaborators' colours included, are here (custom properties come through from the page).
+ */
+const theme = EditorView.theme({
+  "&": { minHeight: "14rem", backgroundColor: "var(--surface)", color: "var(--text)" },
+  "&.cm-focused": { outline: "none" },
+  ".cm-content": {
+    fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',
+    fontSize: "0.95rem",
+    padding: "0.75rem",
+    minHeight: "14rem",
+    caretColor: "var(--text)",
+  },
+  ".cm-cursor": { borderLeftColor: "var(--text)" },
+  ".cm-peer-selection": { backgroundColor: "var(--peer-soft)" },
+  ".cm-peer-caret": {
+    position: "relative",
+    borderLeft: "2px solid var(--peer)",
+    marginLeft: "-1px",
+    marginRight: "-1px",
+  },
+  ".cm-peer-name": {
+    position: "absolute",
+    bottom: "100%",
+    left: "-2px",
+    backgroundColor: "var(--peer)",
+    color: "#fff",
+    fontFamily: "system-ui, sans-serif",
+    fontSize: "0.7rem",
+    lineHeight: "1.3",
+    padding: "0 0.25rem",
+    borderRadius: "3px 3px 3px 0",
+    whiteSpace: "nowrap",
+    pointerEvents: "none",
+    userSelect: "none",
+  },
+  ...Object.fromEntries(
+    Array.from({ length: PEER_CLASSES }, (_, i) => [
+      `.peer-${i}`,
+      { "--peer": `hsl(${i * 30} 70% 30%)`, "--peer-soft": `hsl(${i * 30} 70% 45% / 28%)` },
+    ]),
+  ),
+});
+
 export function NoteTogether({
   noteId,
   link,
-  onEnded,
 }: {
   noteId: string;
   /** A share link's secret, when the note was opened with one. */
   link?: string | undefined;
-  /** Told once when editing ends for good (the page refreshes what it shows). */
-  onEnded?: () => void;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<CollabStatus>({ state: "connecting" });
   const [unsent, setUnsent] = useState(0);
   const [peers, setPeers] = useState<Peer[]>([]);
-  const ended = useRef(onEnded);
-  ended.current = onEnded;
   const statusId = useId();
   const labelId = useId();
 
@@ -71,8 +113,14 @@ export function NoteTogether({
     const awareness = provider.awareness;
     if (!awareness) throw new Error("the provider has no awareness");
     const undoManager = new Y.UndoManager(ytext);
+    const el = host.current;
+    if (!el) throw new Error("no element for the editor");
+    const shadow = el.shadowRoot ?? el.attachShadow({ mode: "open" });
+    const parent = document.createElement("div");
+    shadow.append(parent);
     const view = new EditorView({
-      parent: host.current ?? undefined,
+      root: shadow,
+      parent,
       state: EditorState.create({
         doc: ytext.toString(),
         extensions: [
@@ -80,12 +128,11 @@ export function NoteTogether({
           yCollab(ytext, null, { undoManager }),
           remoteCursors(ytext, awareness),
           EditorView.lineWrapping,
+          theme,
           // Not editable until the server said what this connection may do.
           editable.of([EditorView.editable.of(false), EditorState.readOnly.of(true)]),
-          EditorView.contentAttributes.of({
-            "aria-labelledby": labelId,
-            "aria-describedby": statusId,
-          }),
+          // A label by id would not reach into the shadow root: the name itself.
+          EditorView.contentAttributes.of({ "aria-label": "Note (Markdown), edited together" }),
         ],
       }),
     });
@@ -100,7 +147,6 @@ export function NoteTogether({
       setEditable(false);
       // No reconnecting: what ended stays ended (a new visit asks again).
       queueMicrotask(() => provider.destroy());
-      ended.current?.();
     };
     provider.on("authenticated", ({ scope }: { scope: string }) => {
       readOnly = scope === "readonly";
@@ -129,10 +175,11 @@ export function NoteTogether({
       awareness.off("change", onPeers);
       provider.destroy();
       view.destroy();
+      parent.remove();
       undoManager.destroy();
       doc.destroy();
     };
-  }, [noteId, link, labelId, statusId]);
+  }, [noteId, link]);
 
   const closed = status.state === "ended";
   return (

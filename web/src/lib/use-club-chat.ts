@@ -101,7 +101,9 @@ export function useClubChat(clubId: string, myId: string) {
       void queryClient.invalidateQueries({ queryKey: clubKeys.club(clubId) });
       return null;
     });
-    on<unknown>("club:member", () => {
+    on<{ userId?: string; change?: string }>("club:member", (e) => {
+      // Taken out myself: `room:left` says so; refetching the club (404 now) would hide the page's reason.
+      if (e.userId === myId && (e.change === "removed" || e.change === "left")) return null;
       void queryClient.invalidateQueries({ queryKey: clubKeys.club(clubId) });
       return null;
     });

@@ -212,4 +212,132 @@ describe("ClubPage", () => {
     expect(await screen.findByText("More than 10 messages a minute")).toBeTruthy();
     expect((screen.getByLabelText("Message") as HTMLTextAreaElement).value).toBe("spam");
   });
+
+  it("a moderator deletes anyone's message, after saying yes", async () => {
+    renderPage(ClubPage, "/clubs/:id", "/clubs/c1");
+    const chat = await screen.findByRole("list", { name: "Messages" });
+    const theirs = (await within(chat).findByText("Who has started?")).closest("li") as HTMLElement;
+    expect(within(theirs).queryByRole("button", { name: "Edit" })).toBeNull();
+    await userEvent.click(within(theirs).getByRole("button", { name: "Delete" }));
+    await userEvent.click(within(theirs).getByRole("button", { name: "Yes, delete" }));
+    expect(socket.emitted.find((e) => e.event === "club:delete")?.payload).toEqual({
+      clubId: "c1",
+      messageId: "m1",
+    });
+  });
+
+  it("a member deletes only their own messages", async () => {
+    fakeApi.on("GET /api/clubs/c1", () => json({ ...CLUB, role: "member" }));
+    renderPage(ClubPage, "/clubs/:id", "/clubs/c1");
+    const chat = await screen.findByRole("list", { name: "Messages" });
+    const theirs = (await within(chat).findByText("Who has started?")).closest("li") as HTMLElement;
+    expect(within(theirs).queryByRole("button", { name: "Delete" })).toBeNull();
+    // No settings, no invitations for a member; their own choices are there.
+    expect(screen.queryByRole("form", { name: "Club settings" })).toBeNull();
+    expect(screen.queryByRole("region", { name: "Invitations" })).toBeNull();
+    expect(screen.getByRole("region", { name: "You in this club" })).toBeTruthy();
+  });
+
+  it("renames the club and sets its book and schedule (moderators)", async () => {
+    fakeApi.on("PATCH /api/clubs/c1", () => json(CLUB));
+    fakeApi.on("GET /api/clubs/c1/invites", () => json({ items: [] }));
+    renderPage(ClubPage, "/clubs/:id", "/clubs/c1");
+    const form = await screen.findByRole("form", { name: "Club settings" });
+    await userEvent.clear(within(form).getByLabelText("Club name"));
+    await userEvent.type(within(form).getByLabelText("Club name"), "Arrakis readers");
+    await userEvent.clear(within(form).getByLabelText("Target pages a week"));
+    await userEvent.type(within(form).getByLabelText("Target pages a week"), "70");
+    await userEvent.click(within(form).getByRole("button", { name: "Save the club" }));
+    await waitFor(() =>
+      expect(fakeApi.callsTo("PATCH", "/api/clubs/c1")[0]?.body).toEqual({
+        name: "Arrakis readers",
+        description: "Slowly",
+        reading: { title: "Dune", totalPages: 400, startsOn: "2026-11-01", pagesPerWeek: 70 },
+      }),
+    );
+    // A bad number is refused before anything is sent.
+    await userEvent.clear(within(form).getByLabelText("Target pages a week"));
+    await userEvent.type(within(form).getByLabelText("Target pages a week"), "0");
+    await userEvent.click(within(form).getByRole("button", { name: "Save the club" }));
+    expect(await within(form).findByText("Pages a week must be between 1 and 10000")).toBeTruthy();
+    expect(fakeApi.callsTo("PATCH", "/api/clubs/c1")).toHaveLength(1);
+  });
+
+  it("makes an expiring invitation link, invites an account, revokes an invitation", async () => {
+    let items = [
+      {
+        id: "i1",
+        clubId: "c1",
+        kind: "link",
+        userId: null,
+        expiresAt: "2099-01-01T00:00:00Z",
+        revokedAt: null,
+        uses: 2,
+        createdAt: "2026-11-01T10:00:00Z",
+      },
+    ];
+    fakeApi.on("GET /api/clubs/c1/invites", () => json({ items }));
+    fakeApi.on("POST /api/clubs/c1/invites", (_r, body) =>
+      json({ ...items[0], id: "i2", ...((body as { link?: unknown }).link ? { token: "tok" } : {}) }, 201),
+    );
+    fakeApi.on("DELETE /api/club-invites/i1", () => {
+      items = [];
+      return new Response(null, { status: 204 });
+    });
+    renderPage(ClubPage, "/clubs/:id", "/clubs/c1");
+    const invites = await screen.findByRole("region", { name: "Invitations" });
+    await userEvent.selectOptions(within(invites).getByLabelText("Link valid for"), "1 week");
+    await userEvent.click(within(invites).getByRole("button", { name: "Make an invitation link" }));
+    const url = (await within(invites).findByLabelText(/Invitation link \(valid 1 week/)) as HTMLInputElement;
+    expect(url.value).toMatch(/\/clubs\/join\?token=tok$/);
+    expect(fakeApi.callsTo("POST", "/api/clubs/c1/invites")[0]?.body).toEqual({
+      link: { expiresInHours: 168 },
+    });
+    await userEvent.type(within(invites).getByLabelText("Invite an account by email"), "cy@example.com");
+    await userEvent.click(within(invites).getByRole("button", { name: "Invite" }));
+    expect(await within(invites).findByText("Invited cy@example.com")).toBeTruthy();
+    const open = within(invites).getByRole("list", { name: "Open invitations" });
+    expect(within(open).getByText(/Link, used 2 times/)).toBeTruthy();
+    await userEvent.click(within(open).getByRole("button", { name: "Revoke this invitation" }));
+    await waitFor(() => expect(within(invites).queryByRole("list", { name: "Open invitations" })).toBeNull());
+  });
+
+  it("the owner makes a member moderator and removes them; my own choices save as I change them", async () => {
+    fakeApi.on("GET /api/clubs/c1/invites", () => json({ items: [] }));
+    fakeApi.on("GET /api/books", () => json({ items: [{ id: "b1", title: "Dune" }], nextCursor: null }));
+    fakeApi.on("POST /api/clubs/c1/role", () => new Response(null, { status: 204 }));
+    fakeApi.on("POST /api/clubs/c1/remove-member", () => new Response(null, { status: 204 }));
+    fakeApi.on("PATCH /api/clubs/c1/membership", () => json(CLUB));
+    renderPage(ClubPage, "/clubs/:id", "/clubs/c1");
+    const members = await screen.findByRole("list", { name: "Members" });
+    await userEvent.click(within(members).getByRole("button", { name: "Make moderator (Bob)" }));
+    await waitFor(() =>
+      expect(fakeApi.callsTo("POST", "/api/clubs/c1/role")[0]?.body).toEqual({
+        userId: "u2",
+        role: "moderator",
+      }),
+    );
+    await userEvent.click(within(members).getByRole("button", { name: "Remove Bob" }));
+    await userEvent.click(within(members).getByRole("button", { name: "Yes, remove bob" }));
+    await waitFor(() =>
+      expect(fakeApi.callsTo("POST", "/api/clubs/c1/remove-member")[0]?.body).toEqual({ userId: "u2" }),
+    );
+    const mine = screen.getByRole("region", { name: "You in this club" });
+    await userEvent.click(within(mine).getByLabelText("Show the club my progress on its book"));
+    await userEvent.selectOptions(await within(mine).findByLabelText("The chat on my phone"), "telegram");
+    await waitFor(() =>
+      expect(fakeApi.callsTo("PATCH", "/api/clubs/c1/membership").map((c) => c.body)).toEqual([
+        { shareProgress: false },
+        { deliverChat: "telegram" },
+      ]),
+    );
+  });
+
+  it("says so when the server takes me out of the club's room", async () => {
+    renderPage(ClubPage, "/clubs/:id", "/clubs/c1");
+    await screen.findByText("Who has started?");
+    act(() => socket.serverSends("room:left", { room: "club:c1", reason: "removed" }));
+    expect(await screen.findByText("You were removed from this club.")).toBeTruthy();
+    expect((screen.getByRole("button", { name: "Send" }) as HTMLButtonElement).disabled).toBe(true);
+  });
 });

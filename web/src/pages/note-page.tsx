@@ -257,15 +257,14 @@ function ViewNote({ note }: { note: NoteDetail }) {
 /** The live editor, on its own chunk (Yjs, CodeMirror and the provider load when a note is edited). */
 const NoteTogether = lazy(() => import("../components/note-together"));
 
+/**
+ * The live editor; when it closes for good (access revoked, note deleted) it stays on the page with its
+ * reason and last text, and the note is fetched again only when the person stops editing.
+ */
 function LiveEditor({ noteId, link }: { noteId: string; link?: string | undefined }) {
-  const queryClient = useQueryClient();
   return (
     <Suspense fallback={<Loading label="Opening the editor…" />}>
-      <NoteTogether
-        noteId={noteId}
-        link={link}
-        onEnded={() => void queryClient.invalidateQueries({ queryKey: noteKeys.note(noteId) })}
-      />
+      <NoteTogether noteId={noteId} link={link} />
     </Suspense>
   );
 }
