@@ -58,6 +58,9 @@ export async function openEditor(
   class HeaderSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
       super(address, protocols, { headers });
+      // A socket destroyed while still connecting reports the abort as an "error" event: without a listener
+      // ws would throw it uncaught (the provider learns of the close through its own handlers).
+      this.on("error", () => {});
     }
   }
   const doc = opts.doc ?? new Y.Doc();
