@@ -130,7 +130,7 @@ describe.skipIf(skip !== null)("live updates in the web app (Chromium)", () => {
     await page.getByText(/^Page 120/).waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   it("two people chat in their club, each in a browser of their own", async () => {
     const bob = await account("bob@example.com", admin);
@@ -160,5 +160,5 @@ describe.skipIf(skip !== null)("live updates in the web app (Chromium)", () => {
     expect([...ann.errors, ...b.errors]).toEqual([]);
     await ann.context.close();
     await b.context.close();
-  });
+  }, 120_000);
 });

@@ -364,15 +364,35 @@ export class CollabServer implements LiveNotes {
       this.d.log.warn({ noteId, version }, "collab: edits typed meanwhile overlapped a note saved elsewhere");
   }
 
+  /**
+   * What changed is stored before the process lets its database go: a store waiting for its debounce runs
+   * now, and one already running (a closed last connection starts one) is waited for.
+   */
+  private async storePending(hocuspocus: Hocuspocus): Promise<void> {
+    const { debouncer } = hocuspocus;
+    for (let round = 0; round < 10; round++) {
+      const busy = [...hocuspocus.documents.values()].filter((doc) => {
+        const id = `onStoreDocument-${doc.name}`;
+        return debouncer.isDebounced(id) || debouncer.isCurrentlyExecuting(id) || doc.saveMutex.isLocked();
+      });
+      if (busy.length === 0) return;
+      for (const doc of busy) {
+        const id = `onStoreDocument-${doc.name}`;
+        if (debouncer.isDebounced(id)) await debouncer.executeNow(id);
+        await doc.saveMutex.waitForUnlock();
+      }
+      // A store that finished lets its execution go on the next turn.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.d.log.warn({}, "collab: documents still storing when the server closed");
+  }
+
   async close(): Promise<void> {
     this.server?.off("upgrade", this.upgrade);
     const hocuspocus = this.hocuspocus;
     if (!hocuspocus) return;
     hocuspocus.closeConnections();
-    // What changed and waits for its debounce is stored now.
-    for (const name of [...hocuspocus.documents.keys()])
-      if (hocuspocus.debouncer.isDebounced(`onStoreDocument-${name}`))
-        await hocuspocus.debouncer.executeNow(`onStoreDocument-${name}`);
+    await this.storePending(hocuspocus);
     await hocuspocus.hooks("onDestroy", { instance: hocuspocus });
     this.wss?.close();
     this.hocuspocus = undefined;
