@@ -175,7 +175,8 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await openEditor(a.page, note.id);
     await openEditor(b.page, note.id);
     await b.page.getByText("Shared with you.").waitFor();
-    expect(await textOf(b.page)).toBe("The spice must flow.");
+    await expect.poll(() => textOf(b.page), { timeout: 10_000 }).toBe("The spice must flow.");
+    await expect.poll(() => textOf(a.page), { timeout: 10_000 }).toBe("The spice must flow.");
 
     // Both type at once, at both ends of the same paragraph: both see the same text.
     await Promise.all([typeInto(a.page, " Ann was here.", "end"), typeInto(b.page, "Bob: ", "start")]);
@@ -217,7 +218,7 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await sharing.getByRole("list", { name: "People it is shared with" }).getByText("can read").waitFor();
     await openEditor(b.page, note.id);
     await b.page.getByRole("status").getByText("Live, read only").waitFor();
-    expect(await editor(b.page).getAttribute("contenteditable")).toBe("false");
+    await expect.poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
     await b.page.keyboard.type("nope");
     expect(await textOf(b.page)).toBe(merged);
 
@@ -230,7 +231,7 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await c.page.goto(url);
     await c.page.getByRole("heading", { level: 1, name: "Shared note" }).waitFor();
     await c.page.getByRole("status").getByText("Live, read only").waitFor({ timeout: 15_000 });
-    await expect.poll(() => textOf(c.page)).toBe(merged);
+    await expect.poll(() => textOf(c.page), { timeout: 10_000 }).toBe(merged);
 
     // Revoked: the open editors close at once, with the reason.
     await sharing
@@ -243,7 +244,7 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await alerted(c.page, /no access to this note/);
     await sharing.getByRole("button", { name: "Stop sharing with Bob" }).click();
     await alerted(b.page, /access to this note was revoked/);
-    expect(await editor(b.page).getAttribute("contenteditable")).toBe("false");
+    await expect.poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
     expect(await axe(b.page), "axe on a closed editor").toEqual([]);
     expect([...a.errors, ...b.errors, ...c.errors]).toEqual([]);
   }, 180_000);
