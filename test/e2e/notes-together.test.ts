@@ -218,7 +218,9 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await sharing.getByRole("list", { name: "People it is shared with" }).getByText("can read").waitFor();
     await openEditor(b.page, note.id);
     await b.page.getByRole("status").getByText("Live, read only").waitFor();
-    await expect.poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
+    await expect
+      .poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 })
+      .toBe("false");
     await b.page.keyboard.type("nope");
     expect(await textOf(b.page)).toBe(merged);
 
@@ -244,7 +246,9 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await alerted(c.page, /no access to this note/);
     await sharing.getByRole("button", { name: "Stop sharing with Bob" }).click();
     await alerted(b.page, /access to this note was revoked/);
-    await expect.poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
+    await expect
+      .poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 })
+      .toBe("false");
     expect(await axe(b.page), "axe on a closed editor").toEqual([]);
     expect([...a.errors, ...b.errors, ...c.errors]).toEqual([]);
   }, 180_000);
