@@ -169,7 +169,7 @@ export class EventRelay {
   }
 
   private async pass(): Promise<void> {
-    this.held = await this.lease.acquire();
+    this.held = await this.lease.hold();
     if (!this.held) return;
     for (;;) {
       const rows = await this.db
