@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
+import { chunks } from "../../platform/db/chunks.js";
 import { precompiledOn } from "../../platform/db/precompile.js";
 import type { DbScope } from "../../platform/db/unit-of-work.js";
 import type { BooksTable, BooksTables, ReadingStatus } from "./books.tables.js";
@@ -58,11 +59,7 @@ export class BooksRepo {
 
   /** Books in one INSERT per 500 rows. */
   async insertMany(rows: readonly BookRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500)
-      await this.db
-        .insertInto("books")
-        .values(rows.slice(i, i + 500))
-        .execute();
+    for (const part of chunks(rows)) await this.db.insertInto("books").values(part).execute();
   }
 
   /** The owner's book with this id, or undefined (also for another user's book). */

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { chunks } from "../../platform/db/chunks.js";
 import { precompiledOn } from "../../platform/db/precompile.js";
 import type { DbScope } from "../../platform/db/unit-of-work.js";
 import type { BooksTables, ReadingsTable, StatusChangesTable } from "./books.tables.js";
@@ -33,19 +34,11 @@ export class ReadingsRepo {
 
   /** Read-throughs in one INSERT per 500 rows. */
   async insertMany(rows: readonly ReadingRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500)
-      await this.db
-        .insertInto("readings")
-        .values(rows.slice(i, i + 500))
-        .execute();
+    for (const part of chunks(rows)) await this.db.insertInto("readings").values(part).execute();
   }
 
   async insertChanges(rows: readonly StatusChangeRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500)
-      await this.db
-        .insertInto("status_changes")
-        .values(rows.slice(i, i + 500))
-        .execute();
+    for (const part of chunks(rows)) await this.db.insertInto("status_changes").values(part).execute();
   }
 
   /** The owner's read-through with this id, or undefined. */

@@ -56,19 +56,7 @@ export class ReadingsService {
     return this.d.uow.transaction(async () => {
       const now = this.d.clock.now();
       const at = now.toISOString();
-      const date = input.date ?? input.finishedOn ?? input.startedOn ?? localDateOf(now, actor.timezone);
-      const reading: ReadingRow = {
-        id: newId(now.getTime()),
-        owner_id: book.owner_id,
-        book_id: book.id,
-        status: input.status,
-        started_on: input.startedOn ?? (input.status === "reading" ? date : null),
-        finished_on: input.finishedOn ?? (input.status === "finished" ? date : null),
-        rating: input.rating ?? null,
-        review: input.review ?? null,
-        created_at: at,
-        updated_at: at,
-      };
+      const { date, reading } = newReading(actor, book, input, now);
       await this.d.readings.insert(reading);
       await this.d.readings.insertChange(change(book.owner_id, reading.id, from, input.status, date, now));
       await this.d.books.setCurrent(book.id, reading.id, input.status, at);
@@ -90,19 +78,7 @@ export class ReadingsService {
     const now = this.d.clock.now();
     const at = now.toISOString();
     const out = items.map(({ book, input }) => {
-      const date = input.date ?? input.finishedOn ?? input.startedOn ?? localDateOf(now, actor.timezone);
-      const reading: ReadingRow = {
-        id: newId(now.getTime()),
-        owner_id: book.owner_id,
-        book_id: book.id,
-        status: input.status,
-        started_on: input.startedOn ?? (input.status === "reading" ? date : null),
-        finished_on: input.finishedOn ?? (input.status === "finished" ? date : null),
-        rating: input.rating ?? null,
-        review: input.review ?? null,
-        created_at: at,
-        updated_at: at,
-      };
+      const { date, reading } = newReading(actor, book, input, now);
       const current = { ...book, current_reading_id: reading.id, status: input.status, updated_at: at };
       return {
         book: current,
@@ -261,4 +237,28 @@ function change(
     local_date: date,
     changed_at: now.toISOString(),
   };
+}
+
+/** A book's new read-through as `input` opens it at `now`, and the local date its shelf move is dated. */
+function newReading(
+  actor: Actor,
+  book: BookRow,
+  input: OpenReading,
+  now: Date,
+): { date: string; reading: ReadingRow } {
+  const at = now.toISOString();
+  const date = input.date ?? input.finishedOn ?? input.startedOn ?? localDateOf(now, actor.timezone);
+  const reading: ReadingRow = {
+    id: newId(now.getTime()),
+    owner_id: book.owner_id,
+    book_id: book.id,
+    status: input.status,
+    started_on: input.startedOn ?? (input.status === "reading" ? date : null),
+    finished_on: input.finishedOn ?? (input.status === "finished" ? date : null),
+    rating: input.rating ?? null,
+    review: input.review ?? null,
+    created_at: at,
+    updated_at: at,
+  };
+  return { date, reading };
 }
