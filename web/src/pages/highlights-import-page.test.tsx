@@ -1,6 +1,7 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeXhr } from "../test/fake-xhr";
 import { renderPage } from "../test/render";
 import { HighlightsImportPage } from "./highlights-import-page";
 
@@ -32,28 +33,6 @@ const REPORT = {
   resultsOmitted: 0,
 };
 
-/** The XMLHttpRequest the page uploads with, answering REPORT. */
-class FakeXhr {
-  static sent: { url: string; body: unknown }[] = [];
-  status = 200;
-  responseText = JSON.stringify(REPORT);
-  upload: { onprogress?: (e: { lengthComputable: boolean; loaded: number; total: number }) => void } = {};
-  onload?: () => void;
-  onerror?: () => void;
-  private url = "";
-  open(_method: string, url: string) {
-    this.url = url;
-  }
-  setRequestHeader() {}
-  send(body: unknown) {
-    FakeXhr.sent.push({ url: this.url, body });
-    queueMicrotask(() => {
-      this.upload.onprogress?.({ lengthComputable: true, loaded: 1, total: 1 });
-      this.onload?.();
-    });
-  }
-}
-
 afterEach(() => vi.unstubAllGlobals());
 
 describe("HighlightsImportPage", () => {
@@ -64,6 +43,7 @@ describe("HighlightsImportPage", () => {
   });
 
   it("runs a trial import of My Clippings.txt and shows the per-row report", async () => {
+    const FakeXhr = fakeXhr(REPORT);
     vi.stubGlobal("XMLHttpRequest", FakeXhr);
     renderPage(HighlightsImportPage, "/notes/import", "/notes/import");
     const file = new File(["Dune (Frank Herbert)\n- Your Highlight…"], "My Clippings.txt", {

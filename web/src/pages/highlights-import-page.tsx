@@ -1,21 +1,20 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { Link } from "wouter";
 import type { paths } from "../api/openapi.gen";
-import { isProblem, type Problem } from "../api/problem";
-import { Field, ProblemAlert } from "../components/form";
+import { ImportForm, type ImportFormat } from "../components/import-form";
 import { formatNumber } from "../lib/format";
-import { upload } from "../lib/upload";
 
 type Report = paths["/api/imports/kindle"]["post"]["responses"]["200"]["content"]["application/json"];
 
-const FORMATS = {
+const FORMATS: Record<"kindle" | "readwise", ImportFormat> = {
   kindle: {
     label: "Kindle “My Clippings.txt”",
     url: "/api/imports/kindle",
     type: "text/plain",
     accept: ".txt,text/plain",
     hint: "Connect the Kindle by USB: the file is in its documents folder.",
+    dryRun: true,
   },
   readwise: {
     label: "Readwise CSV export",
@@ -23,9 +22,9 @@ const FORMATS = {
     type: "text/csv",
     accept: ".csv,text/csv",
     hint: "Readwise: Export → CSV.",
+    dryRun: true,
   },
-} as const;
-type Format = keyof typeof FORMATS;
+};
 
 function ImportReport({ report }: { report: Report }) {
   return (
@@ -105,38 +104,7 @@ function ImportReport({ report }: { report: Report }) {
 
 export function HighlightsImportPage() {
   const queryClient = useQueryClient();
-  const [format, setFormat] = useState<Format>("kindle");
-  const [file, setFile] = useState<File | null>(null);
-  const [dryRun, setDryRun] = useState(true);
-  const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<string | undefined>();
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [report, setReport] = useState<Report | null>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setProblem(null);
-    setReport(null);
-    if (!file) {
-      setError("Choose a file to import");
-      return;
-    }
-    setError(undefined);
-    const f = FORMATS[format];
-    setProgress(0);
-    try {
-      setReport((await upload(`${f.url}?dryRun=${dryRun}`, file, f.type, setProgress)) as Report);
-      if (!dryRun) {
-        void queryClient.invalidateQueries({ queryKey: ["highlights"] });
-        void queryClient.invalidateQueries({ queryKey: ["notes"] });
-        void queryClient.invalidateQueries({ queryKey: ["books"] });
-      }
-    } catch (err) {
-      setProblem(isProblem(err) ? err : { type: "about:blank", title: "Import failed", status: 0 });
-    } finally {
-      setProgress(null);
-    }
-  };
 
   return (
     <>
@@ -144,49 +112,21 @@ export function HighlightsImportPage() {
         <Link href="/notes">← Notes</Link>
       </p>
       <h1>Import highlights</h1>
-      <form className="card" onSubmit={submit} noValidate>
-        <ProblemAlert problem={problem} />
-        <fieldset>
-          <legend>From</legend>
-          {(Object.keys(FORMATS) as Format[]).map((k) => (
-            <label key={k} className="check">
-              <input
-                type="radio"
-                name="format"
-                value={k}
-                checked={format === k}
-                onChange={() => setFormat(k)}
-              />
-              {FORMATS[k].label}
-            </label>
-          ))}
-        </fieldset>
-        <Field label="File" hint={FORMATS[format].hint} error={error}>
-          {(p) => (
-            <input
-              {...p}
-              type="file"
-              accept={FORMATS[format].accept}
-              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            />
-          )}
-        </Field>
-        <label className="check">
-          <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} />
-          Trial run: report what would change, save nothing
-        </label>
-        {progress !== null && (
-          <div>
-            <p className="muted" role="status">
-              {progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : "Reading the clippings…"}
-            </p>
-            <progress max={1} value={progress < 1 ? progress : undefined} aria-label="Import progress" />
-          </div>
-        )}
-        <button type="submit" className="button primary" disabled={progress !== null}>
-          {dryRun ? "Check the file" : "Import"}
-        </button>
-      </form>
+      <ImportForm
+        formats={FORMATS}
+        initial="kindle"
+        trialFirst={true}
+        reading="Reading the clippings…"
+        onStart={() => setReport(null)}
+        onImported={(_, body, dryRun) => {
+          setReport(body as Report);
+          if (!dryRun) {
+            void queryClient.invalidateQueries({ queryKey: ["highlights"] });
+            void queryClient.invalidateQueries({ queryKey: ["notes"] });
+            void queryClient.invalidateQueries({ queryKey: ["books"] });
+          }
+        }}
+      />
       {report && <ImportReport report={report} />}
     </>
   );
