@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyHunks, hunksOf, mergeThreeWay } from "./three-way-merge.js";
+import { applyHunks, editLimit, hunksOf, mergeThreeWay } from "./three-way-merge.js";
 
 describe("three-way text merge", () => {
   it("finds minimal hunks that rebuild the target", () => {
@@ -57,5 +57,16 @@ describe("three-way text merge", () => {
     const a = random(50_000, 7);
     const b = random(50_000, 11);
     expect(applyHunks(a, hunksOf(a, b))).toBe(b);
+  });
+
+  it("diffs the same texts the same way whatever the load: the edit limit depends on the length only", () => {
+    expect(editLimit(100)).toBe(4_000);
+    expect(editLimit(1_000_000)).toBe(64);
+    expect(editLimit(10_000)).toBeLessThanOrEqual(4_000);
+    // A short note typed at both ends merges with a change in its middle (it once timed out under load).
+    const base = "alpha\n\nmiddle\n\nomega";
+    const typed = `${Array.from({ length: 20 }, (_, i) => `a${i} `).join("")}${base}${Array.from({ length: 20 }, (_, i) => ` b${i}`).join("")}`;
+    const merged = mergeThreeWay(base, "alpha\n\nMIDDLE\n\nomega", typed);
+    expect(merged).toEqual({ ok: true, text: typed.replace("middle", "MIDDLE") });
   });
 });

@@ -8,11 +8,20 @@ export interface Hunk {
 }
 
 /**
- * Past this many characters changed, or this long diffing, a diff gives up on being minimal: one hunk spans
- * the whole change (Myers' diff costs the text's length times the edits' count).
+ * Past this many characters changed a diff gives up on being minimal: one hunk spans the whole change.
+ * Myers' diff costs about the text's length times the edits' count, so the limit shrinks as the text grows
+ * (`DIFF_BUDGET` steps, tens of milliseconds): the same texts always diff the same way, whatever the
+ * machine's load. The timeout is only a last resort, far above what the budget costs.
  */
 const MAX_EDIT_LENGTH = 4_000;
-const MAX_DIFF_MS = 100;
+const MIN_EDIT_LENGTH = 64;
+const DIFF_BUDGET = 20_000_000;
+const MAX_DIFF_MS = 2_000;
+
+/** How many changed characters a diff of texts this long may look for. */
+export function editLimit(length: number): number {
+  return Math.max(MIN_EDIT_LENGTH, Math.min(MAX_EDIT_LENGTH, Math.floor(DIFF_BUDGET / Math.max(1, length))));
+}
 
 /**
  * The changes from `a` to `b` as hunks of `a`, in order (positions in UTF-16 units, as JavaScript strings
@@ -31,7 +40,10 @@ export function hunksOf(a: string, b: string): Hunk[] {
   if (end > 0 && isLowSurrogate(a.charCodeAt(a.length - end))) end--;
   const from = a.slice(start, a.length - end);
   const to = b.slice(start, b.length - end);
-  const changes = diffChars(from, to, { maxEditLength: MAX_EDIT_LENGTH, timeout: MAX_DIFF_MS });
+  const changes = diffChars(from, to, {
+    maxEditLength: editLimit(from.length + to.length),
+    timeout: MAX_DIFF_MS,
+  });
   if (!changes) return [{ start, end: a.length - end, text: to }];
   const out: Hunk[] = [];
   let at = start;
