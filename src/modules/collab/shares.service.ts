@@ -197,12 +197,15 @@ export class SharesService {
   }
 
   /**
-   * What a connection of `actor` to the note may do: write (owner, editor, an edit link) or read (viewer, a
+   * What a connection of `actor` to the note may do (it has the note open: an invitation to their email
+   * becomes their share first): write (owner, editor, an edit link) or read (viewer, a
    * view link, or a credential without the write scope); undefined when it may not open it at all.
    */
   async rights(actor: Actor, noteId: string, linkToken: string | undefined): Promise<Rights | undefined> {
     const note = await this.d.notesRepo.noteById(noteId);
     if (!note) return undefined;
+    // Opening the note (or having it open) makes an invitation to the actor's email theirs.
+    if (note.owner_id !== actor.userId) await this.opened(actor, noteId);
     const known = [{ id: noteId, ownerId: note.owner_id }];
     let rights: Rights | undefined;
     if ((await this.d.access.allowed(actor, "note.read", [noteId], known)).has(noteId)) rights = "read";

@@ -21,7 +21,9 @@ import {
   ENDED_TEXT,
   endedByClose,
   endedByRefusal,
+  rightsFromStateless,
   statusText,
+  withRights,
 } from "../lib/collab-status";
 import { PEER_CLASSES, type Peer, peersOf } from "../lib/peer-colors";
 import { remoteCursors } from "../lib/remote-cursors";
@@ -166,6 +168,14 @@ export function NoteTogether({
       if (over) return;
       // Offline: a writer goes on writing (the document keeps it; it merges on reconnect).
       setStatus(synced ? { state: "offline", readOnly } : { state: "connecting" });
+    });
+    // Made viewer (or editor) while connected: the server says so; the editor follows at once.
+    provider.on("stateless", ({ payload }: { payload: string }) => {
+      const rights = rightsFromStateless(payload);
+      if (!rights || over) return;
+      readOnly = rights === "read";
+      setStatus((s) => withRights(s, rights));
+      if (synced) setEditable(!readOnly);
     });
     provider.on("unsyncedChanges", ({ number }: { number: number }) => setUnsent(number));
     const onPeers = () => setPeers(peersOf(awareness.getStates(), doc.clientID));
