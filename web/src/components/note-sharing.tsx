@@ -124,7 +124,7 @@ export function NoteSharing({ noteId }: { noteId: string }) {
           {shares.data.invitations.map((i) => (
             <li key={i.id} className="row spread">
               <span>
-                {i.email}{" "}
+                <span>{i.email}</span>{" "}
                 <span className="muted small">
                   invited ({ROLE_TEXT[i.role]}), {formatInstant(i.createdAt, me.timezone)}
                 </span>
