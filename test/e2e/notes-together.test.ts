@@ -151,6 +151,24 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     if (!query) await p.getByRole("button", { name: "Edit" }).click();
     await p.getByRole("status").getByText(/^Live/).waitFor({ timeout: 15_000 });
   }
+  /** Rows kept in the browser's IndexedDB for the note (offline editing), -1 when there is no store. */
+  const kept = (p: Page, noteId: string) =>
+    p.evaluate<number>(`(async () => {
+      const names = (await indexedDB.databases()).map((d) => d.name);
+      if (!names.includes("readlog-notes")) return -1;
+      return new Promise((resolve, reject) => {
+        const r = indexedDB.open("readlog-notes");
+        r.onerror = () => reject(r.error);
+        r.onsuccess = () => {
+          const db = r.result;
+          const q = db.transaction("updates").objectStore("updates").getAll();
+          q.onsuccess = () => {
+            db.close();
+            resolve(q.result.filter((row) => row.key.endsWith(${JSON.stringify(`:${noteId}`)})).length);
+          };
+        };
+      });
+    })()`);
   /** Types at the end (or the start) of the editor, as a person would. */
   async function typeInto(p: Page, text: string, where: "end" | "start") {
     await editor(p).click();
@@ -169,13 +187,21 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await sharing.getByLabel("Share with (their email)").fill("bob@example.com");
     await sharing.getByLabel("They").selectOption("editor");
     await sharing.getByRole("button", { name: "Share" }).click();
-    await sharing.getByRole("list", { name: "People it is shared with" }).getByText("can edit").waitFor();
+    // Listed by the email, as invited, whether or not an account has it (no account oracle).
+    await sharing
+      .getByRole("list", { name: "Invited, not opened yet" })
+      .getByText("bob@example.com", { exact: true })
+      .waitFor();
 
     const b = await signIn("bob@example.com");
     await openEditor(a.page, note.id);
     await openEditor(b.page, note.id);
     await b.page.getByText("Shared with you.").waitFor();
     await expect.poll(() => textOf(b.page), { timeout: 10_000 }).toBe("The spice must flow.");
+    // Bob opened it: the invitation is his, by name.
+    await a.page.reload();
+    await sharing.getByRole("list", { name: "People it is shared with" }).getByText("can edit").waitFor();
+    await openEditor(a.page, note.id);
     await expect.poll(() => textOf(a.page), { timeout: 10_000 }).toBe("The spice must flow.");
 
     // Both type at once, at both ends of the same paragraph: both see the same text.
@@ -211,18 +237,41 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await expect.poll(() => textOf(a.page), { timeout: 30_000 }).toBe(merged);
     await expect.poll(() => textOf(b.page), { timeout: 30_000 }).toBe(merged);
 
-    // Bob made a viewer: his editor (opened again) is read only.
+    // Offline, then the tab closed before the connection is back: what Bob typed is kept in the browser
+    // and merges when he opens the note again online.
+    await b.context.setOffline(true);
+    await b.page
+      .getByRole("status")
+      .getByText(/^Offline/)
+      .waitFor({ timeout: 60_000 });
+    const before = await kept(b.page, note.id);
+    await typeInto(b.page, " Kept.", "end");
+    await expect.poll(() => kept(b.page, note.id), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 6);
+    await b.page.close();
+    await b.context.setOffline(false);
+    b.page = await b.context.newPage();
+    await openEditor(b.page, note.id);
+    const reopened = `${merged} Kept.`;
+    await expect.poll(() => textOf(b.page), { timeout: 30_000 }).toBe(reopened);
+    await expect.poll(() => textOf(a.page), { timeout: 30_000 }).toBe(reopened);
+
+    // Bob made a viewer while his editor is open: it turns read only at once, without a reload.
     await sharing.getByLabel("Share with (their email)").fill("bob@example.com");
     await sharing.getByLabel("They").selectOption("viewer");
     await sharing.getByRole("button", { name: "Share" }).click();
-    await sharing.getByRole("list", { name: "People it is shared with" }).getByText("can read").waitFor();
-    await openEditor(b.page, note.id);
-    await b.page.getByRole("status").getByText("Live, read only").waitFor();
+    await b.page.getByRole("status").getByText("Live, read only").waitFor({ timeout: 15_000 });
     await expect
       .poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 })
       .toBe("false");
     await b.page.keyboard.type("nope");
-    expect(await textOf(b.page)).toBe(merged);
+    expect(await textOf(b.page)).toBe(reopened);
+    // He has it open, so the owner's list shows him, by name, as a reader.
+    await expect
+      .poll(async () => {
+        await a.page.reload();
+        return sharing.getByRole("list", { name: "People it is shared with" }).textContent();
+      })
+      .toMatch(/Bob\s*can read/);
 
     // A link with view rights opens it for Cy, with whom it is not shared.
     await sharing.getByLabel("Whoever has the link").selectOption("viewer");
@@ -231,9 +280,10 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     expect(url).toContain(`/notes/${note.id}?link=`);
     const c = await signIn("cy@example.com");
     await c.page.goto(url);
-    await c.page.getByRole("heading", { level: 1, name: "Shared note" }).waitFor();
+    // Its real title, read over REST with the link.
+    await c.page.getByRole("heading", { level: 1, name: "Spice" }).waitFor();
     await c.page.getByRole("status").getByText("Live, read only").waitFor({ timeout: 15_000 });
-    await expect.poll(() => textOf(c.page), { timeout: 10_000 }).toBe(merged);
+    await expect.poll(() => textOf(c.page), { timeout: 10_000 }).toBe(reopened);
 
     // Revoked: the open editors close at once, with the reason.
     await sharing
@@ -249,6 +299,13 @@ describe.skipIf(skip !== null)("notes edited together and club moderation in the
     await expect
       .poll(() => editor(b.page).getAttribute("contenteditable"), { timeout: 10_000 })
       .toBe("false");
+    // Nothing of the note stays in Bob's browser.
+    await expect.poll(() => kept(b.page, note.id), { timeout: 10_000 }).toBe(0);
+    // Signing out forgets every note kept in the browser.
+    expect(await kept(a.page, note.id)).toBeGreaterThan(0);
+    await a.page.getByRole("button", { name: "Sign out" }).click();
+    await a.page.waitForURL((u) => u.pathname.startsWith("/sign-in"));
+    await expect.poll(() => kept(a.page, note.id), { timeout: 10_000 }).toBe(-1);
     expect(await axe(b.page), "axe on a closed editor").toEqual([]);
     expect([...a.errors, ...b.errors, ...c.errors]).toEqual([]);
   }, 180_000);

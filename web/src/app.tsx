@@ -4,6 +4,7 @@ import { Link, Route, Switch, useLocation } from "wouter";
 import { api } from "./api/client";
 import { Loading } from "./components/states";
 import { useLiveUpdates } from "./lib/live-updates";
+import { forgetOfflineNotes } from "./lib/offline-store";
 import { RequireSession, useMe } from "./lib/session";
 import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
@@ -52,6 +53,8 @@ function SignOutButton() {
   const [, navigate] = useLocation();
   const signOut = async () => {
     await api.POST("/api/auth/logout");
+    // Notes kept for offline editing go too: the next person at this browser finds none of them.
+    await forgetOfflineNotes();
     queryClient.clear();
     sessionStorage.clear();
     navigate("/sign-in?signedOut=1", { replace: true });

@@ -293,4 +293,55 @@ describe.each(ENGINES)("club chat over Socket.IO (%s)", (engine) => {
     await t.settle();
     expect(telegram.sends.filter((m) => m.chatId === `chat-${a.userId}`)).toHaveLength(1);
   });
+  it("a member whose client stopped reading is let go with a reason once its buffer is full; the others are not", async () => {
+    const owner = await user();
+    const a = await user();
+    const b = await user();
+    const clubId = await clubOf(owner, a, b);
+    const sa = await client(a);
+    const sb = await client(b);
+    const so = await client(owner);
+    for (const s of [sa, sb, so]) expect(await join(s, clubId)).toMatchObject({ ok: true });
+    // b's client stops reading its socket (a hung tab, a client that never reads): the server's writes
+    // to it back up, first in the kernel, then in the process.
+    const engine = (sb.io as unknown as { engine: { transport: { ws: { _socket: { pause(): void } } } } })
+      .engine;
+    engine.transport.ws._socket.pause();
+    const server = rt.gateway.server.of("/").sockets.get(sb.id!)!;
+    const told: unknown[] = [];
+    const emit = server.emit.bind(server);
+    server.emit = ((name: string, ...args: unknown[]) => {
+      told.push([name, ...args]);
+      return emit(name, ...args);
+    }) as typeof server.emit;
+    let reason = "";
+    server.on("disconnect", (r) => {
+      reason = r;
+    });
+    const limits = rt.gateway.limits;
+    const before = limits.maxBufferedBytes;
+    limits.maxBufferedBytes = 256 * 1024;
+    try {
+      // A busy room: large messages, each read by the members who read (a keeps up with every one).
+      const onA = collect<{ n: number }>(sa, "club:bulk");
+      const chunk = "x".repeat(64 * 1024);
+      let n = 0;
+      while (reason === "" && n < 4_000) {
+        n++;
+        await rt.gateway.broadcast(`club:${clubId}`, "club:bulk", { n, chunk });
+        await until(() => onA.length === n || reason !== "");
+      }
+      expect(reason).toBe("server namespace disconnect");
+      expect(told).toContainEqual(["refused", expect.objectContaining({ code: "slow-reader" })]);
+      // It is out of the room and its memory let go; a and the owner are still there and chat on.
+      expect(rt.gateway.server.of("/").adapter.rooms.get(`club:${clubId}`)?.has(server.id)).toBeFalsy();
+      expect(sa.connected && so.connected).toBe(true);
+      const onOwner = collect<Msg>(so, "club:message");
+      expect(await ask(sa, "club:send", { clubId, body: "still here" })).toMatchObject({ ok: true });
+      await until(() => onOwner.length === 1);
+      expect(onOwner[0]).toMatchObject({ body: "still here" });
+    } finally {
+      limits.maxBufferedBytes = before;
+    }
+  });
 });

@@ -71,3 +71,11 @@ export function colorOf(userId: string): string {
   for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `hsl(${h % 360} 70% 45%)`;
 }
+
+/**
+ * The stateless message telling a client its rights on the document changed (an editor made viewer, a
+ * viewer made editor) while it was connected: `{"type":"rights","rights":"read"|"write"}`.
+ */
+export function rightsMessage(rights: "read" | "write"): string {
+  return JSON.stringify({ type: "rights", rights });
+}

@@ -20,3 +20,15 @@ export const noteLinkRevoked = defineEvent(
   "note.link-revoked",
   Type.Object({ noteId: Type.String(), linkId: Type.String() }),
 );
+/**
+ * An invitation by email was made or changed, or cancelled: its payload is the same whether or not an
+ * account has the email (the owner hears these events too).
+ */
+export const noteInvited = defineEvent(
+  "note.invited",
+  Type.Object({ noteId: Type.String(), relation: Relation }),
+);
+export const noteInviteCancelled = defineEvent(
+  "note.invite-cancelled",
+  Type.Object({ noteId: Type.String() }),
+);

@@ -6,15 +6,21 @@ import type { CollabTables, NoteLinksTable } from "./collab.tables.js";
 interface Foreign {
   users: { id: string; name: string; email: string };
   grants: {
+    id: string;
     resource_type: string;
     resource_id: string;
     subject_type: string;
     subject_id: string;
     relation: string;
+    granted_by: string | null;
+    created_at: string;
     expires_at: string | null;
   };
 }
 type Db = Kysely<CollabTables & Foreign>;
+
+/** Grants to an email (invitations of whoever has, or later gets, an account with it). */
+export const EMAIL_SUBJECT = "email";
 
 export type LinkRow = Selectable<NoteLinksTable>;
 
@@ -120,8 +126,55 @@ export class CollabRepo {
       .execute();
   }
 
-  async userIdByEmail(email: string): Promise<string | undefined> {
-    return (await this.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst())?.id;
+  /**
+   * Invitations by email not yet opened by whoever has the email (grants to the email): listed by the email
+   * the owner typed, never joined to accounts (the list tells nothing about who has one).
+   */
+  async invitations(
+    noteId: string,
+  ): Promise<Array<{ id: string; email: string; relation: string; created_at: string }>> {
+    return this.db
+      .selectFrom("grants")
+      .select(["id", "subject_id as email", "relation", "created_at"])
+      .where("resource_type", "=", "note")
+      .where("resource_id", "=", noteId)
+      .where("subject_type", "=", EMAIL_SUBJECT)
+      .orderBy("subject_id")
+      .limit(200)
+      .execute();
+  }
+
+  /** The email an invitation of this note (by its grant id) is addressed to. */
+  async invitationEmail(noteId: string, inviteId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("grants")
+      .select("subject_id")
+      .where("id", "=", inviteId)
+      .where("resource_type", "=", "note")
+      .where("resource_id", "=", noteId)
+      .where("subject_type", "=", EMAIL_SUBJECT)
+      .executeTakeFirst();
+    return row?.subject_id;
+  }
+
+  /** The invitation of the note to this email, if any. */
+  async invitationTo(
+    noteId: string,
+    email: string,
+  ): Promise<{ relation: string; granted_by: string | null; expires_at: string | null } | undefined> {
+    return this.db
+      .selectFrom("grants")
+      .select(["relation", "granted_by", "expires_at"])
+      .where("resource_type", "=", "note")
+      .where("resource_id", "=", noteId)
+      .where("subject_type", "=", EMAIL_SUBJECT)
+      .where("subject_id", "=", email)
+      .executeTakeFirst();
+  }
+
+  async emailOf(userId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
+    return row?.email;
   }
 
   async userName(userId: string): Promise<string | undefined> {

@@ -1,7 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, IdParams, NoContent, problems } from "../../platform/http/responses.js";
-import { LinkBody, LinkParams, NoteLink, ShareBody, ShareParams, Shares, toLink } from "./collab.schemas.js";
+import {
+  InvitationParams,
+  LinkBody,
+  LinkParams,
+  NoteLink,
+  ShareBody,
+  ShareParams,
+  Shares,
+  toLink,
+} from "./collab.schemas.js";
 import type { SharesService } from "./shares.service.js";
 
 const tags = ["notes"];
@@ -21,13 +30,19 @@ export const collabRoutes: FastifyPluginAsyncTypebox<{ shares: SharesService }> 
       },
     },
     async (request) => {
-      const { accounts, links } = await shares.list(actorOf(request), request.params.id);
+      const { accounts, invitations, links } = await shares.list(actorOf(request), request.params.id);
       return {
         accounts: accounts.map((a) => ({
           userId: a.user_id,
           name: a.name,
           role: a.relation as "editor" | "viewer",
           expiresAt: a.expires_at,
+        })),
+        invitations: invitations.map((i) => ({
+          id: i.id,
+          email: i.email,
+          role: i.relation as "editor" | "viewer",
+          createdAt: i.created_at,
         })),
         links: links.map((l) => toLink(l)),
       };
@@ -40,7 +55,11 @@ export const collabRoutes: FastifyPluginAsyncTypebox<{ shares: SharesService }> 
       config: owns,
       schema: {
         tags,
-        summary: "Share the note with an account (by email) as editor or viewer (owner)",
+        summary: "Share the note by email as editor or viewer (owner)",
+        description:
+          "The share is addressed to the email: whoever has, or later gets, an account with it has the role " +
+          "at once, and it is listed under `invitations` until they open the note. The answer is the same " +
+          "whether or not an account has the email.",
         params: IdParams,
         body: ShareBody,
         response: { 204: NoContent, ...problems(...AUTHED, 404) },
@@ -65,6 +84,23 @@ export const collabRoutes: FastifyPluginAsyncTypebox<{ shares: SharesService }> 
     },
     async (request, reply) => {
       await shares.unshare(actorOf(request), request.params.id, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    "/api/notes/:id/invitations/:inviteId",
+    {
+      config: owns,
+      schema: {
+        tags,
+        summary: "Cancel a share by email not opened yet (owner)",
+        params: InvitationParams,
+        response: { 204: NoContent, ...problems(...AUTHED, 404) },
+      },
+    },
+    async (request, reply) => {
+      await shares.cancelInvitation(actorOf(request), request.params.id, request.params.inviteId);
       return reply.code(204).send(null);
     },
   );

@@ -15,6 +15,7 @@ export const ShareBody = Type.Object(
 );
 export const ShareParams = Type.Object({ id: Id, userId: Id });
 export const LinkParams = Type.Object({ id: Id, linkId: Id });
+export const InvitationParams = Type.Object({ id: Id, inviteId: Id });
 
 export const LinkBody = Type.Object(
   {
@@ -49,8 +50,24 @@ export const AccountShare = Type.Object({
   expiresAt: Type.Union([Instant, Type.Null()]),
 });
 
+export const Invitation = Type.Object({
+  id: Id,
+  email: Type.String({ maxLength: 320, description: "The email it was shared with, as the owner gave it" }),
+  role: Relation,
+  createdAt: Instant,
+});
+
 export const Shares = Type.Object({
-  accounts: Type.Array(AccountShare, { maxItems: 200 }),
+  accounts: Type.Array(AccountShare, {
+    maxItems: 200,
+    description: "Accounts it is shared with: invitations their account has opened, by name",
+  }),
+  invitations: Type.Array(Invitation, {
+    maxItems: 200,
+    description:
+      "Shares by email not opened yet: whoever has, or later gets, an account with the email has the role " +
+      "(listed alike whether or not an account has it)",
+  }),
   links: Type.Array(NoteLink, { maxItems: 200 }),
 });
 

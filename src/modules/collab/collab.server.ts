@@ -316,7 +316,11 @@ export class CollabServer implements LiveNotes {
       }
       ctx.actor = actor;
       ctx.rights = rights;
-      connection.readOnly = rights === "read";
+      const readOnly = rights === "read";
+      if (connection.readOnly === readOnly) continue;
+      connection.readOnly = readOnly;
+      // The client is told (a stateless message), so its editor follows without reconnecting.
+      connection.sendStateless(this.libs.messages.rightsMessage(rights));
     }
   }
 

@@ -208,7 +208,9 @@ describe.each(ENGINES)("notes edited together over Hocuspocus (%s)", (engine) =>
     await share(alice, id, bob, "editor");
     const b = await editor(id, { token: bob.token });
     expect(b.scope).toBe("read-write");
-    // Made a viewer: the same connection now reads only.
+    const told: unknown[] = [];
+    b.provider.on("stateless", ({ payload }: { payload: string }) => told.push(JSON.parse(payload)));
+    // Made a viewer: the same connection now reads only, and the client is told so.
     await share(alice, id, bob, "viewer");
     await until(
       () =>
@@ -217,6 +219,17 @@ describe.each(ENGINES)("notes edited together over Hocuspocus (%s)", (engine) =>
           ?.getConnections()
           .every((c) => c.readOnly) ?? false,
     );
+    await until(() => told.length === 1);
+    expect(told).toEqual([{ type: "rights", rights: "read" }]);
+    // Made an editor again: told.
+    await share(alice, id, bob, "editor");
+    await until(() => told.length === 2);
+    expect(told[1]).toEqual({ type: "rights", rights: "write" });
+    // The same rights again: nothing to tell.
+    await share(alice, id, bob, "editor");
+    expect(told).toHaveLength(2);
+    await share(alice, id, bob, "viewer");
+    await until(() => told.length === 3);
     const r = await alice.request({ method: "DELETE", url: `/api/notes/${id}/shares/${bob.userId}` });
     expect(r.statusCode).toBe(204);
     await t.settle();

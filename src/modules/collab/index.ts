@@ -6,8 +6,14 @@ import { noteDeleted, noteUpdated } from "../notes/notes.events.js";
 import type { NotesRepo } from "../notes/notes.repo.js";
 import type { NotesService } from "../notes/notes.service.js";
 import { userChanged } from "../users/users.events.js";
-import { noteLinkRevoked, noteShared, noteUnshared } from "./collab.events.js";
-import { CollabRepo } from "./collab.repo.js";
+import {
+  noteInviteCancelled,
+  noteInvited,
+  noteLinkRevoked,
+  noteShared,
+  noteUnshared,
+} from "./collab.events.js";
+import { CollabRepo, EMAIL_SUBJECT } from "./collab.repo.js";
 import { collabRoutes } from "./collab.routes.js";
 import { COLLAB_PATH, CollabServer, DEFAULT_COLLAB_LIMITS } from "./collab.server.js";
 import * as collab from "./migrations/0018-collab.js";
@@ -62,6 +68,20 @@ export const collabModule = defineModule({
     );
     // A note saved over REST while its document is open here merges into it (three-way, 409 on overlaps).
     deps.notes.useLive(server);
+    // Invitations are grants to an email: whoever has (or later gets) an account with it holds them; the
+    // first time they open the note, the invitation becomes their account's share.
+    ctx.grants.registerGroups(EMAIL_SUBJECT, async (userId) => {
+      const email = await repo.emailOf(userId);
+      return email === undefined ? [] : [email];
+    });
+    deps.notes.useOpened((actor, noteId) => shares.opened(actor, noteId));
+    // A valid link presented with a request reads the note (the note policy's relation "link").
+    ctx.grants.registerLinks("note", async (ids, secrets) => {
+      const open = new Set<string>();
+      for (const id of ids)
+        for (const secret of secrets) if (await shares.validLink(id, secret)) open.add(id);
+      return open;
+    });
     const noteOf = (e: DomainEvent) => (e.payload as { noteId: string }).noteId;
     return {
       services: { collab: server, noteShares: shares },
@@ -87,6 +107,8 @@ export const collabModule = defineModule({
       relayed: [
         { event: noteShared.name, handle: (e) => void server.recheck({ noteId: noteOf(e) }) },
         { event: noteUnshared.name, handle: (e) => void server.recheck({ noteId: noteOf(e) }) },
+        { event: noteInvited.name, handle: (e) => void server.recheck({ noteId: noteOf(e) }) },
+        { event: noteInviteCancelled.name, handle: (e) => void server.recheck({ noteId: noteOf(e) }) },
         { event: noteLinkRevoked.name, handle: (e) => void server.recheck({ noteId: noteOf(e) }) },
         { event: noteDeleted.name, handle: (e) => server.closeNote(noteOf(e)) },
         {

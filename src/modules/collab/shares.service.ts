@@ -10,8 +10,15 @@ import { randomSecret, sha256 } from "../../platform/secrets.js";
 import { normaliseEmail } from "../auth/auth.service.js";
 import type { NotesRepo } from "../notes/notes.repo.js";
 import type { NotesService } from "../notes/notes.service.js";
-import { noteLinkCreated, noteLinkRevoked, noteShared, noteUnshared } from "./collab.events.js";
-import type { CollabRepo, LinkRow } from "./collab.repo.js";
+import {
+  noteInviteCancelled,
+  noteInvited,
+  noteLinkCreated,
+  noteLinkRevoked,
+  noteShared,
+  noteUnshared,
+} from "./collab.events.js";
+import { type CollabRepo, EMAIL_SUBJECT, type LinkRow } from "./collab.repo.js";
 
 export type ShareRelation = "editor" | "viewer";
 
@@ -43,30 +50,83 @@ export class SharesService {
 
   async list(actor: Actor, noteId: string) {
     await this.owned(actor, noteId);
-    return { accounts: await this.d.repo.shares(noteId), links: await this.d.repo.links(noteId) };
+    return {
+      accounts: await this.d.repo.shares(noteId),
+      invitations: await this.d.repo.invitations(noteId),
+      links: await this.d.repo.links(noteId),
+    };
   }
 
-  /** Shares the note with the account of this email as editor or viewer (replacing what it had). */
-  async share(actor: Actor, noteId: string, email: string, relation: ShareRelation): Promise<string> {
-    return this.d.uow.transaction(async () => {
+  /**
+   * Shares the note with whoever has, or later gets, an account with this email, as editor or viewer
+   * (replacing the role an earlier invitation to it gave). It is a grant to the email: it gives access at
+   * once to the account that has it (or the first to sign up with it), and shows as an invitation until
+   * that account opens the note (then it is theirs, by name). Made and answered alike whether or not an
+   * account has the email, so sharing tells nothing about who has one.
+   */
+  async share(actor: Actor, noteId: string, email: string, relation: ShareRelation): Promise<void> {
+    await this.d.uow.transaction(async () => {
       const note = await this.owned(actor, noteId);
-      const userId = await this.d.repo.userIdByEmail(normaliseEmail(email));
-      if (!userId) throw invalidField("/body/email", "account", "no account on this server has this email");
-      if (userId === note.owner_id) throw invalidField("/body/email", "other", "must be someone else's");
+      const to = normaliseEmail(email);
+      if (to === (await this.d.repo.emailOf(note.owner_id)))
+        throw invalidField("/body/email", "other", "must be someone else's");
       await this.d.grants.grant({
         resourceType: "note",
         resourceId: noteId,
-        subjectType: "user",
-        subjectId: userId,
+        subjectType: EMAIL_SUBJECT,
+        subjectId: to,
         relation,
         grantedBy: actor.userId,
       });
       await this.d.events.record(
-        noteShared,
-        { noteId, userId, relation },
+        noteInvited,
+        { noteId, relation },
         { aggregateId: noteId, ownerId: note.owner_id },
       );
-      return userId;
+    });
+  }
+
+  /** Cancels an invitation not yet opened (unknown, or opened already, is no error). */
+  async cancelInvitation(actor: Actor, noteId: string, inviteId: string): Promise<void> {
+    await this.d.uow.transaction(async () => {
+      const note = await this.owned(actor, noteId);
+      const email = await this.d.repo.invitationEmail(noteId, inviteId);
+      if (email === undefined || !(await this.d.grants.revoke("note", noteId, EMAIL_SUBJECT, email))) return;
+      await this.d.events.record(
+        noteInviteCancelled,
+        { noteId },
+        { aggregateId: noteId, ownerId: note.owner_id },
+      );
+    });
+  }
+
+  /**
+   * The actor opened a note shared with their email: the invitation becomes their account's share (with
+   * the invitation's role, the latest the owner gave), listed by their name from now on.
+   */
+  async opened(actor: Actor, noteId: string): Promise<void> {
+    const email = await this.d.repo.emailOf(actor.userId);
+    if (email === undefined || !(await this.d.repo.invitationTo(noteId, email))) return;
+    await this.d.uow.transaction(async () => {
+      const invite = await this.d.repo.invitationTo(noteId, email);
+      const note = await this.d.notesRepo.noteById(noteId);
+      if (!invite || !note) return;
+      const relation = invite.relation as ShareRelation;
+      await this.d.grants.grant({
+        resourceType: "note",
+        resourceId: noteId,
+        subjectType: "user",
+        subjectId: actor.userId,
+        relation,
+        ...(invite.granted_by ? { grantedBy: invite.granted_by } : {}),
+        expiresAt: invite.expires_at,
+      });
+      await this.d.grants.revoke("note", noteId, EMAIL_SUBJECT, email);
+      await this.d.events.record(
+        noteShared,
+        { noteId, userId: actor.userId, relation },
+        { aggregateId: noteId, ownerId: note.owner_id },
+      );
     });
   }
 
@@ -137,12 +197,15 @@ export class SharesService {
   }
 
   /**
-   * What a connection of `actor` to the note may do: write (owner, editor, an edit link) or read (viewer, a
+   * What a connection of `actor` to the note may do (it has the note open: an invitation to their email
+   * becomes their share first): write (owner, editor, an edit link) or read (viewer, a
    * view link, or a credential without the write scope); undefined when it may not open it at all.
    */
   async rights(actor: Actor, noteId: string, linkToken: string | undefined): Promise<Rights | undefined> {
     const note = await this.d.notesRepo.noteById(noteId);
     if (!note) return undefined;
+    // Opening the note (or having it open) makes an invitation to the actor's email theirs.
+    if (note.owner_id !== actor.userId) await this.opened(actor, noteId);
     const known = [{ id: noteId, ownerId: note.owner_id }];
     let rights: Rights | undefined;
     if ((await this.d.access.allowed(actor, "note.read", [noteId], known)).has(noteId)) rights = "read";

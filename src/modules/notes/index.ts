@@ -1,3 +1,4 @@
+import { LINK_RELATION } from "../../platform/access/grants.js";
 import { ownedPolicy } from "../../platform/access/owned-policy.js";
 import { defineModule } from "../../platform/module/module.js";
 import { PostgresSearchIndex } from "../../platform/search/postgres-search-index.js";
@@ -124,8 +125,13 @@ export const notesModule = defineModule({
           resource: "note",
           label: "Note",
           table: "notes",
-          // Who it is shared with, and its links (the collab module's), is the owner's to decide.
-          actions: { ...shared("note"), "note.share": { relations: ["owner"], scope: "write" } },
+          // Who it is shared with, and its links (the collab module's), is the owner's to decide. A valid
+          // share link presented with a request reads the note (its text, live or saved), nothing more.
+          actions: {
+            ...shared("note"),
+            "note.read": { relations: ["owner", "editor", "viewer", LINK_RELATION], scope: "read" },
+            "note.share": { relations: ["owner"], scope: "write" },
+          },
         }),
         ownedPolicy(ctx.uow, ctx.grants, {
           resource: "highlight",

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { withLinks } from "../../platform/access/actor.js";
 import { actorOf } from "../../platform/http/actor.js";
 import { decodeCursor, Page, toPage } from "../../platform/http/pagination.js";
 import { AUTHED, IdParams, problems } from "../../platform/http/responses.js";
@@ -9,6 +10,8 @@ import {
   CreateNoteBody,
   Note,
   NoteDetail,
+  NoteLinkHeaders,
+  NoteLinkQuery,
   NotesQuery,
   RestoreRevisionBody,
   Revisions,
@@ -101,12 +104,18 @@ export const notesRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary: "One note, rendered, with its links and backlinks",
+        description:
+          "Owner, or someone it is shared with; or, signed in, whoever holds a valid share link of it (its " +
+          "secret as `link`, or in the `x-readlog-link` header, which stays out of logs): reading only.",
         params: IdParams,
+        querystring: NoteLinkQuery,
+        headers: NoteLinkHeaders,
         response: { 200: NoteDetail, ...problems(...AUTHED, 404) },
       },
     },
     async (request) => {
-      const d = await notes.detail(actorOf(request), request.params.id);
+      const actor = withLinks(actorOf(request), [request.query.link, request.headers["x-readlog-link"]]);
+      const d = await notes.detail(actor, request.params.id);
       return { ...noteView(d.note), html: d.html, links: d.links, backlinks: d.backlinks };
     },
   );

@@ -235,3 +235,10 @@ export const TagCount = Type.Object({
   highlights: Type.Integer(),
 });
 export const TagCounts = Type.Object({ items: Type.Array(TagCount) });
+
+const LinkSecret = Type.String({ minLength: 1, maxLength: 200, description: "A share link's secret" });
+export const NoteLinkQuery = Type.Object(
+  { link: Type.Optional(LinkSecret) },
+  { additionalProperties: false },
+);
+export const NoteLinkHeaders = Type.Object({ "x-readlog-link": Type.Optional(LinkSecret) });

@@ -73,8 +73,14 @@ const clean = (s: string | null | undefined) => {
  */
 export class NotesService {
   private live: LiveNotes | undefined;
+  private openedHook: ((actor: Actor, noteId: string) => Promise<void>) | undefined;
 
   constructor(private readonly d: NotesDeps) {}
+
+  /** Told when someone other than its owner opens a note (the collab module turns invitations into shares). */
+  useOpened(hook: (actor: Actor, noteId: string) => Promise<void>): void {
+    this.openedHook = hook;
+  }
 
   /** Plugs in the documents edited together (the collab module does, once built). */
   useLive(live: LiveNotes): void {
@@ -183,6 +189,7 @@ export class NotesService {
   async detail(actor: Actor, id: string) {
     const note = await this.get(actor, id);
     const owner = note.owner_id;
+    if (owner !== actor.userId && this.openedHook) await this.openedHook(actor, id);
     const links = await this.d.repo.linksOf(id);
     const keys = [...new Set(links.map((l) => l.target_key))];
     const resolved = new Map<string, { kind: "book" | "note"; id: string; title: string }>();

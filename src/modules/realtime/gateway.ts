@@ -24,6 +24,11 @@ export interface GatewayLimits {
   eventsBurst: number;
   /** Packets waiting for a client that does not read: past it the server lets it go. */
   maxPendingPackets: number;
+  /**
+   * Bytes waiting for one client (packets not yet written, and what its WebSocket holds unsent): past it the
+   * server lets it go, so a client that stops reading cannot grow the process's memory.
+   */
+  maxBufferedBytes: number;
   /** Most events replayed on reconnection; past it the client is told to reload instead. */
   replayLimit: number;
   /** Rooms one connection may be in besides its user's. */
@@ -37,6 +42,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   eventsPerSecond: 20,
   eventsBurst: 60,
   maxPendingPackets: 2_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
   replayLimit: 1_000,
   maxRooms: 50,
   recheckMs: 60_000,
@@ -52,6 +58,32 @@ interface SocketData {
   /** Live events held back while the replay runs, then sent after it (without repeats). */
   held?: DomainEvent[];
   replayedIds?: Set<string>;
+  /** Set once it was let go for not reading (what is sent meanwhile is not checked again). */
+  letGo?: boolean;
+}
+
+/** What engine.io holds for one connection (not in its types): unwritten packets, and the transport. */
+interface EngineConn {
+  writeBuffer?: Array<{ data?: unknown }>;
+  transport?: { socket?: { bufferedAmount?: unknown; terminate?: () => void } };
+  close?(discard?: boolean): void;
+}
+
+/**
+ * Bytes waiting to reach one client: the packets engine.io has not written yet (a string's length stands
+ * for its size) and what its WebSocket has been given and not sent (the kernel's buffers are full once a
+ * client stops reading).
+ */
+export function bufferedBytes(socket: Socket): number {
+  const conn = socket.conn as unknown as EngineConn;
+  const ws = conn.transport?.socket?.bufferedAmount;
+  let bytes = typeof ws === "number" ? ws : 0;
+  for (const p of conn.writeBuffer ?? []) {
+    const d = p?.data;
+    if (typeof d === "string") bytes += d.length;
+    else if (d instanceof ArrayBuffer || ArrayBuffer.isView(d)) bytes += d.byteLength;
+  }
+  return bytes;
 }
 
 type AppSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
@@ -196,6 +228,11 @@ export class RealtimeGateway {
       socket,
     };
     socket.join(userRoom(actor.userId));
+    // Every packet for this client (its own events, a room's broadcast from any process) is checked
+    // against what already waits for it: a client that stopped reading is let go, the others are not.
+    socket.conn.on("packetCreate", () => {
+      if (!socket.data.letGo) this.backedUp(socket);
+    });
     socket.onAny((name: string, ...args: unknown[]) => void this.dispatch(session, name, args));
     socket.on("disconnecting", () => {
       for (const room of socket.rooms) {
@@ -260,9 +297,18 @@ export class RealtimeGateway {
 
   /** True (and the client let go) when it has stopped reading: what waits for it would only grow. */
   backedUp(socket: Socket): boolean {
-    const pending = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-    if (pending <= this.limits.maxPendingPackets) return false;
+    const data = socket.data as Partial<SocketData>;
+    if (data.letGo) return true;
+    const pending = (socket.conn as unknown as EngineConn).writeBuffer?.length ?? 0;
+    if (pending <= this.limits.maxPendingPackets && bufferedBytes(socket) <= this.limits.maxBufferedBytes)
+      return false;
+    data.letGo = true;
     this.refuse(socket, "slow-reader", "The client is not reading what it is sent", true);
+    // What waits for it is dropped and its connection ended now: a close that waited for the buffer to
+    // drain would wait for ever.
+    const conn = socket.conn as unknown as EngineConn;
+    conn.close?.(true);
+    conn.transport?.socket?.terminate?.();
     return true;
   }
 

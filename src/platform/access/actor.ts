@@ -19,6 +19,18 @@ export interface Actor {
   readonly scopes: readonly Scope[];
   /** IANA time zone: which local day the actor's writes belong to. */
   readonly timezone: string;
+  /**
+   * Share-link secrets presented with this one request (e.g. `?link=` on a note): policies give the
+   * relation "link" on the objects a valid one opens. Absent on every actor unless a route adds them.
+   */
+  readonly links?: readonly string[];
+}
+
+/** The actor presenting these share-link secrets with one request (none: the actor as it is). */
+export function withLinks(actor: Actor, links: readonly (string | undefined)[]): Actor {
+  const given = links.filter((l): l is string => typeof l === "string" && l.length > 0);
+  if (given.length === 0) return actor;
+  return Object.freeze({ ...actor, links: Object.freeze([...new Set(given)]) });
 }
 
 /** Every scope a role permits: what the user's own login session carries. */

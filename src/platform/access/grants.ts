@@ -25,11 +25,21 @@ export interface AccessTables {
 export type GroupMembership = (userId: string) => Promise<string[]>;
 
 /**
+ * The ids (among `ids`) that one of the share-link secrets opens; registered by the module that makes the
+ * links of a kind of object.
+ */
+export type LinkResolver = (ids: readonly string[], secrets: readonly string[]) => Promise<Set<string>>;
+
+/** The relation a valid share link gives on the object it opens (policies list it where a link may act). */
+export const LINK_RELATION = "link";
+
+/**
  * Shares of objects: `relation` on one object for a user or for every member of a group. The set-based
  * lookup is what policies of shareable objects call for the ids the actor does not own.
  */
 export class GrantsRepo {
   private readonly groups = new Map<string, GroupMembership>();
+  private readonly linkResolvers = new Map<string, LinkResolver>();
 
   constructor(
     private readonly scope: DbScope,
@@ -44,6 +54,13 @@ export class GrantsRepo {
   registerGroups(kind: string, membership: GroupMembership): void {
     if (kind === "user") throw new Error('"user" is not a group kind');
     this.groups.set(kind, membership);
+  }
+
+  /** Lets share links of `resourceType` (secrets an actor presents) give the relation "link". */
+  registerLinks(resourceType: string, resolve: LinkResolver): void {
+    if (this.linkResolvers.has(resourceType))
+      throw new Error(`links of "${resourceType}" are registered twice`);
+    this.linkResolvers.set(resourceType, resolve);
   }
 
   /** Gives `subject` the relation on the object (replacing the relation it had). */
@@ -159,6 +176,9 @@ export class GrantsRepo {
       .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
       .execute();
     for (const r of rows) out.set(r.resource_id, [...(out.get(r.resource_id) ?? []), r.relation]);
+    const resolve = this.linkResolvers.get(resourceType);
+    if (resolve && actor.links && actor.links.length > 0)
+      for (const id of await resolve(ids, actor.links)) out.set(id, [...(out.get(id) ?? []), LINK_RELATION]);
     return out;
   }
 }

@@ -51,7 +51,12 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
       : {
           logger: {
             level: opts.logLevel,
-            redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+            redact: [
+              "req.headers.authorization",
+              "req.headers.cookie",
+              'req.headers["x-readlog-link"]',
+              'res.headers["set-cookie"]',
+            ],
           },
         }),
     bodyLimit: opts.bodyLimit,

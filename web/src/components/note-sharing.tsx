@@ -1,7 +1,9 @@
 /**
- * Who a note is shared with (its owner's to decide): accounts invited as editor or viewer, and links with
- * edit or view rights that expire or not. Removing an account or revoking a link closes their open
- * editors at once (the server does it).
+ * Who a note is shared with (its owner's to decide): people invited by email as editor or viewer, and
+ * links with edit or view rights that expire or not. An invitation is listed by its email ("invited")
+ * until whoever has an account with it opens the note, then by their name ("can edit", "can read"): the
+ * server answers alike whether or not an account has the email, so this panel never tells either.
+ * Removing someone, cancelling an invitation or revoking a link closes their open editors at once.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
@@ -48,7 +50,9 @@ export function NoteSharing({ noteId }: { noteId: string }) {
         }),
       ),
     onSuccess: () => {
-      setShared(`Shared with ${email.trim()} (${ROLE_TEXT[role]})`);
+      setShared(
+        `Invited ${email.trim()} (${ROLE_TEXT[role]}): whoever has or gets an account with this email ${ROLE_TEXT[role]} once signed in`,
+      );
       setEmail("");
       refresh();
     },
@@ -56,6 +60,13 @@ export function NoteSharing({ noteId }: { noteId: string }) {
   const unshare = useMutation({
     mutationFn: (userId: string) =>
       unwrap(api.DELETE("/api/notes/{id}/shares/{userId}", { params: { path: { id: noteId, userId } } })),
+    onSuccess: refresh,
+  });
+  const cancel = useMutation({
+    mutationFn: (inviteId: string) =>
+      unwrap(
+        api.DELETE("/api/notes/{id}/invitations/{inviteId}", { params: { path: { id: noteId, inviteId } } }),
+      ),
     onSuccess: refresh,
   });
 
@@ -83,7 +94,7 @@ export function NoteSharing({ noteId }: { noteId: string }) {
     onSuccess: refresh,
   });
   const ids = { role: useId(), linkRole: useId(), hours: useId(), url: useId() };
-  const error = unshare.error ?? revoke.error ?? makeLink.error;
+  const error = unshare.error ?? cancel.error ?? revoke.error ?? makeLink.error;
 
   return (
     <section className="card stack" aria-labelledby="sharing-title">
@@ -103,6 +114,28 @@ export function NoteSharing({ noteId }: { noteId: string }) {
                 onClick={() => unshare.mutate(a.userId)}
               >
                 Stop sharing<span className="visually-hidden"> with {a.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {shares.data && shares.data.invitations.length > 0 && (
+        <ul className="item-list" aria-label="Invited, not opened yet">
+          {shares.data.invitations.map((i) => (
+            <li key={i.id} className="row spread">
+              <span>
+                <span>{i.email}</span>{" "}
+                <span className="muted small">
+                  invited ({ROLE_TEXT[i.role]}), {formatInstant(i.createdAt, me.timezone)}
+                </span>
+              </span>
+              <button
+                type="button"
+                className="button ghost small"
+                disabled={cancel.isPending}
+                onClick={() => cancel.mutate(i.id)}
+              >
+                Cancel invitation<span className="visually-hidden"> of {i.email}</span>
               </button>
             </li>
           ))}

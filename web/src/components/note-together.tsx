@@ -1,8 +1,9 @@
 /**
  * A note's text edited together in the browser: a Yjs document served by the collab role (Hocuspocus at
  * /collab, authenticated by the session cookie, or a share link's secret), bound to CodeMirror 6 with
- * y-codemirror.next, with collaborators' cursors and names. Viewers get a read-only editor; edits made
- * while offline stay in the document and merge when the provider reconnects; a revoked access, a deleted
+ * y-codemirror.next, with collaborators' cursors and names. Viewers get a read-only editor (and an editor
+ * made viewer while typing is told so at once); edits made while offline stay in the document, which is
+ * kept in IndexedDB (a reload or a closed tab keeps them), and merge when the provider reconnects; a revoked access, a deleted
  * note or an ended session close the editor with the reason. The server stores the text (and a revision)
  * a couple of seconds after the last change: there is no Save button.
  *
@@ -21,10 +22,14 @@ import {
   ENDED_TEXT,
   endedByClose,
   endedByRefusal,
+  rightsFromStateless,
   statusText,
+  withRights,
 } from "../lib/collab-status";
+import { keepOffline } from "../lib/offline-doc";
 import { PEER_CLASSES, type Peer, peersOf } from "../lib/peer-colors";
 import { remoteCursors } from "../lib/remote-cursors";
+import { useMe } from "../lib/session";
 
 /** The note's shared type: its Markdown (docs/realtime.md). */
 const BODY = "body";
@@ -90,6 +95,8 @@ export function NoteTogether({
   /** A share link's secret, when the note was opened with one. */
   link?: string | undefined;
 }) {
+  const me = useMe();
+  const userId = me.id;
   const host = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<CollabStatus>({ state: "connecting" });
   const [unsent, setUnsent] = useState(0);
@@ -100,6 +107,8 @@ export function NoteTogether({
   useEffect(() => {
     const doc = new Y.Doc();
     const ytext = doc.getText(BODY);
+    // Kept in this browser too: what is typed offline survives a reload and merges when back online.
+    const offline = keepOffline(doc, userId, noteId);
     const editable = new Compartment();
     let readOnly = true;
     let synced = false;
@@ -143,6 +152,9 @@ export function NoteTogether({
     const end = (why: CollabStatus) => {
       if (over) return;
       over = true;
+      // Access over (revoked, no access, the note deleted): nothing of it stays in this browser. A session
+      // that ended keeps it: signed in again, what was typed merges.
+      if (why.state === "ended" && why.why !== "session-ended") void offline.clear();
       setStatus(why);
       setEditable(false);
       // No reconnecting: what ended stays ended (a new visit asks again).
@@ -167,11 +179,20 @@ export function NoteTogether({
       // Offline: a writer goes on writing (the document keeps it; it merges on reconnect).
       setStatus(synced ? { state: "offline", readOnly } : { state: "connecting" });
     });
+    // Made viewer (or editor) while connected: the server says so; the editor follows at once.
+    provider.on("stateless", ({ payload }: { payload: string }) => {
+      const rights = rightsFromStateless(payload);
+      if (!rights || over) return;
+      readOnly = rights === "read";
+      setStatus((s) => withRights(s, rights));
+      if (synced) setEditable(!readOnly);
+    });
     provider.on("unsyncedChanges", ({ number }: { number: number }) => setUnsent(number));
     const onPeers = () => setPeers(peersOf(awareness.getStates(), doc.clientID));
     awareness.on("change", onPeers);
     return () => {
       over = true;
+      offline.destroy();
       awareness.off("change", onPeers);
       provider.destroy();
       view.destroy();
@@ -179,7 +200,7 @@ export function NoteTogether({
       undoManager.destroy();
       doc.destroy();
     };
-  }, [noteId, link]);
+  }, [noteId, link, userId]);
 
   const closed = status.state === "ended";
   return (

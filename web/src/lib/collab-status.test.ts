@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endedByClose, endedByRefusal, statusText } from "./collab-status";
+import { endedByClose, endedByRefusal, rightsFromStateless, statusText, withRights } from "./collab-status";
 import { peerClass, peersOf } from "./peer-colors";
 
 describe("notes edited together: what the collab server said", () => {
@@ -16,6 +16,21 @@ describe("notes edited together: what the collab server said", () => {
   it("a refused authentication: no access (as the API's 404) or the session is over", () => {
     expect(endedByRefusal("not-found")).toBe("no-access");
     expect(endedByRefusal("unauthorized")).toBe("session-ended");
+  });
+  it("rights changed while connected (an editor made viewer): the editor follows without reconnecting", () => {
+    expect(rightsFromStateless('{"type":"rights","rights":"read"}')).toBe("read");
+    expect(rightsFromStateless('{"type":"rights","rights":"write"}')).toBe("write");
+    expect(rightsFromStateless('{"type":"rights","rights":"admin"}')).toBeNull();
+    expect(rightsFromStateless('{"type":"other"}')).toBeNull();
+    expect(rightsFromStateless("not json")).toBeNull();
+    const live = withRights({ state: "live", readOnly: false }, "read");
+    expect(statusText(live, 0)).toBe("Live, read only · all changes sent");
+    expect(withRights(live, "write")).toEqual({ state: "live", readOnly: false });
+    expect(withRights({ state: "offline", readOnly: false }, "read")).toEqual({
+      state: "offline",
+      readOnly: true,
+    });
+    expect(withRights({ state: "connecting" }, "read")).toEqual({ state: "connecting" });
   });
   it("says offline edits are kept and merge later", () => {
     expect(statusText({ state: "offline", readOnly: false }, 3)).toMatch(/kept here and merge/);

@@ -46,3 +46,23 @@ export function statusText(s: CollabStatus, unsent: number): string {
       return "Closed";
   }
 }
+
+export type Rights = "read" | "write";
+
+/**
+ * The rights a stateless message of the collab server gives this connection (`{"type":"rights",…}`, sent
+ * when an editor is made viewer or a viewer editor while connected); null for any other message.
+ */
+export function rightsFromStateless(payload: string): Rights | null {
+  try {
+    const m = JSON.parse(payload) as { type?: unknown; rights?: unknown };
+    return m.type === "rights" && (m.rights === "read" || m.rights === "write") ? m.rights : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The status once the connection's rights changed: live or offline keep their state, read only or not. */
+export function withRights(s: CollabStatus, rights: Rights): CollabStatus {
+  return s.state === "live" || s.state === "offline" ? { ...s, readOnly: rights === "read" } : s;
+}

@@ -105,10 +105,23 @@ describe("NotePage", () => {
 
   it("shares with an account, makes a link shown once, revokes it and stops sharing (owner)", async () => {
     setup();
-    let shares = { accounts: [] as unknown[], links: [] as unknown[] };
+    let shares = {
+      accounts: [{ userId: "u2", name: "Bob", role: "viewer", expiresAt: null }] as unknown[],
+      invitations: [] as unknown[],
+      links: [] as unknown[],
+    };
     fakeApi.on("GET /api/notes/n1/shares", () => json(shares));
     fakeApi.on("POST /api/notes/n1/shares", () => {
-      shares = { ...shares, accounts: [{ userId: "u2", name: "Bob", role: "viewer", expiresAt: null }] };
+      shares = {
+        ...shares,
+        invitations: [
+          { id: "g1", email: "bob@example.com", role: "viewer", createdAt: "2026-11-02T10:00:00Z" },
+        ],
+      };
+      return new Response(null, { status: 204 });
+    });
+    fakeApi.on("DELETE /api/notes/n1/invitations/g1", () => {
+      shares = { ...shares, invitations: [] };
       return new Response(null, { status: 204 });
     });
     fakeApi.on("POST /api/notes/n1/links", () => {
@@ -135,12 +148,24 @@ describe("NotePage", () => {
     await userEvent.type(within(sharing).getByLabelText("Share with (their email)"), "bob@example.com");
     await userEvent.selectOptions(within(sharing).getByLabelText("They"), "viewer");
     await userEvent.click(within(sharing).getByRole("button", { name: "Share" }));
-    const people = await within(sharing).findByRole("list", { name: "People it is shared with" });
-    expect(within(people).getByText("Bob")).toBeTruthy();
+    // Invited by email: listed as invited (never as an account) until whoever has it opens the note.
+    const invited = await within(sharing).findByRole("list", { name: "Invited, not opened yet" });
+    expect(within(invited).getByText("bob@example.com")).toBeTruthy();
+    expect(within(invited).getByText(/invited \(can read\)/)).toBeTruthy();
+    expect(within(sharing).getByRole("status").textContent).toMatch(/^Invited bob@example.com \(can read\)/);
     expect(fakeApi.callsTo("POST", "/api/notes/n1/shares")[0]?.body).toEqual({
       email: "bob@example.com",
       role: "viewer",
     });
+    await userEvent.click(
+      within(invited).getByRole("button", { name: "Cancel invitation of bob@example.com" }),
+    );
+    await waitFor(() =>
+      expect(within(sharing).queryByRole("list", { name: "Invited, not opened yet" })).toBeNull(),
+    );
+    const people = within(sharing).getByRole("list", { name: "People it is shared with" });
+    expect(within(people).getByText("Bob")).toBeTruthy();
+    expect(within(people).getByText("can read")).toBeTruthy();
 
     await userEvent.selectOptions(within(sharing).getByLabelText("Whoever has the link"), "editor");
     await userEvent.selectOptions(within(sharing).getByLabelText("for"), "Until revoked");
@@ -176,6 +201,17 @@ describe("NotePage", () => {
     render("/notes/n1?link=s3cret");
     expect(await screen.findByRole("heading", { level: 1, name: "Shared note" })).toBeTruthy();
     expect(await screen.findByText("live editor of n1 with s3cret")).toBeTruthy();
+  });
+
+  it("a share link shows the note's real title, read with the link's secret", async () => {
+    setup();
+    fakeApi.on("GET /api/notes/n1", (request) =>
+      request.headers.get("x-readlog-link") === "s3cret" ? json(note()) : problem(404, "Note not found"),
+    );
+    render("/notes/n1?link=s3cret");
+    expect(await screen.findByRole("heading", { level: 1, name: "Spice" })).toBeTruthy();
+    expect(await screen.findByText("live editor of n1 with s3cret")).toBeTruthy();
+    expect(screen.queryByRole("region", { name: "Sharing" })).toBeNull();
   });
 
   it("lists revisions and restores an earlier one", async () => {

@@ -269,11 +269,24 @@ function LiveEditor({ noteId, link }: { noteId: string; link?: string | undefine
   );
 }
 
-/** A note opened with a share link by someone it is not otherwise shared with: its text, live. */
+/**
+ * A note opened with a share link by someone it is not otherwise shared with: its title (read with the
+ * link's secret in a header, which stays out of the server's logs) and its text, live.
+ */
 function LinkedNote({ noteId, link }: { noteId: string; link: string }) {
+  const note = useQuery({
+    queryKey: [...noteKeys.note(noteId), "link"],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/notes/{id}", {
+          params: { path: { id: noteId }, header: { "x-readlog-link": link } },
+        }),
+      ),
+    retry: false,
+  });
   return (
     <>
-      <h1>Shared note</h1>
+      <h1>{note.data ? note.data.title || "Untitled note" : "Shared note"}</h1>
       <p className="muted">You opened this note with a link its owner shared.</p>
       <LiveEditor noteId={noteId} link={link} />
     </>
