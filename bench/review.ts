@@ -113,6 +113,9 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
           retired_at: null,
           created_at: at,
           updated_at: at,
+          tune: 1,
+          shows: 0,
+          last_shown_on: null,
         });
       }
       await s.db.transaction().execute(async (tx: typeof s.db) => {
