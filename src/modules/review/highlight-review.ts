@@ -8,7 +8,7 @@ import { newId } from "../../platform/ids.js";
 import { localDateOf } from "../../platform/local-date.js";
 import { type DrawBook, drawHighlights, rotation, seedOf, tuned } from "./highlight-draw.js";
 import type { AnswerRow, CardRow, ReviewRepo, ShowingRow } from "./review.repo.js";
-import type { ReviewService } from "./review.service.js";
+import type { ReviewService, ReviewSettingsValue } from "./review.service.js";
 import type { HighlightAnswer, HighlightCardMode, ReviewSource } from "./review.tables.js";
 
 /** One card of the day's highlight draw, with what it shows and how it was answered today. */
@@ -77,6 +77,17 @@ export class HighlightReview {
     });
   }
 
+  /** Changes the owner's settings; a new highlight card mode brings every book's cards in line. */
+  async saveSettings(reader: Actor, patch: Partial<ReviewSettingsValue>): Promise<ReviewSettingsValue> {
+    return this.d.uow.transaction(async () => {
+      const before = await this.d.review.settings(reader);
+      const after = await this.d.review.saveSettings(reader, patch);
+      if (after.highlightCards !== before.highlightCards)
+        await this.syncAll({ id: reader.userId, timezone: reader.timezone });
+      return after;
+    });
+  }
+
   /** The owner's mode changed: every book with highlights gets the cards its mode asks for. */
   async syncAll(owner: { id: string; timezone: string }): Promise<void> {
     for (const bookId of await this.d.review.highlights.books(owner.id)) await this.syncBook(owner, bookId);
@@ -141,10 +152,14 @@ export class HighlightReview {
     const presented = new Map(
       (await this.d.review.present(reader.userId, cards, shown)).map((c) => [c.id, c]),
     );
-    const answers = new Map((await this.repo.answersOn(reader.userId, day)).map((a) => [a.card_id, a.answer]));
+    const answers = new Map(
+      (await this.repo.answersOn(reader.userId, day)).map((a) => [a.card_id, a.answer]),
+    );
     return showings.flatMap((s) => {
       const card = presented.get(s.card_id) ?? byId.get(s.card_id);
-      return card ? [{ card, highlightIds: shown.get(s.card_id) ?? [], answer: answers.get(s.card_id) ?? null }] : [];
+      return card
+        ? [{ card, highlightIds: shown.get(s.card_id) ?? [], answer: answers.get(s.card_id) ?? null }]
+        : [];
     });
   }
 
@@ -159,9 +174,7 @@ export class HighlightReview {
       list.push(c);
       byBook.set(c.book_id, list);
     }
-    const asOne = [...byBook.entries()]
-      .filter(([b]) => (own.get(b) ?? userMode) === "book")
-      .map(([b]) => b);
+    const asOne = [...byBook.entries()].filter(([b]) => (own.get(b) ?? userMode) === "book").map(([b]) => b);
     const counts = asOne.length > 0 ? await this.d.review.highlights.counts(ownerId, asOne) : new Map();
     const books: DrawBook[] = [];
     for (const [bookId, list] of byBook) {
@@ -181,7 +194,11 @@ export class HighlightReview {
   private async draw(reader: Actor, day: string): Promise<void> {
     const { dailyHighlights } = await this.d.review.settings(reader);
     if (dailyHighlights === 0) return;
-    const ids = drawHighlights(await this.drawBooks(reader.userId), dailyHighlights, seedOf(`${reader.userId}:${day}`));
+    const ids = drawHighlights(
+      await this.drawBooks(reader.userId),
+      dailyHighlights,
+      seedOf(`${reader.userId}:${day}`),
+    );
     const cards = new Map((await this.repo.cardsByIds(reader.userId, ids)).map((c) => [c.id, c]));
     const now = this.d.clock.now();
     for (const [ord, id] of ids.entries()) {
@@ -213,7 +230,12 @@ export class HighlightReview {
    * (half as often). A second answer the same day replaces the first. 400 for a card that is not a
    * highlight card; 409 for one suspended, or retired before today.
    */
-  async answer(reader: Actor, cardId: string, answer: HighlightAnswer, source: ReviewSource): Promise<AnswerResult> {
+  async answer(
+    reader: Actor,
+    cardId: string,
+    answer: HighlightAnswer,
+    source: ReviewSource,
+  ): Promise<AnswerResult> {
     return this.d.uow.transaction(async () => {
       const card = await this.d.review.card(reader, cardId, "review-card.grade");
       if (!isHighlightCard(card))

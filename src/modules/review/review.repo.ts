@@ -197,7 +197,9 @@ export class ReviewRepo {
     await this.db
       .insertInto("review_book_settings")
       .values({ owner_id: ownerId, book_id: bookId, highlight_cards: mode, updated_at: at })
-      .onConflict((oc) => oc.columns(["owner_id", "book_id"]).doUpdateSet({ highlight_cards: mode, updated_at: at }))
+      .onConflict((oc) =>
+        oc.columns(["owner_id", "book_id"]).doUpdateSet({ highlight_cards: mode, updated_at: at }),
+      )
       .execute();
   }
 

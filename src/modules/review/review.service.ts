@@ -31,7 +31,10 @@ export interface HighlightSource {
   /** The owner's books that have highlights. */
   books(ownerId: string): Promise<string[]>;
   /** How many notes and highlights the owner keeps on each book. */
-  counts(ownerId: string, bookIds: readonly string[]): Promise<Map<string, { notes: number; highlights: number }>>;
+  counts(
+    ownerId: string,
+    bookIds: readonly string[],
+  ): Promise<Map<string, { notes: number; highlights: number }>>;
   /** Each highlight's quote and where it is in its book ("p. 7"), for the ones that still exist. */
   show(ownerId: string, ids: readonly string[]): Promise<Map<string, { text: string; where: string | null }>>;
 }
@@ -129,7 +132,11 @@ export class ReviewService {
     const bookIds = [...new Set(cards.filter((c) => c.kind === "book").map((c) => c.book_id))];
     const counts = bookIds.length > 0 ? await this.highlights.counts(ownerId, bookIds) : new Map();
     const quoteIds = cards.flatMap((c) =>
-      c.kind === "highlight" ? [c.subject_id] : c.kind === "highlights" ? [...(highlightsShown.get(c.id) ?? [])] : [],
+      c.kind === "highlight"
+        ? [c.subject_id]
+        : c.kind === "highlights"
+          ? [...(highlightsShown.get(c.id) ?? [])]
+          : [],
     );
     const quotes = quoteIds.length > 0 ? await this.highlights.show(ownerId, quoteIds) : new Map();
     return cards.map((c) => {

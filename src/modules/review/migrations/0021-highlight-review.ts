@@ -55,7 +55,11 @@ export async function up(db: Kysely<any>, kind: DbKind): Promise<void> {
     .columns(["owner_id", "local_date", "card_id"])
     .unique()
     .execute();
-  await db.schema.createIndex("review_showings_card_idx").on("review_showings").columns(["card_id"]).execute();
+  await db.schema
+    .createIndex("review_showings_card_idx")
+    .on("review_showings")
+    .columns(["card_id"])
+    .execute();
 
   await db.schema
     .createTable("review_answers")
