@@ -69,7 +69,7 @@ export async function reviewText(
   const onHighlight = session.kind === "highlight";
   if (cmd.kind === "reviewControl" && cmd.action === "stop") {
     const left = await remaining(deps, reader, []);
-    return { text: `Review stopped.${left > 0 ? ` ${cards(left)} still to review today.` : ""}` };
+    return { text: `Review stopped.${left > 0 ? ` ${cards(left)} still due today.` : ""}` };
   }
   if (cmd.kind === "reviewControl" && cmd.action === "skip")
     return next(deps, reader, [...session.skipped, session.cardId], "Skipped. ", session.kind);
@@ -132,12 +132,12 @@ async function next(
   if (!scheduled && !pick) {
     const more = skipped.length > 0 ? ` (${cards(skipped.length)} skipped stay due)` : "";
     return {
-      text: `${head}${head ? "That was the last card for today" : "Nothing to review today"}${more}.`,
+      text: `${head}${head ? "That was the last card due today" : "Nothing to review today"}${more}.`,
     };
   }
   const scheduledLeft = Math.max(0, (await review.countDue(reader)) - skippedScheduled);
   const left = scheduledLeft + picks.length;
-  const count = left > 1 ? `(${left} to review) ` : "";
+  const count = left > 1 ? `(${left} due) ` : "";
   if (showHighlight) {
     return {
       text: `${head}${count}${pick.card.prompt}\n${HOW_HIGHLIGHT}`,
