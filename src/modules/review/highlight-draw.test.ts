@@ -65,7 +65,12 @@ describe("the daily highlight draw", () => {
   });
 
   it("a book reviewed as one card comes once, with its share times its tune", () => {
-    const one: DrawBook = { bookId: "one", asOne: true, highlights: 20, cards: [{ id: "card", tune: 1, shows: 5 }] };
+    const one: DrawBook = {
+      bookId: "one",
+      asOne: true,
+      highlights: 20,
+      cards: [{ id: "card", tune: 1, shows: 5 }],
+    };
     const draw = drawHighlights([one, book("b", cards("b", 20))], 10, 7);
     expect(draw.filter((id) => id === "card")).toHaveLength(1);
     expect(draw).toHaveLength(10);
