@@ -38,7 +38,7 @@ export class HighlightCards {
     if (mode !== "highlight")
       throw conflict(
         `The highlights of ${book.title} are reviewed ${mode === "book" ? "as one card for the book" : "not at all"}: ` +
-          "set highlightCards to highlight (PUT /api/reviews/books/{bookId}/settings) to give each its own card",
+          "set highlightCards to highlight (PUT /api/books/{id}/review-settings) to give each its own card",
       );
     const where = describeLocation(JSON.parse(h.location) as HighlightLocation);
     const prompt = highlightPrompt(h.text, book.title, where || null);

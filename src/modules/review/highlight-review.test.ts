@@ -106,7 +106,7 @@ describe.each(ENGINES)("highlights in the daily review (%s)", (engine) => {
     const undone = await c.request({ method: "DELETE", url: `/api/reviews/${b!.id}/answer` });
     expect(undone.statusCode, undone.body).toBe(200);
     expect(undone.json()).toMatchObject({ retiredAt: null, tune: 1 });
-    expect((await c.request({ method: "DELETE", url: `/api/reviews/${b!.id}/answer` })).statusCode).toBe(404);
+    expect((await c.request({ method: "DELETE", url: `/api/reviews/${b!.id}/answer` })).statusCode).toBe(409);
 
     // Mastered: never drawn again.
     expect((await answer(c, b!.id, "master")).statusCode).toBe(200);
@@ -136,7 +136,7 @@ describe.each(ENGINES)("highlights in the daily review (%s)", (engine) => {
     expect(settings.json().errors.map((e: { field: string }) => e.field)).toContain("/body/highlightCards");
     const many = await put(c, "/api/reviews/settings", { dailyHighlights: 51 });
     expect(many.json().errors.map((e: { field: string }) => e.field)).toContain("/body/dailyHighlights");
-    const perBook = await put(c, `/api/reviews/books/${book.id}/settings`, { highlightCards: 3 });
+    const perBook = await put(c, `/api/books/${book.id}/review-settings`, { highlightCards: 3 });
     expect(perBook.statusCode).toBe(400);
     expect(perBook.json().errors.map((e: { field: string }) => e.field)).toContain("/body/highlightCards");
     // A book card takes grades, not master/soon/later.
@@ -151,7 +151,7 @@ describe.each(ENGINES)("highlights in the daily review (%s)", (engine) => {
     const other = await newUser(t, { admin });
     expect((await answer(other, h!.id, "soon")).statusCode).toBe(404);
     expect(
-      (await other.request({ method: "GET", url: `/api/reviews/books/${book.id}/settings` })).statusCode,
+      (await other.request({ method: "GET", url: `/api/books/${book.id}/review-settings` })).statusCode,
     ).toBe(404);
   });
 
@@ -164,7 +164,7 @@ describe.each(ENGINES)("highlights in the daily review (%s)", (engine) => {
     for (let i = 0; i < 2; i++) await highlight(c, emma.id, `Emma ${i}`);
     await t.settle();
 
-    const set = await put(c, `/api/reviews/books/${dune.id}/settings`, { highlightCards: "book" });
+    const set = await put(c, `/api/books/${dune.id}/review-settings`, { highlightCards: "book" });
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json()).toEqual({ bookId: dune.id, highlightCards: "book", effective: "book" });
     const [one] = await cardsOf(c, "highlights");
@@ -187,16 +187,16 @@ describe.each(ENGINES)("highlights in the daily review (%s)", (engine) => {
     expect(next.card.prompt).toContain("“Dune 0”");
 
     // Off for Emma: none of hers is drawn; the user's own choice off: nothing at all.
-    await put(c, `/api/reviews/books/${emma.id}/settings`, { highlightCards: "off" });
+    await put(c, `/api/books/${emma.id}/review-settings`, { highlightCards: "off" });
     t.clock.set(new Date("2026-07-03T08:00:00Z"));
     expect((await picks(c)).map((p) => p.card.kind)).toEqual(["highlights"]);
     const off = await put(c, "/api/reviews/settings", { highlightCards: "off" });
     expect(off.json()).toMatchObject({ highlightCards: "off", desiredRetention: 0.9, dailyHighlights: 5 });
     // Dune's own choice still holds; removing it follows the user's (off).
-    await put(c, `/api/reviews/books/${dune.id}/settings`, { highlightCards: null });
-    expect(
-      (await c.request({ method: "GET", url: `/api/reviews/books/${dune.id}/settings` })).json(),
-    ).toEqual({ bookId: dune.id, highlightCards: null, effective: "off" });
+    await put(c, `/api/books/${dune.id}/review-settings`, { highlightCards: null });
+    expect((await c.request({ method: "GET", url: `/api/books/${dune.id}/review-settings` })).json()).toEqual(
+      { bookId: dune.id, highlightCards: null, effective: "off" },
+    );
     t.clock.set(new Date("2026-07-04T08:00:00Z"));
     expect(await picks(c)).toEqual([]);
     // Back to one card each: Dune's highlights get theirs, new highlights too.

@@ -274,13 +274,13 @@ export class HighlightReview {
     });
   }
 
-  /** Takes back today's answer to a card (its weight and retirement as before). 404 when there is none. */
+  /** Takes back today's answer to a card (its weight and retirement as before). 409 when there is none. */
   async undoAnswer(reader: Actor, cardId: string, answerId?: string): Promise<CardRow> {
     return this.d.uow.transaction(async () => {
       const card = await this.d.review.card(reader, cardId, "review-card.grade");
       const day = this.d.review.todayOf(reader);
       const a = await this.repo.answerOn(reader.userId, card.id, day);
-      if (!a || (answerId && a.id !== answerId)) throw notFound("Answer today");
+      if (!a || (answerId && a.id !== answerId)) throw conflict("This card has no answer today to take back");
       const at = this.d.clock.now().toISOString();
       const patch = { tune: a.tune_before, retired_at: a.retired_before, updated_at: at };
       await this.repo.updateCard(reader.userId, card.id, patch);

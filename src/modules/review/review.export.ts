@@ -6,7 +6,7 @@ import { SourceSchema } from "../progress/progress.schemas.js";
 import { TUNE_MAX, TUNE_MIN } from "./highlight-draw.js";
 import { DailyHighlights, HighlightCardMode, IdempotencyKey, Retention } from "./review.schemas.js";
 import { DEFAULT_DAILY_HIGHLIGHTS, DEFAULT_HIGHLIGHT_CARDS } from "./review.service.js";
-import { HIGHLIGHT_ANSWERS, REVIEW_CARD_KINDS } from "./review.tables.js";
+import { HIGHLIGHT_ANSWERS } from "./review.tables.js";
 
 const Opt = Type.Optional;
 
@@ -48,7 +48,8 @@ export const REVIEW_EXPORT: readonly ExportedTable[] = [
     orderBy: ["id"],
     row: row({
       id: Id,
-      kind: REVIEW_CARD_KINDS.schema(),
+      // Note cards do not exist yet (nothing makes them): a document cannot hold one.
+      kind: Type.Union([Type.Literal("book"), Type.Literal("highlight"), Type.Literal("highlights")]),
       subjectId: Id,
       bookId: Id,
       prompt: Type.String({ minLength: 1, maxLength: TITLE_MAX + 200 }),
@@ -75,7 +76,7 @@ export const REVIEW_EXPORT: readonly ExportedTable[] = [
     refs: { bookId: "books" },
     // A book card's (and a book's highlights card's) subject is the book, a highlight card's the highlight.
     looseRefs: {
-      subjectId: (r) => (r.kind === "highlight" ? ["highlights"] : r.kind === "note" ? ["notes"] : ["books"]),
+      subjectId: (r) => (r.kind === "highlight" ? ["highlights"] : ["books"]),
     },
     complete: (r) => ({
       ...r,

@@ -7,7 +7,6 @@ import type { HighlightReview } from "./highlight-review.js";
 import {
   AnswerBody,
   AnswerResult,
-  BookParams,
   BookReviewSettings,
   BookReviewSettingsBody,
   DueCards,
@@ -105,39 +104,43 @@ export const reviewRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary: "Take back today's answer to a highlight card",
+        description:
+          "The card's weight and retirement as they were before it; 409 when it has no answer today.",
         params: IdParams,
-        response: { 200: Type.Ref("ReviewCard"), ...problems(...AUTHED, 404) },
+        response: { 200: Type.Ref("ReviewCard"), ...problems(...AUTHED, 404, 409) },
       },
     },
     async (request) => toCard(await highlights.undoAnswer(me(request), request.params.id)),
   );
 
   app.get(
-    "/api/reviews/books/:bookId/settings",
+    "/api/books/:id/review-settings",
     {
+      config: { owns: "book" },
       schema: {
         tags,
         summary: "How this book's highlights come to review (its own choice, or yours)",
-        params: BookParams,
+        params: IdParams,
         response: { 200: BookReviewSettings, ...problems(...AUTHED, 404) },
       },
     },
-    async (request) => highlights.bookSetting(me(request), request.params.bookId),
+    async (request) => highlights.bookSetting(me(request), request.params.id),
   );
 
   app.put(
-    "/api/reviews/books/:bookId/settings",
+    "/api/books/:id/review-settings",
     {
+      config: { owns: "book" },
       schema: {
         tags,
         summary: "Choose how this book's highlights come to review (null: as your setting says)",
-        params: BookParams,
+        params: IdParams,
         body: BookReviewSettingsBody,
         response: { 200: BookReviewSettings, ...problems(...AUTHED, 404) },
       },
     },
     async (request) =>
-      highlights.saveBookSetting(me(request), request.params.bookId, request.body.highlightCards),
+      highlights.saveBookSetting(me(request), request.params.id, request.body.highlightCards),
   );
 
   app.post(

@@ -125,8 +125,6 @@ export const BookReviewSettingsBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const BookParams = Type.Object({ bookId: Id });
-
 export const DueCards = Type.Object({
   today: Day,
   items: Type.Array(Type.Ref("ReviewCard"), { description: "Scheduled (book and note) cards due" }),
