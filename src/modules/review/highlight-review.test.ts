@@ -331,4 +331,47 @@ describe.each(ENGINES)("highlights in the daily review (%s)", (engine) => {
       { answer: "master", source: "api" },
     ]);
   });
+
+  it("the export carries highlight cards, settings, draws and answers; a restore keeps them on the restored highlights", async () => {
+    t.clock.set(new Date("2026-11-01T08:00:00Z"));
+    const c = await newUser(t, { admin, timezone: "UTC" });
+    const dune = await addBook(c, { title: "Dune" });
+    const emma = await addBook(c, { title: "Emma" });
+    for (let i = 0; i < 2; i++) await highlight(c, dune.id, `Dune ${i}`);
+    await highlight(c, emma.id, "Emma 0");
+    await t.settle();
+    await put(c, `/api/books/${emma.id}/review-settings`, { highlightCards: "book" });
+    await put(c, "/api/reviews/settings", { dailyHighlights: 7 });
+    const drawn = await picks(c);
+    expect(drawn).toHaveLength(3);
+    const dunePick = drawn.find((p) => p.card.kind === "highlight")!;
+    expect((await answer(c, dunePick.card.id, "soon")).statusCode).toBe(200);
+    const doc = (await c.request({ method: "GET", url: "/api/export" })).json();
+    expect(doc.reviewSettings[0]).toMatchObject({ highlightCards: "highlight", dailyHighlights: 7 });
+    expect(doc.reviewBookSettings).toEqual([
+      expect.objectContaining({ bookId: emma.id, highlightCards: "book" }),
+    ]);
+    expect(doc.reviewShowings).toHaveLength(3);
+    expect(doc.reviewAnswers).toEqual([
+      expect.objectContaining({ cardId: dunePick.card.id, answer: "soon", tuneBefore: 1 }),
+    ]);
+
+    // Restored next to the original (ids taken: all remapped), the cards name the restored highlights.
+    const d = await newUser(t, { admin, timezone: "UTC" });
+    const r = await d.request({ method: "POST", url: "/api/import", payload: doc });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().idsKept).toBe(false);
+    const restored = await cardsOf(d, "highlight");
+    const mine = (await d.request({ method: "GET", url: "/api/highlights" })).json().items as {
+      id: string;
+    }[];
+    // Emma's card from before her book went to one card is kept (not drawn), with the two of Dune.
+    expect(restored).toHaveLength(3);
+    expect(restored.map((x) => x.subject_id).sort()).toEqual(mine.map((h) => h.id).sort());
+    expect(restored.map((x) => x.tune).sort()).toEqual([1, 1, 2]);
+    // Today's draw is the restored one, with its answer.
+    const again = await picks(d);
+    expect(again.map((p) => p.answer).filter(Boolean)).toEqual(["soon"]);
+    expect(again.map((p) => p.card.kind).sort()).toEqual(["highlight", "highlight", "highlights"]);
+  });
 });
