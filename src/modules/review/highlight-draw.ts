@@ -6,7 +6,9 @@
  * review, times the answers' factor of its card for a book reviewed as one card — then, in a book reviewed
  * highlight by highlight, one of its cards with a chance proportional to the card's weight. Cards are drawn
  * without replacement: a book's share shrinks by one for each of its cards drawn, and a book reviewed as one
- * card leaves the draw once drawn.
+ * card leaves the draw once drawn. As the shares depend only on counts, the books of all slots are drawn
+ * first (one generator), then each book's cards (a generator of its own): only the cards of the books
+ * drawn need reading.
  */
 
 /** A highlight card's weight: the answers' factor, lowered by each day it was shown. */
@@ -66,17 +68,28 @@ function pick(weights: readonly number[], r: number): number {
   return weights.length - 1;
 }
 
-/** Up to `count` card ids, in the order drawn. Input order does not matter (books and cards are sorted by id). */
-export function drawHighlights(books: readonly DrawBook[], count: number, seed: number): string[] {
+/** A book in the first stage of the draw: its share, and whether it is reviewed as one card. */
+export interface DrawShare {
+  bookId: string;
+  asOne: boolean;
+  /** Highlight by highlight: its number of cards in review; as one card: its highlights × the card's tune. */
+  share: number;
+  /** Highlight by highlight: how many cards it has (at most this many slots). */
+  cards: number;
+}
+
+const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/**
+ * The first stage: which book each of up to `count` slots goes to. Depends only on the shares, so the cards
+ * of only the books drawn need reading. A book reviewed highlight by highlight loses one of its share per slot.
+ */
+export function drawBookSlots(books: readonly DrawShare[], count: number, seed: number): string[] {
   const rand = generator(seed);
-  const pool = [...books]
-    .filter((b) => b.cards.length > 0 && b.highlights > 0)
-    .sort((a, b) => (a.bookId < b.bookId ? -1 : a.bookId > b.bookId ? 1 : 0))
-    .map((b) => ({
-      asOne: b.asOne,
-      share: b.asOne ? b.highlights * b.cards[0]!.tune : b.cards.length,
-      cards: [...b.cards].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)),
-    }));
+  const pool = books
+    .filter((b) => b.share > 0 && b.cards > 0)
+    .sort((a, b) => compare(a.bookId, b.bookId))
+    .map((b) => ({ ...b }));
   const out: string[] = [];
   while (out.length < count && pool.length > 0) {
     const bi = pick(
@@ -84,13 +97,73 @@ export function drawHighlights(books: readonly DrawBook[], count: number, seed: 
       rand(),
     );
     const book = pool[bi]!;
-    const ci = book.asOne ? 0 : pick(book.cards.map(highlightWeight), rand());
-    out.push(book.cards[ci]!.id);
-    book.cards.splice(ci, 1);
-    book.share = book.asOne ? 0 : book.cards.length;
-    if (book.cards.length === 0 || book.share <= 0) pool.splice(bi, 1);
+    out.push(book.bookId);
+    book.cards -= 1;
+    book.share = book.asOne ? 0 : book.cards;
+    if (book.cards <= 0 || book.share <= 0) pool.splice(bi, 1);
   }
   return out;
+}
+
+/** The second stage: `n` of a book's cards, each with a chance proportional to its weight, without replacement. */
+export function drawCards(
+  cards: ReadonlyArray<{ id: string; tune: number; shows: number }>,
+  n: number,
+  seed: number,
+): string[] {
+  const rand = generator(seed);
+  const left = [...cards].sort((a, b) => compare(a.id, b.id));
+  const out: string[] = [];
+  while (out.length < n && left.length > 0) {
+    const ci = pick(left.map(highlightWeight), rand());
+    out.push(left[ci]!.id);
+    left.splice(ci, 1);
+  }
+  return out;
+}
+
+/** The seed of a book's second stage. */
+export const bookSeed = (seed: number, bookId: string) => seedOf(`${seed}:${bookId}`);
+
+/** The share a book has in the first stage (see DrawShare). */
+export function shareOf(b: DrawBook): DrawShare {
+  return b.asOne
+    ? {
+        bookId: b.bookId,
+        asOne: true,
+        share: b.highlights * (b.cards[0]?.tune ?? 0),
+        cards: b.cards.length ? 1 : 0,
+      }
+    : { bookId: b.bookId, asOne: false, share: b.cards.length, cards: b.cards.length };
+}
+
+/**
+ * Up to `count` card ids, in the order drawn: the books of the slots (first stage), then in each book as many
+ * of its cards as it got slots (second stage), in slot order. Input order does not matter.
+ */
+export function drawHighlights(books: readonly DrawBook[], count: number, seed: number): string[] {
+  const slots = drawBookSlots(books.filter((b) => b.highlights > 0).map(shareOf), count, seed);
+  return placeCards(slots, (bookId, n) => {
+    const b = books.find((x) => x.bookId === bookId)!;
+    return b.asOne ? b.cards.slice(0, 1).map((c) => c.id) : drawCards(b.cards, n, bookSeed(seed, bookId));
+  });
+}
+
+/** Fills the slots with each book's drawn cards, in slot order. */
+export function placeCards(
+  slots: readonly string[],
+  cardsOf: (bookId: string, n: number) => string[],
+): string[] {
+  const per = new Map<string, number>();
+  for (const b of slots) per.set(b, (per.get(b) ?? 0) + 1);
+  const drawn = new Map([...per].map(([b, n]) => [b, cardsOf(b, n)]));
+  const used = new Map<string, number>();
+  return slots.flatMap((b) => {
+    const i = used.get(b) ?? 0;
+    used.set(b, i + 1);
+    const id = drawn.get(b)?.[i];
+    return id ? [id] : [];
+  });
 }
 
 /** How many highlights a book's one card shows a day. */

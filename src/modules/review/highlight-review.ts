@@ -6,7 +6,16 @@ import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { conflict, invalidField, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { localDateOf } from "../../platform/local-date.js";
-import { type DrawBook, drawHighlights, rotation, seedOf, tuned } from "./highlight-draw.js";
+import {
+  bookSeed,
+  type DrawShare,
+  drawBookSlots,
+  drawCards,
+  placeCards,
+  rotation,
+  seedOf,
+  tuned,
+} from "./highlight-draw.js";
 import type { AnswerRow, CardRow, ReviewRepo, ShowingRow } from "./review.repo.js";
 import type { ReviewService, ReviewSettingsValue } from "./review.service.js";
 import type { HighlightAnswer, HighlightCardMode, ReviewSource } from "./review.tables.js";
@@ -163,42 +172,75 @@ export class HighlightReview {
     });
   }
 
-  /** The draw's input: each book whose mode reviews its highlights, with its cards of that mode. */
-  async drawBooks(ownerId: string): Promise<DrawBook[]> {
-    const cards = await this.repo.activeHighlightCards(ownerId);
+  /** The draw's first stage input: each book whose mode reviews its highlights, with its share. */
+  async drawShares(ownerId: string): Promise<DrawShare[]> {
+    const counts = await this.repo.highlightCardCounts(ownerId);
     const userMode = (await this.d.review.settings({ userId: ownerId })).highlightCards;
     const own = await this.repo.bookModes(ownerId);
-    const byBook = new Map<string, typeof cards>();
-    for (const c of cards) {
-      const list = byBook.get(c.book_id) ?? [];
-      list.push(c);
-      byBook.set(c.book_id, list);
-    }
-    const asOne = [...byBook.entries()].filter(([b]) => (own.get(b) ?? userMode) === "book").map(([b]) => b);
-    const counts = asOne.length > 0 ? await this.d.review.highlights.counts(ownerId, asOne) : new Map();
-    const books: DrawBook[] = [];
-    for (const [bookId, list] of byBook) {
-      const mode = own.get(bookId) ?? userMode;
-      if (mode === "highlight") {
-        const each = list.filter((c) => c.kind === "highlight");
-        books.push({ bookId, asOne: false, highlights: each.length, cards: each });
-      } else if (mode === "book") {
-        const one = list.filter((c) => c.kind === "highlights").slice(0, 1);
-        books.push({ bookId, asOne: true, highlights: counts.get(bookId)?.highlights ?? 0, cards: one });
-      }
-    }
-    return books;
+    const modeOf = (b: string) => own.get(b) ?? userMode;
+    const asOne = counts.filter((c) => c.kind === "highlights" && modeOf(c.book_id) === "book");
+    const asOneIds = asOne.map((c) => c.book_id);
+    const [cards, highlights] = await Promise.all([
+      this.repo.activeCardsOn(ownerId, "highlights", asOneIds),
+      asOneIds.length > 0 ? this.d.review.highlights.counts(ownerId, asOneIds) : new Map(),
+    ]);
+    const tunes = new Map(cards.map((c) => [c.book_id, c.tune]));
+    return [
+      ...counts
+        .filter((c) => c.kind === "highlight" && modeOf(c.book_id) === "highlight")
+        .map((c) => ({ bookId: c.book_id, asOne: false, share: c.n, cards: c.n })),
+      ...asOneIds.map((bookId) => ({
+        bookId,
+        asOne: true,
+        share: (highlights.get(bookId)?.highlights ?? 0) * (tunes.get(bookId) ?? 0),
+        cards: 1,
+      })),
+    ];
+  }
+
+  /**
+   * The day's cards (ADR 0304): the books of the slots from the shares, then the cards of only those books.
+   */
+  async drawIds(ownerId: string, count: number, seed: number): Promise<string[]> {
+    const shares = await this.drawShares(ownerId);
+    const slots = drawBookSlots(shares, count, seed);
+    const asOne = new Set(shares.filter((s) => s.asOne).map((s) => s.bookId));
+    const per = new Map<string, number>();
+    for (const b of slots) per.set(b, (per.get(b) ?? 0) + 1);
+    const books = [...per.keys()];
+    const [each, one] = await Promise.all([
+      this.repo.activeCardsOn(
+        ownerId,
+        "highlight",
+        books.filter((b) => !asOne.has(b)),
+      ),
+      this.repo.activeCardsOn(
+        ownerId,
+        "highlights",
+        books.filter((b) => asOne.has(b)),
+      ),
+    ]);
+    const cardsOf = new Map<string, typeof each>();
+    for (const c of [...each, ...one]) cardsOf.set(c.book_id, [...(cardsOf.get(c.book_id) ?? []), c]);
+    const drawn = new Map(
+      books.map((b) => {
+        const cards = cardsOf.get(b) ?? [];
+        return [
+          b,
+          asOne.has(b)
+            ? cards.slice(0, 1).map((c) => c.id)
+            : drawCards(cards, per.get(b)!, bookSeed(seed, b)),
+        ];
+      }),
+    );
+    return placeCards(slots, (b) => drawn.get(b) ?? []);
   }
 
   /** Draws the day's cards and records them, each one more showing. */
   private async draw(reader: Actor, day: string): Promise<void> {
     const { dailyHighlights } = await this.d.review.settings(reader);
     if (dailyHighlights === 0) return;
-    const ids = drawHighlights(
-      await this.drawBooks(reader.userId),
-      dailyHighlights,
-      seedOf(`${reader.userId}:${day}`),
-    );
+    const ids = await this.drawIds(reader.userId, dailyHighlights, seedOf(`${reader.userId}:${day}`));
     const cards = new Map((await this.repo.cardsByIds(reader.userId, ids)).map((c) => [c.id, c]));
     const now = this.d.clock.now();
     for (const [ord, id] of ids.entries()) {

@@ -203,20 +203,38 @@ export class ReviewRepo {
       .execute();
   }
 
-  /** The owner's active (not suspended or retired) highlight cards, of one book or all. */
-  async activeHighlightCards(
+  /** How many active highlight cards of each kind the owner has per book. */
+  async highlightCardCounts(
     ownerId: string,
-    bookId?: string,
-  ): Promise<Pick<CardRow, "id" | "kind" | "book_id" | "subject_id" | "tune" | "shows">[]> {
-    let q = this.db
+  ): Promise<{ book_id: string; kind: CardRow["kind"]; n: number }[]> {
+    const rows = await this.db
       .selectFrom("review_cards")
-      .select(["id", "kind", "book_id", "subject_id", "tune", "shows"])
+      .select((eb) => ["book_id", "kind", eb.fn.countAll().as("n")])
       .where("owner_id", "=", ownerId)
       .where("kind", "in", HIGHLIGHT_KINDS)
       .where("suspended_at", "is", null)
-      .where("retired_at", "is", null);
-    if (bookId) q = q.where("book_id", "=", bookId);
-    return q.execute();
+      .where("retired_at", "is", null)
+      .groupBy(["book_id", "kind"])
+      .execute();
+    return rows.map((r) => ({ book_id: r.book_id, kind: r.kind, n: Number(r.n) }));
+  }
+
+  /** The owner's active cards of one kind on the books given. */
+  async activeCardsOn(
+    ownerId: string,
+    kind: CardRow["kind"],
+    bookIds: readonly string[],
+  ): Promise<Pick<CardRow, "id" | "book_id" | "tune" | "shows">[]> {
+    if (bookIds.length === 0) return [];
+    return this.db
+      .selectFrom("review_cards")
+      .select(["id", "book_id", "tune", "shows"])
+      .where("owner_id", "=", ownerId)
+      .where("kind", "=", kind)
+      .where("book_id", "in", bookIds)
+      .where("suspended_at", "is", null)
+      .where("retired_at", "is", null)
+      .execute();
   }
 
   /** The owner's cards of `kind` on a book (any state). */
