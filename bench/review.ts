@@ -3,7 +3,10 @@
 // from 60 days ago to 120 days ahead, on a SQLite file and (with BENCH_DATABASE_URL or TEST_DATABASE_URL)
 // PostgreSQL. For every user it asks ReviewService for today's due list (oldest first, up to 500 cards)
 // and the count due, as GET /api/reviews/due and the text `review` do; it reports the time per user and in
-// all, and the peak RSS and heap of the process while doing it.
+// all, and the peak RSS and heap of the process while doing it. Then one more user with
+// BENCH_REVIEW_HIGHLIGHTS highlight cards (default 200,000, over 2,000 books) has the day's highlight draw
+// made (HighlightReview.today: every active highlight card read, weighted, five drawn and stored) and read
+// again (the stored draw), timed against the due lists of the same run.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,6 +22,8 @@ const USERS = Number(process.env.BENCH_REVIEW_USERS ?? 100);
 const CARDS = Number(process.env.BENCH_REVIEW_CARDS ?? 5_000);
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kuala_Lumpur", "Pacific/Auckland"];
 const DAY = 86_400_000;
+const HIGHLIGHTS = Number(process.env.BENCH_REVIEW_HIGHLIGHTS ?? 200_000);
+const HIGHLIGHT_BOOKS = 2_000;
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -113,6 +118,9 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
           retired_at: null,
           created_at: at,
           updated_at: at,
+          tune: 1,
+          shows: 0,
+          last_shown_on: null,
         });
       }
       await s.db.transaction().execute(async (tx: typeof s.db) => {
@@ -150,6 +158,7 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
     times.sort((a, b) => a - b);
+    const draw = await highlightDraw(s, now);
     const figures = {
       engine,
       users: USERS,
@@ -165,6 +174,8 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
       peakRssMiB: Math.round(peakRss / 2 ** 20),
       peakHeapMiB: Math.round(peakHeap / 2 ** 20),
       maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      ...draw,
+      drawOverDueP50: Math.round((draw.firstDrawMs / Math.max(0.01, percentile(times, 50))) * 10) / 10,
     };
     console.log(figures);
     return figures;
@@ -172,6 +183,95 @@ async function runEngine(engine: "sqlite" | "postgres", pgBase?: string) {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One user with HIGHLIGHTS highlight cards over HIGHLIGHT_BOOKS books: the day's draw made, then read again. */
+// biome-ignore lint/suspicious/noExplicitAny: the bench seeds tables of several modules
+async function highlightDraw(s: { db: any; highlightReview: any }, now: Date) {
+  const id = newId();
+  const at = now.toISOString();
+  const reader = actorOf({ id, role: "member", timezone: "UTC" });
+  await s.db
+    .insertInto("users")
+    .values({
+      id,
+      email: "highlights@bench.example",
+      name: "",
+      password_hash: "x",
+      role: "member",
+      timezone: "UTC",
+      created_at: at,
+      disabled_at: null,
+    })
+    .execute();
+  const books = Array.from({ length: HIGHLIGHT_BOOKS }, (_, b) => ({
+    id: newId(),
+    owner_id: id,
+    title: `Highlighted ${b}`,
+    authors: "[]",
+    isbn10: null,
+    isbn13: null,
+    total_pages: null,
+    cover_url: null,
+    metadata_source: null,
+    status: "finished",
+    current_reading_id: null,
+    created_at: at,
+    updated_at: at,
+  }));
+  const today = localDateOf(now, "UTC");
+  await s.db.transaction().execute(async (tx: typeof s.db) => {
+    for (let i = 0; i < books.length; i += 500)
+      await tx
+        .insertInto("books")
+        .values(books.slice(i, i + 500))
+        .execute();
+    let rows: ReviewCardsTable[] = [];
+    for (let c = 0; c < HIGHLIGHTS; c++) {
+      // Books of very different sizes (a few with thousands of highlights, many with a handful).
+      const book = books[Math.floor(HIGHLIGHT_BOOKS * (c / HIGHLIGHTS) ** 2)]!;
+      rows.push({
+        id: newId(),
+        owner_id: id,
+        kind: "highlight",
+        subject_id: newId(),
+        book_id: book.id,
+        prompt: `Highlight ${c}`,
+        due_on: today,
+        due_at: at,
+        stability: 0,
+        difficulty: 0,
+        elapsed_days: 0,
+        scheduled_days: 0,
+        learning_steps: 0,
+        reps: 0,
+        lapses: 0,
+        state: 0,
+        last_review: null,
+        desired_retention: null,
+        suspended_at: null,
+        retired_at: null,
+        created_at: at,
+        updated_at: at,
+        tune: c % 7 === 0 ? 2 : 1,
+        shows: c % 5,
+        last_shown_on: null,
+      });
+      if (rows.length === 1000) {
+        await tx.insertInto("review_cards").values(rows).execute();
+        rows = [];
+      }
+    }
+    if (rows.length > 0) await tx.insertInto("review_cards").values(rows).execute();
+  });
+  const t1 = performance.now();
+  const first = await s.highlightReview.today(reader);
+  const firstDrawMs = Math.round((performance.now() - t1) * 10) / 10;
+  const t2 = performance.now();
+  const again = await s.highlightReview.today(reader);
+  const storedDrawMs = Math.round((performance.now() - t2) * 10) / 10;
+  if (first.length !== 5 || again.length !== 5) throw new Error("the highlight draw did not draw five cards");
+  return { highlightCards: HIGHLIGHTS, firstDrawMs, storedDrawMs };
 }
 
 export default async function review() {

@@ -63,6 +63,7 @@ const FIXTURES: Record<string, Fixture> = {
       "PATCH /api/books/:id": { title: "Renamed" },
       "POST /api/books/:id/status": { status: "reading" },
       "POST /api/books/:id/progress": { page: 1 },
+      "PUT /api/books/:id/review-settings": { highlightCards: "book" },
     },
   },
   // Routes keyed by a day or a year rather than an object id: they only ever read the caller's own rows.
@@ -146,6 +147,7 @@ const FIXTURES: Record<string, Fixture> = {
     },
     bodies: {
       "POST /api/reviews/:id/grade": { grade: 3 },
+      "POST /api/reviews/:id/answer": { answer: "soon" },
       "PATCH /api/reviews/:id": { suspended: false },
     },
   },

@@ -8,7 +8,9 @@ import type { BookFinder } from "../books/books.commands.js";
 import type { BooksRepo } from "../books/books.repo.js";
 import type { BooksService } from "../books/books.service.js";
 import type { ImportsConfig } from "../imports/index.js";
+import type { HighlightReview } from "../review/highlight-review.js";
 import type { ReviewService } from "../review/review.service.js";
+import type { UsersRepo } from "../users/users.repo.js";
 import { TargetAnchors } from "./anchoring/target-anchors.js";
 import { highlightsRoutes } from "./highlights.routes.js";
 import { HighlightsService } from "./highlights.service.js";
@@ -21,7 +23,7 @@ import { NOTES_EXPORT, notesDerived } from "./notes.export.js";
 import { NotesRepo } from "./notes.repo.js";
 import { notesRoutes } from "./notes.routes.js";
 import { NotesService } from "./notes.service.js";
-import { bookCardCounts, HighlightCards } from "./review-cards.js";
+import { HighlightCards, highlightCardsSubscriber, highlightSource } from "./review-cards.js";
 import { searchRoutes } from "./search.routes.js";
 import { SearchService } from "./search.service.js";
 
@@ -42,6 +44,8 @@ export const notesModule = defineModule({
       books: BooksService;
       bookFinder: BookFinder;
       review: ReviewService;
+      highlightReview: HighlightReview;
+      users: UsersRepo;
       config: ImportsConfig;
     },
   ) {
@@ -73,11 +77,17 @@ export const notesModule = defineModule({
       books: deps.books,
       booksRepo: deps.booksRepo,
     });
-    deps.review.useBookCounts((ownerId, bookId) => repo.countsForBook(ownerId, bookId));
+    // Review cards show the current counts and quotes: read when a card is shown, never stored once.
+    deps.review.useHighlights(highlightSource(repo));
     // Highlights on saved articles (the links module registers how to read an article's text) follow the
     // article when it is extracted again; `link.processed` is found by name (links is built after notes).
     const anchors = new TargetAnchors({ uow: ctx.uow, clock: ctx.clock, repo, highlights });
-    const cards = new HighlightCards({ review: deps.review, highlights, books: deps.booksRepo });
+    const cards = new HighlightCards({
+      review: deps.review,
+      highlightReview: deps.highlightReview,
+      highlights,
+      books: deps.booksRepo,
+    });
     const markdown = new MarkdownExportService({ repo, books: deps.booksRepo });
     const commandDeps = {
       notes: notesService,
@@ -98,7 +108,7 @@ export const notesModule = defineModule({
       },
       subscribers: [
         search.bookSubscriber(),
-        bookCardCounts(deps.review, deps.booksRepo),
+        highlightCardsSubscriber(deps.highlightReview, deps.users),
         anchors.subscriber({
           name: "highlight-anchors-links",
           event: "link.processed",

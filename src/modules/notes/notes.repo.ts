@@ -218,6 +218,55 @@ export class NotesRepo {
   }
 
   /** How many notes and highlights the owner keeps on a book. */
+  /** The owner's highlight ids on a book, in id order. */
+  async highlightIdsOnBook(ownerId: string, bookId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("highlights")
+      .select("id")
+      .where("owner_id", "=", ownerId)
+      .where("book_id", "=", bookId)
+      .orderBy("id")
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The owner's books with at least one highlight. */
+  async booksWithHighlights(ownerId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("highlights")
+      .select("book_id")
+      .distinct()
+      .where("owner_id", "=", ownerId)
+      .where("book_id", "is not", null)
+      .execute();
+    return rows.flatMap((r) => (r.book_id ? [r.book_id] : []));
+  }
+
+  /** How many notes and highlights the owner keeps on each of `bookIds` (every one listed, 0 when none). */
+  async countsForBooks(
+    ownerId: string,
+    bookIds: readonly string[],
+  ): Promise<Map<string, { notes: number; highlights: number }>> {
+    const out = new Map(bookIds.map((id) => [id, { notes: 0, highlights: 0 }]));
+    for (let i = 0; i < bookIds.length; i += 500) {
+      const ids = bookIds.slice(i, i + 500);
+      for (const table of ["notes", "highlights"] as const) {
+        const rows = await this.db
+          .selectFrom(table)
+          .select((eb) => ["book_id", eb.fn.countAll().as("n")])
+          .where("owner_id", "=", ownerId)
+          .where("book_id", "in", ids)
+          .groupBy("book_id")
+          .execute();
+        for (const r of rows) {
+          const c = r.book_id ? out.get(r.book_id) : undefined;
+          if (c) c[table] = Number(r.n);
+        }
+      }
+    }
+    return out;
+  }
+
   async countsForBook(ownerId: string, bookId: string): Promise<{ notes: number; highlights: number }> {
     const count = async (table: "notes" | "highlights") =>
       Number(

@@ -14,13 +14,16 @@ describe.each(ENGINES)("notes and highlights in review (%s)", (engine) => {
   afterAll(() => t.close());
 
   const post = async (url: string, payload: object) => c.request({ method: "POST", url, payload });
-  const bookCard = () =>
-    t.services.db
+  /** The book card as the API shows it: its prompt is made when shown. */
+  const bookCard = async () => {
+    const row = await t.services.db
       .selectFrom("review_cards")
-      .select(["prompt"])
+      .select(["id"])
       .where("owner_id", "=", c.userId)
       .where("kind", "=", "book")
       .executeTakeFirstOrThrow();
+    return (await c.request({ method: "GET", url: `/api/reviews/${row.id}` })).json() as { prompt: string };
+  };
 
   it("a book card shows the book's real counts, and follows them", async () => {
     const book = (await post("/api/books", { title: "Dune", status: "reading" })).json();

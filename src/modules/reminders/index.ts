@@ -3,6 +3,7 @@ import { bindJob, defineModule } from "../../platform/module/module.js";
 import type { ChannelsRepo } from "../channels/channels.repo.js";
 import type { ChannelsService } from "../channels/channels.service.js";
 import type { OutboundMessages } from "../channels/outbound.js";
+import type { HighlightReview } from "../review/highlight-review.js";
 import type { ReviewService } from "../review/review.service.js";
 import type { TextService } from "../text/text.service.js";
 import type { UsersRepo } from "../users/users.repo.js";
@@ -28,6 +29,7 @@ export const remindersModule = defineModule({
       channelsRepo: ChannelsRepo;
       outbox: OutboundMessages;
       review: ReviewService;
+      highlightReview: HighlightReview;
     },
   ) {
     const repo = new RemindersRepo(ctx.uow);
@@ -62,6 +64,7 @@ export const remindersModule = defineModule({
             text: deps.text,
             clock: ctx.clock,
             review: deps.review,
+            highlightReview: deps.highlightReview,
             sent,
           }),
         ),

@@ -5,6 +5,7 @@ import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { defineJob, type JobHandler } from "../../platform/queue/queue.js";
 import type { OutboundMessage } from "../channels/outbound.js";
+import type { HighlightReview } from "../review/highlight-review.js";
 import { REVIEW_SESSION } from "../review/review.commands.js";
 import type { ReviewService } from "../review/review.service.js";
 import { reviewDigest } from "../review/review-text.js";
@@ -57,6 +58,8 @@ export interface ReminderJobDeps {
   clock: Clock;
   /** Due cards for `what: "review"` schedules; absent: those send nothing. */
   review?: ReviewService;
+  /** Today's highlight cards, mixed into the review digest; absent: scheduled cards only. */
+  highlightReview?: HighlightReview;
   /** Counts the messages queued (Prometheus). */
   sent: { inc(n?: number): void };
 }
@@ -137,7 +140,10 @@ export function reminderHandler(deps: ReminderJobDeps): JobHandler<typeof remind
 async function sendDigest(deps: ReminderJobDeps, row: ScheduleRow, owner: Actor, key: string) {
   const review = deps.review;
   if (!review) return;
-  const digest = await reviewDigest(review, owner);
+  const digest = await reviewDigest(
+    { review, ...(deps.highlightReview ? { highlights: deps.highlightReview } : {}) },
+    owner,
+  );
   const session = digest?.session;
   if (!digest || !session) return;
   const kinds = row.channels ? (JSON.parse(row.channels) as ChannelKind[]) : null;

@@ -4,30 +4,38 @@ import { defineModule } from "../../platform/module/module.js";
 import { readingFinished } from "../books/books.events.js";
 import type { BooksRepo } from "../books/books.repo.js";
 import type { UsersRepo } from "../users/users.repo.js";
+import { HighlightReview } from "./highlight-review.js";
 import * as review from "./migrations/0009-review.js";
+import * as highlightReview from "./migrations/0021-highlight-review.js";
 import { reviewCommands } from "./review.commands.js";
 import { REVIEW_EXPORT } from "./review.export.js";
 import { ReviewRepo } from "./review.repo.js";
 import { reviewRoutes } from "./review.routes.js";
 import { ReviewService } from "./review.service.js";
 
-/** Spaced repetition: review cards (one per finished book) on an FSRS schedule, graded by API or text. */
+/**
+ * Spaced repetition: review cards (one per finished book) on an FSRS schedule, graded by API or text; and
+ * highlight cards drawn by weight into the daily review, answered master / soon / later (ADR 0304).
+ */
 export const reviewModule = defineModule({
   name: "review",
-  migrations: { "0009-review": review },
+  migrations: { "0009-review": review, "0021-highlight-review": highlightReview },
   create(ctx, { users, booksRepo }: { users: UsersRepo; booksRepo: BooksRepo }) {
-    const service = new ReviewService({
+    const repo = new ReviewRepo(ctx.uow);
+    const service = new ReviewService({ uow: ctx.uow, repo, clock: ctx.clock, access: ctx.access });
+    const highlights = new HighlightReview({
       uow: ctx.uow,
-      repo: new ReviewRepo(ctx.uow),
+      repo,
       clock: ctx.clock,
       access: ctx.access,
+      review: service,
     });
     return {
-      services: { review: service },
-      textCommands: [reviewCommands(service)],
+      services: { review: service, highlightReview: highlights },
+      textCommands: [reviewCommands(service, highlights)],
       exportTables: REVIEW_EXPORT,
       routes: async (app) => {
-        await app.register(reviewRoutes, { review: service });
+        await app.register(reviewRoutes, { review: service, highlights });
       },
       subscribers: [
         {

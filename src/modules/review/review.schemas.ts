@@ -1,7 +1,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { Id, Instant } from "../../platform/http/responses.js";
+import { highlightWeight } from "./highlight-draw.js";
 import type { CardRow } from "./review.repo.js";
 import { STATE_NAMES } from "./review.service.js";
+import { HIGHLIGHT_ANSWERS, HIGHLIGHT_CARD_MODES, type HighlightAnswer } from "./review.tables.js";
 
 const Day = Type.String({ format: "date", maxLength: 10, description: "Local day YYYY-MM-DD in your zone" });
 export const Retention = Type.Number({
@@ -14,7 +16,14 @@ export const Retention = Type.Number({
 export const ReviewCard = Type.Object(
   {
     id: Id,
-    kind: Type.Union([Type.Literal("book"), Type.Literal("note"), Type.Literal("highlight")]),
+    kind: Type.Union(
+      [Type.Literal("book"), Type.Literal("note"), Type.Literal("highlight"), Type.Literal("highlights")],
+      {
+        description:
+          "book and note cards are scheduled (FSRS, graded 1–4); highlight (one highlight) and highlights (a " +
+          "book's highlights, a few at a time) are drawn into the daily review by weight, answered master, soon or later",
+      },
+    ),
     subjectId: Id,
     bookId: Id,
     prompt: Type.String(),
@@ -31,7 +40,17 @@ export const ReviewCard = Type.Object(
       description: "This card's own; null: yours",
     }),
     suspendedAt: Type.Union([Instant, Type.Null()]),
-    retiredAt: Type.Union([Instant, Type.Null()]),
+    retiredAt: Type.Union([Instant, Type.Null()], {
+      description: "Retired, or for a highlight card mastered",
+    }),
+    tune: Type.Number({
+      description: "Highlight cards: the answers' factor (soon ×2, later ×½, within 1/8–8)",
+    }),
+    shows: Type.Integer({ description: "Highlight cards: how many days' reviews showed it" }),
+    weight: Type.Number({
+      description: "Highlight cards: tune / (1 + shows), its chance among its book's highlights",
+    }),
+    lastShownOn: Type.Union([Day, Type.Null()]),
   },
   { $id: "ReviewCard" },
 );
@@ -55,12 +74,61 @@ export function toCard(c: CardRow): Static<typeof ReviewCard> {
     desiredRetention: c.desired_retention,
     suspendedAt: c.suspended_at,
     retiredAt: c.retired_at,
+    tune: c.tune,
+    shows: c.shows,
+    weight: highlightWeight(c),
+    lastShownOn: c.last_shown_on,
   };
 }
 
+export const HighlightCardMode = HIGHLIGHT_CARD_MODES.schema({
+  description:
+    "highlight: each highlight is its own card; book: one card per book showing a few of its highlights; off: none",
+});
+export const HighlightAnswerSchema = HIGHLIGHT_ANSWERS.schema({
+  description: "master: never again; soon: twice as often; later: half as often",
+});
+
+export const HighlightPick = Type.Object({
+  card: Type.Ref("ReviewCard"),
+  highlightIds: Type.Array(Id, { description: "The highlights it shows today" }),
+  answer: Type.Union([HighlightAnswerSchema, Type.Null()], { description: "Today's answer, if any" }),
+});
+
+export function toPick(p: { card: CardRow; highlightIds: string[]; answer: HighlightAnswer | null }) {
+  return { card: toCard(p.card), highlightIds: p.highlightIds, answer: p.answer };
+}
+
+export const HighlightPicks = Type.Object({ today: Day, items: Type.Array(HighlightPick) });
+
+export const AnswerBody = Type.Object({ answer: HighlightAnswerSchema }, { additionalProperties: false });
+
+export const AnswerResult = Type.Object({
+  card: Type.Ref("ReviewCard"),
+  answer: HighlightAnswerSchema,
+  localDate: Day,
+  replaced: Type.Union([HighlightAnswerSchema, Type.Null()], {
+    description: "The answer given earlier today that this one replaced",
+  }),
+});
+
+export const BookReviewSettings = Type.Object({
+  bookId: Id,
+  highlightCards: Type.Union([HighlightCardMode, Type.Null()], {
+    description: "The book's own; null: yours",
+  }),
+  effective: HighlightCardMode,
+});
+
+export const BookReviewSettingsBody = Type.Object(
+  { highlightCards: Type.Union([HighlightCardMode, Type.Null()], { description: "null: follow yours" }) },
+  { additionalProperties: false },
+);
+
 export const DueCards = Type.Object({
   today: Day,
-  items: Type.Array(Type.Ref("ReviewCard")),
+  items: Type.Array(Type.Ref("ReviewCard"), { description: "Scheduled (book and note) cards due" }),
+  highlights: Type.Array(HighlightPick, { description: "Today's highlight cards, in the order drawn" }),
 });
 
 /** A review's idempotency key (the API's body, the header and the restore document). */
@@ -123,4 +191,18 @@ export const ReviewStats = Type.Object({
   ),
 });
 
-export const ReviewSettings = Type.Object({ desiredRetention: Retention }, { additionalProperties: false });
+export const DailyHighlights = Type.Integer({
+  minimum: 0,
+  maximum: 50,
+  description: "How many highlight cards the day's review draws (0: none)",
+});
+
+export const ReviewSettings = Type.Object(
+  { desiredRetention: Retention, highlightCards: HighlightCardMode, dailyHighlights: DailyHighlights },
+  { additionalProperties: false },
+);
+
+export const ReviewSettingsBody = Type.Partial(ReviewSettings, {
+  additionalProperties: false,
+  minProperties: 1,
+});

@@ -8,12 +8,54 @@ import { conflict, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { addDays, localDateOf } from "../../platform/local-date.js";
 import type { CardRow, LogRow, ReviewRepo } from "./review.repo.js";
-import type { ReviewSource } from "./review.tables.js";
+import type { HighlightCardMode, ReviewSource } from "./review.tables.js";
 
 export const DEFAULT_RETENTION = 0.9;
+/** Unless chosen otherwise, each highlight is its own card, and the day's review draws five. */
+export const DEFAULT_HIGHLIGHT_CARDS: HighlightCardMode = "highlight";
+export const DEFAULT_DAILY_HIGHLIGHTS = 5;
 
-/** Counts shown on a book's card. */
-export type BookCounts = (ownerId: string, bookId: string) => Promise<{ notes: number; highlights: number }>;
+export interface ReviewSettingsValue {
+  desiredRetention: number;
+  highlightCards: HighlightCardMode;
+  dailyHighlights: number;
+}
+
+/**
+ * What the review module reads of highlights and notes (the notes module registers it): a port, so review
+ * does not depend on the module that keeps them.
+ */
+export interface HighlightSource {
+  /** The owner's highlight ids on a book, in id (creation) order. */
+  onBook(ownerId: string, bookId: string): Promise<string[]>;
+  /** The owner's books that have highlights. */
+  books(ownerId: string): Promise<string[]>;
+  /** How many notes and highlights the owner keeps on each book. */
+  counts(
+    ownerId: string,
+    bookIds: readonly string[],
+  ): Promise<Map<string, { notes: number; highlights: number }>>;
+  /** Each highlight's quote and where it is in its book ("p. 7"), for the ones that still exist. */
+  show(ownerId: string, ids: readonly string[]): Promise<Map<string, { text: string; where: string | null }>>;
+}
+
+const NO_HIGHLIGHTS: HighlightSource = {
+  onBook: async () => [],
+  books: async () => [],
+  counts: async (_o, ids) => new Map(ids.map((id) => [id, { notes: 0, highlights: 0 }])),
+  show: async () => new Map(),
+};
+
+const PROMPT_QUOTE_CHARS = 400;
+/** A quote as a card shows it (cut to 400 characters). */
+export function quotePrompt(text: string): string {
+  const chars = Array.from(text);
+  return chars.length > PROMPT_QUOTE_CHARS ? `${chars.slice(0, PROMPT_QUOTE_CHARS - 1).join("")}…` : text;
+}
+/** A highlight card's question: the quote, its book and place. */
+export function highlightPrompt(quote: string, title: string, where: string | null): string {
+  return `“${quotePrompt(quote)}” — ${title}${where ? ` (${where})` : ""}`;
+}
 
 /** A book card's question, with how much the reader kept of it. */
 export function bookPrompt(title: string, counts: { notes: number; highlights: number }): string {
@@ -60,12 +102,61 @@ export class ReviewService {
     this.repo = d.repo;
   }
 
-  /** How many notes and highlights the owner keeps on a book (the notes module registers it). */
-  private bookCounts: BookCounts = async () => ({ notes: 0, highlights: 0 });
+  /** The owner's highlights and notes (the notes module registers them). */
+  highlights: HighlightSource = NO_HIGHLIGHTS;
 
-  /** Lets the module that keeps notes and highlights give book cards their real counts. */
-  useBookCounts(counts: BookCounts): void {
-    this.bookCounts = counts;
+  /** Lets the module that keeps notes and highlights give cards their real counts and quotes. */
+  useHighlights(source: HighlightSource): void {
+    this.highlights = source;
+  }
+
+  private async bookCounts(ownerId: string, bookId: string) {
+    return (await this.highlights.counts(ownerId, [bookId])).get(bookId) ?? { notes: 0, highlights: 0 };
+  }
+
+  /**
+   * Cards with their prompts as of now: a book card's counts of notes and highlights, a highlight card's
+   * quote as it reads today (the stored prompt is only what it said when the card was made). A per-book
+   * highlight card's prompt is `highlightsShown` (its day's highlights) when given.
+   */
+  async present(
+    ownerId: string,
+    cards: readonly CardRow[],
+    highlightsShown: ReadonlyMap<string, readonly string[]> = new Map(),
+  ): Promise<CardRow[]> {
+    if (cards.length === 0) return [];
+    const titles = await this.repo.bookTitles(
+      ownerId,
+      cards.map((c) => c.book_id),
+    );
+    const bookIds = [...new Set(cards.filter((c) => c.kind === "book").map((c) => c.book_id))];
+    const counts = bookIds.length > 0 ? await this.highlights.counts(ownerId, bookIds) : new Map();
+    const quoteIds = cards.flatMap((c) =>
+      c.kind === "highlight"
+        ? [c.subject_id]
+        : c.kind === "highlights"
+          ? [...(highlightsShown.get(c.id) ?? [])]
+          : [],
+    );
+    const quotes = quoteIds.length > 0 ? await this.highlights.show(ownerId, quoteIds) : new Map();
+    return cards.map((c) => {
+      const title = titles.get(c.book_id);
+      if (!title) return c;
+      if (c.kind === "book")
+        return { ...c, prompt: bookPrompt(title, counts.get(c.book_id) ?? { notes: 0, highlights: 0 }) };
+      if (c.kind === "highlight") {
+        const q = quotes.get(c.subject_id);
+        return q ? { ...c, prompt: highlightPrompt(q.text, title, q.where) } : c;
+      }
+      if (c.kind === "highlights") {
+        const shown = (highlightsShown.get(c.id) ?? []).flatMap((id) => {
+          const q = quotes.get(id);
+          return q ? [`• “${quotePrompt(q.text)}”${q.where ? ` (${q.where})` : ""}`] : [];
+        });
+        return { ...c, prompt: [`Highlights from ${title}:`, ...shown].join("\n") };
+      }
+      return c;
+    });
   }
 
   /**
@@ -86,22 +177,13 @@ export class ReviewService {
     );
   }
 
-  /** Rewrites a book card's prompt with the book's current counts (after notes or highlights change). */
-  async refreshBookPrompt(ownerId: string, book: { id: string; title: string }): Promise<void> {
-    const card = await this.repo.cardFor(ownerId, "book", book.id);
-    if (!card) return;
-    const prompt = bookPrompt(book.title, await this.bookCounts(ownerId, book.id));
-    if (prompt !== card.prompt)
-      await this.repo.updateCard(ownerId, card.id, { prompt, updated_at: this.clock.now().toISOString() });
-  }
-
   /**
    * A card for another subject (a highlight, a note) of one of the owner's books unless it has one already,
    * first due tomorrow. Returns the card.
    */
   async ensureCard(
     owner: { id: string; timezone: string },
-    subject: { kind: "note" | "highlight"; subjectId: string; bookId: string; prompt: string },
+    subject: { kind: "note" | "highlight" | "highlights"; subjectId: string; bookId: string; prompt: string },
   ): Promise<CardRow> {
     const had = await this.repo.cardFor(owner.id, subject.kind, subject.subjectId);
     if (had) return had;
@@ -114,9 +196,18 @@ export class ReviewService {
     subject: { kind: CardRow["kind"]; subjectId: string; bookId: string; prompt: string },
     from: Date,
   ): Promise<void> {
+    await this.repo.insertCard(this.newCardRow(owner, subject, from));
+  }
+
+  /** A new card's row: first due the local day after `from`. */
+  newCardRow(
+    owner: { id: string; timezone: string },
+    subject: { kind: CardRow["kind"]; subjectId: string; bookId: string; prompt: string },
+    from: Date = this.clock.now(),
+  ): CardRow {
     const at = this.clock.now().toISOString();
     const due = new Date(from.getTime() + DAY_MS);
-    await this.repo.insertCard({
+    return {
       id: newId(from.getTime()),
       owner_id: owner.id,
       kind: subject.kind,
@@ -139,7 +230,10 @@ export class ReviewService {
       retired_at: null,
       created_at: at,
       updated_at: at,
-    });
+      tune: 1,
+      shows: 0,
+      last_shown_on: null,
+    };
   }
 
   /** Active cards due today or earlier in the reader's zone, oldest due first. */
@@ -178,6 +272,8 @@ export class ReviewService {
         const key = opts.idempotencyKey ?? `${card.id}:${card.reps}`;
         const seen = await repo.logByKey(reader.userId, key);
         if (seen) return { card, log: seen, replayed: true };
+        if (card.kind === "highlight" || card.kind === "highlights")
+          throw conflict("A highlight card is answered master, soon or later, not graded");
         if (card.retired_at) throw conflict("This card is retired: it is not reviewed any more");
         if (card.suspended_at) throw conflict("This card is suspended: unsuspend it to review it");
         const now = this.clock.now();
@@ -266,14 +362,27 @@ export class ReviewService {
     };
   }
 
-  async settings(reader: Actor) {
-    return { desiredRetention: await this.retention(reader.userId) };
+  async settings(reader: { userId: string }): Promise<ReviewSettingsValue> {
+    const row = await this.repo.settingsRow(reader.userId);
+    return {
+      desiredRetention: row?.desired_retention ?? DEFAULT_RETENTION,
+      highlightCards: row?.highlight_cards ?? DEFAULT_HIGHLIGHT_CARDS,
+      dailyHighlights: row?.daily_highlights ?? DEFAULT_DAILY_HIGHLIGHTS,
+    };
   }
 
-  async saveSettings(reader: Actor, desiredRetention: number) {
+  /** Changes some settings (the others kept). */
+  async saveSettings(reader: Actor, patch: Partial<ReviewSettingsValue>): Promise<ReviewSettingsValue> {
     requireScope(reader, "write");
-    await this.repo.saveSettings(reader.userId, desiredRetention, this.clock.now().toISOString());
-    return { desiredRetention };
+    const next = { ...(await this.settings(reader)), ...patch };
+    await this.repo.saveSettings({
+      owner_id: reader.userId,
+      desired_retention: next.desiredRetention,
+      highlight_cards: next.highlightCards,
+      daily_highlights: next.dailyHighlights,
+      updated_at: this.clock.now().toISOString(),
+    });
+    return next;
   }
 
   /** Today in the reader's zone. */

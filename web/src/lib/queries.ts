@@ -25,6 +25,15 @@ export const SHELVES: { status: Status; label: string }[] = [
   { status: "abandoned", label: "Abandoned" },
 ];
 
+/** How a book's highlights come to review (the user's setting, or a book's own). */
+export type HighlightMode =
+  paths["/api/reviews/settings"]["get"]["responses"]["200"]["content"]["application/json"]["highlightCards"];
+export const HIGHLIGHT_MODES: { value: HighlightMode; label: string }[] = [
+  { value: "highlight", label: "Each highlight its own card" },
+  { value: "book", label: "One card per book, a few highlights at a time" },
+  { value: "off", label: "Not in review" },
+];
+
 export const shelfLabel = (s: Status) => SHELVES.find((x) => x.status === s)?.label ?? s;
 
 export function useStats() {

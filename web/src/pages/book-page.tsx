@@ -13,6 +13,8 @@ import { Empty, QueryState } from "../components/states";
 import { formatDay, formatInstant, formatNumber, todayIn } from "../lib/format";
 import {
   type Book,
+  HIGHLIGHT_MODES,
+  type HighlightMode,
   invalidateReadingLog,
   keys,
   logProgress,
@@ -152,6 +154,65 @@ function LogForm({ book, today }: { book: Book; today: string }) {
   );
 }
 
+/** How this book's highlights come to review: the user's choice, or the book's own. */
+function BookReviewSetting({ bookId }: { bookId: string }) {
+  const queryClient = useQueryClient();
+  const key = ["reviews", "book-settings", bookId];
+  const setting = useQuery({
+    queryKey: key,
+    queryFn: () => unwrap(api.GET("/api/books/{id}/review-settings", { params: { path: { id: bookId } } })),
+  });
+  const save = useMutation({
+    mutationFn: (highlightCards: HighlightMode | null) =>
+      unwrap(
+        api.PUT("/api/books/{id}/review-settings", {
+          params: { path: { id: bookId } },
+          body: { highlightCards },
+        }),
+      ),
+    onSuccess: (data) => {
+      queryClient.setQueryData(key, data);
+      void queryClient.invalidateQueries({ queryKey: ["reviews", "highlights"] });
+    },
+  });
+  return (
+    <QueryState query={setting}>
+      {(s) => (
+        <section className="card" aria-labelledby="book-review-title">
+          <h2 id="book-review-title">Highlights in review</h2>
+          <ProblemAlert problem={save.error ? toProblem(save.error) : null} />
+          <Field
+            label="This book's highlights"
+            hint={
+              s.highlightCards === null
+                ? `As your setting says (${HIGHLIGHT_MODES.find((m) => m.value === s.effective)?.label.toLowerCase()}).`
+                : "This book's own choice."
+            }
+          >
+            {(p) => (
+              <select
+                {...p}
+                value={s.highlightCards ?? ""}
+                disabled={save.isPending}
+                onChange={(e) =>
+                  save.mutate(e.target.value === "" ? null : (e.target.value as HighlightMode))
+                }
+              >
+                <option value="">As in my settings</option>
+                {HIGHLIGHT_MODES.map((m) => (
+                  <option key={m.value} value={m.value}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </section>
+      )}
+    </QueryState>
+  );
+}
+
 export function BookPage() {
   const { id = "" } = useParams<{ id: string }>();
   const me = useMe();
@@ -258,6 +319,7 @@ export function BookPage() {
             <LogForm book={b} today={today} />
           </section>
           <BookNotes bookId={b.id} />
+          <BookReviewSetting bookId={b.id} />
           <section className="card" aria-labelledby="progress-title">
             <h2 id="progress-title">Progress</h2>
             <QueryState query={progress}>

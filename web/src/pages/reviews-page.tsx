@@ -112,6 +112,93 @@ function DueCards() {
   );
 }
 
+const ANSWERS = [
+  { answer: "master", label: "Master", hint: "never again" },
+  { answer: "soon", label: "Soon", hint: "more often" },
+  { answer: "later", label: "Later", hint: "less often" },
+] as const;
+type Answer = (typeof ANSWERS)[number]["answer"];
+
+/** Today's highlight cards (drawn once a day, Readwise-style), each answered master, soon or later. */
+function HighlightCards() {
+  const queryClient = useQueryClient();
+  const picks = useQuery({
+    queryKey: ["reviews", "highlights"],
+    queryFn: () => unwrap(api.GET("/api/reviews/highlights")),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["reviews"] });
+  const answer = useMutation({
+    mutationFn: ({ id, answer }: { id: string; answer: Answer }) =>
+      unwrap(api.POST("/api/reviews/{id}/answer", { params: { path: { id } }, body: { answer } })),
+    onSuccess: refresh,
+  });
+  const undo = useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE("/api/reviews/{id}/answer", { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
+  const problem = answer.error ?? undo.error;
+  return (
+    <QueryState query={picks}>
+      {(p) =>
+        p.items.length === 0 ? null : (
+          <section className="card" aria-labelledby="highlights-title">
+            <h2 id="highlights-title">Today's highlights</h2>
+            <p className="muted">
+              {formatNumber(p.items.length)} drawn for today: a book's highlights come up as often as its
+              share of yours, each one less after every showing.
+            </p>
+            <ProblemAlert problem={problem ? toProblem(problem) : null} />
+            <ol className="highlight-cards">
+              {p.items.map(({ card, answer: given }, i) => {
+                const titleId = `highlight-card-${i}`;
+                return (
+                  <li key={card.id} className="review-card" aria-labelledby={titleId}>
+                    <p id={titleId} className="review-prompt" style={{ whiteSpace: "pre-line" }}>
+                      {card.prompt}
+                    </p>
+                    <p className="small">
+                      <Link href={`/books/${card.bookId}`}>Open the book</Link>
+                    </p>
+                    <fieldset className="grades">
+                      <legend className="visually-hidden">How often should it come back?</legend>
+                      {ANSWERS.map((a) => (
+                        <button
+                          key={a.answer}
+                          type="button"
+                          className={given === a.answer ? "button primary" : "button"}
+                          aria-pressed={given === a.answer}
+                          disabled={answer.isPending || undo.isPending}
+                          onClick={() => answer.mutate({ id: card.id, answer: a.answer })}
+                        >
+                          <strong>{a.label}</strong>
+                          <span className="small muted">{a.hint}</span>
+                        </button>
+                      ))}
+                    </fieldset>
+                    {given && (
+                      <p className="small" role="status">
+                        Answered {given}.{" "}
+                        <button
+                          type="button"
+                          className="button link"
+                          disabled={undo.isPending}
+                          onClick={() => undo.mutate(card.id)}
+                        >
+                          Undo
+                        </button>
+                      </p>
+                    )}
+                  </li>
+                );
+              })}
+            </ol>
+          </section>
+        )
+      }
+    </QueryState>
+  );
+}
+
 function ReviewStats() {
   const stats = useQuery({
     queryKey: ["reviews", "stats"],
@@ -166,6 +253,7 @@ export function ReviewsPage() {
     <>
       <h1>Reviews</h1>
       <DueCards />
+      <HighlightCards />
       <ReviewStats />
     </>
   );

@@ -10,6 +10,7 @@ import { ReminderForm, schedulesKey } from "../components/reminder-form";
 import { Empty, QueryState } from "../components/states";
 import { ProfileForm } from "../components/timezone-form";
 import { formatInstant, formatPercent } from "../lib/format";
+import { HIGHLIGHT_MODES, type HighlightMode } from "../lib/queries";
 import { useMe } from "../lib/session";
 
 type Scope = "read" | "write" | "admin";
@@ -348,13 +349,28 @@ function Retention() {
     queryFn: () => unwrap(api.GET("/api/reviews/settings")),
   });
   const [value, setValue] = useState<string | null>(null);
+  const [mode, setMode] = useState<HighlightMode | null>(null);
+  const [perDay, setPerDay] = useState<string | null>(null);
   const shown = value ?? (settings.data ? String(Math.round(settings.data.desiredRetention * 100)) : "");
+  const shownMode = mode ?? settings.data?.highlightCards ?? "highlight";
+  const shownPerDay = perDay ?? (settings.data ? String(settings.data.dailyHighlights) : "");
   const form = useSubmit({
     validate: () => ({
       desiredRetention: rules.intRange(shown, 70, 99, "Retention") ?? rules.required(shown, "Retention"),
+      dailyHighlights:
+        rules.intRange(shownPerDay, 0, 50, "Highlights a day") ??
+        rules.required(shownPerDay, "Highlights a day"),
     }),
     submit: () =>
-      unwrap(api.PUT("/api/reviews/settings", { body: { desiredRetention: Number(shown) / 100 } })),
+      unwrap(
+        api.PUT("/api/reviews/settings", {
+          body: {
+            desiredRetention: Number(shown) / 100,
+            highlightCards: shownMode,
+            dailyHighlights: Number(shownPerDay),
+          },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["reviews"] }),
   });
   return (
@@ -375,6 +391,36 @@ function Retention() {
                 max={99}
                 value={shown}
                 onChange={(e) => setValue(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            label="Highlights in review"
+            hint="Each highlight its own card, one card per book showing a few of its highlights, or none. A book may choose otherwise on its page."
+          >
+            {(p) => (
+              <select {...p} value={shownMode} onChange={(e) => setMode(e.target.value as HighlightMode)}>
+                {HIGHLIGHT_MODES.map((m) => (
+                  <option key={m.value} value={m.value}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            label="Highlights a day"
+            hint="How many highlight cards the daily review draws (0: none)."
+            error={form.errors.dailyHighlights}
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={0}
+                max={50}
+                value={shownPerDay}
+                onChange={(e) => setPerDay(e.target.value)}
               />
             )}
           </Field>
