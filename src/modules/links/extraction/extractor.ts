@@ -156,7 +156,7 @@ export function pooledExtractor(options: PooledExtractorOptions = {}): ArticleEx
     resourceLimits: {
       maxOldGenerationSizeMb: options.heapMb ?? 160,
       // Small young generation: DOM garbage is short-lived, and large semi-spaces only raise RSS.
-      maxYoungGenerationSizeMb: 24,
+      maxYoungGenerationSizeMb: 16,
     },
   });
   const run = async <T>(task: ExtractTask): Promise<T> => {
