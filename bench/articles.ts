@@ -75,6 +75,26 @@ export default async function articles(): Promise<Record<string, unknown>> {
       `round ${i + 1}: readability ${(plain.at(-1)?.pages ?? 0) / (plain.at(-1)?.seconds ?? 1)} p/s, readlog ${(ours.at(-1)?.pages ?? 0) / (ours.at(-1)?.seconds ?? 1)} p/s`,
     );
   }
+  // The pipeline's extraction throughput (decode, extract, sanitise, list images): on one thread, as main
+  // ran it, and through the worker pool (2 workers), alternating, in the same run.
+  const throughput: Record<"thread" | "pool", Record<string, number>[]> = { thread: [], pool: [] };
+  for (let i = 0; i < Math.max(1, rounds - 1); i++) {
+    for (const mode of ["thread", "pool"] as const) {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "bench/support/extract-throughput.ts",
+          mode,
+          String(process.env.BENCH_THROUGHPUT_PAGES ?? 990),
+        ],
+        { maxBuffer: 1 << 20 },
+      );
+      throughput[mode].push(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}"));
+    }
+  }
+  console.log(`pipeline extraction throughput: ${JSON.stringify(throughput)}`);
   // Where the pipeline's extraction time goes (decode, extract, sanitise, images), in the same run.
   const stages = JSON.parse(
     (
@@ -98,6 +118,7 @@ export default async function articles(): Promise<Record<string, unknown>> {
   const figures = {
     pages: ours[0]?.pages,
     stages,
+    throughput,
     readlog: summary(ours),
     readability: summary(plain),
     speedRatio: 0,

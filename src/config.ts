@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { TelegramConfig, WhatsAppConfig } from "./platform/channels/channel.js";
 import type { Resolver } from "./platform/fetch/resolver.js";
@@ -53,6 +54,10 @@ export interface Config {
     hostConcurrency: number;
     hostDelayMs: number;
     archiveMaxBytes: number;
+    /** Extraction worker threads; 0 extracts on the main thread. */
+    extractWorkers: number;
+    /** Each extraction worker's heap cap, MB. */
+    extractHeapMb: number;
   };
 }
 
@@ -370,6 +375,19 @@ export const VARIABLES = {
     doc: "Most bytes of images archived per article; the rest are left out and counted",
     parse: int("LINKS_ARCHIVE_MAX_BYTES", 0, 1_000_000_000),
   },
+  LINKS_EXTRACT_WORKERS: {
+    name: "LINKS_EXTRACT_WORKERS",
+    default: "",
+    doc: "Worker threads that extract saved articles (started on first use, stopped when idle). Empty: the machine's cores, at most 2; 0: on the main thread",
+    parse: (raw: string) =>
+      raw.trim() === "" ? Math.min(2, availableParallelism()) : int("LINKS_EXTRACT_WORKERS", 0, 32)(raw),
+  },
+  LINKS_EXTRACT_HEAP_MB: {
+    name: "LINKS_EXTRACT_HEAP_MB",
+    default: "128",
+    doc: "Heap cap of each extraction worker, MB: a page that needs more fails as too large to extract, nothing else does",
+    parse: int("LINKS_EXTRACT_HEAP_MB", 32, 4096),
+  },
 } satisfies Record<string, Var<unknown>>;
 
 function httpUrl(name: string) {
@@ -489,6 +507,8 @@ export function loadConfig(env: Env = process.env): Config {
       hostConcurrency: read(env, VARIABLES.LINKS_HOST_CONCURRENCY),
       hostDelayMs: read(env, VARIABLES.LINKS_HOST_DELAY_MS),
       archiveMaxBytes: read(env, VARIABLES.LINKS_ARCHIVE_MAX_BYTES),
+      extractWorkers: read(env, VARIABLES.LINKS_EXTRACT_WORKERS),
+      extractHeapMb: read(env, VARIABLES.LINKS_EXTRACT_HEAP_MB),
     },
   };
 }
@@ -519,6 +539,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     OPENLIBRARY_URL: "",
     BLOBS_DIR: ":memory:",
     LINKS_HOST_DELAY_MS: "0",
+    // Extraction on the test's own thread (the worker pool has its own tests: extract-pool.test.ts).
+    LINKS_EXTRACT_WORKERS: "0",
   });
   return {
     // Tests make no outbound requests: metadata lookups are off unless a test points them at a fake.

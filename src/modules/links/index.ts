@@ -13,6 +13,7 @@ import type { SearchDocument, SearchIndex } from "../../platform/search/search-i
 import type { ChannelsRepo } from "../channels/channels.repo.js";
 import type { ChannelsService } from "../channels/channels.service.js";
 import type { OutboundMessages } from "../channels/outbound.js";
+import { type ArticleExtractor, inProcessExtractor, pooledExtractor } from "./extraction/extractor.js";
 import { HostGate, SharedHostGate, type SiteGate } from "./host-gate.js";
 import { linkImportsRoutes } from "./link-imports.routes.js";
 import { LinkImports } from "./link-imports.service.js";
@@ -37,7 +38,14 @@ export interface LinksConfig {
     timeoutMs: number;
     resolver?: Resolver;
   };
-  links: { blobsDir: string; hostConcurrency: number; hostDelayMs: number; archiveMaxBytes: number };
+  links: {
+    blobsDir: string;
+    hostConcurrency: number;
+    hostDelayMs: number;
+    archiveMaxBytes: number;
+    extractWorkers: number;
+    extractHeapMb: number;
+  };
   importMaxBytes: number;
   /** With Redis (or on PostgreSQL), politeness towards a site holds across every process. */
   redisUrl: string | null;
@@ -157,6 +165,11 @@ export const linksModule = defineModule({
         })
       : undefined;
     const gate: SiteGate = shared ?? new HostGate(politeness);
+    // Extraction in worker threads (started on the first page, stopped when idle), or on this thread.
+    const extractor: ArticleExtractor =
+      config.links.extractWorkers > 0
+        ? pooledExtractor({ workers: config.links.extractWorkers, heapMb: config.links.extractHeapMb })
+        : inProcessExtractor();
     const pipeline = new LinkPipeline({
       uow: ctx.uow,
       repo,
@@ -170,6 +183,7 @@ export const linksModule = defineModule({
       events: ctx.events,
       search,
       archiveMaxBytes: config.links.archiveMaxBytes,
+      extractor,
     });
     return {
       services: { links: service, linksRepo: repo, linkPipeline: pipeline, linkBlobs: blobs },
@@ -222,6 +236,7 @@ export const linksModule = defineModule({
         },
       ],
       close: async () => {
+        await extractor.close();
         await fetcher.close();
         await shared?.close();
         await leases?.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWithAdmin, type Client, type TestApp } from "../../../test/support/app.js";
 import { SafeFetcher } from "../../platform/fetch/safe-fetcher.js";
 import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
+import { inProcessExtractor } from "./extraction/extractor.js";
 import { HostGate } from "./host-gate.js";
 import { LinkPipeline, languageTag } from "./pipeline.js";
 
@@ -47,6 +48,7 @@ describe("saved articles in the search index", () => {
       events: t.assembly.events,
       search: recorder,
       archiveMaxBytes: 0,
+      extractor: inProcessExtractor(),
     });
     const r = await c.request({
       method: "POST",

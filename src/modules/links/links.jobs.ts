@@ -34,7 +34,8 @@ export const linksProcess = defineJob({
     attempts: 4,
     backoff: { baseMs: 5_000, maxMs: 10 * 60_000 },
     timeoutMs: 5 * 60_000,
-    // Extraction is CPU work on the main thread: a few at once.
-    concurrency: 2,
+    // Extraction runs in the worker pool (LINKS_EXTRACT_WORKERS, 2 by default); twice as many jobs keep
+    // the workers busy while other jobs archive images, and bound the pages held waiting for a worker.
+    concurrency: 4,
   },
 });

@@ -6,6 +6,7 @@ import { FetchError, type Fetcher } from "../../platform/fetch/fetcher.js";
 import type { ModuleLog } from "../../platform/module/module.js";
 import type { JobContext, Queue } from "../../platform/queue/queue.js";
 import type { SearchDocument, SearchIndex } from "../../platform/search/search-index.js";
+import { type ArticleExtractor, PageTooLarge } from "./extraction/extractor.js";
 import type { SiteGate } from "./host-gate.js";
 import { linkProcessed } from "./links.events.js";
 import { linksFetch, linksProcess } from "./links.jobs.js";
@@ -79,6 +80,8 @@ export interface PipelineDeps {
   events: EventLog;
   search?: SearchIndex;
   archiveMaxBytes: number;
+  /** Extraction, sanitising and image rewriting (worker threads in the server). */
+  extractor: ArticleExtractor;
 }
 
 /** The page's language when it is a BCP 47 tag (pages write `lang="en_US"`, `lang="lang="`…), else null. */
@@ -175,6 +178,8 @@ export class LinkPipeline {
     try {
       await this.extract(link, job);
     } catch (err) {
+      // A page that needs more memory than an extraction worker may have needs it every time.
+      if (err instanceof PageTooLarge) return this.fail(linkId, "too-large", err.message);
       if (job.attempt < linksProcess.policy.attempts) throw err;
       this.d.log.error({ err, linkId }, "link extraction failed");
       await this.fail(
@@ -189,18 +194,24 @@ export class LinkPipeline {
     const { repo } = this.d;
     const raw = await readPage(this.d.blobs, link.raw_blob as string);
     if (!raw) return this.fail(link.id, "archive", "the kept page is missing from the archive; refetch it");
-    // The extractor (linkedom, Readability, jsdom, DOMPurify) is loaded on the first extraction.
-    const { extract } = await import("./extraction/extractor.js");
+    // The extractor (linkedom, Readability, jsdom, DOMPurify) is loaded on the first extraction, in a
+    // worker thread in the server.
     const base = link.fetched_url ?? link.url;
-    const article = await extract({ bytes: raw, url: base, contentType: link.content_type ?? undefined });
+    const article = await this.d.extractor.extract({
+      bytes: raw,
+      url: base,
+      contentType: link.content_type ?? undefined,
+    });
     if (article.method === "none" || !article.html) {
       // Tried by this extractor: a later one is tried again by `readlog reextract`.
       await this.d.repo.update(link.id, { extractor_version: EXTRACTOR_VERSION });
       return this.fail(link.id, "not-article", "not an article: no readable text was found on the page");
     }
-    const { rewriteImages } = await import("./extraction/article-images.js");
-    const images = await this.archiveImages(link, article.html, base, job.signal);
-    const html = rewriteImages(article.html, images.mapping, { baseUrl: base, dropUnmapped: true });
+    const images = await this.archiveImages(link, article.images, job.signal);
+    const html = await this.d.extractor.rewriteImages(article.html, images.mapping, {
+      baseUrl: base,
+      dropUnmapped: true,
+    });
     const canonical = article.canonical ?? link.canonical_url;
     const now = this.now();
     const changes: LinkChanges = {
@@ -259,9 +270,7 @@ export class LinkPipeline {
    * within the article's cap. A site that cannot be reached (no such name, refused, private, timed out) is
    * not asked again for this article's other images.
    */
-  private async archiveImages(link: ListedLinkRow, html: string, base: string, signal: AbortSignal) {
-    const { listImages } = await import("./extraction/article-images.js");
-    const urls = listImages(html, base);
+  private async archiveImages(link: ListedLinkRow, urls: readonly string[], signal: AbortSignal) {
     const known = new Map((await this.d.repo.images(link.id)).map((r) => [r.url, r]));
     const mapping = new Map<string, string>();
     const deadHosts = new Set<string>();

@@ -30,6 +30,19 @@ type LinkedomDocument = ReturnType<typeof parseHTML>["document"];
 type ParentNodeLike = LinkedomDocument["body"];
 
 const MIN_TEXT = 250;
+/** Under this many characters, Readability's pick may be one part of a longer article (see isPartOf). */
+const PARTIAL_TEXT = 1500;
+
+/**
+ * Readability scores containers and keeps the best one with its good siblings; on pages that split the
+ * article across containers (recipe steps, a lead box and a body, a section per heading) it may keep one
+ * part. The block fallback reads the whole page: when its text contains the start of Readability's text (so it
+ * found the same article) and is over three times as long, Readability found a part, and the fallback is kept.
+ */
+function isPartOf(part: string, whole: string): boolean {
+  if (whole.length <= 3 * part.length) return false;
+  return squashLines(whole).includes(squashLines(part).slice(0, 200));
+}
 
 /** Parses `html` with linkedom; a `<base>` is added for `url` so relative links resolve against it. */
 function parse(html: string, url: string | undefined): LinkedomDocument {
@@ -121,14 +134,14 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
     restoreLead(content, meta.excerpt, pageText);
   }
   let text = content ? (options.plain ? squashLines(content.textContent ?? "") : articleText(content)) : "";
-  if (pristine !== undefined && text.length < MIN_TEXT) {
+  if (pristine !== undefined && text.length < PARTIAL_TEXT) {
     const fallback = fallbackContent(parse(pristine, options.url));
     if (fallback) {
       pruneLinkBoxes(fallback);
       pruneMetaLines(fallback);
       trimTail(fallback);
       const fallbackText = articleText(fallback);
-      if (fallbackText.length > text.length) {
+      if (text.length < MIN_TEXT ? fallbackText.length > text.length : isPartOf(text, fallbackText)) {
         content = fallback;
         text = fallbackText;
         method = "fallback";
