@@ -86,8 +86,12 @@ export function collect<T = unknown>(socket: Socket, name: string): T[] {
 }
 
 /** Resolves once `check` holds (polled on the event loop; the test's own timeout bounds it). */
-export async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 5));
+export async function until(check: () => boolean, what = String(check), timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`until: still not true after ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 /** Sends an event and resolves with its acknowledgement. */

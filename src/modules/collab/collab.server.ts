@@ -297,7 +297,18 @@ export class CollabServer implements LiveNotes {
    * changed: those that lost access are closed with the reason; the others follow their rights (a viewer
    * made editor writes, an editor made viewer reads only).
    */
-  async recheck(filter: { noteId?: string; userId?: string }): Promise<void> {
+  recheck(filter: { noteId?: string; userId?: string }): Promise<void> {
+    // One at a time, in the order the events came: each reads the rights as they are once the one before
+    // it is done, so a slow check of an older change can never undo a newer one (an editor made viewer,
+    // then editor again, then viewer ends read-only and told three times).
+    const run = this.rechecks.then(() => this.recheckNow(filter));
+    this.rechecks = run.catch((err: unknown) => this.d.log.error({ err }, "collab: recheck failed"));
+    return this.rechecks;
+  }
+
+  private rechecks: Promise<void> = Promise.resolve();
+
+  private async recheckNow(filter: { noteId?: string; userId?: string }): Promise<void> {
     for (const { noteId, connection } of this.connectionsOf(filter.noteId)) {
       const ctx = connection.context as Partial<CollabContext>;
       if (!ctx.actor || !ctx.credentials) continue;
@@ -396,6 +407,7 @@ export class CollabServer implements LiveNotes {
     const hocuspocus = this.hocuspocus;
     if (!hocuspocus) return;
     hocuspocus.closeConnections();
+    await this.rechecks;
     await this.storePending(hocuspocus);
     await hocuspocus.hooks("onDestroy", { instance: hocuspocus });
     this.wss?.close();

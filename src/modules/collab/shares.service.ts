@@ -108,9 +108,11 @@ export class SharesService {
     const email = await this.d.repo.emailOf(actor.userId);
     if (email === undefined || !(await this.d.repo.invitationTo(noteId, email))) return;
     await this.d.uow.transaction(async () => {
-      const invite = await this.d.repo.invitationTo(noteId, email);
       const note = await this.d.notesRepo.noteById(noteId);
-      if (!invite || !note) return;
+      if (!note) return;
+      // Taken in one statement: a newer invitation given while this one was read is never removed unseen.
+      const invite = await this.d.grants.take("note", noteId, EMAIL_SUBJECT, email);
+      if (!invite) return;
       const relation = invite.relation as ShareRelation;
       await this.d.grants.grant({
         resourceType: "note",
@@ -121,7 +123,6 @@ export class SharesService {
         ...(invite.granted_by ? { grantedBy: invite.granted_by } : {}),
         expiresAt: invite.expires_at,
       });
-      await this.d.grants.revoke("note", noteId, EMAIL_SUBJECT, email);
       await this.d.events.record(
         noteShared,
         { noteId, userId: actor.userId, relation },

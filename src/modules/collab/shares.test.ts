@@ -72,6 +72,36 @@ describe.each(ENGINES)("sharing a note by email and by link over REST (%s)", (en
     expect(list.accounts.map((a) => [a.userId, a.role])).toEqual([[bob.userId, "viewer"]]);
   });
 
+  it("a role given while the account is opening the note is never lost to that opening", async () => {
+    const alice = await user();
+    const bob = await user();
+    const id = await note(alice, "Roles.");
+    let opening = true;
+    const open = async () => {
+      while (opening) {
+        await bob.request({ method: "GET", url: `/api/notes/${id}` });
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    const openers = [open(), open(), open()];
+    try {
+      for (let i = 0; i < 24; i++) {
+        const role = i % 2 === 0 ? "editor" : "viewer";
+        expect((await share(alice, id, bob.email, role)).statusCode).toBe(204);
+      }
+    } finally {
+      opening = false;
+      await Promise.all(openers);
+    }
+    await bob.request({ method: "GET", url: `/api/notes/${id}` });
+    await t.settle();
+    const list = await shares(alice, id);
+    // The last role given is the one the account has, whether it was taken up by an opening or waits.
+    const held = [...list.accounts.map((a) => a.role), ...list.invitations.map((i) => i.role)];
+    expect(list.invitations).toEqual([]);
+    expect(held).toEqual(["viewer"]);
+  });
+
   it("an email with no account yet: whoever signs up with it gets the role; cancelling ends it", async () => {
     const alice = await user();
     const id = await note(alice, "For later.");

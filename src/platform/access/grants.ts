@@ -111,6 +111,26 @@ export class GrantsRepo {
     return Number(r.numDeletedRows) > 0;
   }
 
+  /**
+   * Removes the subject's grant on the object and answers what it was, in one statement: a grant given
+   * again meanwhile is either the one taken or stays (never removed unseen by a taker that read it before).
+   */
+  async take(
+    resourceType: string,
+    resourceId: string,
+    subjectType: string,
+    subjectId: string,
+  ): Promise<Pick<GrantsTable, "relation" | "granted_by" | "expires_at"> | undefined> {
+    return this.db
+      .deleteFrom("grants")
+      .where("resource_type", "=", resourceType)
+      .where("resource_id", "=", resourceId)
+      .where("subject_type", "=", subjectType)
+      .where("subject_id", "=", subjectId)
+      .returning(["relation", "granted_by", "expires_at"])
+      .executeTakeFirst();
+  }
+
   /** Removes every share of these objects (when they are deleted). */
   async revokeAll(resourceType: string, resourceIds: readonly string[]): Promise<void> {
     if (resourceIds.length === 0) return;
