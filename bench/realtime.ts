@@ -1,17 +1,22 @@
 // `npm run bench -- realtime`: the realtime role under load, against bare Socket.IO in the same run.
 // The real server is `readlog serve` (all roles, SQLite file) in a process of its own; the baseline is
 // bench/support/raw-socketio-server.mjs (no auth, validation, access checks, limits or persistence). Both
-// get the same clients from this process (socket.io-client, WebSocket transport), one target after the
-// other:
-//   1. N sockets (BENCH_SOCKETS, default 2,000), each its own user with its own token: server RSS per
-//      connection (RSS after − before, over N).
-//   2. Fan-out: 200 of them in one club room; BENCH_FANOUT messages (default 300, one every 25 ms, each from
-//      a different member): latency from the send to each member's receipt (p50/p99; goal p99 < 50 ms).
+// run side by side to the end and get the same clients from this process (socket.io-client, WebSocket
+// transport):
+//   1. N sockets (BENCH_SOCKETS, default 2,000) to each server, one server after the other, each its own user
+//      with its own token: server RSS and heap per connection (after − before, over N).
+//   2. Fan-out: 200 of them in one club room on each server; BENCH_FANOUT messages (default 300, one every
+//      25 ms, each from a different member), in blocks of 30 that alternate between the servers so both
+//      meet the same machine load: latency from the send to each member's receipt (p50/p99; goal p99 <
+//      50 ms), and the server's CPU time per message (/proc, over its own blocks).
 //   3. Throughput: every socket in a club of 5; offered rates of 100…1,600 messages/s for 4 s each, spread
 //      over all senders (under the per-member rate limit): acknowledgement latency (persisted) and
 //      delivery latency to the room; the highest rate whose delivery p99 stays < 100 ms with no refusals.
+//      One server after the other; BENCH_REALTIME_THROUGHPUT=0 skips it.
 //   4. Then bench/collab.ts (Yjs, 10 editors; two processes over Redis with BENCH_REDIS_URL), unless
 //      BENCH_REALTIME_COLLAB=0.
+// BENCH_REALTIME_PEERS (other checkouts) and BENCH_REALTIME_VARIANTS (other node flags) add readlog servers
+// on the same database to steps 1 and 2.
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
