@@ -1,20 +1,25 @@
 // `npm run bench -- realtime`: the realtime role under load, against bare Socket.IO in the same run.
 // The real server is `readlog serve` (all roles, SQLite file) in a process of its own; the baseline is
 // bench/support/raw-socketio-server.mjs (no auth, validation, access checks, limits or persistence). Both
-// get the same clients from this process (socket.io-client, WebSocket transport), one target after the
-// other:
-//   1. N sockets (BENCH_SOCKETS, default 2,000), each its own user with its own token: server RSS per
-//      connection (RSS after − before, over N).
-//   2. Fan-out: 200 of them in one club room; BENCH_FANOUT messages (default 300, one every 25 ms, each from
-//      a different member): latency from the send to each member's receipt (p50/p99; goal p99 < 50 ms).
+// run side by side to the end and get the same clients from this process (socket.io-client, WebSocket
+// transport):
+//   1. N sockets (BENCH_SOCKETS, default 2,000) to each server, one server after the other, each its own user
+//      with its own token: server RSS and heap per connection (after − before, over N).
+//   2. Fan-out: 200 of them in one club room on each server; BENCH_FANOUT messages (default 300, one every
+//      25 ms, each from a different member), in blocks of 30 that alternate between the servers so both
+//      meet the same machine load: latency from the send to each member's receipt (p50/p99; goal p99 <
+//      50 ms), and the server's CPU time per message (/proc, over its own blocks).
 //   3. Throughput: every socket in a club of 5; offered rates of 100…1,600 messages/s for 4 s each, spread
 //      over all senders (under the per-member rate limit): acknowledgement latency (persisted) and
 //      delivery latency to the room; the highest rate whose delivery p99 stays < 100 ms with no refusals.
+//      One server after the other; BENCH_REALTIME_THROUGHPUT=0 skips it.
 //   4. Then bench/collab.ts (Yjs, 10 editors; two processes over Redis with BENCH_REDIS_URL), unless
 //      BENCH_REALTIME_COLLAB=0.
+// BENCH_REALTIME_PEERS (other checkouts) and BENCH_REALTIME_VARIANTS (other node flags) add readlog servers
+// on the same database to steps 1 and 2.
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
@@ -27,6 +32,8 @@ import { freePort, rssMb, stop, waitFor200 } from "./support/processes.js";
 const N = Number(process.env.BENCH_SOCKETS ?? 2_000);
 const FANOUT = 200;
 const FANOUT_MESSAGES = Number(process.env.BENCH_FANOUT ?? 300);
+/** Fan-out messages sent to one target before the other's turn. */
+const FANOUT_BLOCK = 30;
 const CLUB = 5;
 const RATES = [100, 200, 400, 800, 1_600];
 const STEP_MS = 4_000;
@@ -114,13 +121,20 @@ async function seed(dataDir: string): Promise<Seeded> {
   return { tokens, fanoutClub: fanout.id, clubs: small.map((c) => c.id) };
 }
 
-async function startReal(dataDir: string, seeded: Seeded): Promise<{ target: Target; child: ChildProcess }> {
+async function startReal(
+  dataDir: string,
+  seeded: Seeded,
+  flags = "--max-semi-space-size=2",
+  name = "readlog realtime",
+  checkout = process.cwd(),
+): Promise<{ target: Target; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [
-      "--max-semi-space-size=2",
+      ...flags.split(" ").filter(Boolean),
       // BENCH_CPU_PROF=dir: a CPU profile of the real server, written when it stops.
+      ...(process.env.BENCH_TRACE_GC ? ["--trace-gc"] : []),
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       "--import",
       "tsx",
@@ -136,7 +150,8 @@ async function startReal(dataDir: string, seeded: Seeded): Promise<{ target: Tar
         LOG_LEVEL: "error",
         METRICS_TOKEN: METRICS,
       },
-      stdio: ["ignore", "ignore", "inherit"],
+      cwd: checkout,
+      stdio: ["ignore", process.env.BENCH_TRACE_GC ? "inherit" : "ignore", "inherit"],
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -144,7 +159,7 @@ async function startReal(dataDir: string, seeded: Seeded): Promise<{ target: Tar
   return {
     child,
     target: {
-      name: "readlog realtime",
+      name,
       url,
       pid: child.pid!,
       auth: (i) => ({ token: seeded.tokens[i] }),
@@ -197,8 +212,8 @@ class Clock {
   }
 }
 
-async function run(t: Target, seeded: Seeded) {
-  const clock = new Clock();
+/** Opens N sockets to `t` (after a warm-up of 100 opened and closed): the server's memory per connection. */
+async function connect(t: Target, clock: Clock) {
   const sockets: Socket[] = [];
   // Warm up (lazy modules, JIT, the first buffers) with 100 sockets opened and closed, then measure.
   const warm = Array.from({ length: 100 }, (_, i) =>
@@ -242,33 +257,79 @@ async function run(t: Target, seeded: Seeded) {
   console.log(
     `${t.name}: ${N} sockets in ${connections.connectSeconds} s, RSS ${connections.rssKbPerConnection} KB, heap ${connections.heapKbPerConnection} KB each`,
   );
+  return { sockets, connections };
+}
 
-  // Fan-out: 200 members in one room, one message every 25 ms from a different member each time.
-  await Promise.all(sockets.slice(0, FANOUT).map((s) => t.join(s, seeded.fanoutClub)));
-  let refused = 0;
-  for (let i = 0; i < FANOUT_MESSAGES; i++) {
-    const body = `f${i}`;
-    clock.sentAt.set(body, performance.now());
-    void t.send(sockets[i % FANOUT]!, seeded.fanoutClub, body).then((a) => {
-      if (!a.ok) refused++;
-    });
-    await sleep(25);
+/** One side of the fan-out: its target, its sockets, and the receipts of its messages. */
+interface FanoutSide {
+  t: Target;
+  sockets: Socket[];
+  clock: Clock;
+  refused: number;
+  sent: number;
+  /** CPU time of the server process during its blocks, ms. */
+  cpuMs?: number;
+}
+
+/** CPU time (user + system) a process has used, ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+/**
+ * Fan-out: 200 members of each target in one club room; one message every 25 ms, each from a different
+ * member, in blocks of FANOUT_BLOCK messages that alternate between the targets (both servers up, their
+ * sockets open), so a change in the machine's load falls on both alike.
+ */
+async function fanout(sides: FanoutSide[], seeded: Seeded) {
+  for (const side of sides)
+    await Promise.all(side.sockets.slice(0, FANOUT).map((s) => side.t.join(s, seeded.fanoutClub)));
+  for (const side of sides) side.clock.delivery.length = 0;
+  const blocks = Math.ceil(FANOUT_MESSAGES / FANOUT_BLOCK);
+  for (let b = 0; b < blocks; b++)
+    for (const side of sides) {
+      const cpuBefore = cpuMs(side.t.pid);
+      for (let k = 0; k < FANOUT_BLOCK && side.sent < FANOUT_MESSAGES; k++) {
+        const i = side.sent++;
+        const body = `f${i}`;
+        side.clock.sentAt.set(body, performance.now());
+        void side.t.send(side.sockets[i % FANOUT]!, seeded.fanoutClub, body).then((a) => {
+          if (!a.ok) side.refused++;
+        });
+        await sleep(25);
+      }
+      // Let the block's last receipts arrive before the other target starts.
+      await sleep(100);
+      side.cpuMs = (side.cpuMs ?? 0) + cpuMs(side.t.pid) - cpuBefore;
+    }
+  const results = [];
+  for (const side of sides) {
+    const expected = FANOUT_MESSAGES * FANOUT;
+    const until = performance.now() + 10_000;
+    while (side.clock.delivery.length < expected - side.refused * FANOUT && performance.now() < until)
+      await sleep(20);
+    const d = side.clock.delivery;
+    const r = {
+      members: FANOUT,
+      messages: FANOUT_MESSAGES,
+      receipts: d.length,
+      refused: side.refused,
+      p50Ms: percentile(d, 50),
+      p99Ms: percentile(d, 99),
+      maxMs: percentile(d, 100),
+      serverCpuMsPerMessage: Math.round(((side.cpuMs ?? 0) / FANOUT_MESSAGES) * 100) / 100,
+    };
+    console.log(
+      `${side.t.name}: fan-out to ${FANOUT}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms, server CPU ${r.serverCpuMsPerMessage} ms a message`,
+    );
+    results.push(r);
+    await Promise.all(side.sockets.slice(0, FANOUT).map((s) => side.t.leave(s, seeded.fanoutClub)));
   }
-  const expected = FANOUT_MESSAGES * FANOUT;
-  const until = performance.now() + 10_000;
-  while (clock.delivery.length < expected - refused * FANOUT && performance.now() < until) await sleep(20);
-  const fanout = {
-    members: FANOUT,
-    messages: FANOUT_MESSAGES,
-    receipts: clock.delivery.length,
-    refused,
-    p50Ms: percentile(clock.delivery, 50),
-    p99Ms: percentile(clock.delivery, 99),
-    maxMs: percentile(clock.delivery, 100),
-  };
-  console.log(`${t.name}: fan-out to ${FANOUT}: p50 ${fanout.p50Ms} ms, p99 ${fanout.p99Ms} ms`);
-  await Promise.all(sockets.slice(0, FANOUT).map((s) => t.leave(s, seeded.fanoutClub)));
+  return results;
+}
 
+async function throughput(t: Target, sockets: Socket[], clock: Clock, seeded: Seeded) {
   // Throughput: everyone in their club of 5; offered rates spread over all senders.
   await Promise.all(sockets.map((s, i) => t.join(s, seeded.clubs[Math.floor(i / CLUB)]!)));
   const steps = [];
@@ -324,8 +385,7 @@ async function run(t: Target, seeded: Seeded) {
     if (step.deliveryP99Ms > 1_000) break;
   }
   const sustained = steps.filter((s) => s.deliveryP99Ms < 100 && s.refused === 0).at(-1)?.ackedPerSecond ?? 0;
-  for (const s of sockets) s.close();
-  return { connections, fanout, throughput: { steps, messagesPerSecondAtP99Under100Ms: sustained } };
+  return { steps, messagesPerSecondAtP99Under100Ms: sustained };
 }
 
 export default async function bench() {
@@ -333,10 +393,56 @@ export default async function bench() {
   try {
     const seeded = await seed(dir);
     const load = loadavg()[0];
+    // Both servers stay up to the end: connections are measured one server after the other, the fan-out
+    // alternates between them in blocks, then throughput runs on one and then the other
+    // (BENCH_REALTIME_THROUGHPUT=0 skips it).
     const raw = await startRaw();
-    const baseline = await run(raw.target, seeded).finally(() => stop(raw.child));
-    const real = await startReal(dir, seeded);
-    const readlog = await run(real.target, seeded).finally(() => stop(real.child));
+    const real = await startReal(dir, seeded).catch(async (err) => {
+      await stop(raw.child);
+      throw err;
+    });
+    // More readlog servers on the same database, measured alongside (connections and fan-out):
+    // BENCH_REALTIME_VARIANTS="<node flags>;<node flags>" starts this checkout with other node flags (to
+    // try runtime options), BENCH_REALTIME_PEERS="<dir>;<dir>" another checkout of readlog (e.g. main, for a
+    // before/after pair in one run; it must have the same migrations).
+    const variants = [];
+    for (const flags of (process.env.BENCH_REALTIME_VARIANTS ?? "").split(";").filter(Boolean))
+      variants.push(await startReal(dir, seeded, flags, `readlog ${flags}`));
+    for (const checkout of (process.env.BENCH_REALTIME_PEERS ?? "").split(";").filter(Boolean))
+      variants.push(await startReal(dir, seeded, undefined, `readlog @ ${checkout}`, checkout));
+    let baseline: Record<string, unknown>;
+    let readlog: Record<string, unknown>;
+    try {
+      const sides: FanoutSide[] = [];
+      const connections: Awaited<ReturnType<typeof connect>>["connections"][] = [];
+      for (const t of [raw.target, real.target, ...variants.map((v) => v.target)]) {
+        const clock = new Clock();
+        const c = await connect(t, clock);
+        connections.push(c.connections);
+        sides.push({ t, sockets: c.sockets, clock, refused: 0, sent: 0 });
+      }
+      const fanouts = await fanout(sides, seeded);
+      const through = [];
+      for (const side of sides.slice(0, 2))
+        through.push(
+          process.env.BENCH_REALTIME_THROUGHPUT === "0"
+            ? undefined
+            : await throughput(side.t, side.sockets, side.clock, seeded),
+        );
+      for (const side of sides) for (const s of side.sockets) s.close();
+      baseline = { connections: connections[0], fanout: fanouts[0], throughput: through[0] };
+      readlog = { connections: connections[1], fanout: fanouts[1], throughput: through[1] };
+      if (variants.length > 0)
+        readlog.variants = variants.map((v, i) => ({
+          name: v.target.name,
+          connections: connections[2 + i],
+          fanout: fanouts[2 + i],
+        }));
+    } finally {
+      await stop(raw.child);
+      await stop(real.child);
+      for (const v of variants) await stop(v.child);
+    }
     // The issue's bench section goes on with notes edited together (10 editors, then two processes over
     // Redis with BENCH_REDIS_URL): bench/collab.ts, run here too unless BENCH_REALTIME_COLLAB=0.
     const collab =

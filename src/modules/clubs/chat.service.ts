@@ -120,7 +120,7 @@ export class ChatService {
     return this.d.uow.grouped(async () => {
       await this.d.chat.insert(insert);
       // One's own message is read.
-      await this.d.clubs.updateMember(clubId, actor.userId, { last_read_id: id });
+      await this.d.clubs.setLastRead(clubId, actor.userId, id);
       // Its delivery to phones hangs off the event: recorded only when a member has chosen that.
       if (phones)
         await this.d.events.record(

@@ -1,4 +1,5 @@
 import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from "kysely";
+import { precompiledOn } from "../../platform/db/precompile.js";
 import type { DbScope } from "../../platform/db/unit-of-work.js";
 import type {
   ClubInvitesTable,
@@ -15,6 +16,22 @@ interface Foreign {
   progress_entries: { id: string; reading_id: string; page: number | null };
 }
 type Db = Kysely<ClubsTables & Foreign>;
+
+// Once per chat message (the access check and the author's read mark): compiled once.
+const roleIn = precompiledOn((db: Db, p: { userId: string; clubId: string }) =>
+  db
+    .selectFrom("club_members")
+    .select(["club_id", "role"])
+    .where("user_id", "=", p.userId)
+    .where("club_id", "=", p.clubId),
+);
+const setLastRead = precompiledOn((db: Db, p: { clubId: string; userId: string; lastReadId: string }) =>
+  db
+    .updateTable("club_members")
+    .set({ last_read_id: p.lastReadId })
+    .where("club_id", "=", p.clubId)
+    .where("user_id", "=", p.userId),
+);
 
 export type ClubRow = Selectable<ClubsTable>;
 export type MemberRow = Selectable<ClubMembersTable>;
@@ -74,12 +91,15 @@ export class ClubsRepo {
 
   /** The actor's role in each of these clubs it is a member of. */
   async rolesOf(userId: string, clubIds: readonly string[]): Promise<Map<string, ClubRole>> {
-    const rows = await this.db
-      .selectFrom("club_members")
-      .select(["club_id", "role"])
-      .where("user_id", "=", userId)
-      .where("club_id", "in", clubIds)
-      .execute();
+    const rows =
+      clubIds.length === 1
+        ? await roleIn(this.db, { userId, clubId: clubIds[0]! })
+        : await this.db
+            .selectFrom("club_members")
+            .select(["club_id", "role"])
+            .where("user_id", "=", userId)
+            .where("club_id", "in", clubIds)
+            .execute();
     return new Map(rows.map((r) => [r.club_id, r.role]));
   }
 
@@ -156,6 +176,11 @@ export class ClubsRepo {
       .onConflict((oc) => oc.columns(["club_id", "user_id"]).doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Moves the member's read mark to `lastReadId`. */
+  async setLastRead(clubId: string, userId: string, lastReadId: string): Promise<void> {
+    await setLastRead(this.db, { clubId, userId, lastReadId });
   }
 
   async updateMember(clubId: string, userId: string, set: Updateable<ClubMembersTable>): Promise<void> {
