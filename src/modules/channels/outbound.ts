@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Type } from "@sinclair/typebox";
 import { type Kysely, sql } from "kysely";
 import {
@@ -264,6 +265,8 @@ export class OutboundMessages {
    */
   async send(payload: { messageIds: string[] } | { messageId: string }, ctx: JobContext): Promise<void> {
     const ids = "messageIds" in payload ? payload.messageIds : [payload.messageId];
+    // Each message's slot wait and send listen on the job's signal: up to two listeners per message.
+    if (ids.length > 4) setMaxListeners(2 * ids.length + 10, ctx.signal);
     const outcomes = await Promise.allSettled(ids.map((id) => this.sendOne(id, ctx)));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failed) throw failed.reason;
