@@ -5,7 +5,7 @@ import { FakeClock } from "../../platform/clock.js";
 import type { Database } from "../../platform/db/database.js";
 import { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { SqlQueue } from "../../platform/queue/sql-queue.js";
-import { channelsSend, OutboundMessages } from "./outbound.js";
+import { channelsSend, OutboundMessages, SEND_BATCH } from "./outbound.js";
 
 const quiet = { warn: () => {}, error: () => {} };
 
@@ -15,6 +15,7 @@ class FakeChannel implements Channel {
   sent: string[] = [];
   now = 0;
   peak = 0;
+  flaked = false;
   private releaseSlow: (() => void) | undefined;
   async sendText(to: string) {
     this.peak = Math.max(this.peak, ++this.now);
@@ -23,6 +24,10 @@ class FakeChannel implements Channel {
       else await new Promise((r) => setImmediate(r));
       if (to === "down") throw new ChannelSendError("503 from provider", false);
       if (to === "gone") throw new ChannelSendError("chat not found", true, "400");
+      if (to === "flaky" && !this.flaked) {
+        this.flaked = true;
+        throw new ChannelSendError("502 from provider", false);
+      }
       this.sent.push(to);
       return { providerId: `p-${to}` };
     } finally {
@@ -50,7 +55,14 @@ describe.each(ENGINES)("outbound messages as jobs (%s)", (engine) => {
     uow = new UnitOfWork(database.db, database.kind);
     queue = new SqlQueue(uow, { clock, pollIntervalMs: 10, random: () => 0.5 });
     channel = new FakeChannel();
-    outbox = new OutboundMessages({ uow, queue, channels: { telegram: channel }, clock, log: quiet });
+    outbox = new OutboundMessages({
+      uow,
+      queue,
+      channels: { telegram: channel },
+      clock,
+      log: quiet,
+      random: () => 0.5,
+    });
     queue.handle(channelsSend, (payload, ctx) => outbox.send(payload, ctx));
   });
   afterEach(async () => {
@@ -136,6 +148,54 @@ describe.each(ENGINES)("outbound messages as jobs (%s)", (engine) => {
     expect(await sendJobs()).toEqual([]);
   });
 
+  it("the messages one transaction queues share their send jobs (SEND_BATCH each); a failing one is retried alone after its backoff, the others are sent", async () => {
+    const n = SEND_BATCH + 8;
+    const ids = await uow.transaction(async () => {
+      const out: (string | null)[] = [await enqueue("flaky", 0)];
+      for (let i = 1; i < n; i++) out.push(await enqueue(`b${i}`, i));
+      return out;
+    });
+    const jobs = await sendJobs();
+    expect(jobs.map((j) => JSON.parse(j.payload).messageIds.length).sort((a, b) => a - b)).toEqual([
+      8,
+      SEND_BATCH,
+    ]);
+    expect(jobs.flatMap((j) => JSON.parse(j.payload).messageIds).sort()).toEqual([...ids].sort());
+    await queue.runDue();
+    expect(channel.sent).toHaveLength(n - 1);
+    const flaky = await database.db
+      .selectFrom("messages")
+      .select(["id", "status", "attempts", "next_attempt_at"])
+      .where("address", "=", "flaky")
+      .executeTakeFirstOrThrow();
+    expect(flaky).toMatchObject({ status: "queued", attempts: 1 });
+    // Its own job, due after the backoff for its first attempt (random 0.5 of 2 s), as the message records.
+    const [retry, ...rest] = await sendJobs();
+    expect(rest).toEqual([]);
+    expect(JSON.parse(retry!.payload)).toEqual({ messageIds: [flaky.id] });
+    expect(Date.parse(retry!.run_at)).toBe(clock.now().getTime() + 1_000);
+    expect(Date.parse(String(flaky.next_attempt_at))).toBe(Date.parse(retry!.run_at));
+    // A job of its batch run again before then (e.g. after a lost lease) leaves it alone.
+    const ctx = { id: "again", attempt: 2, signal: new AbortController().signal };
+    await outbox.send({ messageIds: [flaky.id] }, ctx);
+    expect(channel.sent).not.toContain("flaky");
+    clock.advance(1_000);
+    await queue.runDue();
+    expect(channel.sent.filter((to) => to === "flaky")).toEqual(["flaky"]);
+    expect(new Set(Object.values(await statuses()))).toEqual(new Set(["sent"]));
+    expect(await sendJobs()).toEqual([]);
+  });
+
+  it("a send job queued before batching ({ messageId }) still sends its message, once", async () => {
+    const id = await enqueue("old", 1);
+    await database.db.deleteFrom("jobs").execute();
+    await queue.enqueue(channelsSend, { messageId: id! });
+    await queue.enqueue(channelsSend, { messageId: id! });
+    await queue.runDue();
+    expect(channel.sent).toEqual(["old"]);
+    expect(await statuses()).toEqual({ old: "sent" });
+  });
+
   it("an attempt that finds its message still sending (its predecessor died mid-send) fails it without resending", async () => {
     const id = await enqueue("x", 1);
     await database.db.updateTable("messages").set({ status: "sending" }).where("id", "=", id!).execute();
@@ -149,7 +209,7 @@ describe.each(ENGINES)("outbound messages as jobs (%s)", (engine) => {
     expect(row.status).toBe("failed");
     expect(row.last_error).toMatch(/not resent/);
   });
-  it("enqueueMany stores messages and their send jobs together, each key once; jobs started together share one claim", async () => {
+  it("enqueueMany stores messages and their send job together, each key once; one job sends the call's messages", async () => {
     const m = (to: string, key: string) => ({
       ownerId: null,
       channel: "telegram" as const,
@@ -166,8 +226,13 @@ describe.each(ENGINES)("outbound messages as jobs (%s)", (engine) => {
     expect(await sendJobs()).toHaveLength(0);
     const ids = await outbox.enqueueMany([m("a", "k:a"), m("b", "k:b"), m("a2", "k:a"), m("c", "k:c")]);
     expect(ids.map((id) => id !== null)).toEqual([true, true, false, true]);
-    expect(await outbox.enqueueMany([m("b", "k:b"), m("d", "k:d")])).toEqual([null, expect.any(String)]);
-    expect(await sendJobs()).toHaveLength(4);
+    const more = await outbox.enqueueMany([m("b", "k:b"), m("d", "k:d")]);
+    expect(more).toEqual([null, expect.any(String)]);
+    // One job per call, holding the messages that call stored (a repeated key queues nothing).
+    const jobs = await sendJobs();
+    expect(
+      jobs.map((j) => JSON.parse(j.payload)).sort((a, b) => b.messageIds.length - a.messageIds.length),
+    ).toEqual([{ messageIds: ids.filter((id) => id !== null) }, { messageIds: [more[1]] }]);
     // One of them was interrupted mid-send earlier: the batched claim fails it and sends the others.
     await database.db.updateTable("messages").set({ status: "sending" }).where("address", "=", "c").execute();
     await queue.runDue();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Type } from "@sinclair/typebox";
 import { type Kysely, sql } from "kysely";
 import {
@@ -8,9 +9,10 @@ import {
 } from "../../platform/channels/channel.js";
 import type { Clock } from "../../platform/clock.js";
 import { precompiledOn } from "../../platform/db/precompile.js";
-import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
+import type { Collector, UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { newId } from "../../platform/ids.js";
-import { defineJob, type JobContext, type Queue } from "../../platform/queue/queue.js";
+import { backoffDelay, defineJob, type JobContext, type Queue } from "../../platform/queue/queue.js";
+import { Slots } from "../../platform/queue/slots.js";
 import { TurnBatcher } from "../../platform/turn-batcher.js";
 import type { ChannelsTables, MessagesTable } from "./channels.tables.js";
 
@@ -32,19 +34,38 @@ export type OutboxRow = Pick<
   "id" | "owner_id" | "channel" | "address" | "type" | "body" | "template" | "book_id" | "error_code"
 > & { attempts: number };
 
+/** Most messages one `channels.send` job sends (the messages one transaction queued form its jobs). */
+export const SEND_BATCH = 32;
+
+/** Most sends in flight at once in one process, over all `channels.send` jobs. */
+const MAX_IN_FLIGHT = 128;
+
 /**
- * Sends one outbound message (the `messages` row stays the record of it). At least once like every job,
- * but never sent twice: a row is claimed queued → sending before the send, and an attempt that finds it
+ * Sends outbound messages (the `messages` rows stay the record of them): the messages queued by one
+ * transaction share one job (up to SEND_BATCH of them; a retry is a job of one). At least once like every
+ * job, but never sent twice: a row is claimed queued → sending before the send, and an attempt that finds it
  * still `sending` (its predecessor died mid-send) marks it failed instead of sending again — providers have
- * no idempotency key, so a resend could deliver twice.
+ * no idempotency key, so a resend could deliver twice. Each message is retried on its own: a transient
+ * failure puts it back to queued with a job of its own, due after the policy's backoff for the message's
+ * attempts, while the rest of its batch is sent. `{ messageId }` is the payload of jobs queued before
+ * batching (still run).
  */
 export const channelsSend = defineJob({
   name: "channels.send",
-  payload: Type.Object(
-    { messageId: Type.String({ minLength: 1, maxLength: 64 }) },
-    { additionalProperties: false },
-  ),
-  // Sends mostly wait on the provider: many run at once.
+  payload: Type.Union([
+    Type.Object(
+      {
+        messageIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+          minItems: 1,
+          maxItems: SEND_BATCH,
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object({ messageId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  ]),
+  // Sends mostly wait on the provider: many run at once. `attempts` and `backoff` are per message (the
+  // message's own attempts); a job's own retries cover an attempt that timed out or failed to record.
   policy: {
     attempts: 6,
     backoff: { baseMs: 2_000, maxMs: 10 * 60_000 },
@@ -128,6 +149,7 @@ const claimQuery = precompiledOn((db: Db, p: { id: string; at: string; until: st
     }))
     .where("id", "=", p.id)
     .where("status", "=", "queued")
+    .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", p.at)]))
     .returning(CLAIMED),
 );
 
@@ -138,6 +160,7 @@ const markSent = precompiledOn((db: Db, p: { id: string; providerId: string; at:
       status: "sent",
       provider_id: p.providerId,
       locked_until: null,
+      next_attempt_at: null,
       error_code: null,
       last_error: null,
       updated_at: p.at,
@@ -154,8 +177,10 @@ type Sent = { id: string; providerId: string; at: string };
 /**
  * The outbox: every outbound message is a `messages` row, queued with a `channels.send` job in the same
  * unit of work, so a message exists exactly when the write that caused it committed and its job with it.
- * Send jobs running at the same time share their statements: the claims of the jobs a queue claim started
- * together are one UPDATE, the sends that finish in the same turn are recorded by one UPDATE.
+ * The messages one transaction queues (by every unit of a group commit) share their jobs: the job rows are
+ * written once, just before the commit (`UnitOfWork.collect`), one per SEND_BATCH messages. Send jobs
+ * running at the same time share their statements too: the claims made in one turn are one UPDATE, the
+ * sends that finish in the same turn are recorded by one UPDATE.
  */
 export class OutboundMessages {
   /** Called after a send failed for good (e.g. to fall back to a template). */
@@ -167,9 +192,27 @@ export class OutboundMessages {
   private readonly sends = new TurnBatcher<Sent, undefined>((done) =>
     this.d.uow.outside(() => this.markSentMany(done)),
   );
+  /** The send jobs of the messages a transaction queued, written once before it commits. */
+  private readonly sendJobs: Collector<string> = {
+    flush: async (ids) => {
+      const items = [];
+      for (let i = 0; i < ids.length; i += SEND_BATCH)
+        items.push({ payload: { messageIds: ids.slice(i, i + SEND_BATCH) } });
+      await this.d.queue.enqueueMany(channelsSend, items);
+    },
+  };
+  private readonly inFlight = new Slots(MAX_IN_FLIGHT);
 
   constructor(
-    private readonly d: { uow: UnitOfWork; queue: Queue; channels: Channels; clock: Clock; log: Log },
+    private readonly d: {
+      uow: UnitOfWork;
+      queue: Queue;
+      channels: Channels;
+      clock: Clock;
+      log: Log;
+      /** Random source for the backoff's jitter (tests pass a fixed one). */
+      random?: () => number;
+    },
   ) {}
 
   private get db(): Db {
@@ -183,15 +226,15 @@ export class OutboundMessages {
       const row = toRow(m, newId(now.getTime()), now.toISOString());
       const [inserted] = await insertOutbound(this.db, row);
       if (!inserted) return null;
-      await this.d.queue.enqueue(channelsSend, { messageId: row.id }, { idempotencyKey: row.id });
+      await this.d.uow.collect(this.sendJobs, row.id);
       return row.id;
     });
   }
 
   /**
-   * Stores several messages with their send jobs in one unit of work, in two statements (one multi-row
-   * insert of the messages, one `enqueueMany` of their jobs) however many there are; returns each one's id
-   * in order, or null where its key was already used (or used earlier in the list).
+   * Stores several messages with their send jobs in one unit of work: one multi-row insert of the messages
+   * however many there are, their jobs with those of the rest of the transaction; returns each one's id in
+   * order, or null where its key was already used (or used earlier in the list).
    */
   async enqueueMany(ms: readonly OutboundMessage[]): Promise<(string | null)[]> {
     if (ms.length <= 1) return Promise.all(ms.map((m) => this.enqueue(m)));
@@ -209,61 +252,101 @@ export class OutboundMessages {
           .execute();
         for (const r of inserted) stored.add(r.id);
       }
-      const fresh = rows.filter((r) => stored.has(r.id));
-      await this.d.queue.enqueueMany(
-        channelsSend,
-        fresh.map((r) => ({ payload: { messageId: r.id }, opts: { idempotencyKey: r.id } })),
-      );
+      for (const r of rows) if (stored.has(r.id)) await this.d.uow.collect(this.sendJobs, r.id);
       return rows.map((r) => (stored.has(r.id) ? r.id : null));
     });
   }
 
-  /** The job handler: claim, send, record the outcome (a transient failure is retried by the queue). */
-  async send({ messageId }: { messageId: string }, ctx: JobContext): Promise<void> {
-    const row = await this.claims.add(messageId);
-    if (!row) return;
+  /**
+   * The job handler: claims its messages (those still queued and due), sends each (at most MAX_IN_FLIGHT
+   * sends at once in this process) and records each outcome; a transient failure is retried by a job of
+   * its own. Throws only when an outcome could not be recorded or the attempt was aborted (timeout, stop),
+   * so the queue runs the job again for the messages still queued.
+   */
+  async send(payload: { messageIds: string[] } | { messageId: string }, ctx: JobContext): Promise<void> {
+    const ids = "messageIds" in payload ? payload.messageIds : [payload.messageId];
+    // Each message's slot wait and send listen on the job's signal: up to two listeners per message.
+    if (ids.length > 4) setMaxListeners(2 * ids.length + 10, ctx.signal);
+    const outcomes = await Promise.allSettled(ids.map((id) => this.sendOne(id, ctx)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed) throw failed.reason;
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error("aborted");
+  }
+
+  /** Claims, sends and records one message of a job (nothing when it is not queued and due). */
+  private async sendOne(messageId: string, ctx: JobContext): Promise<void> {
+    // A slot before the claim: a message not yet claimed when the attempt is aborted stays queued.
+    if (!(await this.inFlight.acquire(ctx.signal))) return;
+    let row: Claimed | undefined;
+    try {
+      row = await this.claims.add(messageId);
+      if (!row) return;
+      const result = await this.deliver(row, ctx);
+      if ("providerId" in result) {
+        await this.sends.add({
+          id: row.id,
+          providerId: result.providerId,
+          at: this.d.clock.now().toISOString(),
+        });
+        return;
+      }
+      await this.recordFailure(row, result.error);
+    } finally {
+      this.inFlight.release();
+    }
+  }
+
+  private async deliver(
+    row: Claimed,
+    ctx: JobContext,
+  ): Promise<{ providerId: string } | { error: ChannelSendError }> {
     const channel = this.d.channels[row.channel];
-    let error: ChannelSendError;
     try {
       if (!channel) throw new ChannelSendError(`the ${row.channel} channel is not configured`, true);
-      const result =
-        row.type === "template"
-          ? await channel.sendTemplate(row.address, JSON.parse(row.template ?? "{}") as TemplateMessage, {
-              signal: ctx.signal,
-            })
-          : await channel.sendText(row.address, row.body ?? "", { signal: ctx.signal });
-      await this.sends.add({
-        id: row.id,
-        providerId: result.providerId,
-        at: this.d.clock.now().toISOString(),
-      });
-      return;
+      return row.type === "template"
+        ? await channel.sendTemplate(row.address, JSON.parse(row.template ?? "{}") as TemplateMessage, {
+            signal: ctx.signal,
+          })
+        : await channel.sendText(row.address, row.body ?? "", { signal: ctx.signal });
     } catch (err) {
-      error =
-        err instanceof ChannelSendError
-          ? err
-          : new ChannelSendError(err instanceof Error ? err.message : String(err), false);
+      return {
+        error:
+          err instanceof ChannelSendError
+            ? err
+            : new ChannelSendError(err instanceof Error ? err.message : String(err), false),
+      };
     }
+  }
+
+  /**
+   * A failed send: for good (permanent, or out of attempts: failed, reported) or back to queued with a job of
+   * its own due after the backoff for its attempts (the message waits until then: a job of its batch run
+   * again meanwhile leaves it alone).
+   */
+  private async recordFailure(row: Claimed, error: ChannelSendError): Promise<void> {
     const final = error.permanent || row.attempts >= channelsSend.policy.attempts;
-    await this.d.uow.grouped(() =>
-      this.db
+    const now = this.d.clock.now();
+    const retryAt = new Date(now.getTime() + backoffDelay(channelsSend.policy, row.attempts, this.d.random));
+    await this.d.uow.grouped(async () => {
+      await this.db
         .updateTable("messages")
         .set({
           status: final ? "failed" : "queued",
           locked_until: null,
+          next_attempt_at: final ? null : retryAt.toISOString(),
           error_code: error.code ?? null,
           last_error: error.message.slice(0, 2000),
-          updated_at: this.d.clock.now().toISOString(),
+          updated_at: now.toISOString(),
         })
         .where("id", "=", row.id)
-        .execute(),
-    );
+        .execute();
+      if (!final) await this.d.queue.enqueue(channelsSend, { messageIds: [row.id] }, { runAt: retryAt });
+    });
     this.d.log.warn(
       { messageId: row.id, channel: row.channel, err: error.message, final },
       "outbound message not sent",
     );
-    if (!final) throw error;
-    await this.onFailed?.({ ...row, error_code: error.code ?? null }, error.code ?? null);
+    if (final) await this.onFailed?.({ ...row, error_code: error.code ?? null }, error.code ?? null);
   }
 
   /**
@@ -314,11 +397,12 @@ export class OutboundMessages {
     const list = JSON.stringify(ids);
     const cols = sql.join(CLAIMED.map((c) => sql.ref(`messages.${c}`)));
     const set = sql`status = 'sending', attempts = attempts + 1, locked_until = ${until}, updated_at = ${at}`;
+    const due = sql`(messages.next_attempt_at is null or messages.next_attempt_at <= ${at})`;
     const r = await (this.d.uow.kind === "postgres"
       ? sql<Claimed>`update messages set ${set} from jsonb_array_elements_text(${list}::jsonb) as v(id)
-          where messages.id = v.id and messages.status = 'queued' returning ${cols}`
+          where messages.id = v.id and messages.status = 'queued' and ${due} returning ${cols}`
       : sql<Claimed>`update messages set ${set} from (select value as id from json_each(${list})) as v
-          where messages.id = v.id and messages.status = 'queued' returning ${cols}`
+          where messages.id = v.id and messages.status = 'queued' and ${due} returning ${cols}`
     ).execute(this.db);
     return r.rows;
   }
@@ -331,7 +415,7 @@ export class OutboundMessages {
         return;
       }
       const list = JSON.stringify(done.map((d) => ({ id: d.id, pid: d.providerId, at: d.at })));
-      const set = sql`status = 'sent', provider_id = v.pid, locked_until = null, error_code = null,
+      const set = sql`status = 'sent', provider_id = v.pid, locked_until = null, next_attempt_at = null, error_code = null,
         last_error = null, updated_at = v.at`;
       await (this.d.uow.kind === "postgres"
         ? sql`update messages set ${set}

@@ -1,10 +1,11 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import type { Kysely, Transaction } from "kysely";
-import type { CommitHook } from "./commit-hook.js";
+import { type Collected, type CommitHook, flushCollected, mergeCollected } from "./commit-hook.js";
 
 interface UnitScope {
   tx: Transaction<unknown>;
   hooks: CommitHook[];
+  collected: Collected;
 }
 
 interface Unit {
@@ -21,7 +22,9 @@ interface Unit {
  * fails, each of its units runs again alone in its own transaction, so a bad unit fails only its own caller:
  * a unit must therefore do nothing but database work (it may run twice, the first run rolled back; the
  * hooks of a rolled-back run are dropped). Each unit runs with the transaction in `scope`, so the
- * repositories it calls find it (see UnitOfWork).
+ * repositories it calls find it (see UnitOfWork). What the units collect (`UnitOfWork.collect`) is flushed
+ * once for the whole group, in its transaction, after the last unit ran; the hooks that flush registers run
+ * with the first unit's.
  */
 export class GroupCommit {
   private queue: Unit[] = [];
@@ -61,11 +64,26 @@ export class GroupCommit {
     while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.maxUnits));
   }
 
-  /** Runs one unit in `tx` with a fresh list of hooks. */
+  /** Runs one unit in `tx` with a fresh list of hooks and of collected items. */
   private async attempt(tx: Transaction<unknown>, unit: Unit) {
     const hooks: CommitHook[] = [];
-    const result = await this.scope.run({ tx, hooks }, unit.work);
-    return { result, hooks };
+    const collected: Collected = new Map();
+    const result = await this.scope.run({ tx, hooks, collected }, unit.work);
+    return { result, hooks, collected };
+  }
+
+  /** Flushes what the units collected, in `tx` (the hooks it registers join `hooks`). */
+  private async flush(tx: Transaction<unknown>, hooks: CommitHook[], all: Collected): Promise<void> {
+    if (all.size > 0) await this.scope.run({ tx, hooks, collected: all }, () => flushCollected(all));
+  }
+
+  /** One unit alone in a transaction of its own, its collected items flushed in it. */
+  private alone(unit: Unit) {
+    return this.db.transaction().execute(async (tx) => {
+      const { result, hooks, collected } = await this.attempt(tx, unit);
+      await this.flush(tx, hooks, collected);
+      return { result, hooks };
+    });
   }
 
   private async commit(group: Unit[]): Promise<void> {
@@ -73,7 +91,13 @@ export class GroupCommit {
     try {
       results = await this.db.transaction().execute(async (tx) => {
         const out: { result: unknown; hooks: CommitHook[] }[] = [];
-        for (const unit of group) out.push(await this.attempt(tx, unit));
+        const all: Collected = new Map();
+        for (const unit of group) {
+          const { result, hooks, collected } = await this.attempt(tx, unit);
+          out.push({ result, hooks });
+          mergeCollected(all, collected);
+        }
+        await this.flush(tx, out[0]!.hooks, all);
         return out;
       });
     } catch (err) {
@@ -84,7 +108,7 @@ export class GroupCommit {
       // Rolled back as a whole (hooks dropped): find the culprit by running each unit alone.
       for (const unit of group) {
         try {
-          unit.resolve(await this.db.transaction().execute((tx) => this.attempt(tx, unit)));
+          unit.resolve(await this.alone(unit));
         } catch (e) {
           unit.reject(e);
         }

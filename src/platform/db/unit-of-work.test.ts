@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENGINES, migratedDatabase } from "../../../test/support/engines.js";
 import type { Database } from "./database.js";
-import { UnitOfWork } from "./unit-of-work.js";
+import { type Collector, UnitOfWork } from "./unit-of-work.js";
 
 describe.each(ENGINES)("UnitOfWork (%s)", (engine) => {
   let database: Database;
@@ -150,6 +150,78 @@ describe.each(ENGINES)("UnitOfWork (%s)", (engine) => {
     expect(hooks.sort()).toEqual(["x1", "x4"]);
   });
 
+  /** A collector that writes one lease row per flush, named after the items, and logs its flushes. */
+  const collector = () => {
+    const flushes: string[][] = [];
+    const c: Collector<string> = {
+      flush: async (items) => {
+        flushes.push(items);
+        expect(uow.active).toBe(true);
+        await insert(`batch:${items.join("+")}`);
+        uow.afterCommit(() => {
+          flushes.push(["committed"]);
+        });
+      },
+    };
+    return { c, flushes };
+  };
+
+  it("collect: items gathered over a transaction are flushed once, inside it, just before it commits", async () => {
+    const { c, flushes } = collector();
+    await uow.transaction(async () => {
+      await uow.collect(c, "a");
+      await insert("between");
+      await uow.transaction(() => uow.collect(c, "b"));
+      expect(flushes).toEqual([]);
+    });
+    expect(flushes).toEqual([["a", "b"], ["committed"]]);
+    expect(await names()).toEqual(["batch:a+b", "between"]);
+    // Outside a transaction: flushed at once in one of its own.
+    await uow.collect(c, "alone");
+    expect(await names()).toContain("batch:alone");
+  });
+
+  it("collect: a rollback drops the items (and a flush that throws rolls the transaction back)", async () => {
+    const { c, flushes } = collector();
+    await expect(
+      uow.transaction(async () => {
+        await uow.collect(c, "x");
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect(flushes).toEqual([]);
+    const failing: Collector<string> = {
+      flush: async () => {
+        throw new Error("flush failed");
+      },
+    };
+    await expect(
+      uow.transaction(async () => {
+        await insert("undone");
+        await uow.collect(failing, "y");
+      }),
+    ).rejects.toThrow("flush failed");
+    expect(await names()).toEqual([]);
+  });
+
+  it("collect: the units of a group commit are flushed together; a unit that failed the group is flushed alone", async () => {
+    const { c, flushes } = collector();
+    await insert("taken");
+    const unit = (name: string, fail?: boolean) =>
+      uow.grouped(async () => {
+        await uow.collect(c, name);
+        if (fail) await insert("taken");
+      });
+    await Promise.all([unit("g1"), unit("g2"), unit("g3")]);
+    expect(flushes).toEqual([["g1", "g2", "g3"], ["committed"]]);
+    flushes.length = 0;
+    const outcomes = await Promise.allSettled([unit("h1"), unit("h2", true), unit("h3")]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    // The group rolled back (its flush with it); each unit then ran alone with its own items.
+    expect(await names()).toEqual(["batch:g1+g2+g3", "batch:h1", "batch:h3", "taken"]);
+    expect(flushes.filter((f) => f[0] === "committed")).toHaveLength(2);
+  });
+
   it("grouped inside a transaction joins it", async () => {
     await uow.transaction(async () => {
       const outer = uow.db;
@@ -204,6 +276,26 @@ describe.each(ENGINES)("UnitOfWork savepoints (%s)", (engine) => {
     });
     expect(await names()).toEqual(["after", "before", "kept", "taken"]);
     expect(hooks).toEqual(["kept"]);
+  });
+
+  it("a failing savepoint drops what it collected; a savepoint that succeeds keeps it", async () => {
+    const flushed: string[][] = [];
+    const c: Collector<string> = {
+      flush: async (items) => {
+        flushed.push(items);
+      },
+    };
+    await uow.transaction(async () => {
+      await uow.collect(c, "outer");
+      await expect(
+        uow.savepoint(async () => {
+          await uow.collect(c, "dropped");
+          throw new Error("no");
+        }),
+      ).rejects.toThrow("no");
+      await uow.savepoint(() => uow.collect(c, "kept"));
+    });
+    expect(flushed).toEqual([["outer", "kept"]]);
   });
 
   it("outside a transaction a savepoint is a transaction of its own", async () => {

@@ -6,15 +6,23 @@ import { GroupCommit } from "./group-commit.js";
 // biome-ignore lint/suspicious/noExplicitAny: the unit of work serves every module's tables
 type AnyDb = Kysely<any>;
 
-import type { CommitHook } from "./commit-hook.js";
+import {
+  type Collected,
+  type Collector,
+  type CommitHook,
+  flushCollected,
+  mergeCollected,
+} from "./commit-hook.js";
 
-export type { CommitHook };
+export type { Collector, CommitHook };
 
 /** One open transaction as seen from one unit of work (several units may share a transaction: group commit). */
 interface Scope {
   tx: Transaction<unknown>;
   /** Hooks of this unit; run after its transaction commits, dropped if it rolls back. */
   hooks: CommitHook[];
+  /** Items of `collect`, flushed just before the transaction commits, dropped if it rolls back. */
+  collected: Collected;
 }
 
 interface Log {
@@ -64,7 +72,14 @@ export class UnitOfWork implements DbScope {
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.als.getStore()) return fn();
     const hooks: CommitHook[] = [];
-    const result = await this.root.transaction().execute((tx) => this.als.run({ tx, hooks }, fn));
+    const collected: Collected = new Map();
+    const result = await this.root.transaction().execute((tx) =>
+      this.als.run({ tx, hooks, collected }, async () => {
+        const r = await fn();
+        await flushCollected(collected);
+        return r;
+      }),
+    );
     await this.runHooks(hooks);
     return result;
   }
@@ -92,9 +107,10 @@ export class UnitOfWork implements DbScope {
     const name = sql.raw(`rl_sp_${++this.savepoints}`);
     await sql`savepoint ${name}`.execute(scope.tx);
     const hooks: CommitHook[] = [];
+    const collected: Collected = new Map();
     let result: T;
     try {
-      result = await this.als.run({ tx: scope.tx, hooks }, fn);
+      result = await this.als.run({ tx: scope.tx, hooks, collected }, fn);
     } catch (err) {
       await sql`rollback to savepoint ${name}`.execute(scope.tx);
       await sql`release savepoint ${name}`.execute(scope.tx);
@@ -102,7 +118,23 @@ export class UnitOfWork implements DbScope {
     }
     await sql`release savepoint ${name}`.execute(scope.tx);
     scope.hooks.push(...hooks);
+    mergeCollected(scope.collected, collected);
     return result;
+  }
+
+  /**
+   * Gives `item` to `collector`, whose `flush` runs once, inside the current transaction, just before it
+   * commits, with every item collected there (by every unit of a group commit; a rolled-back savepoint's
+   * items are dropped with it): many small writes of one kind become one. Outside a transaction the item is
+   * flushed at once in a transaction of its own.
+   */
+  async collect<I>(collector: Collector<I>, item: I): Promise<void> {
+    const scope = this.als.getStore();
+    if (!scope) return this.transaction(() => collector.flush([item]));
+    const c = collector as Collector<unknown>;
+    const list = scope.collected.get(c);
+    if (list) list.push(item);
+    else scope.collected.set(c, [item]);
   }
 
   /**

@@ -498,7 +498,7 @@ export class SqlQueue extends QueueCore implements Queue {
         rows =
           done.length === 0
             ? await take()
-            : await this.uow.transaction(async () => {
+            : await this.uow.grouped(async () => {
                 await this.completion(done).execute();
                 return take();
               });
