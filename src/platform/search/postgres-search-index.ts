@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { chunks } from "../db/chunks.js";
 import {
   checkDocument,
   checkedBatches,
@@ -15,6 +16,7 @@ import type {
   SearchCapabilities,
   SearchDocument,
   SearchIndex,
+  SearchKey,
   SearchPage,
   SearchQuery,
 } from "./search-index.js";
@@ -88,6 +90,16 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async remove(kind: string, id: string): Promise<void> {
     await sql`delete from search_documents where kind = ${kind} and id = ${id}`.execute(this.db);
+  }
+
+  async removeMany(docs: readonly SearchKey[]): Promise<void> {
+    if (docs.length === 0) return;
+    await inSearchTransaction(this.db, async (tx) => {
+      for (const part of chunks(docs, BATCH)) {
+        const keys = sql.join(part.map((d) => sql`(${d.kind}::text, ${d.id}::text)`));
+        await sql`delete from search_documents where (kind, id) in (values ${keys})`.execute(tx);
+      }
+    });
   }
 
   async removeOwner(ownerId: string): Promise<void> {

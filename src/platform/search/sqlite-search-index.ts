@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { chunks } from "../db/chunks.js";
 import {
   checkDocument,
   checkedBatches,
@@ -14,6 +15,7 @@ import type {
   SearchCapabilities,
   SearchDocument,
   SearchIndex,
+  SearchKey,
   SearchPage,
   SearchQuery,
 } from "./search-index.js";
@@ -103,6 +105,21 @@ export class SqliteSearchIndex implements SearchIndex {
       if (!row) return;
       await sql`delete from search_fts where rowid = ${row.seq}`.execute(tx);
       await sql`delete from search_documents where seq = ${row.seq}`.execute(tx);
+    });
+  }
+
+  async removeMany(docs: readonly SearchKey[]): Promise<void> {
+    if (docs.length === 0) return;
+    await inSearchTransaction(this.db, async (tx) => {
+      for (const part of chunks(docs, BATCH)) {
+        const keys = sql.join(part.map((d) => sql`(${d.kind}, ${d.id})`));
+        const found = await sql<{ seq: number }>`select seq from search_documents
+          where (kind, id) in (values ${keys})`.execute(tx);
+        if (found.rows.length === 0) continue;
+        const seqs = sql.join(found.rows.map((r) => r.seq));
+        await sql`delete from search_fts where rowid in (${seqs})`.execute(tx);
+        await sql`delete from search_documents where seq in (${seqs})`.execute(tx);
+      }
     });
   }
 
