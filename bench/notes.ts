@@ -426,7 +426,7 @@ export default async function notesBench() {
       } finally {
         await pgEngine.dispose();
       }
-    } else
+    } else if (!url)
       console.log(
         `PostgreSQL ${ENGINES.includes("postgres") ? "not reachable" : "not asked for"}: its figures are skipped`,
       );
