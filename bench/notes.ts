@@ -33,6 +33,11 @@ const ENGINES = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",");
 const RANK_WINDOW_ENV = process.env.BENCH_RANK_WINDOW ? Number(process.env.BENCH_RANK_WINDOW) : undefined;
 const KINDLE = process.env.BENCH_KINDLE !== "0";
 const SEARCH = process.env.BENCH_SEARCH !== "0";
+// A checkout of the baseline (e.g. `git worktree add --detach ../base HEAD~1`, node_modules linked): the
+// whole-import part runs it and this checkout alternately, BENCH_IMPORT_ROUNDS pairs (default 2).
+const BASE = process.env.BENCH_BASE ? path.resolve(process.env.BENCH_BASE) : undefined;
+const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 2);
+const REPO = path.resolve(new URL("..", import.meta.url).pathname);
 const QUERIES = 300;
 const WARMUP = 30;
 const TAGS = ["philosophy", "history", "science", "favorite", "to-review", "quotes", "work", "ideas"];
@@ -322,14 +327,64 @@ function child(file: string, mode: "baseline" | "parse") {
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
-/** The whole import through the notes module (writes included) on a fresh database, and again. */
-function importChild(file: string, where: string) {
-  const script = new URL("./support/kindle-import-child.ts", import.meta.url).pathname;
+/**
+ * The whole import through the notes module (writes included) on a fresh database, and again. `checkout`:
+ * the checkout whose code runs (default this one; BENCH_BASE names another, e.g. the parent commit).
+ */
+function importChild(file: string, where: string, checkout = REPO) {
+  // A fresh SQLite file each run (the child creates import.db in the folder it is given).
+  if (!where.startsWith("postgres")) where = mkdtempSync(path.join(where, "import-"));
+  const script = path.join(checkout, "bench/support/kindle-import-child.ts");
   const out = execFileSync(process.execPath, ["--import", "tsx", script, file, where], {
+    cwd: checkout,
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? null : s[Math.floor((s.length - 1) / 2)]!;
+};
+
+/**
+ * The whole import on one engine: with BENCH_BASE, the base checkout and this one alternate
+ * (base, this, base, this, … BENCH_IMPORT_ROUNDS pairs), so both see the same machine; each side reports
+ * every run and the medians of import time, CPU, peak RSS and re-import time.
+ */
+function importRuns(file: string, where: string) {
+  const side = (checkout: string, runs: Array<Record<string, unknown>>) => {
+    const m = (k: string) => median(runs.map((r) => Number(r[k])));
+    return {
+      checkout,
+      commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+        cwd: checkout,
+        encoding: "utf8",
+      }).trim(),
+      importMs: m("importMs"),
+      importCpuMs: m("importCpuMs"),
+      peakRssMb: m("peakRssMb"),
+      reimportMs: m("reimportMs"),
+      reimportCpuMs: m("reimportCpuMs"),
+      reimportRowsWritten: runs.map((r) =>
+        Object.values(r.reimportRowsWritten as object).reduce((a, b) => a + b, 0),
+      ),
+      runs,
+    };
+  };
+  if (!BASE) return importChild(file, where);
+  const base: Array<Record<string, unknown>> = [];
+  const branch: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < IMPORT_ROUNDS; i++) {
+    base.push(importChild(file, where, BASE));
+    branch.push(importChild(file, where));
+    console.log(`import round ${i + 1} on ${where.startsWith("postgres") ? "PostgreSQL" : "SQLite"}:`, {
+      base: [base[i]!.importMs, base[i]!.reimportMs],
+      branch: [branch[i]!.importMs, branch[i]!.reimportMs],
+    });
+  }
+  return { base: side(BASE, base), branch: side(REPO, branch) };
 }
 
 export default async function notesBench() {
@@ -371,7 +426,7 @@ export default async function notesBench() {
       } finally {
         await pgEngine.dispose();
       }
-    } else
+    } else if (!url)
       console.log(
         `PostgreSQL ${ENGINES.includes("postgres") ? "not reachable" : "not asked for"}: its figures are skipped`,
       );
@@ -385,8 +440,8 @@ export default async function notesBench() {
       fileMb: Math.round((statSync(file).size / 1024 / 1024) * 10) / 10,
       baselineStreamSplit: child(file, "baseline"),
       parse: child(file, "parse"),
-      importSqlite: ENGINES.includes("sqlite") ? importChild(file, dir) : undefined,
-      importPostgres: url ? importChild(file, url) : undefined,
+      importSqlite: ENGINES.includes("sqlite") ? importRuns(file, dir) : undefined,
+      importPostgres: url ? importRuns(file, url) : undefined,
     };
     console.log(JSON.stringify(kindle));
     return {

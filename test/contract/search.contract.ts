@@ -103,6 +103,34 @@ export function searchContract(h: SearchHarness): void {
       expect(await ids("kind")).toEqual(["x", "x"]);
     });
 
+    it("removeMany removes documents by kind + id across batches; absent ones and repeats are no error", async () => {
+      await index.upsert([
+        ...Array.from({ length: 450 }, (_, i) => doc(`r${i}`, `removable number${i}`)),
+        doc("r1", "the same id as a note", { kind: "note" }),
+        doc("b1", "removable words of another owner", { ownerId: B }),
+      ]);
+      await index.removeMany([]);
+      // Every even highlight (225, over two batches), one twice, one absent, the note of r1 kept.
+      const even = Array.from({ length: 225 }, (_, i) => ({ kind: "highlight", id: `r${i * 2}` }));
+      await index.removeMany([...even, { kind: "highlight", id: "r0" }, { kind: "highlight", id: "nope" }]);
+      expect(await index.count(A)).toBe(226);
+      expect(await ids("number2 ")).toEqual([]);
+      expect(await ids("number3 ")).toEqual(["r3"]);
+      expect(await ids({ q: "note", kinds: ["note"] })).toEqual(["r1"]);
+      await index.removeMany([
+        { kind: "note", id: "r1" },
+        { kind: "note", id: "b1" },
+      ]);
+      expect(await ids("note")).toEqual([]);
+      expect(await ids("number1 ")).toEqual(["r1"]); // the highlight r1 stays
+      expect(await ids("removable", B)).toEqual(["b1"]); // B's b1 is a highlight, not a note
+      await index.removeMany([{ kind: "highlight", id: "b1" }]);
+      expect(await index.count(B)).toBe(0);
+      // In the caller's transaction: rolled back with it.
+      await store.inRolledBackTransaction((tx) => tx.removeMany([{ kind: "highlight", id: "r3" }]));
+      expect(await ids("number3 ")).toEqual(["r3"]);
+    });
+
     it("a document upserted under another owner moves to that owner", async () => {
       await index.upsert([doc("m1", "moving words"), doc("m2", "staying words")]);
       await index.upsert(doc("m1", "moving words", { ownerId: B }));

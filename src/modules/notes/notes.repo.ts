@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable, Updateable } from "kysely";
 import { sql } from "kysely";
+import { chunks } from "../../platform/db/chunks.js";
 import type { DbScope } from "../../platform/db/unit-of-work.js";
 import type { SearchDocument } from "../../platform/search/search-index.js";
 import type {
@@ -190,12 +191,9 @@ export class NotesRepo {
       .execute();
   }
 
+  /** Inserts highlights, 500 rows a statement (chunks()). */
   async insertHighlights(rows: readonly Insertable<HighlightsTable>[]): Promise<void> {
-    if (rows.length > 0)
-      await this.db
-        .insertInto("highlights")
-        .values([...rows])
-        .execute();
+    for (const part of chunks(rows)) await this.db.insertInto("highlights").values(part).execute();
   }
 
   async updateHighlight(id: string, patch: Updateable<HighlightsTable>): Promise<void> {

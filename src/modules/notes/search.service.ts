@@ -106,9 +106,7 @@ export class SearchService {
     }
     const gone = await this.missing(actor.userId, page.hits);
     if (gone.length === 0) return page;
-    await this.d.uow.transaction(async () => {
-      for (const h of gone) await this.d.index.remove(h.kind, h.id);
-    });
+    await this.d.uow.transaction(() => this.d.index.removeMany(gone));
     const dropped = new Set(gone.map((h) => `${h.kind}/${h.id}`));
     return { ...page, hits: page.hits.filter((h) => !dropped.has(`${h.kind}/${h.id}`)) };
   }

@@ -21,6 +21,12 @@ export interface SearchDocument {
   language?: string | null;
 }
 
+/** Names one document of the index. */
+export interface SearchKey {
+  kind: string;
+  id: string;
+}
+
 /** A search as the caller received it; `q` is the user's text, parsed here (never passed to an engine). */
 export interface SearchQuery {
   ownerId: string;
@@ -86,6 +92,11 @@ export interface SearchIndex {
   upsert(docs: SearchDocument | readonly SearchDocument[]): Promise<void>;
   /** Removes one document; removing an absent one is no error. */
   remove(kind: string, id: string): Promise<void>;
+  /**
+   * Removes documents by kind + id in a few set-based statements (not one round per document); absent ones
+   * and repeats are no error. Runs in the caller's transaction when it has one.
+   */
+  removeMany(docs: readonly SearchKey[]): Promise<void>;
   /** Removes every document of an owner (account deletion, full reindex of one user). */
   removeOwner(ownerId: string): Promise<void>;
   /**

@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
+import { chunks } from "../db/chunks.js";
 import {
   checkDocument,
   checkedBatches,
@@ -14,6 +15,7 @@ import type {
   SearchCapabilities,
   SearchDocument,
   SearchIndex,
+  SearchKey,
   SearchPage,
   SearchQuery,
 } from "./search-index.js";
@@ -103,6 +105,21 @@ export class SqliteSearchIndex implements SearchIndex {
       if (!row) return;
       await sql`delete from search_fts where rowid = ${row.seq}`.execute(tx);
       await sql`delete from search_documents where seq = ${row.seq}`.execute(tx);
+    });
+  }
+
+  async removeMany(docs: readonly SearchKey[]): Promise<void> {
+    if (docs.length === 0) return;
+    await inSearchTransaction(this.db, async (tx) => {
+      for (const part of chunks(docs, BATCH)) {
+        const keys = sql.join(part.map((d) => sql`(${d.kind}, ${d.id})`));
+        const found = await sql<{ seq: number }>`select seq from search_documents
+          where (kind, id) in (values ${keys})`.execute(tx);
+        if (found.rows.length === 0) continue;
+        const seqs = sql.join(found.rows.map((r) => r.seq));
+        await sql`delete from search_fts where rowid in (${seqs})`.execute(tx);
+        await sql`delete from search_documents where seq in (${seqs})`.execute(tx);
+      }
     });
   }
 
@@ -238,8 +255,10 @@ async function writeBatch(tx: SearchDb, docs: readonly SearchDocument[], num: nu
       where seq between ${lo} and ${hi}`.execute(tx);
     next = Number(r.rows[0]!.seq);
   }
-  const rows = [];
-  const terms = [];
+  // The two multi-row inserts are written out here with their parameters (CompiledQuery.raw): building them
+  // as Kysely templates cost more than SQLite took to run them.
+  const rows: unknown[] = [];
+  const terms: unknown[] = [];
   for (const d of docs) {
     let seq = kept.get(`${d.kind}\u0000${d.id}`);
     if (seq === undefined) {
@@ -251,15 +270,38 @@ async function writeBatch(tx: SearchDb, docs: readonly SearchDocument[], num: nu
     if (d.bookId != null) meta.push(metaToken("b", d.bookId));
     for (const tag of t.tags) meta.push(metaToken("t", tag));
     const stems = [...t.stems.filter((s) => s !== undefined), ...t.chars].join(" ");
-    rows.push(sql`(${seq}, ${d.kind}, ${d.id}, ${d.ownerId}, ${d.bookId ?? null}, ${storedDate(d.date)},
-      ${d.language ?? null}, ${JSON.stringify(t.tags)}, ${d.title == null ? null : storedText(d.title)},
-      ${storedText(d.body)})`);
-    terms.push(sql`(${seq}, ${t.title.join(" ")}, ${t.body.join(" ")}, ${stems}, ${meta.join(" ")})`);
+    rows.push(
+      seq,
+      d.kind,
+      d.id,
+      d.ownerId,
+      d.bookId ?? null,
+      storedDate(d.date),
+      d.language ?? null,
+      JSON.stringify(t.tags),
+      d.title == null ? null : storedText(d.title),
+      storedText(d.body),
+    );
+    terms.push(seq, t.title.join(" "), t.body.join(" "), stems, meta.join(" "));
   }
-  await sql`insert into search_documents (seq, kind, id, owner_id, book_id, date, language, tags, title, body)
-    values ${sql.join(rows)}
+  const values = (n: number, width: number) =>
+    Array(n)
+      .fill(`(${Array(width).fill("?").join(",")})`)
+      .join(",");
+  await tx.executeQuery(
+    CompiledQuery.raw(
+      `insert into search_documents (seq, kind, id, owner_id, book_id, date, language, tags, title, body)
+    values ${values(docs.length, 10)}
     on conflict (seq) do update set owner_id = excluded.owner_id, book_id = excluded.book_id,
       date = excluded.date, language = excluded.language, tags = excluded.tags, title = excluded.title,
-      body = excluded.body`.execute(tx);
-  await sql`insert into search_fts (rowid, title, body, stems, meta) values ${sql.join(terms)}`.execute(tx);
+      body = excluded.body`,
+      rows,
+    ),
+  );
+  await tx.executeQuery(
+    CompiledQuery.raw(
+      `insert into search_fts (rowid, title, body, stems, meta) values ${values(docs.length, 5)}`,
+      terms,
+    ),
+  );
 }

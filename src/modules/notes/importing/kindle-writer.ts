@@ -81,8 +81,7 @@ export class KindleWriter {
     for (const g of o.highlights) await this.highlight(g, fresh);
     for (const c of o.clips) await this.highlight({ highlight: c, history: [], notes: [] }, fresh, "clip");
     await this.r.matcher.flush(); // the books they are on first
-    for (let i = 0; i < fresh.length; i += 500)
-      await this.d.highlights.insert(fresh.slice(i, i + 500), { events: false });
+    await this.d.highlights.insert(fresh, { events: false }); // multi-row statements, index entries too
     for (const n of o.notes) await this.note(n);
     for (const b of o.bookmarks) {
       const book = await this.book(b);

@@ -131,8 +131,7 @@ export class ReadwiseWriter {
       this.r.report.add({ ...result, action: "created", id: this.r.dryRun ? null : row.id });
     }
     await this.r.matcher.flush(); // the books they are on first
-    for (let i = 0; i < fresh.length; i += 500)
-      await this.d.highlights.insert(fresh.slice(i, i + 500), { events: false });
+    await this.d.highlights.insert(fresh, { events: false }); // multi-row statements, index entries too
     await this.d.repo.insertKeys(
       keys.map((k) => ({
         owner_id: this.r.actor.userId,
