@@ -21,11 +21,11 @@ import { bounded, validatorCompiler } from "./validation.js";
  * Here the bytes are scanned as they come off the socket. Each row of a top-level array of objects is cut
  * out at its closing bracket, parsed alone (Fastify's JSON parser: prototype poisoning refused) and
  * validated against the row's schema at once; the problem names the row and field. After
- * MAX_LISTED_ERRORS errors reading stops, whatever remains unread, and the answer is the validator's
- * bounded problem. Rows are kept only while none has failed; the document is put together only when every
+ * MAX_LISTED_ERRORS errors parsing stops: the rest of the body is only received and dropped (so that the
+ * client, still sending, can read the answer), and the answer is the validator's bounded problem. Rows are kept only while none has failed; the document is put together only when every
  * row and the rest of it are valid, and is then not validated again (the route's body validator knows it).
  * Any other top-level value is parsed alone and checked with the document at the end; an unknown top-level
- * key is refused at once, unread. A body that is not a JSON object is read whole, as by the app's parser.
+ * key is refused at once, its value never parsed. A body that is not a JSON object is read whole, as by the app's parser.
  */
 
 type Schema = Record<string, unknown>;
@@ -515,17 +515,21 @@ export function readJsonRowsAsTheyArrive(
       payload.removeListener("error", onEnd);
       done(error, value);
     };
+    /** The answer once reading has stopped: the rest of the body is received and dropped, never parsed. */
+    let refused: Error | undefined;
     const stopped = () => {
       const stop = reader.stop;
       if (!stop) return false;
-      // Whatever is left of the body is read and dropped by Node once the answer is sent.
-      finish(stop.kind === "syntax" ? stop.error : reader.validationError());
+      // Answered when the body ends: Fastify closes the connection after a parser's error, and closing it
+      // while the client still sends resets it before the client reads the answer.
+      refused ??= stop.kind === "syntax" ? stop.error : reader.validationError();
       return true;
     };
     function onData(chunk: Buffer | string) {
       const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
       received += bytes.length;
       if (received > limit) return finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      if (refused) return;
       if (sniffing) {
         // The first byte that is not white space says whether this is an object, read as it arrives.
         sniffing.push(bytes);
@@ -557,6 +561,7 @@ export function readJsonRowsAsTheyArrive(
       if (error) return finish(Object.assign(error, { statusCode: 400 }));
       if (!Number.isNaN(declared) && received !== declared)
         return finish(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
+      if (refused) return finish(refused);
       if (sniffing) {
         // Empty, or white space only: as the app's parser says.
         const text = Buffer.concat(sniffing).toString("utf8");
@@ -567,7 +572,8 @@ export function readJsonRowsAsTheyArrive(
         return parseJsonText(request, text, done);
       }
       const doc = reader.end();
-      if (!stopped()) finish(null, doc);
+      if (stopped()) finish(refused!);
+      else finish(null, doc);
     }
     payload.on("data", onData);
     payload.on("end", onEnd);
