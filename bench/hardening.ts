@@ -300,7 +300,8 @@ async function validRestores(servers: Server[], text: string, rounds: number) {
 }
 
 export default async function run(): Promise<Record<string, unknown>> {
-  execSync("npm run build", { stdio: "ignore" });
+  // BENCH_SKIP_BUILD: dist/ is already built from this tree.
+  if (!process.env.BENCH_SKIP_BUILD) execSync("npm run build", { stdio: "ignore" });
   const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-"));
   const port = await freePort();
   const server = startNode(npmStartArgs(), {
@@ -326,13 +327,13 @@ export default async function run(): Promise<Record<string, unknown>> {
   const bare = startNode(["bench/support/bare-json-server.mjs"], { PORT: String(barePort) });
   const bareBase = `http://127.0.0.1:${barePort}`;
   try {
-    await waitFor200(`${base}/healthz`);
+    await waitFor200(`${base}/healthz`, 120_000);
     const token = await firstUserToken(base, ["read", "write", "admin"]);
     const pid = server.pid!;
-    await waitFor200(`${bareBase}/healthz`);
+    await waitFor200(`${bareBase}/healthz`, 120_000);
     const baselineToken = baseline
       ? await (async () => {
-          await waitFor200(`${baselineBase}/healthz`);
+          await waitFor200(`${baselineBase}/healthz`, 120_000);
           return firstUserToken(baselineBase, ["read", "write", "admin"]);
         })()
       : undefined;
