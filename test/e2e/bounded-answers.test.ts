@@ -29,7 +29,7 @@ describe("validation answers are bounded whatever the body", () => {
   });
   afterAll(() => t.close());
 
-  it("600,000 empty books rows to POST /api/import: a small 400 naming the first failing field", async () => {
+  it("600,000 empty books rows to POST /api/import: a small 400 naming the first 20 failing fields", async () => {
     const body =
       `{"format":"readlog-export","version":1,"exportedAt":"2026-01-01T00:00:00Z",` +
       `"user":{"id":"u","email":"a@example.com","name":"A","timezone":"UTC","createdAt":"2026-01-01T00:00:00Z"},` +
@@ -42,8 +42,16 @@ describe("validation answers are bounded whatever the body", () => {
       payload: body,
     });
     const problem = expectSmallProblem(r);
-    expect(problem.errors).toHaveLength(1);
-    expect(problem.detail).toContain("checked up to its first failing field");
+    // Read row by row as it arrives: the first two rows' missing fields, then reading stops.
+    expect(problem.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(problem.errors[0]).toEqual({
+      field: "/body/books/0/id",
+      rule: "required",
+      message: "is required",
+    });
+    expect(problem.errors.at(-1).field).toMatch(/^\/body\/books\/1\//);
+    expect(problem.errorsOmitted).toBeGreaterThan(0);
+    expect(problem.detail).toContain(`checking stopped after the first ${MAX_LISTED_ERRORS} failing fields`);
   });
 
   it("81,000 unknown keys to POST /api/auth/login (no credentials needed): refused unread, a 413 naming the limit", async () => {

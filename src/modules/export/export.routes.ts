@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { actorOf } from "../../platform/http/actor.js";
 import { AUTHED, problems } from "../../platform/http/responses.js";
+import { readJsonRowsAsTheyArrive } from "../../platform/http/row-stream.js";
 import { profileOf } from "../auth/auth.hook.js";
 import type { ExportDocumentValue, ExportService } from "./export.service.js";
 import { exportDocumentSchema } from "./export.tables.js";
@@ -49,10 +50,14 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exporter: ExportService; 
     },
   );
 
+  // The restore's document is read row by row as it arrives, each row validated at once (row-stream.ts).
+  const validatorCompiler = readJsonRowsAsTheyArrive(app, Document);
+
   app.post(
     "/api/import",
     {
       bodyLimit: maxBytes,
+      validatorCompiler,
       schema: {
         tags: ["export"],
         summary: "Restore a Readlog export into this (empty) account",

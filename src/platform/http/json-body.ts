@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { shapeError } from "./body-shape.js";
 import { bounded } from "./validation.js";
 
@@ -15,22 +15,35 @@ export const SHAPE_CHECK_MIN_CHARS = 64 * 1024;
  * validator would give, naming its first failing field.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
-  const parse = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    const text = body as string;
-    if (text.length > SHAPE_CHECK_MIN_CHARS) {
-      const error = shapeError(text, request.routeOptions.schema?.body);
-      if (error)
-        return done(
-          Object.assign(new Error("The body does not have the shape its schema requires"), {
-            statusCode: 400,
-            validation: bounded([error], true),
-            validationContext: "body",
-          }),
-          undefined,
-        );
-    }
-    parse(request, text, done);
-  });
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) =>
+    parseJsonText(request, body as string, done),
+  );
 }
+
+/** The app's JSON parsing of a body read whole (`text`): the shape check when it is large, then the parser. */
+export function parseJsonText(
+  request: FastifyRequest,
+  text: string,
+  done: (error: Error | null, body?: unknown) => void,
+): void {
+  if (text.length > SHAPE_CHECK_MIN_CHARS) {
+    const error = shapeError(text, request.routeOptions.schema?.body);
+    if (error) {
+      done(
+        Object.assign(new Error("The body does not have the shape its schema requires"), {
+          statusCode: 400,
+          validation: bounded([error], true),
+          validationContext: "body",
+        }),
+        undefined,
+      );
+      return;
+    }
+  }
+  // Fastify's own parser (the same for every instance): prototype poisoning refused.
+  defaultParse ??= request.server.getDefaultJsonParser("error", "error");
+  defaultParse(request, text, done as never);
+}
+
+let defaultParse: ReturnType<FastifyInstance["getDefaultJsonParser"]> | undefined;

@@ -174,7 +174,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       const detail =
         errors.map((e) => `${e.field} ${e.message}`).join("; ") +
         (omitted > 0 ? `; and ${omitted} more` : "") +
-        (found.stoppedEarly ? " (a request this large is checked up to its first failing field)" : "");
+        (found.stoppedEarly
+          ? found.length > 1
+            ? ` (checking stopped after the first ${found.length} failing fields)`
+            : " (a request this large is checked up to its first failing field)"
+          : "");
       return sendProblem(
         reply,
         new AppError(400, "validation", "Invalid request", detail, errors, undefined, omitted),
