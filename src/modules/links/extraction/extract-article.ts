@@ -134,7 +134,10 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
     restoreLead(content, meta.excerpt, pageText);
   }
   let text = content ? (options.plain ? squashLines(content.textContent ?? "") : articleText(content)) : "";
-  if (pristine !== undefined && text.length < PARTIAL_TEXT) {
+  // The fallback's text is part of the page's visible text: when the page has not three times
+  // Readability's text, the fallback cannot replace it (isPartOf), and the page is not parsed again.
+  const fallbackMayWin = text.length < MIN_TEXT || pageText.length > 3 * text.length;
+  if (pristine !== undefined && text.length < PARTIAL_TEXT && fallbackMayWin) {
     const fallback = fallbackContent(parse(pristine, options.url));
     if (fallback) {
       pruneLinkBoxes(fallback);

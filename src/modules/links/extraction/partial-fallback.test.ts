@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { sharedData } from "../../../../test/support/shared-data.js";
+import { decodeHtml } from "./charset.js";
+import { extractArticle } from "./extract-article.js";
+
+// ADR 0205: when Readability keeps under 1,500 characters and the block fallback holds the start of its
+// text and over three times more, Readability found one part of the article and the fallback is kept.
+const dir = sharedData("extraction/trafilatura");
+
+describe.skipIf(!dir)("a Readability pick that is one part of the article (real pages)", () => {
+  const evalData: Record<string, { file: string; with: string[]; without: string[] }> = dir
+    ? JSON.parse(readFileSync(`${dir}/evaldata.json`, "utf8"))
+    : {};
+  const squash = (s: string) => s.replace(/\s+/g, " ").trim();
+
+  it.each([
+    // Readability kept 1,039 characters of the recipe (one snippet of six); the fallback the whole recipe.
+    ["backenmachtgluecklich.de.zitronenkuchen.html", 5],
+    // Readability kept the 805-character lead of a speech split into sections (no snippet).
+    ["fdpbt.de-epidemischenLage.html", 3],
+    // Readability kept 506 characters of a list article, one item of it.
+    ["popsugar.co.uk.halloween.html", 3],
+  ] as const)("%s: the whole article is kept", (file, atLeast) => {
+    const [url, e] = Object.entries(evalData).find(([, v]) => v.file === file) ?? [];
+    if (!url || !e) throw new Error(`${file} is not in the set`);
+    const html = decodeHtml(gunzipSync(readFileSync(`${dir}/html/${file}.gz`))).html;
+    const a = extractArticle(html, { url });
+    expect(a.method).toBe("fallback");
+    const text = squash(a.text);
+    expect(e.with.filter((w) => text.includes(squash(w))).length).toBeGreaterThanOrEqual(atLeast);
+    expect(e.without.filter((w) => text.includes(squash(w)))).toEqual([]);
+  });
+});
