@@ -124,10 +124,12 @@ describe("extractArticle", () => {
     const html = page(`<header><a href="/">Home</a></header><nav><a href="/a">A</a> <a href="/b">B</a></nav>
       <table><tr><td>Short post about the garden.</td></tr><tr><td>Planted tomatoes and beans this weekend.</td></tr></table>
       <ul><li><a href="/1">Other post one</a></li><li><a href="/2">Other post two</a></li></ul>
-      <div class="comments"><p>A comment that is not the post at all.</p></div>`);
+      <div class="comments"><p>A comment that is not the post at all.</p></div>
+      <noscript><p>Please enable JavaScript to see the comments.</p></noscript>
+      <noscript><p>${"The post as the site sends it to readers without script, in full. ".repeat(4)}</p></noscript>`);
     const content = fallbackContent(parseHTML(html).document);
     expect(content && articleText(content)).toBe(
-      "Short post about the garden.\nPlanted tomatoes and beans this weekend.",
+      `Short post about the garden.\nPlanted tomatoes and beans this weekend.\n${"The post as the site sends it to readers without script, in full. ".repeat(4).trim()}`,
     );
   });
 
