@@ -50,9 +50,10 @@ const BLOCKS = new Set([
   "CAPTION",
 ]);
 const CELLS = new Set(["TD", "TH"]);
-const SKIPPED = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "MATH"]);
+// RT and RP: ruby annotations (furigana), read above the line, not part of the sentence.
+const SKIPPED = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "MATH", "RT", "RP"]);
 const CAPTION_CLASS =
-  /(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|credits?|image-?credit|photo-?credit|copyright-?note)(?:$|[\s_-])/i;
+  /(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|legend|credits?|image-?credit|photo-?credit|copyright-?note)(?:$|[\s_-])/i;
 
 const PRE_NEWLINE = "\uE000";
 const PRE_SPACE = "\uE001";

@@ -6,7 +6,7 @@
 
 /** Class/id tokens that mark a block that is not part of the article. */
 const BOILERPLATE =
-  /(?:^|[\s_-])(?:comments?|comment-?(?:list|respond|form|area|section|content)|kommentare?|disqus|respond|replies|related|relatedposts?|yarpp|more-?(?:stories|articles|posts|news)|also-?read|read-?also|next-?post|prev-?post|post-?nav(?:igation)?|nav-?links|pagination|pager|sharing|sharedaddy|shariff|addthis|heateor|newsletter|subscribe|subscription|signup|promo|advert(?:isement)?|adsense|banner|cookie|consent|gdpr|borlabs|breadcrumbs?|tags|tag-?list|tagcloud|post-?tags|entry-?tags|post-?meta|entry-?meta|postmetadata|entry-?utility|entry-?footer|article-?footer|post-?footer|author-?(?:bio|box|info|description|card)|about-?(?:the-?)?author|saboxplugin-?wrap|abh_box|m-a-box|post-?ratings?|rating|disclaimer|copyright|affiliate|ez-toc-container|print-?button|teasers|teaser-?list)(?:$|[\s_-])/i;
+  /(?:^|[\s_-])(?:comments?|comment-?(?:list|respond|form|area|section|content)|kommentare?|disqus|respond|replies|related|relatedposts?|yarpp|more-?(?:stories|articles|posts|news)|also-?read|read-?also|next-?post|prev-?post|post-?nav(?:igation)?|nav-?links|pagination|pager|sharing|sharedaddy|shariff|addthis|heateor|newsletter|subscribe|subscription|signup|promo|advert(?:isement)?|adsense|banner|cookie|consent|gdpr|borlabs|breadcrumbs?|tags|tag-?list|tagcloud|post-?tags|entry-?tags|post-?meta|entry-?meta|postmetadata|entry-?utility|entry-?footer|article-?footer|post-?footer|author-?(?:bio|box|info|description|card)|about-?(?:the-?)?author|saboxplugin-?wrap|abh_box|m-a-box|post-?ratings?|rating|disclaimer|copyright|affiliate|ez-toc-container|print-?button|teasers|teaser-?list|disclosure|licen[cs]e-?info)(?:$|[\s_-])/i;
 
 /**
  * The subset that is safe on the whole page, before Readability picks its container: names that
@@ -15,6 +15,32 @@ const BOILERPLATE =
  */
 const PAGE_BOILERPLATE =
   /(?:^|[\s_-])(?:comment-?(?:respond|form|list)|respond|disqus|sharedaddy|shariff|sociable|relatedposts|related-?posts|yarpp|post-?nav(?:igation)?|nav-?links|next-?post|prev-?post|pager|author-?(?:bio|box|info|description|card)|authorbox|authorinfo|post-?tags|entry-?tags|tag-?list|post-?meta|postmeta|postmetadata|entry-?meta|entry-?utility|entry-?footer|post-?footer|article-?footer|post-?ratings|subscribe|subscription|signup|newsletter|gdpr|cookie-?(?:banner|notice|consent)|borlabs)(?:$|[\s_-])/i;
+
+/**
+ * Class names that hide a block (Bootstrap's `hidden`/`d-none`, Bulma's `is-hidden`, `hide`): whole tokens
+ * only, so `hidden-xs` (hidden on small screens) is not one. Inside Readability's result only: Readability
+ * drops what a style or attribute hides, not what a class does. Screen-reader texts are left alone.
+ */
+const HIDDEN_CLASS = /(?:^|\s)(?:hidden|d-none|is-hidden|hide|hideCompletely)(?:$|\s)/;
+
+const HIDDEN_TOKENS = new RegExp(HIDDEN_CLASS.source, "g");
+
+/**
+ * A hidden block beside a shown one of the same kind (same tag, same classes but the hiding one) is a page
+ * of the article that a script shows in turn (a gallery's slides, a paginated list): it is the article.
+ */
+function isHiddenPage(el: ElementLike, cls: string): boolean {
+  const base = cls.replace(HIDDEN_TOKENS, " ").replace(/\s+/g, " ").trim();
+  const siblings = el.parentElement?.children;
+  if (!base || !siblings) return false;
+  for (let i = 0; i < siblings.length; i++) {
+    const s = siblings[i];
+    if (!s || s === el || s.tagName !== el.tagName) continue;
+    const sc = s.getAttribute("class") ?? "";
+    if (!HIDDEN_CLASS.test(sc) && sc.replace(/\s+/g, " ").trim() === base) return true;
+  }
+  return false;
+}
 
 /** Elements that never carry article text. */
 const PAGE_TAGS = "nav, aside, footer, button, select, textarea, template, dialog";
@@ -29,6 +55,7 @@ interface ElementLike {
   querySelector(selector: string): ElementLike | null;
   readonly tagName: string;
   readonly parentElement: ElementLike | null;
+  readonly children?: ArrayLike<ElementLike>;
   getAttribute(name: string): string | null;
   readonly textContent: string | null;
   remove(): void;
@@ -62,8 +89,10 @@ export function pruneBoilerplate(root: RootLike, scope: "article" | "page" = "ar
   for (const el of [...root.querySelectorAll("[class], [id]")]) {
     const tag = el.tagName;
     if (tag === "BODY" || tag === "HTML" || tag === "ARTICLE" || tag === "MAIN") continue;
-    const name = `${el.getAttribute("id") ?? ""} ${el.getAttribute("class") ?? ""}`;
-    if (!pattern.test(name)) continue;
+    const cls = el.getAttribute("class") ?? "";
+    const name = `${el.getAttribute("id") ?? ""} ${cls}`;
+    if (!pattern.test(name) && !(scope === "article" && HIDDEN_CLASS.test(cls) && !isHiddenPage(el, cls)))
+      continue;
     if (tooBig(el, pageText)) continue;
     // On the page, Readability has yet to find the byline: leave it (and boxes holding it) for that.
     if (scope === "page" && (BYLINE.test(name) || el.querySelector(BYLINE_SELECTOR))) continue;

@@ -89,14 +89,47 @@ describe("extractArticle", () => {
     expect(a.text).toContain("reading0 word");
   });
 
+  it("leaves out blocks a class hides, disclosures and licence boxes, and image legends from the text", () => {
+    const body = `<article>${para(80)}
+      <h2 class="hidden">Navigation schliessen</h2><p class="d-none">Text only a script would show, sometimes</p>
+      <div class="legend"><div class="content">A legend under the photo, naming the beetle in it</div></div>
+      <section class="editorial-disclosure"><p>This post contains references to products from our advertisers</p></section>
+      <div class="licenceInfo"><p>Material protected by copyright.</p><p>Reuse only with written permission.</p></div>
+      ${para(80, "closing")}</article>`;
+    const a = extractArticle(page(body));
+    for (const gone of [
+      "Navigation schliessen",
+      "only a script",
+      "A legend under",
+      "references to products",
+      "protected by copyright",
+    ])
+      expect(a.text).not.toContain(gone);
+    expect(a.text).toContain("closing0 word");
+    // The legend stays in the reader's HTML, beside its image, as captions do.
+    expect(a.html).toContain("A legend under the photo");
+  });
+
+  it("keeps the hidden pages of a gallery whose first page is shown (a script shows them in turn)", () => {
+    const section = (i: number, hidden: boolean) =>
+      `<div class="gallery-section${hidden ? " hidden" : ""}"><p>Gallery item ${i}: ${"a long description of the item ".repeat(6)}</p></div>`;
+    const body = `<article><h1>Twelve items</h1>${para(60)}<div class="gallery">${[0, 1, 2, 3]
+      .map((i) => section(i, i > 0))
+      .join("")}</div>${para(40, "after")}</article>`;
+    const a = extractArticle(page(body));
+    for (const i of [0, 1, 2, 3]) expect(a.text).toContain(`Gallery item ${i}:`);
+  });
+
   it("the block fallback keeps text blocks in order and leaves menus, link lists and boilerplate out", () => {
     const html = page(`<header><a href="/">Home</a></header><nav><a href="/a">A</a> <a href="/b">B</a></nav>
       <table><tr><td>Short post about the garden.</td></tr><tr><td>Planted tomatoes and beans this weekend.</td></tr></table>
       <ul><li><a href="/1">Other post one</a></li><li><a href="/2">Other post two</a></li></ul>
-      <div class="comments"><p>A comment that is not the post at all.</p></div>`);
+      <div class="comments"><p>A comment that is not the post at all.</p></div>
+      <noscript><p>Please enable JavaScript to see the comments.</p></noscript>
+      <noscript><p>${"The post as the site sends it to readers without script, in full. ".repeat(4)}</p></noscript>`);
     const content = fallbackContent(parseHTML(html).document);
     expect(content && articleText(content)).toBe(
-      "Short post about the garden.\nPlanted tomatoes and beans this weekend.",
+      `Short post about the garden.\nPlanted tomatoes and beans this weekend.\n${"The post as the site sends it to readers without script, in full. ".repeat(4).trim()}`,
     );
   });
 

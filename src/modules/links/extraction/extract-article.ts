@@ -2,6 +2,7 @@ import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
 import { articleText, countWords, readingMinutes } from "./article-text.js";
 import { pruneBoilerplate, pruneLinkBoxes, pruneMetaLines, trimTail } from "./boilerplate.js";
+import { documentStart } from "./document-start.js";
 import { fallbackContent } from "./fallback.js";
 import { type PageMetadata, readMetadata } from "./metadata.js";
 
@@ -46,10 +47,9 @@ function isPartOf(part: string, whole: string): boolean {
 
 /** Parses `html` with linkedom; a `<base>` is added for `url` so relative links resolve against it. */
 function parse(html: string, url: string | undefined): LinkedomDocument {
-  // linkedom builds no <html> element for a fragment (or for ""); give it a document to work on.
-  const { document } = parseHTML(
-    /<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`,
-  );
+  // linkedom builds no <html> element for a fragment (or for ""), and an empty body when anything but
+  // <html> starts the page: give it a document to work on.
+  const { document } = parseHTML(documentStart(html));
   if (url && !document.querySelector("base[href]")) {
     const base = document.createElement("base");
     base.setAttribute("href", url);
@@ -134,7 +134,10 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
     restoreLead(content, meta.excerpt, pageText);
   }
   let text = content ? (options.plain ? squashLines(content.textContent ?? "") : articleText(content)) : "";
-  if (pristine !== undefined && text.length < PARTIAL_TEXT) {
+  // The fallback's text is part of the page's visible text: when the page has not three times
+  // Readability's text, the fallback cannot replace it (isPartOf), and the page is not parsed again.
+  const fallbackMayWin = text.length < MIN_TEXT || pageText.length > 3 * text.length;
+  if (pristine !== undefined && text.length < PARTIAL_TEXT && fallbackMayWin) {
     const fallback = fallbackContent(parse(pristine, options.url));
     if (fallback) {
       pruneLinkBoxes(fallback);

@@ -7,6 +7,9 @@ type Element = LinkedomDocument["body"];
 const TEXT_BLOCKS = "p, h1, h2, h3, h4, h5, h6, li, pre, blockquote, dd, dt, td, th, div, article, section";
 const LEAF_CONTAINERS = new Set(["DIV", "ARTICLE", "SECTION", "TD", "TH", "LI", "DD"]);
 
+/** Text a <noscript> must hold to count as the article's (a pixel or a notice holds far less). */
+const MIN_NOSCRIPT_TEXT = 200;
+
 const squash = (s: string | null) => (s ?? "").replace(/\s+/g, " ").trim();
 
 function linkText(el: Element): number {
@@ -24,9 +27,14 @@ function linkText(el: Element): number {
 export function fallbackContent(document: LinkedomDocument): Element | undefined {
   const body = document.body;
   if (!body) return undefined;
-  for (const el of [
-    ...body.querySelectorAll("script, style, noscript, header, [hidden], [aria-hidden=true]"),
-  ])
+  // A page built by script may carry its article only in <noscript> (Blogger's posts): a <noscript>
+  // holding paragraphs is read as part of the page, the others (tracking pixels, "enable JavaScript") go.
+  for (const el of [...body.querySelectorAll("noscript")]) {
+    if (el.querySelector("p") && squash(el.textContent).length >= MIN_NOSCRIPT_TEXT)
+      el.replaceWith(...el.childNodes);
+    else el.remove();
+  }
+  for (const el of [...body.querySelectorAll("script, style, header, [hidden], [aria-hidden=true]")])
     el.remove();
   pruneBoilerplate(body);
   const out = document.createElement("div");
