@@ -54,7 +54,9 @@ export function BarChart({
     data.length > 60 ? 0.1 : 0.2,
   );
   const y = linearScale([0, max], [H - M.bottom, M.top], { nice: true });
-  const ticks = y.ticks(4);
+  // Counts (pages, books, cards) get whole-number ticks: no "0.2 cards" on an axis of small numbers.
+  const whole = data.every((d) => Number.isInteger(d.value));
+  const ticks = y.ticks(4).filter((t) => !whole || Number.isInteger(t));
   const centre = (i: number) => (x(data[i]?.key ?? "") ?? 0) + x.bandwidth() / 2;
   return (
     <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={labelledBy} data-chart="bar">
