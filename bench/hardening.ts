@@ -105,6 +105,7 @@ interface Cost {
   wallMsPerRequest: number;
   firstRequestRssGrowthMb: number;
   healthzWorstMs: number;
+  healthzResets: number;
 }
 
 async function measure(
@@ -117,11 +118,16 @@ async function measure(
   const send = () => fetch(base + c.url, { method: "POST", headers, body });
   // /healthz polled all along: how long a bystander waits while the body is refused.
   let healthzWorstMs = 0;
+  let healthzResets = 0;
   let polling = true;
   const poller = (async () => {
     while (polling) {
       const t0 = performance.now();
-      await fetch(`${base}/healthz`);
+      // A pooled keep-alive connection the server closed after refusing a body can reset under a request:
+      // counted and asked again, as a client retries an idempotent GET.
+      await fetch(`${base}/healthz`).catch(() => {
+        healthzResets++;
+      });
       healthzWorstMs = Math.max(healthzWorstMs, performance.now() - t0);
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -145,6 +151,7 @@ async function measure(
     wallMsPerRequest: Math.round(wall * 10) / 10,
     firstRequestRssGrowthMb,
     healthzWorstMs: Math.round(healthzWorstMs * 10) / 10,
+    healthzResets,
   };
 }
 
