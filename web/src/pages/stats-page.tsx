@@ -52,18 +52,21 @@ function GoalLine({
   done,
   goal,
   unit,
+  one,
   daysLeft,
 }: {
   label: string;
   done: number;
   goal: number | null;
   unit: string;
+  /** The unit for one ("1 book so far"). */
+  one: string;
   daysLeft: number;
 }) {
   if (goal === null || goal === 0)
     return (
       <p>
-        {label}: {formatNumber(done)} {unit} so far, no goal set.
+        {label}: {plural(done, one, unit)} so far, no goal set.
       </p>
     );
   const left = Math.max(0, goal - done);
@@ -120,8 +123,8 @@ function GoalCard({ s }: { s: Stats }) {
   return (
     <section className="card" aria-labelledby="goal-title">
       <h2 id="goal-title">{s.goal.year} goal</h2>
-      <GoalLine label="Books" done={s.goal.booksDone} goal={s.goal.books} unit="books" daysLeft={daysLeft} />
-      <GoalLine label="Pages" done={s.goal.pagesDone} goal={s.goal.pages} unit="pages" daysLeft={daysLeft} />
+      <GoalLine label="Books" done={s.goal.booksDone} goal={s.goal.books} unit="books" one="book" daysLeft={daysLeft} />
+      <GoalLine label="Pages" done={s.goal.pagesDone} goal={s.goal.pages} unit="pages" one="page" daysLeft={daysLeft} />
       {editing ? (
         <form onSubmit={form.onSubmit} noValidate>
           <ProblemAlert problem={form.problem} />
