@@ -123,8 +123,22 @@ function GoalCard({ s }: { s: Stats }) {
   return (
     <section className="card" aria-labelledby="goal-title">
       <h2 id="goal-title">{s.goal.year} goal</h2>
-      <GoalLine label="Books" done={s.goal.booksDone} goal={s.goal.books} unit="books" one="book" daysLeft={daysLeft} />
-      <GoalLine label="Pages" done={s.goal.pagesDone} goal={s.goal.pages} unit="pages" one="page" daysLeft={daysLeft} />
+      <GoalLine
+        label="Books"
+        done={s.goal.booksDone}
+        goal={s.goal.books}
+        unit="books"
+        one="book"
+        daysLeft={daysLeft}
+      />
+      <GoalLine
+        label="Pages"
+        done={s.goal.pagesDone}
+        goal={s.goal.pages}
+        unit="pages"
+        one="page"
+        daysLeft={daysLeft}
+      />
       {editing ? (
         <form onSubmit={form.onSubmit} noValidate>
           <ProblemAlert problem={form.problem} />
