@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FakeOpenLibrary } from "../fakes/openlibrary.js";
 import { FakeTelegramApi, TelegramWebhookSender, TG } from "../fakes/telegram.js";
 import {
   FakeWhatsAppGraph,
@@ -506,5 +507,63 @@ describe("channels that are not configured", () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe.each(ENGINES)("one conversation's messages, handled in the order they arrived (%s)", (engine) => {
+  const ol = new FakeOpenLibrary();
+  let t: TestApp;
+  let admin: Client;
+  let graph: FakeWhatsAppGraph;
+  let wa: WhatsAppWebhookSender;
+
+  beforeAll(async () => {
+    await ol.start();
+    ol.books.push({ title: "Dune", authors: ["Frank Herbert"], isbn13: "9780441172719", pages: 412 });
+    graph = await new FakeWhatsAppGraph().start();
+    ({ t, admin } = await appWithAdmin(engine, {
+      whatsapp: waConfig(graph.url),
+      openLibraryUrl: ol.url,
+      openLibraryTimeoutMs: 5000,
+    }));
+    wa = new WhatsAppWebhookSender(
+      async (url, payload, headers) => {
+        const r = await t.app.inject({ method: "POST", url, payload, headers });
+        return { status: r.statusCode, body: r.body };
+      },
+      () => t.clock.now(),
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await graph.stop();
+    await ol.stop();
+  });
+
+  it("`start dune` then `dune 5` at once: the page waits for the book its lookup is creating", async () => {
+    const c = await newUser(t, { admin });
+    const phone = "60173529001";
+    const code = await c.request({
+      method: "POST",
+      url: "/api/channels",
+      payload: { kind: "whatsapp", phone },
+    });
+    expect((await wa.sendText(phone, code.json().send)).res.status).toBe(200);
+    await t.settle();
+    // The first message's Open Library lookup is slow; the second needs no lookup and would be done first.
+    ol.mode = { delayMs: 300 };
+    const [start, page] = await Promise.all([wa.sendText(phone, "start dune"), wa.sendText(phone, "dune 5")]);
+    ol.mode = "ok";
+    expect([start.res.status, page.res.status]).toEqual([200, 200]);
+    await t.settle();
+    const replies = graph.sends.filter((s) => s.to === phone).map((s) => s.text);
+    expect(replies.slice(-2)).toEqual([
+      "Started Dune (new book, 412 pages). Send `Dune 10` as you read.",
+      expect.stringMatching(/^Dune: p\.5 /),
+    ]);
+    const books = (await c.request({ method: "GET", url: "/api/books?status=reading" })).json().items;
+    expect(books).toHaveLength(1);
+    const entries = (await c.request({ method: "GET", url: `/api/books/${books[0].id}/progress` })).json();
+    expect(entries.items).toMatchObject([{ page: 5, source: "whatsapp" }]);
   });
 });

@@ -3,6 +3,7 @@ import type { ChannelKind } from "../../platform/channels/channel.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { newId } from "../../platform/ids.js";
+import { KeyedQueue } from "../../platform/keyed-queue.js";
 import { safeEqual } from "../../platform/secrets.js";
 import type { TextChannel, TextContext, TextReply, TextService } from "../text/text.service.js";
 import type { ChannelsRepo, LinkRow } from "./channels.repo.js";
@@ -65,6 +66,8 @@ export class InboundService {
   private readonly repo: ChannelsRepo;
   private readonly clock: Clock;
   private readonly log: Log;
+  /** One conversation's messages are handled one after another, in the order they arrived. */
+  private readonly conversations = new KeyedQueue();
 
   constructor(
     private readonly d: {
@@ -171,8 +174,14 @@ export class InboundService {
     return typeof header === "string" && safeEqual(header, expected);
   }
 
-  private async message(delivered: Inbound): Promise<boolean> {
+  private message(delivered: Inbound): Promise<boolean> {
     const m = withoutNul(delivered);
+    // A message is parsed against its conversation as the one before it left it (its page, its pending
+    // question): so it waits until that one has committed, even when its own lookups would finish first.
+    return this.conversations.run(`${m.channel}:${m.address}`, () => this.handle(m));
+  }
+
+  private async handle(m: Inbound): Promise<boolean> {
     const now = this.clock.now();
     if (!(now.getTime() - m.sentAt.getTime() <= MAX_AGE_MS)) {
       this.log.warn(
