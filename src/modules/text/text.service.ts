@@ -2,6 +2,7 @@ import type { Actor } from "../../platform/access/actor.js";
 import type { Clock } from "../../platform/clock.js";
 import type { UnitOfWork } from "../../platform/db/unit-of-work.js";
 import { AppError } from "../../platform/errors.js";
+import { KeyedQueue } from "../../platform/keyed-queue.js";
 import { localDateOf } from "../../platform/local-date.js";
 import { fail } from "./amounts.js";
 import { waitingIn } from "./conversation-state.js";
@@ -42,6 +43,7 @@ export class TextService {
   private language = new TextLanguage([coreCommands]);
 
   private readonly undoLog: UndoLog;
+  private readonly conversations = new KeyedQueue();
 
   constructor(private readonly deps: TextDeps) {
     this.undoLog = new UndoLog(deps.text);
@@ -63,12 +65,15 @@ export class TextService {
    * holds one (a webhook) calls `prepare` before opening it and `run` inside it.
    */
   async handle(ctx: TextContext, input: string): Promise<TextReply> {
-    const prepared = await this.prepare(ctx, input);
-    try {
-      return await this.deps.uow.grouped(() => this.run(prepared));
-    } catch (err) {
-      return this.failure(err, ctx);
-    }
+    // One conversation's messages one after another, in the order they came (ADR 0020).
+    return this.conversations.run(`${ctx.userId}:${ctx.conversationKey}`, async () => {
+      const prepared = await this.prepare(ctx, input);
+      try {
+        return await this.deps.uow.grouped(() => this.run(prepared));
+      } catch (err) {
+        return this.failure(err, ctx);
+      }
+    });
   }
 
   /** Reads the sender and the conversation, parses and routes the message and makes its lookups; writes nothing. */

@@ -560,4 +560,18 @@ describe("text commands with Open Library lookups", () => {
     expect(ol.requests.length).toBe(asked);
     expect(ol.unexpected).toEqual([]);
   });
+
+  it("handles one conversation's messages in the order they came, even when the first waits on a lookup", async () => {
+    const c = await newUser(t, { admin });
+    const say = async (text: string) =>
+      (await c.request({ method: "POST", url: "/api/text", payload: { text } })).json();
+    ol.mode = { delayMs: 300 };
+    try {
+      const [start, page] = await Promise.all([say("start dune"), say("dune 5")]);
+      expect(start.reply).toBe("Started Dune (new book, 412 pages). Send `Dune 10` as you read.");
+      expect(page.reply).toMatch(/^Dune: p\.5 /);
+    } finally {
+      ol.mode = "ok";
+    }
+  });
 });
