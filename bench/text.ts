@@ -4,7 +4,8 @@
 // entry and the queued reply are written, so its response time is "delivery → entry recorded + reply queued".
 // Replies go to a loopback fake of the Graph API; the run checks every delivery got exactly one reply.
 // The client shares the CPUs with the server, so it does as little as it can while timed: every payload is
-// serialised and signed before a rate starts, and posted with node:http on keep-alive connections. Besides
+// serialised and signed before a rate starts, and posted with node:http on one keep-alive connection per
+// number (a conversation's messages arrive in the order they were sent; latency counts the wait). Besides
 // latencies it reports CPU per message of the server process (from /proc, replies delivered included) and
 // of this process (client and fake Graph API), which depend far less on other load than latencies do.
 import { execSync } from "node:child_process";
@@ -100,7 +101,13 @@ async function runEngine(engine: "sqlite" | "postgres", graph: FakeWhatsAppGraph
     ...waEnv(graph.url),
   });
   const base = `http://127.0.0.1:${port}`;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  // One keep-alive connection per number, as a provider delivers one conversation's webhooks in turn: a
+  // number's next message leaves when the one before it is answered (its latency counts that wait), so
+  // the server reads each conversation's messages in the order they were sent. On one shared pool the
+  // client itself reordered them under a backlog (a message waiting for a new connection was overtaken
+  // by the next one on a freed socket): the later page then came first and the earlier one asked
+  // "is this a correction?", as it must (ADR 0020).
+  const agents = Array.from({ length: USERS }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   try {
     await waitFor200(`${base}/healthz`);
     const sender = new WhatsAppWebhookSender(async (p, body, headers) => {
@@ -199,7 +206,7 @@ async function runEngine(engine: "sqlite" | "postgres", graph: FakeWhatsAppGraph
         const p = payloads[n]!;
         const t0 = performance.now();
         inflight.push(
-          post(agent, port, "/webhooks/whatsapp", p.bytes, p.signature).then(
+          post(agents[n % USERS]!, port, "/webhooks/whatsapp", p.bytes, p.signature).then(
             (status) => {
               if (status === 200) latencies.push(performance.now() - t0);
               else {
@@ -284,7 +291,7 @@ async function runEngine(engine: "sqlite" | "postgres", graph: FakeWhatsAppGraph
       ...(errors.size > 0 ? { clientErrors: Object.fromEntries(errors) } : {}),
     };
   } finally {
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
     await stop(server);
     rmSync(dataDir, { recursive: true, force: true });
     if (engine === "postgres") await pgSchema(pgBase!, (s) => `drop schema ${s} cascade`, schema);
