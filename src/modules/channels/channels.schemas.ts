@@ -34,7 +34,10 @@ export const ChannelLink = Type.Object({
   address: Type.String({ description: "WhatsApp number (digits) or Telegram chat id" }),
   display: Type.Union([Type.String(), Type.Null()]),
   verifiedAt: Instant,
-  lastInboundAt: Type.Union([Instant, Type.Null()]),
+  lastInboundAt: Type.Union([Instant, Type.Null()], {
+    description:
+      "When the last message from this chat arrived, to within a minute (it opens the provider's 24-hour reply window)",
+  }),
 });
 
 export const ChannelLinks = Type.Object({

@@ -12,6 +12,8 @@ import type { OutboundMessages } from "./outbound.js";
 
 /** Deliveries older than this are replays (or a backlog) and are ignored. */
 export const MAX_AGE_MS = 24 * 60 * 60_000;
+/** A link's `last_inbound_at` is moved forward at most this often. */
+const TOUCH_EVERY_MS = 60_000;
 
 export const REPLIES = {
   onlyText: "Sorry, I only understand text messages. Send `help` to see what I can do.",
@@ -206,7 +208,9 @@ export class InboundService {
         at,
       });
     const queue = async (owner: LinkRow | undefined, reply: TextReply, touch: boolean) => {
-      if (touch && owner) await this.repo.touchInbound(owner.id, at);
+      // The 24-hour reply window needs this to the minute, not per message: one write fewer per message.
+      if (touch && owner && !(Date.parse(owner.last_inbound_at ?? "") > now.getTime() - TOUCH_EVERY_MS))
+        await this.repo.touchInbound(owner.id, at);
       await this.d.outbox.enqueue({
         ownerId: owner?.owner_id ?? null,
         channel: m.channel,

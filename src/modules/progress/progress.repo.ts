@@ -77,7 +77,8 @@ const addToDay = precompiledOn((db: Db, p: DailyRow) =>
         pages: sql<number>`${eb.ref("daily_pages.pages")} + ${eb.ref("excluded.pages")}`,
         entries: sql<number>`${eb.ref("daily_pages.entries")} + ${eb.ref("excluded.entries")}`,
       })),
-    ),
+    )
+    .returning("pages"),
 );
 
 /**
@@ -91,16 +92,20 @@ export class ProgressRepo {
     return this.scope.db;
   }
 
-  /** Appends an entry and adds it to its day's total; call inside a transaction. */
-  async insert(row: EntryRow): Promise<void> {
+  /**
+   * Appends an entry and adds it to its day's total; call inside a transaction. Returns the book's pages on
+   * the entry's day, this entry included.
+   */
+  async insert(row: EntryRow): Promise<number> {
     await insertEntry(this.db, row);
-    await addToDay(this.db, {
+    const [day] = await addToDay(this.db, {
       owner_id: row.owner_id,
       local_date: row.local_date,
       book_id: row.book_id,
       pages: row.pages_delta,
       entries: 1,
     });
+    return Number(day?.pages ?? 0);
   }
 
   /**

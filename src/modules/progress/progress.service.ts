@@ -165,7 +165,7 @@ export class ProgressService {
           "after-start",
           `${row.local_date} is before this read-through started (${current.started_on})`,
         );
-      await repo.insert(row);
+      const pagesThatDay = await repo.insert(row);
       await this.d.events.record(
         progressRecorded,
         {
@@ -179,17 +179,14 @@ export class ProgressService {
         },
         { aggregateId: book.id, ownerId: book.owner_id },
       );
-      const pagesToday = await repo.bookPagesOn(book.owner_id, book.id, today);
       return {
         entry: row,
         currentPage: page ?? lastPaged?.page ?? null,
         percent,
         totalPages: total,
-        pagesToday,
-        pagesThatDay:
-          row.local_date === today
-            ? pagesToday
-            : await repo.bookPagesOn(book.owner_id, book.id, row.local_date),
+        pagesToday:
+          row.local_date === today ? pagesThatDay : await repo.bookPagesOn(book.owner_id, book.id, today),
+        pagesThatDay,
       };
     });
   }

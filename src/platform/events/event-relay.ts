@@ -182,16 +182,11 @@ export class EventRelay {
       if (rows.length === 0) break;
       const events: DomainEvent[] = rows.map(eventOfRow);
       const now = this.deps.clock.now().toISOString();
-      await this.deps.uow.transaction(async () => {
-        for (const { sub, job } of this.subscribers) {
-          const mine = events.filter((e) => sub.events.includes(e.name));
-          if (mine.length > 0)
-            await this.deps.queue.enqueueMany(
-              job,
-              mine.map((e) => ({ payload: e, opts: { idempotencyKey: e.id } })),
-            );
-        }
-        await this.db
+      const jobs = this.subscribers
+        .map(({ sub, job }) => ({ job, mine: events.filter((e) => sub.events.includes(e.name)) }))
+        .filter((j) => j.mine.length > 0);
+      const markPublished = () =>
+        this.db
           .updateTable("events")
           .set({ published_at: now })
           .where(
@@ -200,8 +195,23 @@ export class EventRelay {
             rows.map((r) => r.id),
           )
           .execute();
+      const publish = () => this.deps.pubsub.publish(EVENTS_CHANNEL, JSON.stringify(events));
+      if (jobs.length === 0) {
+        // Nothing to enqueue (most events only feed pub/sub): one statement needs no transaction of its own.
+        await markPublished();
+        await publish().catch((err) => this.deps.log?.error({ err }, "event relay could not publish"));
+        if (rows.length < this.batch) break;
+        continue;
+      }
+      await this.deps.uow.transaction(async () => {
+        for (const { job, mine } of jobs)
+          await this.deps.queue.enqueueMany(
+            job,
+            mine.map((e) => ({ payload: e, opts: { idempotencyKey: e.id } })),
+          );
+        await markPublished();
         // Pub/sub carries hints (caches, open clients catch up from the table): published once committed.
-        this.deps.uow.afterCommit(() => this.deps.pubsub.publish(EVENTS_CHANNEL, JSON.stringify(events)));
+        this.deps.uow.afterCommit(publish);
       });
       if (rows.length < this.batch) break;
     }
