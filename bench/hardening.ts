@@ -1,8 +1,9 @@
 // `npm run bench -- hardening`: what the attack bodies of issue 11 (item 1) cost the server, run as users run
 // it (npm start, SQLite): CPU time and RSS growth of the server process per request, answer size, and how
-// long /healthz takes meanwhile. In the same run, three peers: the same route with a small ordinary body,
+// long /healthz takes meanwhile. In the same run, four peers: the same route with a small ordinary body,
 // bare Fastify receiving and parsing the attack body on a route with no schema (bench/support/
-// bare-json-server.mjs), and JSON.parse of the attack body alone in this process.
+// bare-json-server.mjs), plain node:http receiving it unread (bench/support/bare-drain-server.mjs: the
+// floor for a body refused early but read to its end), and JSON.parse of the attack body alone here.
 import { execSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -137,13 +138,16 @@ async function measure(
   const first = await send();
   const answer = await first.arrayBuffer();
   const firstRequestRssGrowthMb = Math.round((peakMb(pid) - before) * 10) / 10;
+  for (let i = 0; i < REPEATS; i++) await (await send()).arrayBuffer();
+  polling = false;
+  await poller;
+  // CPU and wall time per request measured again without the bystander, whose own requests the server
+  // would otherwise count (~20 /healthz answers during one 10 MB body).
   const cpu0 = cpuMs(pid);
   const wall0 = performance.now();
   for (let i = 0; i < REPEATS; i++) await (await send()).arrayBuffer();
   const wall = (performance.now() - wall0) / REPEATS;
   const cpu = (cpuMs(pid) - cpu0) / REPEATS;
-  polling = false;
-  await poller;
   return {
     status: first.status,
     answerBytes: answer.byteLength,
@@ -341,11 +345,15 @@ export default async function run(): Promise<Record<string, unknown>> {
   const barePort = await freePort();
   const bare = startNode(["bench/support/bare-json-server.mjs"], { PORT: String(barePort) });
   const bareBase = `http://127.0.0.1:${barePort}`;
+  const drainPort = await freePort();
+  const drain = startNode(["bench/support/bare-drain-server.mjs"], { PORT: String(drainPort) });
+  const drainBase = `http://127.0.0.1:${drainPort}`;
   try {
     await waitFor200(`${base}/healthz`, 120_000);
     const token = await firstUserToken(base, ["read", "write", "admin"]);
     const pid = server.pid!;
     await waitFor200(`${bareBase}/healthz`, 120_000);
+    await waitFor200(`${drainBase}/healthz`, 120_000);
     const baselineToken = baseline
       ? await (async () => {
           await waitFor200(`${baselineBase}/healthz`, 120_000);
@@ -362,6 +370,7 @@ export default async function run(): Promise<Record<string, unknown>> {
       const attack = await measure(base, pid, c, c.attack, headers);
       const ordinary = await measure(base, pid, c, c.ordinary, headers);
       const bareFastify = await measure(bareBase, bare.pid!, c, c.attack, headers);
+      const bareDrain = await measure(drainBase, drain.pid!, c, c.attack, headers);
       const before = baseline
         ? await measure(baselineBase, baseline.pid!, c, c.attack, {
             ...headers,
@@ -374,6 +383,7 @@ export default async function run(): Promise<Record<string, unknown>> {
         attack,
         ordinarySmallBody: ordinary,
         bareFastifyParse: bareFastify,
+        bareDrain,
         ...(before ? { baselineAttack: before } : {}),
         jsonParseOnly: parseOnly(c.attack),
       });
@@ -398,6 +408,7 @@ export default async function run(): Promise<Record<string, unknown>> {
                 : {}),
               bareFastifyCpuMs: (r.bareFastifyParse as Cost).cpuMsPerRequest,
               bareFastifyRssMb: (r.bareFastifyParse as Cost).firstRequestRssGrowthMb,
+              bareDrainCpuMs: (r.bareDrain as Cost).cpuMsPerRequest,
               parseOnlyMs: (r.jsonParseOnly as { ms: number }).ms,
               parseOnlyRssMb: (r.jsonParseOnly as { firstParseRssGrowthMb: number }).firstParseRssGrowthMb,
               smallBodyCpuMs: o.cpuMsPerRequest,
@@ -429,6 +440,7 @@ export default async function run(): Promise<Record<string, unknown>> {
   } finally {
     await stop(server);
     await stop(bare);
+    await stop(drain);
     if (baseline) await stop(baseline);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(baselineData, { recursive: true, force: true });

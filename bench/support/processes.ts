@@ -31,10 +31,12 @@ export function rssMb(pid: number): number {
 
 /**
  * Starts `node <args>` with the given environment. With `logFile`, its stdout (the server's log) is kept
- * there instead of dropped, so a server that dies during a bench says why.
+ * there instead of dropped, so a server that dies during a bench says why. `BENCH_NODE_ARGS` (e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses) goes before `args`, to profile it.
  */
 export function startNode(args: string[], env: Record<string, string>, logFile?: string): ChildProcess {
-  return spawn(process.execPath, args, {
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  return spawn(process.execPath, [...extra, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", logFile ? openSync(logFile, "a") : "ignore", "inherit"],
   });
