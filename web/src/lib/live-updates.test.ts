@@ -1,6 +1,6 @@
 import { QueryClient } from "@tanstack/react-query";
-import { describe, expect, it } from "vitest";
-import { applyLiveEvent } from "./live-updates";
+import { describe, expect, it, vi } from "vitest";
+import { applyLiveEvent, whenPageSettled } from "./live-updates";
 
 describe("live updates", () => {
   const event = (name: string, payload: Record<string, unknown> = {}) => ({
@@ -49,5 +49,48 @@ describe("live updates", () => {
   });
   it("anything else refreshes everything", () => {
     expect(staleAfter("library.imported")).toHaveLength(6);
+  });
+});
+
+describe("the live connection waits for the first screen", () => {
+  const pending = (client: QueryClient) => {
+    let answer: (n: number) => void = () => {};
+    void client.fetchQuery({
+      queryKey: ["slow"],
+      queryFn: () =>
+        new Promise<number>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    return (n: number) => answer(n);
+  };
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it("opens once the page's requests have answered", async () => {
+    const client = new QueryClient();
+    const answer = pending(client);
+    const start = vi.fn();
+    whenPageSettled(client, start);
+    await tick();
+    expect(start).not.toHaveBeenCalled();
+    answer(1);
+    await vi.waitFor(() => expect(start).toHaveBeenCalledTimes(1));
+  });
+  it("opens at once on a page with nothing to load", async () => {
+    const start = vi.fn();
+    whenPageSettled(new QueryClient(), start);
+    await vi.waitFor(() => expect(start).toHaveBeenCalledTimes(1));
+  });
+  it("never opens for a page left before it settled", async () => {
+    const client = new QueryClient();
+    const answer = pending(client);
+    const start = vi.fn();
+    const cancel = whenPageSettled(client, start);
+    await tick();
+    cancel();
+    answer(1);
+    await tick();
+    await tick();
+    expect(start).not.toHaveBeenCalled();
   });
 });
