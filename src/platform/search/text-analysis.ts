@@ -155,15 +155,9 @@ export interface FieldTerms {
   cjk: Token[];
 }
 
-/** Words analysed per language before the memo starts over (a few MB at most). */
-const MEMO_WORDS = 50_000;
-/** A word as written → its folded term and stem ("" for none), per stemmer language ("" for none). */
-const analysed = new Map<string, Map<string, { term: string; stem: string }>>();
-
 /**
  * The analysis of a field for indexing: the same terms and stems as `tokenize` then `stemTerm` on each
- * token, without a token object per word and with each distinct word (as written) folded and stemmed once
- * (words repeat: an import of 10,000 highlights has ~490,000 words, ~41,000 distinct).
+ * token, without a token object per word (an import of 10,000 highlights has ~490,000 words).
  */
 export function analyseField(
   text: string,
@@ -172,43 +166,27 @@ export function analyseField(
 ): FieldTerms {
   const src = text.length > limit ? text.slice(0, limit) : text;
   const stemmer = stemmerFor(language);
-  const lang = stemmer?.code ?? "";
-  let memo = analysed.get(lang);
-  if (memo === undefined) {
-    memo = new Map();
-    analysed.set(lang, memo);
-  }
   const out: FieldTerms = { terms: [], stems: [], cjk: [] };
   let tokens: Token[] | undefined;
   for (const m of src.matchAll(WORD_RUN)) {
     const run = m[0];
-    let hit = memo.get(run);
-    if (hit === undefined) {
-      if (NO_SPACE.test(run)) {
-        // Runs with no-space script characters: the tokenizer's own path (bigrams, mixed scripts).
-        tokens ??= [];
-        tokens.length = 0;
-        runTokens(run, m.index, tokens);
-        for (const t of tokens) {
-          out.terms.push(t.term);
-          out.stems.push(t.cjk ? undefined : stemTerm(t.word, language));
-          if (t.cjk) out.cjk.push(t);
-        }
-        continue;
+    if (NO_SPACE.test(run)) {
+      // Runs with no-space script characters: the tokenizer's own path (bigrams, mixed scripts).
+      tokens ??= [];
+      tokens.length = 0;
+      runTokens(run, m.index, tokens);
+      for (const t of tokens) {
+        out.terms.push(t.term);
+        out.stems.push(t.cjk ? undefined : stemTerm(t.word, language));
+        if (t.cjk) out.cjk.push(t);
       }
-      const lower = run.toLowerCase();
-      const term = cut(foldWord(lower));
-      const stem = term === "" || !stemmer ? undefined : stemTerm(lower, language);
-      hit = { term, stem: stem ?? "" };
-      if (memo.size >= MEMO_WORDS) {
-        memo = new Map();
-        analysed.set(lang, memo);
-      }
-      memo.set(run, hit);
+      continue;
     }
-    if (hit.term === "") continue;
-    out.terms.push(hit.term);
-    out.stems.push(hit.stem === "" ? undefined : hit.stem);
+    const lower = run.toLowerCase();
+    const term = cut(foldWord(lower));
+    if (term === "") continue;
+    out.terms.push(term);
+    out.stems.push(stemmer ? stemTerm(lower, language) : undefined);
   }
   return out;
 }
