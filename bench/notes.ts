@@ -7,9 +7,10 @@
 // as the API runs it (writes included) on SQLite and PostgreSQL, then the same file again (nothing written).
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { transformSync } from "esbuild";
 import { sql } from "kysely";
 import pg from "pg";
 import { markdownToText } from "../src/modules/notes/markdown/markdown-text.js";
@@ -37,6 +38,10 @@ const SEARCH = process.env.BENCH_SEARCH !== "0";
 // whole-import part runs it and this checkout alternately, BENCH_IMPORT_ROUNDS pairs (default 2).
 const BASE = process.env.BENCH_BASE ? path.resolve(process.env.BENCH_BASE) : undefined;
 const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 2);
+// BENCH_IMPORT_DIST=1: the whole-import child runs the built app (each checkout's dist/, `npm run build`
+// first) as `npm start` does, without tsx in the process (its loader thread and the compiled sources are
+// ~70 MB of the child's RSS: 103 MB before an import against ~175 MB under tsx).
+const IMPORT_DIST = process.env.BENCH_IMPORT_DIST === "1";
 const REPO = path.resolve(new URL("..", import.meta.url).pathname);
 const QUERIES = 300;
 const WARMUP = 30;
@@ -335,12 +340,26 @@ function importChild(file: string, where: string, checkout = REPO) {
   // A fresh SQLite file each run (the child creates import.db in the folder it is given).
   if (!where.startsWith("postgres")) where = mkdtempSync(path.join(where, "import-"));
   const script = path.join(checkout, "bench/support/kindle-import-child.ts");
-  const out = execFileSync(process.execPath, ["--import", "tsx", script, file, where], {
+  // Built: this checkout's child (the same measurement on both sides) over the checkout's dist/.
+  const args = IMPORT_DIST
+    ? [distChild(checkout, path.join(REPO, "bench/support/kindle-import-child.ts"))]
+    : ["--import", "tsx", script];
+  const out = execFileSync(process.execPath, [...args, file, where], {
     cwd: checkout,
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+/** The import child compiled to JavaScript next to the checkout's built app (dist/, git-ignored). */
+function distChild(checkout: string, script: string): string {
+  if (!existsSync(path.join(checkout, "dist/app/assemble.js")))
+    throw new Error(`BENCH_IMPORT_DIST: ${checkout} has no built app (npm run build there first)`);
+  const source = readFileSync(script, "utf8").replaceAll('"../../src/', '"./');
+  const out = path.join(checkout, "dist/bench-kindle-import-child.mjs");
+  writeFileSync(out, transformSync(source, { loader: "ts", format: "esm" }).code);
+  return out;
 }
 
 const median = (xs: number[]) => {

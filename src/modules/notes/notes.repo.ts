@@ -165,6 +165,21 @@ export class NotesRepo {
   }
 
   /** The owner's highlights among these ids. */
+  /** Which of these ids are the owner's highlights (ids only: nothing else of the rows is read). */
+  async existingHighlightIds(ownerId: string, ids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom("highlights")
+        .select("id")
+        .where("owner_id", "=", ownerId)
+        .where("id", "in", ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
+  }
+
   async highlightsByIds(ownerId: string, ids: readonly string[]): Promise<HighlightRow[]> {
     const out: HighlightRow[] = [];
     for (let i = 0; i < ids.length; i += 500)

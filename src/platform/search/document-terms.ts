@@ -1,5 +1,5 @@
 import type { SearchDocument } from "./search-index.js";
-import { cjkCharacters, foldText, stemTerm, type Token, tokenize } from "./text-analysis.js";
+import { analyseField, cjkCharacters, foldText } from "./text-analysis.js";
 
 /** A document's analysed terms: what both adapters index. */
 export interface DocumentTerms {
@@ -44,19 +44,16 @@ export function storedDate(date: string | null | undefined): string | null {
   return DAY.test(date) ? date : new Date(date).toISOString();
 }
 
-function stemsOf(tokens: readonly Token[], language: string | null | undefined): Array<string | undefined> {
-  return tokens.map((t) => (t.cjk ? undefined : stemTerm(t.word, language ?? undefined)));
-}
-
 /** Analyses one document. */
 export function documentTerms(doc: SearchDocument): DocumentTerms {
-  const titleTokens = tokenize(storedText(doc.title ?? ""));
-  const bodyTokens = tokenize(storedText(doc.body));
+  const language = doc.language ?? undefined;
+  const title = analyseField(storedText(doc.title ?? ""), language);
+  const body = analyseField(storedText(doc.body), language);
   return {
-    title: titleTokens.map((t) => t.term),
-    body: bodyTokens.map((t) => t.term),
-    stems: [...stemsOf(titleTokens, doc.language), ...stemsOf(bodyTokens, doc.language)],
-    chars: cjkCharacters([...titleTokens, ...bodyTokens]),
+    title: title.terms,
+    body: body.terms,
+    stems: title.stems.length === 0 ? body.stems : [...title.stems, ...body.stems],
+    chars: title.cjk.length + body.cjk.length === 0 ? [] : cjkCharacters([...title.cjk, ...body.cjk]),
     tags: [...new Set((doc.tags ?? []).map((t) => foldText(storedText(t))).filter((t) => t !== ""))],
   };
 }

@@ -3,7 +3,7 @@ import { documentTerms } from "./document-terms.js";
 import { fts5Match, tsQuery } from "./engine-queries.js";
 import { tsvectorLiteral } from "./postgres-search-index.js";
 import { parseQuery, planQuery } from "./query-parser.js";
-import { foldWord, stemTerm, tokenize } from "./text-analysis.js";
+import { analyseField, foldWord, stemTerm, tokenize } from "./text-analysis.js";
 
 describe("text analysis", () => {
   it("folds case, diacritics, ligatures and full-width forms; keeps kana voicing", () => {
@@ -35,6 +35,28 @@ describe("text analysis", () => {
     expect(stemTerm("chevaux", "fr-CA")).toBe("cheval");
     expect(stemTerm("running", "xx")).toBeUndefined();
     expect(stemTerm("running", undefined)).toBeUndefined();
+  });
+});
+
+describe("indexing analysis", () => {
+  it("gives what tokenize then stemTerm give, position for position, also for words seen before", () => {
+    const texts = [
+      "Running dogs RUNNING dogs ran; running.",
+      "L'Œuvre — e-mail: 3.14 İstanbul straße Straße STRASSE",
+      "東京abc都に 猫 ภาษาไทย がｶﾞ mixed東京words",
+      "\u0301accent after a separator, ﬁn ＡＢＣ",
+      `${"x".repeat(80)} long`,
+      "",
+    ];
+    for (const language of ["en", "de", "fr-CA", "xx", undefined])
+      for (const text of [...texts, ...texts]) {
+        const tokens = tokenize(text);
+        expect(analyseField(text, language)).toEqual({
+          terms: tokens.map((t) => t.term),
+          stems: tokens.map((t) => (t.cjk ? undefined : stemTerm(t.word, language))),
+          cjk: tokens.filter((t) => t.cjk),
+        });
+      }
   });
 });
 

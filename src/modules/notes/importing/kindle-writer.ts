@@ -25,8 +25,12 @@ export class KindleWriter {
   private readonly keys: Array<{ key: string; kind: string; id: string | null }> = [];
   private readonly bookIds = new Set<string>();
   private known = new Map<string, { kind: string; object_id: string | null }>();
-  /** The owner's highlights earlier imports made of this file's entries, read at once. */
-  private readonly rows = new Map<string, HighlightRow>();
+  /**
+   * The owner's highlights earlier imports made of this file's entries, read at once: whole rows where an
+   * entry of the highlight is new (it may change the text or the note), only the id where every entry is
+   * known (nothing can change: a re-import of the same file reads no highlight's text).
+   */
+  private readonly rows = new Map<string, HighlightRow | { id: string }>();
 
   constructor(
     private readonly d: NoteImportDeps,
@@ -75,8 +79,20 @@ export class KindleWriter {
       all.map((c) => c.key),
     );
     await this.r.matcher.prefetch(all.map((c) => c.book));
+    const whole = new Set<string>(); // highlights an entry not seen before may change
+    for (const g of [...o.highlights, ...o.clips.map((c) => ({ highlight: c, history: [], notes: [] }))]) {
+      const entries = [g.highlight, ...g.history, ...g.notes];
+      if (entries.every((e) => this.known.has(e.key))) continue;
+      for (const e of entries) {
+        const id = this.known.get(e.key)?.object_id;
+        if (id) whole.add(id);
+      }
+    }
     const ids = [...new Set([...this.known.values()].flatMap((k) => (k.object_id ? [k.object_id] : [])))];
-    for (const h of await this.d.repo.highlightsByIds(this.r.actor.userId, ids)) this.rows.set(h.id, h);
+    const owner = this.r.actor.userId;
+    for (const h of await this.d.repo.highlightsByIds(owner, [...whole])) this.rows.set(h.id, h);
+    const rest = ids.filter((id) => !whole.has(id));
+    for (const id of await this.d.repo.existingHighlightIds(owner, rest)) this.rows.set(id, { id });
     const fresh: HighlightRow[] = [];
     for (const g of o.highlights) await this.highlight(g, fresh);
     for (const c of o.clips) await this.highlight({ highlight: c, history: [], notes: [] }, fresh, "clip");
@@ -112,7 +128,7 @@ export class KindleWriter {
   }
 
   /** The highlight an earlier import made of one of these entries, if it still exists. */
-  private existing(entries: readonly KindleClipping[]): HighlightRow | undefined {
+  private existing(entries: readonly KindleClipping[]): HighlightRow | { id: string } | undefined {
     for (const e of entries) {
       const id = this.known.get(e.key)?.object_id;
       const h = id ? this.rows.get(id) : undefined;
@@ -137,7 +153,13 @@ export class KindleWriter {
       return;
     }
     const entries = [c, ...g.history, ...g.notes];
-    const before = this.existing(entries);
+    const found = this.existing(entries);
+    if (found && !("text" in found)) {
+      // Every entry is known (only the id was read): nothing to change.
+      this.r.report.add({ ...result, action: "unchanged", id: found.id });
+      return;
+    }
+    const before = found;
     if (before) {
       const patch: { text?: string; location?: HighlightLocation; note?: string | null } = {};
       const latestKnown = this.known.has(c.key);

@@ -152,6 +152,31 @@ describe.each(ENGINES)("Kindle and Readwise imports (%s)", (engine) => {
     },
   );
 
+  it("a re-import leaves known highlights alone, adds a note typed since to its highlight, keeps deletions", async () => {
+    const who = await newUser(t, { admin });
+    const entry = (loc: string, kind: string, text: string, minute: number) =>
+      `Walden (Henry David Thoreau)\r\n- Your ${kind} on page 3 | Location ${loc} | Added on Monday, March 2, 2026 10:${String(minute).padStart(2, "0")}:00 AM\r\n\r\n${text}\r\n==========\r\n`;
+    const file =
+      entry("10-12", "Highlight", "I went to the woods because I wished to live deliberately.", 0) +
+      entry("20-21", "Highlight", "Simplify, simplify.", 1) +
+      entry("30-31", "Highlight", "Our life is frittered away by detail.", 2);
+    const first = (await upload(who, "kindle", file)).json();
+    expect(first).toMatchObject({ created: 3 });
+    const ids = first.results.map((x: { id: string }) => x.id);
+    expect((await who.request({ method: "DELETE", url: `/api/highlights/${ids[2]}` })).statusCode).toBe(204);
+    const same = (await upload(who, "kindle", file)).json();
+    expect(same).toMatchObject({ created: 0, updated: 0, unchanged: 2, skipped: 1 });
+    expect(same.results.map((x: { action: string; id: string | null }) => [x.action, x.id])).toEqual([
+      ["unchanged", ids[0]],
+      ["unchanged", ids[1]],
+      ["skipped", null],
+    ]);
+    const noted = (await upload(who, "kindle", `${file}${entry("21", "Note", "the motto", 5)}`)).json();
+    expect(noted).toMatchObject({ created: 0, updated: 1, unchanged: 1, skipped: 1 });
+    const h = (await who.request({ method: "GET", url: `/api/highlights/${ids[1]}` })).json();
+    expect(h).toMatchObject({ text: "Simplify, simplify.", note: "the motto" });
+  });
+
   it("reports damaged entries with their lines and imports the rest", async () => {
     const who = await newUser(t, { admin });
     const text =
