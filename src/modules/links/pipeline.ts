@@ -312,6 +312,9 @@ export class LinkPipeline {
                   signal,
                 }),
           signal,
+          // An article's images come right after its page, as in a browser: the site's concurrency limit
+          // holds, its politeness delay (between pages) does not (ADR 0206).
+          { delay: false },
         );
         const put = await this.d.blobs.put(res.body);
         await this.d.repo.putImage({
