@@ -366,7 +366,7 @@ export const VARIABLES = {
   LINKS_HOST_DELAY_MS: {
     name: "LINKS_HOST_DELAY_MS",
     default: "1000",
-    doc: "Politeness: least time between two requests to the same site (across all processes with Redis or PostgreSQL; per process on SQLite)",
+    doc: "Politeness: least time between two page requests to the same site (an article's images are limited by LINKS_HOST_CONCURRENCY only; across all processes with Redis or PostgreSQL; per process on SQLite)",
     parse: int("LINKS_HOST_DELAY_MS", 0, 60_000),
   },
   LINKS_ARCHIVE_MAX_BYTES: {

@@ -43,6 +43,33 @@ describe("HostGate", () => {
     await gate.acquire("other.example");
   });
 
+  it("an undelayed turn (an article's images) waits for no delay and starts none; the limit still holds", async () => {
+    const gate = new HostGate({ concurrency: 2, delayMs: 60_000 });
+    const page = await gate.acquire("site.example");
+    const started: string[] = [];
+    const image = (name: string) =>
+      gate.acquire("site.example", undefined, { delay: false }).then((release) => {
+        started.push(name);
+        return release;
+      });
+    const img1 = image("img1");
+    void image("img2");
+    await tick();
+    // One slot was free: the first image starts at once, within the delay after the page; the second waits.
+    expect(started).toEqual(["img1"]);
+    page();
+    await tick();
+    expect(started).toEqual(["img1", "img2"]);
+    // The next page still waits out the delay after the last page's start.
+    (await img1)();
+    let nextPage = false;
+    void gate.acquire("site.example").then(() => {
+      nextPage = true;
+    });
+    await tick();
+    expect(nextPage).toBe(false);
+  });
+
   it("gives up waiting when the job is aborted", async () => {
     const gate = new HostGate({ concurrency: 1, delayMs: 0 });
     const held = await gate.acquire("x.example");

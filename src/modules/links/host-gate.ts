@@ -1,7 +1,7 @@
 interface HostState {
   active: number;
   lastStart: number;
-  queue: Array<() => void>;
+  queue: Array<{ grant: () => void; delayed: boolean }>;
   timer?: NodeJS.Timeout;
 }
 
@@ -9,16 +9,31 @@ import { randomBytes } from "node:crypto";
 import type { Leases } from "../../platform/leases/leases.js";
 import type { ModuleLog } from "../../platform/module/module.js";
 
+/**
+ * How a turn counts: `delay: false` (an article's images, fetched right after its page, as a browser showing
+ * the page would) takes a turn within the host's concurrency limit but neither waits for the politeness
+ * delay nor starts it; the next page of the site still waits `delayMs` after the last page's start.
+ */
+export interface TurnOptions {
+  delay?: boolean;
+}
+
 /** Politeness towards a site: a turn to send it a request. */
 export interface SiteGate {
   /** Waits for a turn at `host`; the returned function ends it (later calls do nothing). */
-  acquire(host: string, signal?: AbortSignal): Promise<() => void>;
+  acquire(host: string, signal?: AbortSignal, opts?: TurnOptions): Promise<() => void>;
   /** Runs `fn` in a turn at `host`. */
-  run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal, opts?: TurnOptions): Promise<T>;
 }
 
-async function runIn<T>(gate: SiteGate, host: string, fn: () => Promise<T>, signal?: AbortSignal) {
-  const release = await gate.acquire(host, signal);
+async function runIn<T>(
+  gate: SiteGate,
+  host: string,
+  fn: () => Promise<T>,
+  signal?: AbortSignal,
+  opts?: TurnOptions,
+) {
+  const release = await gate.acquire(host, signal, opts);
   try {
     return await fn();
   } finally {
@@ -37,7 +52,7 @@ export class HostGate implements SiteGate {
   constructor(private readonly o: { concurrency: number; delayMs: number }) {}
 
   /** Waits for a turn at `host`; the returned function ends it (later calls do nothing). */
-  acquire(host: string, signal?: AbortSignal): Promise<() => void> {
+  acquire(host: string, signal?: AbortSignal, opts: TurnOptions = {}): Promise<() => void> {
     const key = host.toLowerCase();
     let state = this.hosts.get(key);
     if (!state) {
@@ -48,7 +63,7 @@ export class HostGate implements SiteGate {
     return new Promise((resolve, reject) => {
       signal?.throwIfAborted();
       const abort = () => {
-        s.queue = s.queue.filter((g) => g !== grant);
+        s.queue = s.queue.filter((g) => g.grant !== grant);
         reject(signal?.reason);
         this.pump(key, s);
       };
@@ -63,20 +78,21 @@ export class HostGate implements SiteGate {
         });
       };
       signal?.addEventListener("abort", abort, { once: true });
-      s.queue.push(grant);
+      s.queue.push({ grant, delayed: opts.delay !== false });
       this.pump(key, s);
     });
   }
 
   /** Runs `fn` in a turn at `host`. */
-  run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return runIn(this, host, fn, signal);
+  run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal, opts?: TurnOptions): Promise<T> {
+    return runIn(this, host, fn, signal, opts);
   }
 
   private pump(key: string, s: HostState): void {
     if (s.timer) return;
     while (s.queue.length > 0 && s.active < this.o.concurrency) {
-      const wait = s.lastStart + this.o.delayMs - Date.now();
+      const next = s.queue[0] as { grant: () => void; delayed: boolean };
+      const wait = next.delayed ? s.lastStart + this.o.delayMs - Date.now() : 0;
       if (wait > 0) {
         s.timer = setTimeout(() => {
           s.timer = undefined;
@@ -85,10 +101,10 @@ export class HostGate implements SiteGate {
         s.timer.unref();
         return;
       }
-      const grant = s.queue.shift() as () => void;
+      s.queue.shift();
       s.active++;
-      s.lastStart = Date.now();
-      grant();
+      if (next.delayed) s.lastStart = Date.now();
+      next.grant();
     }
     // An idle host is forgotten once its delay has passed (forgetting it earlier would skip the delay).
     if (s.active === 0 && s.queue.length === 0 && Date.now() - s.lastStart >= this.o.delayMs)
@@ -141,13 +157,13 @@ export class SharedHostGate implements SiteGate {
     this.local = new HostGate({ concurrency: o.concurrency, delayMs: o.delayMs });
   }
 
-  async acquire(host: string, signal?: AbortSignal): Promise<() => void> {
+  async acquire(host: string, signal?: AbortSignal, opts: TurnOptions = {}): Promise<() => void> {
     const key = host.toLowerCase();
-    const releaseLocal = await this.local.acquire(key, signal);
+    const releaseLocal = await this.local.acquire(key, signal, opts);
     const holder = `${process.pid}-${this.id}-${++this.seq}`;
     let slot: string | null = null;
     try {
-      slot = await this.takeTurn(key, holder, signal);
+      slot = await this.takeTurn(key, holder, signal, opts.delay !== false);
     } catch (err) {
       if (signal?.aborted) {
         releaseLocal();
@@ -174,12 +190,17 @@ export class SharedHostGate implements SiteGate {
     await Promise.all([...this.giving]);
   }
 
-  run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return runIn(this, host, fn, signal);
+  run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal, opts?: TurnOptions): Promise<T> {
+    return runIn(this, host, fn, signal, opts);
   }
 
-  /** Waits for a free slot and (with a delay) the start lease; returns the slot's name. */
-  private async takeTurn(host: string, holder: string, signal?: AbortSignal): Promise<string> {
+  /** Waits for a free slot and (with a delay, for a delayed turn) the start lease; returns the slot's name. */
+  private async takeTurn(
+    host: string,
+    holder: string,
+    signal: AbortSignal | undefined,
+    delayed: boolean,
+  ): Promise<string> {
     const { leases, concurrency, delayMs, holdMs } = this.o;
     const poll = Math.min(100, Math.max(10, Math.floor(delayMs / 4)));
     const first = Math.floor(Math.random() * concurrency);
@@ -188,7 +209,8 @@ export class SharedHostGate implements SiteGate {
       for (let i = 0; i < concurrency; i++) {
         const slot = `links.host:${host}:slot:${(first + i) % concurrency}`;
         if (!(await leases.take(slot, holder, holdMs))) continue;
-        if (delayMs === 0 || (await leases.take(`links.host:${host}:start`, holder, delayMs))) return slot;
+        if (delayMs === 0 || !delayed || (await leases.take(`links.host:${host}:start`, holder, delayMs)))
+          return slot;
         await leases.give(slot, holder);
         break;
       }

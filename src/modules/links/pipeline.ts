@@ -120,6 +120,9 @@ export class LinkPipeline {
     const link = await repo.byId(linkId);
     if (!link || (link.status !== "pending" && link.status !== "fetching")) return;
     await repo.update(linkId, { status: "fetching", attempts: job.attempt, updated_at: this.now() });
+    // An extraction worker that is not running starts now and loads its stack while the page downloads
+    // (seconds of CPU after the pool went idle), not once the page is kept.
+    this.d.extractor.warm();
     let res: Awaited<ReturnType<Fetcher["fetch"]>>;
     try {
       const host = new URL(link.url).hostname;
@@ -175,6 +178,7 @@ export class LinkPipeline {
   async process(linkId: string, job: JobContext): Promise<void> {
     const link = await this.d.repo.byId(linkId);
     if (link?.status !== "extracting" || !link.raw_blob) return;
+    this.d.extractor.warm();
     try {
       await this.extract(link, job);
     } catch (err) {
@@ -308,6 +312,9 @@ export class LinkPipeline {
                   signal,
                 }),
           signal,
+          // An article's images come right after its page, as in a browser: the site's concurrency limit
+          // holds, its politeness delay (between pages) does not (ADR 0206).
+          { delay: false },
         );
         const put = await this.d.blobs.put(res.body);
         await this.d.repo.putImage({

@@ -147,6 +147,19 @@ describe.each(await leaseStores())("SharedHostGate on %s leases", (_engine, open
     (await b.acquire("busy.example"))();
     await close();
   });
+
+  it("an undelayed turn (an article's images) in another process does not wait for the start lease", async () => {
+    const { leases, close } = await open();
+    const a = new SharedHostGate({ leases, concurrency: 2, delayMs: 60_000, holdMs: 30_000 });
+    const b = new SharedHostGate({ leases, concurrency: 2, delayMs: 60_000, holdMs: 30_000 });
+    const page = await a.acquire("site.example");
+    // The start lease is held for a minute: a delayed turn would wait for it; this one takes the free slot.
+    const image = await b.acquire("site.example", undefined, { delay: false });
+    image();
+    page();
+    await Promise.all([a.close(), b.close()]);
+    await close();
+  });
 });
 
 describe("SharedHostGate when its lease store fails", () => {

@@ -55,6 +55,27 @@ describe("WorkerPool", () => {
     expect(p.started).toBe(2);
   });
 
+  it("warm starts one worker ahead of the first task, which then runs on it", async () => {
+    const p = pool({ size: 2 });
+    p.warm();
+    expect(p.threads).toBe(1);
+    p.warm(); // a worker is running: nothing more starts
+    expect(p.started).toBe(1);
+    const warmed = await p.run({ kind: "thread", ms: 0 });
+    expect(p.started).toBe(1);
+    expect(await p.run({ kind: "thread", ms: 0 })).toBe(warmed);
+  });
+
+  it("a worker warmed for nothing stops when idle; a closed pool warms nothing", async () => {
+    const p = pool({ size: 1, idleMs: 20 });
+    p.warm();
+    expect(p.threads).toBe(1);
+    await expect.poll(() => p.threads, { timeout: 10_000 }).toBe(0);
+    await p.close();
+    p.warm();
+    expect(p.threads).toBe(0);
+  });
+
   it("stops idle workers", async () => {
     const p = pool({ size: 1, idleMs: 20 });
     await p.run({ kind: "echo", value: "x" });

@@ -91,6 +91,16 @@ export class WorkerPool<Req, Res> {
     });
   }
 
+  /**
+   * Starts one worker now if none is running (otherwise does nothing), so that the task about to come does
+   * not wait for a thread to start and load its module: call it when work is on its way (a page is being
+   * fetched). A worker warmed for nothing stops after `idleMs` like any idle one.
+   */
+  warm(): void {
+    if (this.closed || this.slots.size > 0) return;
+    this.afterTask(this.spawn());
+  }
+
   /** Stops every worker; tasks not finished fail with `WorkerCrashed`. */
   async close(): Promise<void> {
     this.closed = true;

@@ -34,7 +34,8 @@ type Modules = {
 };
 let modules: Promise<Modules> | undefined;
 
-function load(): Promise<Modules> {
+/** Loads the extraction stack once per thread (the extraction worker starts it as soon as it starts). */
+export function load(): Promise<Modules> {
   modules ??= (async () => {
     const [extract, charset, canonical, sanitize] = await Promise.all([
       import("./extract-article.js"),
@@ -100,6 +101,11 @@ export interface ArticleExtractor {
     mapping: ReadonlyMap<string, string>,
     options?: RewriteOptions,
   ): Promise<string>;
+  /**
+   * Work is on its way (a page is being fetched): get ready for it. The pool starts a worker now, which loads
+   * the extraction stack while the page downloads, instead of on the page's arrival; in process, nothing.
+   */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -117,6 +123,7 @@ export function inProcessExtractor(): ArticleExtractor {
       const { rewriteImages } = await import("./article-images.js");
       return rewriteImages(html, mapping, options);
     },
+    warm: () => {},
     close: async () => {},
   };
 }
@@ -140,8 +147,9 @@ export class PageTooLarge extends Error {
 
 /**
  * Extraction in a pool of worker threads: the event loop stays free while pages are parsed, and both
- * cores work. Each worker loads the extraction stack on its first task and stops when idle, so the idle
- * server carries none of it; each has its own heap cap, so a huge page fails alone.
+ * cores work. Each worker loads the extraction stack as it starts (on the first task, or on `warm`) and
+ * stops when idle, so the idle server carries none of it; each has its own heap cap, so a huge page fails
+ * alone.
  */
 export function pooledExtractor(options: PooledExtractorOptions = {}): ArticleExtractor {
   const file = new URL(
@@ -172,6 +180,7 @@ export function pooledExtractor(options: PooledExtractorOptions = {}): ArticleEx
     extract: (input) => run<ExtractedPage>({ kind: "extract", input }),
     rewriteImages: (html, mapping, opts = {}) =>
       run<string>({ kind: "rewrite", html, mapping: [...mapping], options: opts }),
+    warm: () => pool.warm(),
     close: () => pool.close(),
   };
 }
