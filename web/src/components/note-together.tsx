@@ -27,7 +27,7 @@ import {
   withRights,
 } from "../lib/collab-status";
 import { keepOffline } from "../lib/offline-doc";
-import { PEER_CLASSES, type Peer, peersOf } from "../lib/peer-colors";
+import { PEER_CLASSES, type Peer, peerColors, peersOf } from "../lib/peer-colors";
 import { remoteCursors } from "../lib/remote-cursors";
 import { useMe } from "../lib/session";
 
@@ -82,7 +82,7 @@ const theme = EditorView.theme({
   ...Object.fromEntries(
     Array.from({ length: PEER_CLASSES }, (_, i) => [
       `.peer-${i}`,
-      { "--peer": `hsl(${i * 30} 70% 30%)`, "--peer-soft": `hsl(${i * 30} 70% 45% / 28%)` },
+      { "--peer": peerColors(i).solid, "--peer-soft": peerColors(i).soft },
     ]),
   ),
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endedByClose, endedByRefusal, rightsFromStateless, statusText, withRights } from "./collab-status";
-import { peerClass, peersOf } from "./peer-colors";
+import { PEER_CLASSES, peerClass, peerColors, peersOf } from "./peer-colors";
 
 describe("notes edited together: what the collab server said", () => {
   it("a close that ends editing, by its code or by the reason of Hocuspocus's close message", () => {
@@ -46,6 +46,12 @@ describe("collaborators' colours and names", () => {
     expect(peerClass("red; background: url(x)")).toBe("peer-0");
     expect(peerClass(undefined)).toBe("peer-0");
   });
+  it("every class's label colour keeps 4.5:1 against its white text (WCAG AA)", () => {
+    for (let i = 0; i < PEER_CLASSES; i++) {
+      const { solid } = peerColors(i);
+      expect(contrastWithWhite(solid), `${solid} behind white`).toBeGreaterThanOrEqual(4.5);
+    }
+  });
   it("lists the others once per account, with the name the server wrote", () => {
     const states = new Map<number, Record<string, unknown>>([
       [1, { user: { id: "u1", name: "Ann", color: "hsl(120 70% 45%)" } }],
@@ -56,3 +62,20 @@ describe("collaborators' colours and names", () => {
     expect(peersOf(states, 1)).toEqual([{ clientId: 2, id: "u2", name: "Bob", className: "peer-8" }]);
   });
 });
+
+/** WCAG 2 contrast ratio of white on `hsl(H S% L%)`. */
+function contrastWithWhite(hsl: string): number {
+  const [h, sat, light] = /^hsl\((\d+) (\d+)% (\d+)%\)$/.exec(hsl)!.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const s = sat / 100;
+  const l = light / 100;
+  const k = (n: number) => (n + h / 30) % 12;
+  const a = s * Math.min(l, 1 - l);
+  const channel = (n: number) => l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1));
+  const linear = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const luminance = 0.2126 * linear(channel(0)) + 0.7152 * linear(channel(8)) + 0.0722 * linear(channel(4));
+  return 1.05 / (luminance + 0.05);
+}

@@ -5,6 +5,16 @@
  */
 export const PEER_CLASSES = 12;
 
+/**
+ * Class `peer-<i>`'s colour, behind its name label's white text: lightness 25 %, so every hue keeps at least
+ * 4.5:1 against white (at 30 % the yellows and greens fell to ~4:1, which axe flags for the label's small
+ * text); and the same hue, lighter and translucent, under a peer's selection.
+ */
+export function peerColors(i: number): { solid: string; soft: string } {
+  const hue = (i % PEER_CLASSES) * (360 / PEER_CLASSES);
+  return { solid: `hsl(${hue} 70% 25%)`, soft: `hsl(${hue} 70% 45% / 28%)` };
+}
+
 export function peerClass(color: unknown): string {
   const hue = typeof color === "string" ? /^hsl\(\s*(\d{1,3})(?:\.\d+)?[\s,]/.exec(color)?.[1] : undefined;
   if (hue === undefined) return "peer-0";
