@@ -200,19 +200,18 @@ export class EventRelay {
         // Nothing to enqueue (most events only feed pub/sub): one statement needs no transaction of its own.
         await markPublished();
         await publish().catch((err) => this.deps.log?.error({ err }, "event relay could not publish"));
-        if (rows.length < this.batch) break;
-        continue;
+      } else {
+        await this.deps.uow.transaction(async () => {
+          for (const { job, mine } of jobs)
+            await this.deps.queue.enqueueMany(
+              job,
+              mine.map((e) => ({ payload: e, opts: { idempotencyKey: e.id } })),
+            );
+          await markPublished();
+          // Pub/sub carries hints (caches, open clients catch up from the table): published once committed.
+          this.deps.uow.afterCommit(publish);
+        });
       }
-      await this.deps.uow.transaction(async () => {
-        for (const { job, mine } of jobs)
-          await this.deps.queue.enqueueMany(
-            job,
-            mine.map((e) => ({ payload: e, opts: { idempotencyKey: e.id } })),
-          );
-        await markPublished();
-        // Pub/sub carries hints (caches, open clients catch up from the table): published once committed.
-        this.deps.uow.afterCommit(publish);
-      });
       if (rows.length < this.batch) break;
     }
     await this.prune();
