@@ -188,10 +188,22 @@ export function NoteTogether({
       if (synced) setEditable(!readOnly);
     });
     provider.on("unsyncedChanges", ({ number }: { number: number }) => setUnsent(number));
+    // The browser knows at once when the device goes offline; the provider would find out only after 30 s
+    // without a message. Offline closes the connection (the page says "Offline", typing goes on into the
+    // document); online opens it again at once.
+    const socketOf = provider.configuration.websocketProvider;
+    const goneOffline = () => socketOf.disconnect();
+    const backOnline = () => {
+      if (!over) void socketOf.connect();
+    };
+    window.addEventListener("offline", goneOffline);
+    window.addEventListener("online", backOnline);
     const onPeers = () => setPeers(peersOf(awareness.getStates(), doc.clientID));
     awareness.on("change", onPeers);
     return () => {
       over = true;
+      window.removeEventListener("offline", goneOffline);
+      window.removeEventListener("online", backOnline);
       offline.destroy();
       awareness.off("change", onPeers);
       provider.destroy();

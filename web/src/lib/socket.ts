@@ -27,7 +27,32 @@ async function open(): Promise<Socket> {
   socket.on("disconnect", () => {
     socket.auth = lastEventId ? { lastEventId } : {};
   });
+  followNetwork(socket);
   return socket;
+}
+
+/**
+ * A device that loses its network does not always see its socket close: Socket.IO would find out only
+ * from a missed heartbeat, up to 45 s later (the server's ping interval + timeout), while the page went on
+ * saying "Live". The browser knows at once: going offline closes the transport (the page says "Offline"
+ * and Socket.IO starts reconnecting), coming back online reconnects without waiting for its back-off.
+ */
+function followNetwork(socket: Socket): void {
+  if (typeof window === "undefined") return;
+  const offline = () => {
+    if (socket.connected) socket.io.engine?.close();
+  };
+  const online = () => {
+    if (!socket.connected) socket.connect();
+  };
+  window.addEventListener("offline", offline);
+  window.addEventListener("online", online);
+  // Until the app lets go of the socket (`disconnect()` by the last user).
+  socket.on("disconnect", (reason) => {
+    if (reason !== "io client disconnect") return;
+    window.removeEventListener("offline", offline);
+    window.removeEventListener("online", online);
+  });
 }
 
 /**
